@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime/debug"
+
+	"github.com/urfave/cli/v3"
+)
+
+// version is set at build time with -ldflags "-X main.version=..."; it
+// falls back to the module version recorded by the Go toolchain.
+var version = ""
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+// lookupEnv reads one environment variable; main passes os.LookupEnv and
+// tests pass a map, so nothing below main touches the real environment.
+type lookupEnv func(key string) (string, bool)
+
+// run is the whole CLI: it parses args, runs the command and returns the
+// process exit code. It has no globals, so tests call it in-process.
+func run(ctx context.Context, args []string, env lookupEnv, stdout, stderr io.Writer) int {
+	var cmdErr error
+	root := &cli.Command{
+		Name:      "pyupload",
+		Usage:     "check and publish Python distributions (wheels and sdists)",
+		UsageText: "pyupload check [--strict] [--json] DIST...",
+		Writer:    stdout,
+		ErrWriter: stderr,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "version", Usage: "print the version and exit"},
+		},
+		Commands: []*cli.Command{
+			checkCommand(env),
+		},
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			if cmd.Bool("version") {
+				_, err := fmt.Fprintf(stdout, "pyupload %s\n", versionString())
+				return err
+			}
+			if cmd.Args().Present() {
+				return usageErrorf("unknown command %q; run 'pyupload --help'", cmd.Args().First())
+			}
+			return cli.ShowRootCommandHelp(cmd)
+		},
+		OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error {
+			return &usageError{err: err}
+		},
+		// Errors are reported by run, never by the framework (which would
+		// call os.Exit).
+		ExitErrHandler: func(context.Context, *cli.Command, error) {},
+	}
+	cmdErr = root.Run(ctx, append([]string{"pyupload"}, args...))
+	return report(cmdErr, stderr)
+}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+
+	"github.com/pyupload/pyupload/pkg/dist"
+)
+
+// Exit codes. They are documented in README.md; tests pin them.
+const (
+	exitOK          = 0   // everything passed / was uploaded
+	exitFailure     = 1   // a file failed its checks or an operation failed
+	exitUsage       = 2   // bad flags or arguments
+	exitInterrupted = 130 // cancelled by Ctrl-C or SIGTERM
+)
+
+// usageError is a mistake in how pyupload was invoked.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usageErrorf(format string, args ...any) error {
+	return &usageError{err: fmt.Errorf(format, args...)}
+}
+
+// errChecksFailed reports that results were already printed and at least
+// one file failed; there is nothing more to say on stderr.
+var errChecksFailed = errors.New("some distributions failed their checks")
+
+// explain turns an error into the message, an optional hint and the exit
+// code. It is the one place that decides both (STYLE.md C7).
+func explain(err error) (msg, hint string, code int) {
+	if ue, ok := errors.AsType[*usageError](err); ok {
+		return ue.Error(), "run 'pyupload --help' for usage", exitUsage
+	}
+	if errors.Is(err, context.Canceled) {
+		return "interrupted", "", exitInterrupted
+	}
+	if errors.Is(err, errChecksFailed) {
+		return "", "", exitFailure
+	}
+	if errors.Is(err, dist.ErrUnknownFormat) {
+		return err.Error(), "pass wheels (.whl) and sdists (.tar.gz) only, e.g. dist/*", exitFailure
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return err.Error(), "check the path; build the distributions first (python -m build)", exitFailure
+	}
+	return err.Error(), "", exitFailure
+}
+
+// report prints err with its hint and returns the exit code.
+func report(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	msg, hint, code := explain(err)
+	if msg != "" {
+		fmt.Fprintf(stderr, "pyupload: error: %s\n", msg)
+	}
+	if hint != "" {
+		fmt.Fprintf(stderr, "hint: %s\n", hint)
+	}
+	return code
+}

@@ -1,0 +1,12 @@
+module github.com/pyupload/pyupload
+
+go 1.26.8
+
+require (
+	github.com/google/go-cmp v0.7.0
+	github.com/urfave/cli/v3 v3.14.0
+	golang.org/x/crypto v0.58.0
+	golang.org/x/sync v0.24.0
+)
+
+require golang.org/x/sys v0.49.0 // indirect

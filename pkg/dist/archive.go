@@ -1,0 +1,330 @@
+package dist
+
+import (
+	"archive/tar"
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Limits on hostile archives. Real wheels have at most tens of thousands of
+// members and metadata of a few hundred KiB.
+const (
+	maxEntries      = 100_000
+	maxMetadataSize = 16 << 20 // METADATA / PKG-INFO, descriptions included
+	// The index refuses archives that expand more than 50 times once they
+	// expand past 64 MiB; the same bound stops a gzip bomb here.
+	bombRatio     = 50
+	bombThreshold = 64 << 20
+)
+
+// Dist is a distribution file read from disk: its parsed filename, its core
+// metadata, its size and digests, and what [Check] needs to know about the
+// archive's layout.
+type Dist struct {
+	Path     string    // as given to Open, or the name given to Read
+	Filename *Filename // parsed base name
+	Metadata *Metadata // from METADATA or PKG-INFO
+	Digests            // size, sha256 and blake2b-256 of the whole file
+
+	layout layout
+}
+
+// layout records the archive facts the index checks.
+type layout struct {
+	metadataPath string          // the member the metadata came from
+	members      map[string]bool // cleaned member names
+	distInfo     []string        // wheel: top-level *.dist-info directories
+	topLevel     []string        // sdist: top-level names
+}
+
+// Open reads the distribution at path. Errors name the file.
+func Open(name string) (*Dist, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err // *fs.PathError already names the file
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, &PathError{Path: name, Err: &FormatError{Reason: "not a regular file"}}
+	}
+	d, err := Read(f, st.Size(), name)
+	if err != nil {
+		return nil, &PathError{Path: name, Err: err}
+	}
+	return d, nil
+}
+
+// Read reads a distribution of the given size from r. name is the file's
+// path or base name: it decides the kind and must follow the wheel or sdist
+// naming rules. Read parses the filename, finds and parses the core
+// metadata, and computes the digests in one sequential pass over r.
+func Read(r io.ReaderAt, size int64, name string) (*Dist, error) {
+	fn, err := ParseFilename(name)
+	if err != nil {
+		return nil, err
+	}
+	d := &Dist{Path: name, Filename: fn}
+	var raw []byte
+	switch {
+	case fn.Kind == Wheel:
+		raw, err = d.readWheel(r, size)
+	case fn.LegacyZip():
+		return nil, &FormatError{Reason: "legacy .zip sdists are rejected by the index (PEP 625 requires .tar.gz); build the sdist as .tar.gz"}
+	default:
+		raw, err = d.readSdist(io.NewSectionReader(r, 0, size), size)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if d.Metadata, err = ParseMetadata(raw); err != nil {
+		if me, ok := errors.AsType[*MetadataError](err); ok {
+			me.Reason = d.layout.metadataPath + ": " + me.Reason
+		}
+		return nil, err
+	}
+	if d.Digests, err = Digest(io.NewSectionReader(r, 0, size)); err != nil {
+		return nil, fmt.Errorf("computing digests: %w", err)
+	}
+	return d, nil
+}
+
+func (d *Dist) readWheel(r io.ReaderAt, size int64) ([]byte, error) {
+	base := d.Filename.Base
+	if n, ok := zipEntryCount(r, size); ok && n > maxEntries {
+		return nil, &FormatError{Reason: fmt.Sprintf("archive has %d entries, more than the %d allowed", n, maxEntries)}
+	}
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, &FormatError{Reason: "File is not a zipfile", Err: err}
+	}
+	if len(zr.File) > maxEntries {
+		return nil, &FormatError{Reason: fmt.Sprintf("archive has %d entries, more than the %d allowed", len(zr.File), maxEntries)}
+	}
+	d.layout.members = make(map[string]bool, len(zr.File))
+	var expanded uint64
+	distInfo := map[string]bool{}
+	for _, f := range zr.File {
+		if err := checkMemberName(f.Name); err != nil {
+			return nil, err
+		}
+		if d.layout.members[f.Name] {
+			return nil, zipNotAccepted("duplicate member name " + quote(f.Name))
+		}
+		d.layout.members[f.Name] = true
+		if f.Method != zip.Store && f.Method != zip.Deflate {
+			return nil, &FormatError{Reason: fmt.Sprintf("File does not use a supported compression type (%s uses method %d; only stored and deflated are allowed)", quote(f.Name), f.Method)}
+		}
+		expanded += f.UncompressedSize64
+		if top, _, ok := strings.Cut(f.Name, "/"); ok && strings.HasSuffix(top, ".dist-info") {
+			distInfo[top] = true
+		}
+	}
+	if expanded > bombThreshold && size > 0 && expanded/uint64(size) > bombRatio {
+		return nil, &FormatError{Reason: fmt.Sprintf("File exceeds compression ratio of %d (%d bytes expand to %d)", bombRatio, size, expanded)}
+	}
+	d.layout.distInfo = sortedKeys(distInfo)
+
+	// The index looks members up under the raw name-version of the filename.
+	dir := d.Filename.Name + "-" + d.Filename.Version + ".dist-info"
+	d.layout.metadataPath = dir + "/METADATA"
+	var meta *zip.File
+	for _, f := range zr.File {
+		if f.Name == d.layout.metadataPath {
+			meta = f
+		}
+	}
+	if meta == nil {
+		reason := fmt.Sprintf("Wheel '%s' does not contain the required METADATA file: %s", base, d.layout.metadataPath)
+		if len(d.layout.distInfo) > 0 {
+			reason += " (found " + strings.Join(d.layout.distInfo, ", ") + ")"
+		}
+		return nil, &FormatError{Reason: reason}
+	}
+	return readZipMember(meta)
+}
+
+func readZipMember(f *zip.File) ([]byte, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, &FormatError{Reason: "reading " + f.Name, Err: err}
+	}
+	defer rc.Close()
+	return readCapped(rc, f.Name)
+}
+
+func readCapped(r io.Reader, name string) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxMetadataSize+1))
+	if err != nil {
+		return nil, &FormatError{Reason: "reading " + name, Err: err}
+	}
+	if len(b) > maxMetadataSize {
+		return nil, &FormatError{Reason: fmt.Sprintf("%s is larger than %d MiB", name, maxMetadataSize>>20)}
+	}
+	return b, nil
+}
+
+func zipNotAccepted(reason string) error {
+	return &FormatError{Reason: "ZIP archive not accepted: " + reason + ". See https://docs.pypi.org/archives for more information"}
+}
+
+// checkMemberName refuses names that could escape an extraction directory
+// or that the index would refuse: absolute paths, "..", backslashes and
+// invalid UTF-8.
+func checkMemberName(name string) error {
+	switch {
+	case !utf8.ValidString(name):
+		return zipNotAccepted("member name is not UTF-8")
+	case name == "" || strings.HasPrefix(name, "/") || strings.Contains(name, `\`):
+		return &FormatError{Reason: "unsafe member path " + quote(name)}
+	}
+	for _, part := range strings.Split(name, "/") {
+		if part == ".." {
+			return &FormatError{Reason: "unsafe member path " + quote(name)}
+		}
+	}
+	return nil
+}
+
+// zipEntryCount reads the entry count from the end-of-central-directory
+// record (or its zip64 form), so an archive that claims millions of entries
+// is refused before archive/zip allocates for them.
+func zipEntryCount(r io.ReaderAt, size int64) (uint64, bool) {
+	const eocdLen, maxComment = 22, 65535
+	tail := min(size, eocdLen+maxComment)
+	buf := make([]byte, tail)
+	if _, err := r.ReadAt(buf, size-tail); err != nil {
+		return 0, false
+	}
+	i := bytes.LastIndex(buf, []byte("PK\x05\x06"))
+	if i < 0 || len(buf)-i < eocdLen {
+		return 0, false
+	}
+	n := uint64(binary.LittleEndian.Uint16(buf[i+10:]))
+	if n != 0xffff {
+		return n, true
+	}
+	// zip64: the locator sits just before the EOCD and points at the record.
+	loc := i - 20
+	if loc < 0 || string(buf[loc:loc+4]) != "PK\x06\x07" {
+		return 0, false
+	}
+	off := int64(binary.LittleEndian.Uint64(buf[loc+8:]))
+	rec := make([]byte, 40)
+	if off < 0 || off > size-40 {
+		return 0, false
+	}
+	if _, err := r.ReadAt(rec, off); err != nil || string(rec[:4]) != "PK\x06\x06" {
+		return 0, false
+	}
+	return binary.LittleEndian.Uint64(rec[32:]), true
+}
+
+// boundedReader fails once more than limit bytes have been read: the
+// decompressed side of a gzip bomb.
+type boundedReader struct {
+	r     io.Reader
+	n     int64
+	limit int64
+}
+
+var errTooExpanded = errors.New("too expanded")
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	b.n += int64(n)
+	if b.n > b.limit {
+		return n, errTooExpanded
+	}
+	return n, err
+}
+
+func (d *Dist) readSdist(r io.Reader, size int64) ([]byte, error) {
+	gz, err := gzip.NewReader(r)
+	if err != nil {
+		return nil, &FormatError{Reason: "File is not a tarfile (not gzip-compressed)", Err: err}
+	}
+	defer gz.Close()
+	limit := max(bombThreshold, bombRatio*size)
+	br := &boundedReader{r: gz, limit: limit}
+	tr := tar.NewReader(br)
+	d.layout.members = map[string]bool{}
+	tops := map[string]bool{}
+	pkgInfo := map[string][]byte{} // top → PKG-INFO
+	entries := 0
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if errors.Is(err, errTooExpanded) {
+				return nil, &FormatError{Reason: fmt.Sprintf("File exceeds compression ratio of %d (expands past %d bytes)", bombRatio, limit)}
+			}
+			return nil, &FormatError{Reason: "File is not a tarfile", Err: err}
+		}
+		if entries++; entries > maxEntries {
+			return nil, &FormatError{Reason: fmt.Sprintf("archive has more than %d entries", maxEntries)}
+		}
+		switch h.Typeflag {
+		case tar.TypeReg, tar.TypeDir:
+		case tar.TypeXGlobalHeader: // written by git archive; carries no member
+			continue
+		default:
+			return nil, &FormatError{Reason: fmt.Sprintf("tar archive not accepted: member %s is not a regular file or directory (type %q)", quote(h.Name), h.Typeflag)}
+		}
+		name := strings.TrimPrefix(path.Clean(strings.TrimPrefix(h.Name, "./")), "./")
+		if err := checkMemberName(name); err != nil {
+			return nil, err
+		}
+		if name == "." {
+			continue
+		}
+		d.layout.members[name] = true
+		top, rest, _ := strings.Cut(name, "/")
+		tops[top] = true
+		if rest == "PKG-INFO" && h.Typeflag == tar.TypeReg {
+			b, err := readCapped(tr, name)
+			if err != nil {
+				if errors.Is(err, errTooExpanded) {
+					return nil, &FormatError{Reason: fmt.Sprintf("File exceeds compression ratio of %d (expands past %d bytes)", bombRatio, limit)}
+				}
+				return nil, err
+			}
+			pkgInfo[top] = b
+		}
+	}
+	d.layout.topLevel = sortedKeys(tops)
+	if len(tops) != 1 {
+		return nil, &FormatError{Reason: fmt.Sprintf("Incorrect number of top-level directories in sdist (want 1, found %d: %s)", len(tops), strings.Join(d.layout.topLevel, ", "))}
+	}
+	top := d.layout.topLevel[0]
+	d.layout.metadataPath = top + "/PKG-INFO"
+	b, ok := pkgInfo[top]
+	if !ok {
+		return nil, &FormatError{Reason: "PKG-INFO not found at " + d.layout.metadataPath}
+	}
+	return b, nil
+}
+
+func sortedKeys(m map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
