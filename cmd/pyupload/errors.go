@@ -59,11 +59,13 @@ func report(err error, stderr io.Writer) int {
 		return exitOK
 	}
 	msg, hint, code := explain(err)
+	// A failed write to stderr leaves nowhere to report it; the exit code
+	// still tells.
 	if msg != "" {
-		fmt.Fprintf(stderr, "pyupload: error: %s\n", msg)
+		_, _ = fmt.Fprintf(stderr, "pyupload: error: %s\n", msg)
 	}
 	if hint != "" {
-		fmt.Fprintf(stderr, "hint: %s\n", hint)
+		_, _ = fmt.Fprintf(stderr, "hint: %s\n", hint)
 	}
 	return code
 }

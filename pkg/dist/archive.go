@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -53,7 +54,7 @@ func Open(name string) (*Dist, error) {
 	if err != nil {
 		return nil, err // *fs.PathError already names the file
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only: Close has nothing to report
 	st, err := f.Stat()
 	if err != nil {
 		return nil, err
@@ -162,7 +163,7 @@ func readZipMember(f *zip.File) ([]byte, error) {
 	if err != nil {
 		return nil, &FormatError{Reason: "reading " + f.Name, Err: err}
 	}
-	defer rc.Close()
+	defer func() { _ = rc.Close() }()
 	return readCapped(rc, f.Name)
 }
 
@@ -191,10 +192,8 @@ func checkMemberName(name string) error {
 	case name == "" || strings.HasPrefix(name, "/") || strings.Contains(name, `\`):
 		return &FormatError{Reason: "unsafe member path " + quote(name)}
 	}
-	for _, part := range strings.Split(name, "/") {
-		if part == ".." {
-			return &FormatError{Reason: "unsafe member path " + quote(name)}
-		}
+	if slices.Contains(strings.Split(name, "/"), "..") {
+		return &FormatError{Reason: "unsafe member path " + quote(name)}
 	}
 	return nil
 }
@@ -222,12 +221,13 @@ func zipEntryCount(r io.ReaderAt, size int64) (uint64, bool) {
 	if loc < 0 || string(buf[loc:loc+4]) != "PK\x06\x07" {
 		return 0, false
 	}
-	off := int64(binary.LittleEndian.Uint64(buf[loc+8:]))
-	rec := make([]byte, 40)
-	if off < 0 || off > size-40 {
+	off := binary.LittleEndian.Uint64(buf[loc+8:])
+	if size < 40 || off > uint64(size-40) {
 		return 0, false
 	}
-	if _, err := r.ReadAt(rec, off); err != nil || string(rec[:4]) != "PK\x06\x06" {
+	start := int64(off) // #nosec G115 -- off < size, checked above
+	rec := make([]byte, 40)
+	if _, err := r.ReadAt(rec, start); err != nil || string(rec[:4]) != "PK\x06\x06" {
 		return 0, false
 	}
 	return binary.LittleEndian.Uint64(rec[32:]), true
@@ -257,7 +257,7 @@ func (d *Dist) readSdist(r io.Reader, size int64) ([]byte, error) {
 	if err != nil {
 		return nil, &FormatError{Reason: "File is not a tarfile (not gzip-compressed)", Err: err}
 	}
-	defer gz.Close()
+	defer func() { _ = gz.Close() }()
 	limit := max(bombThreshold, bombRatio*size)
 	br := &boundedReader{r: gz, limit: limit}
 	tr := tar.NewReader(br)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -87,10 +88,8 @@ func (c *checker) metadataVersion(m *Metadata) bool {
 		c.add(Error, "Metadata-Version", "None is not a valid metadata version (the Metadata-Version field is missing)")
 		return false
 	}
-	for _, ok := range AllowedMetadataVersions {
-		if mv == ok {
-			return true
-		}
+	if slices.Contains(AllowedMetadataVersions, mv) {
+		return true
 	}
 	c.add(Error, "Metadata-Version", "'%s' is not a valid metadata version; the index accepts %s", mv, strings.Join(AllowedMetadataVersions, ", "))
 	return false
@@ -161,8 +160,8 @@ func (c *checker) fieldValues(m *Metadata) {
 		}
 	}
 	for _, d := range m.Dynamic {
-		switch l := strings.ToLower(strings.TrimSpace(d)); {
-		case l == "name" || l == "version" || l == "metadata-version":
+		switch l := strings.ToLower(strings.TrimSpace(d)); l {
+		case "name", "version", "metadata-version":
 			c.add(Error, "Dynamic", "'%s' is not allowed as a dynamic field", l)
 		default:
 			if _, ok := FieldByHeader(l); !ok {

@@ -2,6 +2,7 @@ package dist
 
 import (
 	"path"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -89,19 +90,15 @@ func parseWheelFilename(base string) (*Filename, error) {
 		}
 		tags = parts[3:]
 	}
-	for _, t := range tags {
-		if t == "" {
-			return bad("empty tag")
-		}
+	if slices.Contains(tags, "") {
+		return bad("empty tag")
 	}
 	f.PythonTags = strings.Split(tags[0], ".")
 	f.ABITags = strings.Split(tags[1], ".")
 	f.PlatformTags = strings.Split(tags[2], ".")
 	for _, set := range [][]string{f.PythonTags, f.ABITags, f.PlatformTags} {
-		for _, t := range set {
-			if t == "" {
-				return bad("empty tag in compressed tag set")
-			}
+		if slices.Contains(set, "") {
+			return bad("empty tag in compressed tag set")
 		}
 	}
 	return f, nil

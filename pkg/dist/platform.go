@@ -11,7 +11,7 @@ var fixedPlatformTags = map[string]bool{
 	"manylinux2014_x86_64": true, "manylinux2014_i686": true, "manylinux2014_aarch64": true,
 	"manylinux2014_armv7l": true, "manylinux2014_ppc64": true, "manylinux2014_ppc64le": true,
 	"manylinux2014_s390x": true,
-	"linux_armv6l": true, "linux_armv7l": true,
+	"linux_armv6l":        true, "linux_armv7l": true,
 }
 
 var (

@@ -1,0 +1,2 @@
+"""Sample flit module."""
+GREETING = "hello from flit"
