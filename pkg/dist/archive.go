@@ -46,6 +46,9 @@ type layout struct {
 	members      map[string]bool // cleaned member names
 	distInfo     []string        // wheel: top-level *.dist-info directories
 	topLevel     []string        // sdist: top-level names
+
+	badEntryPoints bool     // wheel: entry_points.txt the index would refuse
+	recordMismatch []string // wheel: members missing from RECORD or the archive
 }
 
 // Open reads the distribution at path. Errors name the file.
@@ -93,7 +96,7 @@ func Read(r io.ReaderAt, size int64, name string) (*Dist, error) {
 	}
 	if d.Metadata, err = ParseMetadata(raw); err != nil {
 		if me, ok := errors.AsType[*MetadataError](err); ok {
-			me.Reason = d.layout.metadataPath + ": " + me.Reason
+			me.Member = d.layout.metadataPath
 		}
 		return nil, err
 	}
@@ -105,8 +108,15 @@ func Read(r io.ReaderAt, size int64, name string) (*Dist, error) {
 
 func (d *Dist) readWheel(r io.ReaderAt, size int64) ([]byte, error) {
 	base := d.Filename.Base
-	if n, ok := zipEntryCount(r, size); ok && n > maxEntries {
-		return nil, &FormatError{Reason: fmt.Sprintf("archive has %d entries, more than the %d allowed", n, maxEntries)}
+	if e, ok := readEOCD(r, size); ok {
+		switch {
+		case e.entries > maxEntries:
+			return nil, &FormatError{Reason: fmt.Sprintf("archive has %d entries, more than the %d allowed", e.entries, maxEntries)}
+		case e.comment:
+			return nil, zipNotAccepted("the archive has a comment")
+		case e.trailing:
+			return nil, zipNotAccepted("data follows the end of the archive")
+		}
 	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
@@ -150,12 +160,32 @@ func (d *Dist) readWheel(r io.ReaderAt, size int64) ([]byte, error) {
 	}
 	if meta == nil {
 		reason := fmt.Sprintf("Wheel '%s' does not contain the required METADATA file: %s", base, d.layout.metadataPath)
-		if len(d.layout.distInfo) > 0 {
+		if len(d.layout.distInfo) > 0 && !distInfo[dir] {
 			reason += " (found " + strings.Join(d.layout.distInfo, ", ") + ")"
 		}
 		return nil, &FormatError{Reason: reason}
 	}
-	return readZipMember(meta)
+	raw, err := readZipMember(meta)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range zr.File {
+		switch f.Name {
+		case dir + "/entry_points.txt":
+			b, err := readZipMember(f)
+			if err != nil {
+				return nil, err
+			}
+			d.layout.badEntryPoints = !validEntryPoints(b)
+		case dir + "/RECORD":
+			b, err := readZipMember(f)
+			if err != nil {
+				return nil, err
+			}
+			d.layout.recordMismatch = recordMismatch(b, d.layout.members, dir)
+		}
+	}
+	return raw, nil
 }
 
 func readZipMember(f *zip.File) ([]byte, error) {
@@ -198,39 +228,52 @@ func checkMemberName(name string) error {
 	return nil
 }
 
-// zipEntryCount reads the entry count from the end-of-central-directory
-// record (or its zip64 form), so an archive that claims millions of entries
-// is refused before archive/zip allocates for them.
-func zipEntryCount(r io.ReaderAt, size int64) (uint64, bool) {
+// eocd is what the end-of-central-directory record says about a zip.
+type eocd struct {
+	entries  uint64 // from the zip64 record when the classic field overflows
+	comment  bool   // the archive carries a comment
+	trailing bool   // bytes follow the record
+}
+
+// readEOCD parses the end-of-central-directory record (and its zip64 form)
+// before archive/zip does, so an archive that claims millions of entries is
+// refused before anything is allocated for them, and so the framing the
+// index refuses (comments, trailing data) is caught. ok is false when no
+// record is found; archive/zip then reports the error.
+func readEOCD(r io.ReaderAt, size int64) (e eocd, ok bool) {
 	const eocdLen, maxComment = 22, 65535
 	tail := min(size, eocdLen+maxComment)
 	buf := make([]byte, tail)
 	if _, err := r.ReadAt(buf, size-tail); err != nil {
-		return 0, false
+		return e, false
 	}
 	i := bytes.LastIndex(buf, []byte("PK\x05\x06"))
 	if i < 0 || len(buf)-i < eocdLen {
-		return 0, false
+		return e, false
 	}
-	n := uint64(binary.LittleEndian.Uint16(buf[i+10:]))
-	if n != 0xffff {
-		return n, true
+	commentLen := int(binary.LittleEndian.Uint16(buf[i+20:]))
+	e.comment = commentLen > 0
+	e.trailing = i+eocdLen+commentLen < len(buf)
+	e.entries = uint64(binary.LittleEndian.Uint16(buf[i+10:]))
+	if e.entries != 0xffff {
+		return e, true
 	}
 	// zip64: the locator sits just before the EOCD and points at the record.
 	loc := i - 20
 	if loc < 0 || string(buf[loc:loc+4]) != "PK\x06\x07" {
-		return 0, false
+		return e, false
 	}
 	off := binary.LittleEndian.Uint64(buf[loc+8:])
 	if size < 40 || off > uint64(size-40) {
-		return 0, false
+		return e, false
 	}
 	start := int64(off) // #nosec G115 -- off < size, checked above
 	rec := make([]byte, 40)
 	if _, err := r.ReadAt(rec, start); err != nil || string(rec[:4]) != "PK\x06\x06" {
-		return 0, false
+		return e, false
 	}
-	return binary.LittleEndian.Uint64(rec[32:]), true
+	e.entries = binary.LittleEndian.Uint64(rec[32:])
+	return e, true
 }
 
 // boundedReader fails once more than limit bytes have been read: the

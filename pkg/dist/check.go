@@ -180,6 +180,13 @@ func (c *checker) fieldValues(m *Metadata) {
 			c.add(Error, "License-File", "'%s' is invalid for 'license-file' (must be a relative path with '/' separators, without '..' or '*')", p)
 		}
 	}
+	for _, e := range []struct{ field, value string }{{"Author-email", m.AuthorEmail}, {"Maintainer-email", m.MaintainerEmail}} {
+		for _, addr := range splitAddresses(e.value) {
+			if !plausibleEmail(addr) {
+				c.add(Error, e.field, "'%s' is an invalid value for %s. Error: '%s' is not a valid email address", e.value, e.field, addr)
+			}
+		}
+	}
 	c.projectURLs(m.ProjectURLs)
 	for _, h := range []struct{ field, value string }{{"Home-page", m.HomePage}, {"Download-URL", m.DownloadURL}} {
 		if h.value != "" && !validURL(h.value) {
@@ -410,6 +417,12 @@ func (c *checker) layout(d *Dist) {
 		if !l.members[dir+"/RECORD"] {
 			c.add(Error, "", "Wheel '%s' does not contain the required RECORD file: %s/RECORD", fn.Base, dir)
 		}
+		if l.badEntryPoints {
+			c.add(Error, "", "Wheel '%s' has invalid entry points defined in the entry_points.txt file", fn.Base)
+		}
+		for _, m := range l.recordMismatch {
+			c.add(Note, "", "%s (the index accepts this but emails the project owners)", m)
+		}
 		licenseDir = dir + "/licenses/"
 	}
 	if compareMetadataVersion(m.MetadataVersion, "2.4") < 0 {
@@ -430,6 +443,13 @@ func (c *checker) twine(m *Metadata) {
 	}
 	if strings.TrimSpace(m.Description) == "" || strings.TrimSpace(m.Description) == "UNKNOWN" {
 		c.add(Warning, "Description", "`long_description` missing.")
+		return
+	}
+	ctype, _, _ := strings.Cut(m.DescriptionContentType, ";")
+	if ctype = strings.ToLower(strings.TrimSpace(ctype)); ctype == "" || ctype == "text/x-rst" {
+		if errs := rstRenderErrors(m.Description); len(errs) > 0 {
+			c.add(Error, "Description", "`long_description` has syntax errors in markup and would not be rendered on PyPI. %s", strings.Join(errs, " "))
+		}
 	}
 }
 
@@ -472,4 +492,54 @@ func (d *Dist) MarshalJSON() ([]byte, error) {
 		Metadata *Metadata `json:"metadata"`
 		Digests
 	}{d.Path, d.Filename.Base, d.Filename.Kind, d.Filename.PythonTag(), d.Metadata, d.Digests})
+}
+
+// splitAddresses splits an address list such as
+// `"Doe, Jane" <jane@example.org>, bob@example.org` into the bare
+// addresses, respecting quoted display names.
+func splitAddresses(s string) []string {
+	var parts []string
+	inQuote, start := false, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '"':
+			inQuote = !inQuote
+		case ',':
+			if !inQuote {
+				parts = append(parts, s[start:i])
+				start = i + 1
+			}
+		}
+	}
+	parts = append(parts, s[start:])
+	var out []string
+	for _, p := range parts {
+		p = strings.TrimSpace(p)
+		if lt := strings.LastIndexByte(p, '<'); lt >= 0 && strings.HasSuffix(p, ">") {
+			p = p[lt+1 : len(p)-1]
+		}
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// plausibleEmail is the syntax the index's email_validator insists on
+// without a deliverability check: local@domain, with a dotted domain.
+func plausibleEmail(addr string) bool {
+	local, domain, ok := strings.Cut(addr, "@")
+	if !ok || local == "" || strings.ContainsAny(addr, " \t<>()[]\\,;") || strings.Contains(domain, "@") {
+		return false
+	}
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || strings.HasPrefix(l, "-") || strings.HasSuffix(l, "-") {
+			return false
+		}
+	}
+	return true
 }

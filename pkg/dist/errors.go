@@ -39,15 +39,20 @@ func (e *FormatError) Unwrap() error { return e.Err }
 // MetadataError reports core metadata (METADATA or PKG-INFO) that cannot be
 // parsed at all. Problems with parsable metadata are [Problem]s instead.
 type MetadataError struct {
-	Line   int // 1-based line number, 0 when not tied to a line
+	Member string // archive member, e.g. "pkg-1.0.dist-info/METADATA"; "" when parsed directly
+	Line   int    // 1-based line number, 0 when not tied to a line
 	Reason string
 }
 
 func (e *MetadataError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("metadata line %d: %s", e.Line, e.Reason)
+	where := e.Member
+	if where == "" {
+		where = "metadata"
 	}
-	return "metadata: " + e.Reason
+	if e.Line > 0 {
+		where += fmt.Sprintf(" line %d", e.Line)
+	}
+	return where + ": " + e.Reason
 }
 
 // PathError records the file a read error belongs to, so every message
