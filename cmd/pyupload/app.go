@@ -53,13 +53,20 @@ func run(ctx context.Context, args []string, env lookupEnv, stdout, stderr io.Wr
 			}
 			return cli.ShowRootCommandHelp(cmd)
 		},
-		OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error {
-			return &usageError{err: err}
-		},
+		OnUsageError: onUsageError,
 		// Errors are reported by run, never by the framework (which would
 		// call os.Exit).
 		ExitErrHandler: func(context.Context, *cli.Command, error) {},
 	}
+	for _, c := range root.Commands {
+		c.OnUsageError = onUsageError
+	}
 	cmdErr = root.Run(ctx, append([]string{"pyupload"}, args...))
 	return report(cmdErr, stderr)
+}
+
+// onUsageError turns the framework's flag errors into a usageError, so they
+// are reported once, with the hint and exit code of every usage mistake.
+func onUsageError(_ context.Context, _ *cli.Command, err error, _ bool) error {
+	return &usageError{err: err}
 }

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+const (
+	good = "../../testdata/dists/good/"
+	bad  = "../../testdata/dists/bad/"
+)
+
+func noEnv(string) (string, bool) { return "", false }
+
+// runCLI runs pyupload in-process and returns its exit code and output.
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(t.Context(), args, noEnv, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// golden compares got with testdata/golden/name, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("reading golden file (run go test -update to create it): %v", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("output differs from %s (-want +got):\n%s", path, diff)
+	}
+}
+
+func TestCheckCLI(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+	}{
+		{"good-dir", []string{"check", good}, exitOK},
+		{"good-glob-strict", []string{"check", "--strict", good + "pyupload_mv1*"}, exitFailure},
+		{"good-sample-strict", []string{"check", "--strict", good + "pyupload_sample_hatch*"}, exitOK},
+		{"bad-mixed", []string{"check", good + "pyupload_mv24-2.4.tar.gz", bad + "name_mismatch-1.0-py3-none-any.whl", bad + "not_a_zip-1.0-py3-none-any.whl", bad + "two_top_dirs-1.0.tar.gz"}, exitFailure},
+		{"same-path-twice-is-one-file", []string{"check", good + "pyupload_mv22-2.2.tar.gz", good + "pyupload_mv22-2.2.tar.gz", good + "pyupload_mv22-2.2-py3-none-any.whl"}, exitOK},
+		{"json", []string{"check", "--json", good + "pyupload_mv24-2.4-py3-none-any.whl", bad + "local_version-1.0+local-py3-none-any.whl", bad + "empty_file-1.0-py3-none-any.whl"}, exitFailure},
+		{"missing-file", []string{"check", good + "nope-1.0-py3-none-any.whl"}, exitFailure},
+		{"pattern-matches-nothing", []string{"check", good + "*.nothing"}, exitFailure},
+		{"no-args", []string{"check"}, exitUsage},
+		{"unknown-flag", []string{"check", "--bogus", good}, exitUsage},
+		{"unknown-command", []string{"chekc"}, exitUsage},
+		{"unknown-format", []string{"check", bad + "bz2_sdist-1.0.tar.bz2"}, exitFailure},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, stdout, stderr := runCLI(t, tt.args...)
+			if code != tt.wantCode {
+				t.Errorf("pyupload %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(tt.args, " "), code, tt.wantCode, stdout, stderr)
+			}
+			golden(t, tt.name+".golden", "-- stdout --\n"+stdout+"-- stderr --\n"+stderr)
+		})
+	}
+}
+
+// TestCheckJSONShape decodes --json output: one entry per file, with the
+// parsed metadata and problems, and passed matching the exit status.
+func TestCheckJSONShape(t *testing.T) {
+	t.Parallel()
+	code, stdout, _ := runCLI(t, "check", "--json", good+"pyupload_mv25-2.5-py3-none-any.whl", bad+"version_mismatch-1.0-py3-none-any.whl")
+	if code != exitFailure {
+		t.Errorf("exit %d, want %d", code, exitFailure)
+	}
+	var got []struct {
+		Path   string `json:"path"`
+		Passed bool   `json:"passed"`
+		Dist   struct {
+			Metadata struct {
+				Name        string   `json:"name"`
+				ImportNames []string `json:"import_name"`
+			} `json:"metadata"`
+			SHA256 string `json:"sha256"`
+		} `json:"dist"`
+		Problems []struct {
+			Severity string `json:"severity"`
+			Message  string `json:"message"`
+		} `json:"problems"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("decoding --json output: %v\n%s", err, stdout)
+	}
+	if len(got) != 2 || !got[0].Passed || got[1].Passed {
+		t.Fatalf("--json = %+v, want the first file passed and the second failed", got)
+	}
+	if got[0].Dist.Metadata.Name != "pyupload-mv25" || len(got[0].Dist.Metadata.ImportNames) == 0 || len(got[0].Dist.SHA256) != 64 {
+		t.Errorf("--json first entry = %+v, want name, import names and sha256", got[0])
+	}
+	if len(got[1].Problems) == 0 || got[1].Problems[0].Severity != "error" {
+		t.Errorf("--json second entry problems = %+v, want an error", got[1].Problems)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	t.Parallel()
+	code, stdout, _ := runCLI(t, "--version")
+	if code != exitOK || !strings.HasPrefix(stdout, "pyupload ") {
+		t.Errorf("pyupload --version = %d %q, want 0 and \"pyupload <version>\"", code, stdout)
+	}
+}
+
+// TestCheckSameFileTwice gives the same file name from two directories: the
+// index would refuse the second, so check fails it before any upload.
+func TestCheckSameFileTwice(t *testing.T) {
+	t.Parallel()
+	const name = "pyupload_mv22-2.2.tar.gz"
+	data, err := os.ReadFile(good + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(other, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ := runCLI(t, "check", good+name, other)
+	if code != exitFailure || !strings.Contains(stdout, "the same file name is also given as "+good+name) {
+		t.Errorf("check of one file name twice: exit %d, output:\n%s\nwant exit 1 and a duplicate-name error", code, stdout)
+	}
+}
