@@ -65,7 +65,7 @@ func BenchmarkCheckPeakRSS(b *testing.B) {
 	wheel := writeBigWheel(b, b.TempDir(), 1<<30)
 	var peak int64
 	for b.Loop() {
-		cmd := exec.Command(os.Args[0], cliMarker, "check", wheel)
+		cmd := exec.CommandContext(b.Context(), os.Args[0], cliMarker, "check", wheel)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			b.Fatalf("pyupload check: %v\n%s", err, out)
 		}

@@ -32,7 +32,7 @@ var forbiddenDeps = map[string][]string{
 
 func TestDependencyGraph(t *testing.T) {
 	t.Parallel()
-	list, err := exec.Command("go", "list", "github.com/pyupload/pyupload/pkg/...").Output()
+	list, err := exec.CommandContext(t.Context(), "go", "list", "github.com/pyupload/pyupload/pkg/...").Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)
 	}
@@ -42,7 +42,7 @@ func TestDependencyGraph(t *testing.T) {
 			t.Errorf("package %s has no rule in forbiddenDeps; add one", pkg)
 			continue
 		}
-		out, err := exec.Command("go", "list", "-deps", pkg).Output()
+		out, err := exec.CommandContext(t.Context(), "go", "list", "-deps", pkg).Output()
 		if err != nil {
 			t.Fatalf("go list -deps %s: %v", pkg, err)
 		}

@@ -459,7 +459,7 @@ func (c *checker) twine(m *Metadata) {
 func CheckBatch(ds []*Dist) [][]Problem {
 	out := make([][]Problem, len(ds))
 	byBase := map[string]int{}
-	sdistFor := map[string]int{}
+	var sdists []int // indexes of the sdists seen so far
 	for i, d := range ds {
 		if j, ok := byBase[d.Filename.Base]; ok {
 			out[i] = append(out[i], Problem{Severity: Error, Message: fmt.Sprintf("the same file name is also given as %s; each file can be uploaded once", ds[j].Path)})
@@ -469,17 +469,29 @@ func CheckBatch(ds []*Dist) [][]Problem {
 		if d.Filename.Kind != Sdist {
 			continue
 		}
-		release := NormalizeName(d.Metadata.Name) + " " + d.Metadata.Version
-		if v, err := ParseVersion(d.Metadata.Version); err == nil {
-			release = NormalizeName(d.Metadata.Name) + " " + v.String()
+		for _, j := range sdists {
+			if sameRelease(d.Metadata, ds[j].Metadata) {
+				out[i] = append(out[i], Problem{Severity: Error, Message: fmt.Sprintf("Only one sdist may be uploaded per release: %s is also an sdist of %s %s", ds[j].Path, d.Metadata.Name, d.Metadata.Version)})
+				break
+			}
 		}
-		if j, ok := sdistFor[release]; ok {
-			out[i] = append(out[i], Problem{Severity: Error, Message: fmt.Sprintf("Only one sdist may be uploaded per release: %s is also an sdist of %s", ds[j].Path, release)})
-			continue
-		}
-		sdistFor[release] = i
+		sdists = append(sdists, i)
 	}
 	return out
+}
+
+// sameRelease compares as the index does: normalised names, and versions
+// equal under PEP 440 (so 1.0 and 1.0.0 are one release).
+func sameRelease(a, b *Metadata) bool {
+	if NormalizeName(a.Name) != NormalizeName(b.Name) {
+		return false
+	}
+	va, errA := ParseVersion(a.Version)
+	vb, errB := ParseVersion(b.Version)
+	if errA != nil || errB != nil {
+		return a.Version == b.Version
+	}
+	return va.Equal(vb)
 }
 
 // MarshalJSON renders a Dist for `pyupload check --json`.

@@ -65,7 +65,7 @@ func (p *pyMetadata) fields() map[string][]string {
 func TestConformanceMetadata(t *testing.T) {
 	paths := distFiles(t, goodDir)
 	args := append([]string{"../../testdata/conformance/read_metadata.py"}, paths...)
-	out, err := exec.Command(debianPython, args...).Output()
+	out, err := exec.CommandContext(t.Context(), debianPython, args...).Output()
 	if err != nil {
 		t.Fatalf("running read_metadata.py with %s (install Debian's python3): %v", debianPython, err)
 	}
@@ -119,7 +119,7 @@ func TestConformanceTwineCheck(t *testing.T) {
 	compared := 0
 	for _, p := range paths {
 		base := filepath.Base(p)
-		out, _ := exec.Command(debianPython, "-m", "twine", "check", p).CombinedOutput()
+		out, _ := exec.CommandContext(t.Context(), debianPython, "-m", "twine", "check", p).CombinedOutput()
 		text := ansi.ReplaceAllString(string(out), "")
 		if strings.Contains(text, "No module named twine") {
 			t.Fatalf("twine is not installed for %s: %s", debianPython, text)

@@ -1,0 +1,93 @@
+package dist
+
+import (
+	"strings"
+	"testing"
+)
+
+func sdist(path, name, version string) *Dist {
+	base := path[strings.LastIndexByte(path, '/')+1:]
+	return &Dist{Path: path, Filename: &Filename{Base: base, Kind: Sdist}, Metadata: &Metadata{Name: name, Version: version}}
+}
+
+func TestCheckBatch(t *testing.T) {
+	t.Parallel()
+	ds := []*Dist{
+		sdist("a/pkg-1.0.tar.gz", "pkg", "1.0"),
+		sdist("b/pkg-1.0.tar.gz", "pkg", "1.0"),     // same file name
+		sdist("c/Pkg-1.0.0.tar.gz", "Pkg", "1.0.0"), // same release as the first
+		sdist("d/pkg-2.0.tar.gz", "pkg", "2.0"),     // another release
+		{Path: "e/pkg-1.0-py3-none-any.whl", Filename: &Filename{Base: "pkg-1.0-py3-none-any.whl", Kind: Wheel}, Metadata: &Metadata{Name: "pkg", Version: "1.0"}},
+	}
+	got := CheckBatch(ds)
+	want := []string{"", "the same file name is also given as a/pkg-1.0.tar.gz", "Only one sdist may be uploaded per release: a/pkg-1.0.tar.gz", "", ""}
+	for i, w := range want {
+		switch {
+		case w == "" && len(got[i]) != 0:
+			t.Errorf("CheckBatch()[%d] = %v, want no problems", i, got[i])
+		case w != "" && (len(got[i]) != 1 || !strings.Contains(got[i][0].Message, w)):
+			t.Errorf("CheckBatch()[%d] = %v, want one problem containing %q", i, got[i], w)
+		}
+	}
+}
+
+func TestCheckContentType(t *testing.T) {
+	t.Parallel()
+	tests := map[string]bool{
+		"text/markdown": true, "text/markdown; charset=UTF-8; variant=GFM": true, "text/x-rst": true,
+		"TEXT/PLAIN": true, "text/markdown; variant=CommonMark": true, "text/html": false,
+		"text/markdown; charset=latin-1": false, "text/markdown; variant=Original": false, "": false,
+	}
+	for ct, ok := range tests {
+		if got := checkContentType(ct) == ""; got != ok {
+			t.Errorf("checkContentType(%q) accepted = %v, want %v", ct, got, ok)
+		}
+	}
+}
+
+func TestSpecifiersAndExpressions(t *testing.T) {
+	t.Parallel()
+	specs := map[string]bool{">=3.9": true, ">=3.8, !=3.9.*, <4": true, "~=3.10": true, "===foo": true, "3.9": false, ">=": false, ">=3.9,": false, "=>3.9": false}
+	for s, ok := range specs {
+		if got := validSpecifierSet(s); got != ok {
+			t.Errorf("validSpecifierSet(%q) = %v, want %v", s, got, ok)
+		}
+	}
+	exprs := map[string]bool{"MIT": true, "MIT OR Apache-2.0": true, "(MIT AND BSD-3-Clause) OR GPL-2.0-or-later WITH Classpath-exception-2.0": true, "LicenseRef-Custom": true, "MIT OR": false, "(MIT": false, "MIT)": false, "": false, "MIT Apache-2.0": false}
+	for e, ok := range exprs {
+		if got := plausibleLicenseExpression(e); got != ok {
+			t.Errorf("plausibleLicenseExpression(%q) = %v, want %v", e, got, ok)
+		}
+	}
+	emails := map[string]bool{"a@example.org": true, `"Doe, Jane" <jane@example.org>, bob@example.com`: true, "not-an-email": false, "a@localhost": false, "a b@example.org": false}
+	for e, ok := range emails {
+		all := true
+		for _, a := range splitAddresses(e) {
+			all = all && plausibleEmail(a)
+		}
+		if all != ok {
+			t.Errorf("email list %q valid = %v, want %v", e, all, ok)
+		}
+	}
+}
+
+func TestRSTRenderErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, text string
+		want       int
+	}{
+		{"known directives", "Title\n=====\n\n.. note::\n\n   hi\n\n.. code-block:: python\n\n   x = 1\n", 0},
+		{"unknown directive", ".. nope::\n", 1},
+		{"raw is disabled", ".. raw:: html\n\n   <b>x</b>\n", 1},
+		{"comment is not a directive", ".. this is a comment\n", 0},
+		{"target and substitution", ".. _target: https://x\n.. |sub| replace:: x\n", 0},
+		{"example inside a literal block", "Example::\n\n    .. nope::\n\nback\n", 0},
+		{"after the literal block ends", "Example::\n\n    text\n\n.. nope::\n", 1},
+	}
+	for _, tt := range tests {
+		if got := rstRenderErrors(tt.text); len(got) != tt.want {
+			t.Errorf("%s: rstRenderErrors() = %v, want %d errors", tt.name, got, tt.want)
+		}
+	}
+}
