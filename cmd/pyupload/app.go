@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"strings"
 
 	"github.com/urfave/cli/v3"
 )
@@ -32,15 +33,17 @@ type lookupEnv func(key string) (string, bool)
 func run(ctx context.Context, args []string, env lookupEnv, stdout, stderr io.Writer) int {
 	var cmdErr error
 	root := &cli.Command{
-		Name:      "pyupload",
-		Usage:     "check and publish Python distributions (wheels and sdists)",
-		UsageText: "pyupload check [--strict] [--json] DIST...",
+		Name:  "pyupload",
+		Usage: "check and publish Python distributions (wheels and sdists)",
+		UsageText: "pyupload [flags] DIST...          check, then upload (same as pyupload upload)\n" +
+			"pyupload check [--strict] [--json] DIST...",
 		Writer:    stdout,
 		ErrWriter: stderr,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.BoolFlag{Name: "version", Usage: "print the version and exit"},
-		},
+		}, uploadFlagDefs(env)...),
 		Commands: []*cli.Command{
+			uploadCommand(env),
 			checkCommand(env),
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
@@ -48,10 +51,13 @@ func run(ctx context.Context, args []string, env lookupEnv, stdout, stderr io.Wr
 				_, err := fmt.Fprintf(stdout, "pyupload %s\n", versionString())
 				return err
 			}
-			if cmd.Args().Present() {
-				return usageErrorf("unknown command %q; run 'pyupload --help'", cmd.Args().First())
+			if !cmd.Args().Present() {
+				return cli.ShowRootCommandHelp(cmd)
 			}
-			return cli.ShowRootCommandHelp(cmd)
+			if first := cmd.Args().First(); !looksLikeDist(first) {
+				return usageErrorf("unknown command %q; run 'pyupload --help'", first)
+			}
+			return runUpload(ctx, readUploadFlags(cmd), stdout, stderr)
 		},
 		OnUsageError: onUsageError,
 		// Errors are reported by run, never by the framework (which would
@@ -69,4 +75,11 @@ func run(ctx context.Context, args []string, env lookupEnv, stdout, stderr io.Wr
 // are reported once, with the hint and exit code of every usage mistake.
 func onUsageError(_ context.Context, _ *cli.Command, err error, _ bool) error {
 	return &usageError{err: err}
+}
+
+// looksLikeDist tells a distribution argument (path, pattern or directory)
+// from a mistyped command, so `pyupload chekc` is a usage error rather than
+// "file not found".
+func looksLikeDist(arg string) bool {
+	return strings.ContainsAny(arg, "/*?[.") || strings.HasSuffix(arg, ".whl") || strings.HasSuffix(arg, ".tar.gz")
 }

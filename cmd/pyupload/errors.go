@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 
 	"github.com/pyupload/pyupload/pkg/dist"
+	"github.com/pyupload/pyupload/pkg/upload"
 )
 
 // Exit codes. They are documented in README.md; tests pin them.
@@ -43,6 +45,24 @@ func explain(err error) (msg, hint string, code int) {
 	}
 	if errors.Is(err, errChecksFailed) {
 		return "", "", exitFailure
+	}
+	if errors.Is(err, errPreflightFailed) {
+		return err.Error(), "run 'pyupload check' on the files for details", exitFailure
+	}
+	if errors.Is(err, upload.ErrFileExists) {
+		return err.Error(), "files on an index can never be replaced or reused; publish a new version", exitFailure
+	}
+	if errors.Is(err, upload.ErrInsecureURL) {
+		return err.Error(), "use the index's https:// URL", exitUsage
+	}
+	if re, ok := errors.AsType[*upload.RedirectError](err); ok && re.MissingSlash {
+		return err.Error(), "add the trailing slash to the upload URL, e.g. https://upload.pypi.org/legacy/", exitFailure
+	}
+	if he, ok := errors.AsType[*upload.HTTPError](err); ok && he.StatusCode == http.StatusForbidden {
+		return err.Error(), "check the credentials: API tokens go in --password / TWINE_PASSWORD with the username __token__, and must be allowed to upload to this project", exitFailure
+	}
+	if errors.Is(err, errNoCredentials) {
+		return err.Error(), "create an API token at https://pypi.org/manage/account/token/ and export TWINE_PASSWORD=pypi-...", exitUsage
 	}
 	if errors.Is(err, dist.ErrUnknownFormat) {
 		return err.Error(), "pass wheels (.whl) and sdists (.tar.gz) only, e.g. dist/*", exitFailure

@@ -1,0 +1,275 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/pyupload/pyupload/internal/transport"
+	"github.com/pyupload/pyupload/pkg/dist"
+	"github.com/pyupload/pyupload/pkg/upload"
+)
+
+// Known repositories, as twine names them.
+var repositories = map[string]string{
+	"pypi":     "https://upload.pypi.org/legacy/",
+	"testpypi": "https://test.pypi.org/legacy/",
+}
+
+// uploadFlags are the options of `pyupload upload` (and of plain
+// `pyupload DIST...`), named after twine's.
+type uploadFlags struct {
+	repositoryURL   string
+	repository      string
+	username        string
+	password        string
+	jobs            int
+	checkURL        string
+	comment         string
+	cert            string
+	strict          bool
+	verbose         bool
+	disableProgress bool
+	args            []string
+}
+
+func uploadFlagDefs(env lookupEnv) []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "repository-url", Usage: "upload endpoint (ends in /legacy/ on PyPI-compatible indexes); overrides --repository", Sources: envVars(env, "PYUPLOAD_REPOSITORY_URL", "TWINE_REPOSITORY_URL")},
+		&cli.StringFlag{Name: "repository", Aliases: []string{"r"}, Value: "pypi", Usage: "pypi or testpypi", Sources: envVars(env, "PYUPLOAD_REPOSITORY", "TWINE_REPOSITORY")},
+		&cli.StringFlag{Name: "username", Aliases: []string{"u"}, Usage: "username; API tokens use __token__ (the default)", Sources: envVars(env, "PYUPLOAD_USERNAME", "TWINE_USERNAME")},
+		&cli.StringFlag{Name: "password", Aliases: []string{"p"}, Usage: "API token (pypi-...); prefer the environment variable over the flag", Sources: envVars(env, "PYUPLOAD_PASSWORD", "TWINE_PASSWORD")},
+		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Value: 4, Usage: "files uploaded at once"},
+		&cli.StringFlag{Name: "check-url", Usage: "the index's simple API (e.g. https://pypi.org/simple/) or JSON API base, to look up existing files by hash; derived from the upload URL by default"},
+		&cli.BoolFlag{Name: "skip-existing", Usage: "accepted for twine compatibility: identical files already on the index are always skipped; a different file under the same name is always an error"},
+		&cli.StringFlag{Name: "comment", Aliases: []string{"c"}, Usage: "comment stored with each file"},
+		&cli.StringFlag{Name: "cert", Usage: "CA bundle (PEM) to verify the index with", Sources: envVars(env, "PYUPLOAD_CERT", "TWINE_CERT")},
+		&cli.BoolFlag{Name: "strict", Usage: "refuse to upload when the checks give warnings"},
+		&cli.BoolFlag{Name: "non-interactive", Usage: "accepted for twine compatibility; pyupload never prompts"},
+		&cli.BoolFlag{Name: "disable-progress-bar", Usage: "no progress output"},
+		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "log every request (credentials are never logged)"},
+	}
+}
+
+func readUploadFlags(cmd *cli.Command) uploadFlags {
+	return uploadFlags{
+		repositoryURL:   cmd.String("repository-url"),
+		repository:      cmd.String("repository"),
+		username:        cmd.String("username"),
+		password:        cmd.String("password"),
+		jobs:            cmd.Int("jobs"),
+		checkURL:        cmd.String("check-url"),
+		comment:         cmd.String("comment"),
+		cert:            cmd.String("cert"),
+		strict:          cmd.Bool("strict"),
+		verbose:         cmd.Bool("verbose"),
+		disableProgress: cmd.Bool("disable-progress-bar"),
+		args:            cmd.Args().Slice(),
+	}
+}
+
+func uploadCommand(env lookupEnv) *cli.Command {
+	return &cli.Command{
+		Name:      "upload",
+		Usage:     "check every distribution, then upload them all",
+		ArgsUsage: "DIST...",
+		Flags:     uploadFlagDefs(env),
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			return runUpload(ctx, readUploadFlags(cmd), cmd.Root().Writer, cmd.Root().ErrWriter)
+		},
+	}
+}
+
+// endpoint resolves the upload URL and any credentials embedded in it.
+func (f *uploadFlags) endpoint() (*url.URL, error) {
+	raw := f.repositoryURL
+	if raw == "" {
+		var ok bool
+		if raw, ok = repositories[f.repository]; !ok {
+			return nil, usageErrorf("unknown repository %q: use pypi, testpypi or --repository-url", f.repository)
+		}
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, usageErrorf("invalid repository URL %q: want https://host/legacy/", transport.Redact(raw))
+	}
+	if u.User != nil { // twine takes credentials from the URL's userinfo
+		if f.username == "" {
+			f.username = u.User.Username()
+		}
+		if p, ok := u.User.Password(); ok && f.password == "" {
+			f.password = p
+		}
+		u.User = nil
+	}
+	return u, nil
+}
+
+func runUpload(ctx context.Context, f uploadFlags, stdout, stderr io.Writer) error {
+	if len(f.args) == 0 {
+		return usageErrorf("no distributions given, e.g. pyupload dist/*")
+	}
+	if f.jobs < 1 {
+		return usageErrorf("--jobs must be at least 1")
+	}
+	endpoint, err := f.endpoint()
+	if err != nil {
+		return err
+	}
+	var checkURL *url.URL
+	if f.checkURL != "" {
+		if checkURL, err = url.Parse(f.checkURL); err != nil || checkURL.Host == "" {
+			return usageErrorf("invalid --check-url %q", f.checkURL)
+		}
+	}
+	if f.password == "" {
+		return errNoCredentials
+	}
+	if f.username == "" {
+		f.username = "__token__"
+	}
+
+	// Preflight: every file must pass before the first byte is sent.
+	paths, err := expandArgs(f.args)
+	if err != nil {
+		return err
+	}
+	results, err := checkFiles(ctx, paths)
+	if err != nil {
+		return err
+	}
+	var dists []*dist.Dist
+	failed := false
+	for i := range results {
+		failed = failed || results[i].failed(f.strict)
+		dists = append(dists, results[i].Dist)
+	}
+	if failed {
+		if err := writeCheckText(stderr, results, f.strict); err != nil {
+			return err
+		}
+		return errPreflightFailed
+	}
+
+	tlsConfig, err := loadCert(f.cert)
+	if err != nil {
+		return err
+	}
+	var logger *slog.Logger
+	if f.verbose {
+		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	ua := "pyupload/" + versionString()
+	uploadClient := transport.NewClient(transport.Options{UserAgent: ua, Logger: logger, TLS: tlsConfig})
+	readClient := transport.NewClient(transport.Options{UserAgent: ua, Logger: logger, TLS: tlsConfig, Retry: true})
+
+	var total int64
+	for _, d := range dists {
+		total += d.Size
+	}
+	prog := newProgress(stderr, total, len(dists), !f.disableProgress)
+	opts := []upload.Option{
+		upload.WithJobs(f.jobs),
+		upload.WithReadClient(readClient),
+		upload.WithCredentials(func(context.Context) (string, string, error) { return f.username, f.password, nil }),
+		upload.WithProgress(prog.event),
+		upload.WithComment(f.comment),
+	}
+	if checkURL != nil {
+		opts = append(opts, upload.WithCheckURL(checkURL))
+	}
+	if logger != nil {
+		opts = append(opts, upload.WithLogger(logger))
+	}
+	up, err := upload.New(uploadClient, endpoint, opts...)
+	if err != nil {
+		prog.close()
+		return err
+	}
+	res, uploadErr := up.Upload(ctx, dists)
+	prog.close()
+	if err := writeUploadReport(stdout, res); err != nil {
+		return err
+	}
+	if uploadErr != nil {
+		writeFailureSummary(stderr, res)
+		return uploadErr
+	}
+	return nil
+}
+
+// writeUploadReport prints one line per file on the index, then where to
+// see each release. Machine-friendly: status, file, sha256.
+func writeUploadReport(w io.Writer, res []upload.Result) error {
+	var werr error
+	printf := func(format string, args ...any) {
+		if werr == nil {
+			_, werr = fmt.Fprintf(w, format, args...)
+		}
+	}
+	var urls []string
+	seen := map[string]bool{}
+	for _, r := range res {
+		if !r.Status.OnIndex() {
+			continue
+		}
+		printf("%-15s %s sha256:%s\n", r.Status, r.Dist.Filename.Base, r.Dist.SHA256)
+		if !seen[r.ReleaseURL] {
+			seen[r.ReleaseURL] = true
+			urls = append(urls, r.ReleaseURL)
+		}
+	}
+	for _, u := range urls {
+		printf("View at: %s\n", u)
+	}
+	return werr
+}
+
+// writeFailureSummary says, after a failure, which files are on the index
+// and which are not, so a half-published release can be finished.
+func writeFailureSummary(w io.Writer, res []upload.Result) {
+	var on, off []string
+	for _, r := range res {
+		if r.Status.OnIndex() {
+			on = append(on, filepath.Base(r.Dist.Path))
+		} else {
+			off = append(off, fmt.Sprintf("%s (%s)", filepath.Base(r.Dist.Path), r.Status))
+		}
+	}
+	if len(on) > 0 {
+		_, _ = fmt.Fprintf(w, "on the index: %s\n", strings.Join(on, ", "))
+	}
+	if len(off) > 0 {
+		_, _ = fmt.Fprintf(w, "not on the index: %s\n", strings.Join(off, ", "))
+	}
+}
+
+func loadCert(path string) (*tls.Config, error) {
+	if path == "" {
+		return nil, nil
+	}
+	pem, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading CA bundle: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("reading CA bundle %s: no PEM certificates found", path)
+	}
+	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, nil
+}
+
+var (
+	errNoCredentials   = errors.New("no credentials: pass an API token with --password or the TWINE_PASSWORD (or PYUPLOAD_PASSWORD) environment variable")
+	errPreflightFailed = errors.New("nothing was uploaded: fix the distributions above first")
+)

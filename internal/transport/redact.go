@@ -1,0 +1,25 @@
+package transport
+
+import "net/url"
+
+// Redact returns a URL safe to print: userinfo and query values are
+// replaced, because index URLs may embed credentials
+// (https://__token__:pypi-...@host/legacy/) and token endpoints carry them
+// in queries.
+func Redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "<unparsable URL>"
+	}
+	if u.User != nil {
+		u.User = url.User("redacted")
+	}
+	if u.RawQuery != "" {
+		q := u.Query()
+		for k := range q {
+			q[k] = []string{"redacted"}
+		}
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}

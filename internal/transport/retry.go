@@ -1,0 +1,105 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Backoff returns how long to wait before retry number attempt (1-based).
+type Backoff func(attempt int) time.Duration
+
+// DefaultBackoff is exponential from 500 ms, capped at 30 s, with full
+// jitter so that parallel clients do not retry in step.
+func DefaultBackoff(attempt int) time.Duration {
+	ceiling := min(30*time.Second, 500*time.Millisecond<<min(attempt-1, 10))
+	return time.Duration(rand.Int64N(int64(ceiling)) + 1) // #nosec G404 -- jitter, not a secret
+}
+
+// RetryAfter reads a Retry-After header in seconds or as an HTTP date;
+// 0 when absent or unparsable.
+func RetryAfter(h http.Header, now time.Time) time.Duration {
+	v := h.Get("Retry-After")
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// Temporary reports whether a response status is worth retrying.
+func Temporary(status int) bool {
+	return status == http.StatusTooManyRequests || status >= 500
+}
+
+// Sleep waits for d or until ctx is done, whichever is first.
+func Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	case <-t.C:
+		return nil
+	}
+}
+
+type retry struct {
+	inner    http.RoundTripper
+	backoff  Backoff
+	attempts int
+}
+
+var _ http.RoundTripper = (*retry)(nil)
+
+// NewRetry retries requests that are safe to repeat: GET and HEAD, and any
+// request whose body can be rebuilt (GetBody), on network errors, 5xx and
+// 429, up to attempts tries in all, waiting backoff(n) or the server's
+// Retry-After between them. The request's context bounds the whole.
+func NewRetry(inner http.RoundTripper, backoff Backoff, attempts int) http.RoundTripper {
+	return &retry{inner: inner, backoff: backoff, attempts: max(1, attempts)}
+}
+
+func (t *retry) RoundTrip(req *http.Request) (*http.Response, error) {
+	replayable := req.Method == http.MethodGet || req.Method == http.MethodHead || req.Body == nil || req.GetBody != nil
+	for attempt := 1; ; attempt++ {
+		r := req
+		if attempt > 1 && req.GetBody != nil {
+			body, err := req.GetBody()
+			if err != nil {
+				return nil, err
+			}
+			r = req.Clone(req.Context())
+			r.Body = body
+		}
+		resp, err := t.inner.RoundTrip(r)
+		last := !replayable || attempt >= t.attempts
+		switch {
+		case err != nil && (last || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)):
+			return nil, err
+		case err == nil && (!Temporary(resp.StatusCode) || last):
+			return resp, nil
+		}
+		wait := t.backoff(attempt)
+		if resp != nil {
+			wait = max(wait, RetryAfter(resp.Header, time.Now()))
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+			_ = resp.Body.Close()
+		}
+		if err := Sleep(req.Context(), wait); err != nil {
+			return nil, err
+		}
+	}
+}

@@ -1,0 +1,79 @@
+package transport
+
+import (
+	"crypto/tls"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+)
+
+// Options configure the client built by [NewClient].
+type Options struct {
+	UserAgent string       // sent on every request
+	Logger    *slog.Logger // debug log of requests; nil logs nothing
+	TLS       *tls.Config  // custom roots (--cert); nil uses the system roots
+	// Retry retries idempotent requests (GET, HEAD) on network errors,
+	// 5xx and 429. Uploads use a client without it: pkg/upload retries
+	// them itself, rebuilding the streamed body (STYLE.md C10).
+	Retry bool
+}
+
+// NewClient builds the one *http.Client of a run: a clone of
+// http.DefaultTransport with explicit timeouts, then, from the inside out,
+// logging, retry and the User-Agent. The client never follows redirects:
+// a redirect could carry credentials to another host, and the index's
+// upload endpoint never redirects a correct URL.
+func NewClient(o Options) *http.Client {
+	base := http.DefaultTransport.(*http.Transport).Clone()
+	base.DialContext = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	base.TLSHandshakeTimeout = 30 * time.Second
+	base.ResponseHeaderTimeout = 10 * time.Minute // the index reads the whole body before answering
+	base.ExpectContinueTimeout = time.Second
+	if o.TLS != nil {
+		base.TLSClientConfig = o.TLS
+	}
+	var rt http.RoundTripper = base
+	if o.Logger != nil {
+		rt = NewLogger(rt, o.Logger)
+	}
+	if o.Retry {
+		rt = NewRetry(rt, DefaultBackoff, 4)
+	}
+	rt = NewUserAgent(rt, o.UserAgent)
+	return &http.Client{
+		Transport: rt,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+}
+
+// RoundTripperFunc adapts a function to http.RoundTripper (for tests and
+// small adapters).
+type RoundTripperFunc func(*http.Request) (*http.Response, error)
+
+// RoundTrip calls f.
+func (f RoundTripperFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+type userAgent struct {
+	inner http.RoundTripper
+	ua    string
+}
+
+var _ http.RoundTripper = (*userAgent)(nil)
+
+// NewUserAgent sets the User-Agent header (the index stores it as
+// uploaded_via).
+func NewUserAgent(inner http.RoundTripper, ua string) http.RoundTripper {
+	return &userAgent{inner: inner, ua: ua}
+}
+
+func (t *userAgent) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.ua == "" {
+		return t.inner.RoundTrip(req)
+	}
+	req = req.Clone(req.Context())
+	req.Header.Set("User-Agent", t.ua)
+	return t.inner.RoundTrip(req)
+}

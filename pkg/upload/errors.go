@@ -1,0 +1,87 @@
+package upload
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Sentinel errors callers branch on.
+var (
+	// ErrFileExists: the index has a file with this name (or these bytes
+	// under another name) that is not identical to the local one.
+	ErrFileExists = errors.New("upload: a different file with this name already exists on the index")
+	// ErrInsecureURL: the endpoint is plain HTTP on a non-loopback host.
+	ErrInsecureURL = errors.New("upload: the upload URL must use https (plain http is allowed only for loopback hosts)")
+	// ErrStalled: an upload made no progress for the stall timeout.
+	ErrStalled = errors.New("upload: no progress for too long")
+	// ErrFileChanged: the file on disk changed after it was checked.
+	ErrFileChanged = errors.New("upload: the file changed on disk after it was checked")
+)
+
+// HTTPError is a response from the index that is not a success. Message is
+// the index's own text, taken from the JSON body (`code` or `message`),
+// because HTTP/2 drops the reason phrase that carries it.
+type HTTPError struct {
+	StatusCode int
+	Message    string
+	RetryAfter time.Duration // from a 429 or 503's Retry-After header
+}
+
+func (e *HTTPError) Error() string {
+	if e.Message == "" {
+		return fmt.Sprintf("index answered %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	}
+	return fmt.Sprintf("index answered %d: %s", e.StatusCode, e.Message)
+}
+
+// Temporary reports whether retrying may succeed: 5xx and 429.
+func (e *HTTPError) Temporary() bool {
+	return e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500
+}
+
+// fileExistsText is the prefix Warehouse keeps for twine's sake (§3).
+const fileExistsText = "File already exists"
+
+func (e *HTTPError) fileExists() bool {
+	return e.StatusCode == http.StatusBadRequest && strings.HasPrefix(e.Message, fileExistsText)
+}
+
+// ConflictError says which file conflicts and how. It matches
+// [ErrFileExists] with errors.Is.
+type ConflictError struct {
+	Filename     string
+	LocalSHA256  string
+	RemoteSHA256 string // "" when the index did not say
+	Detail       string // the index's message, if it gave one
+}
+
+func (e *ConflictError) Error() string {
+	msg := fmt.Sprintf("%s is already on the index with different contents (local sha256 %s", e.Filename, e.LocalSHA256)
+	if e.RemoteSHA256 != "" {
+		msg += ", index sha256 " + e.RemoteSHA256
+	}
+	return msg + "); a published file can never be replaced: bump the version"
+}
+
+// Unwrap makes errors.Is(err, ErrFileExists) true.
+func (e *ConflictError) Unwrap() error { return ErrFileExists }
+
+// RedirectError reports a redirect from the upload endpoint. Redirects are
+// never followed: they could carry credentials elsewhere.
+type RedirectError struct {
+	StatusCode int
+	Location   string
+	// MissingSlash: the endpoint lacks the trailing slash the index
+	// requires (PyPI answers /legacy with 308 to /legacy/).
+	MissingSlash bool
+}
+
+func (e *RedirectError) Error() string {
+	if e.MissingSlash {
+		return fmt.Sprintf("the index redirected the upload (%d to %s): the upload URL needs its trailing slash", e.StatusCode, e.Location)
+	}
+	return fmt.Sprintf("the index redirected the upload (%d to %s); redirects are not followed", e.StatusCode, e.Location)
+}

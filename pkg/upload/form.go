@@ -1,0 +1,106 @@
+package upload
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/textproto"
+	"os"
+	"path/filepath"
+
+	"github.com/pyupload/pyupload/pkg/dist"
+)
+
+// Form returns the non-file form fields for d, in the order they are sent
+// (index-protocol.md §1.2, §1.3): the control fields, every metadata field
+// under its form key, the digests, and the comment when there is one.
+// Nothing is sent that the metadata lacks.
+func Form(d *dist.Dist, comment string) []dist.FormValue {
+	fields := []dist.FormValue{
+		{Key: ":action", Value: "file_upload"},
+		{Key: "protocol_version", Value: "1"},
+		{Key: "filetype", Value: string(d.Filename.Kind)},
+		{Key: "pyversion", Value: d.Filename.PythonTag()},
+	}
+	fields = append(fields, d.Metadata.FormFields()...)
+	fields = append(fields,
+		dist.FormValue{Key: "sha256_digest", Value: d.SHA256},
+		dist.FormValue{Key: "blake2_256_digest", Value: d.Blake2b256},
+	)
+	if comment != "" {
+		fields = append(fields, dist.FormValue{Key: "comment", Value: comment})
+	}
+	return fields
+}
+
+// body is a multipart request body that streams the file between a
+// prefix (the fields and the file part's header) and a suffix (the closing
+// boundary), both small and built in memory.
+type body struct {
+	prefix, suffix []byte
+	contentType    string
+	fileSize       int64
+}
+
+// newBody lays out the multipart form for d. The boundary is random, so a
+// field value can never collide with it.
+func newBody(d *dist.Dist, fields []dist.FormValue) (*body, error) {
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for _, f := range fields {
+		// Plain fields only: the index refuses anything but content sent
+		// as a file part ("Should not be a tuple").
+		if err := w.WriteField(f.Key, f.Value); err != nil {
+			return nil, err
+		}
+	}
+	h := make(textproto.MIMEHeader)
+	h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="content"; filename=%q`, d.Filename.Base))
+	h.Set("Content-Type", "application/octet-stream")
+	if _, err := w.CreatePart(h); err != nil {
+		return nil, err
+	}
+	prefixLen := buf.Len()
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	all := buf.Bytes()
+	return &body{
+		prefix:      all[:prefixLen],
+		suffix:      all[prefixLen:],
+		contentType: w.FormDataContentType(),
+		fileSize:    d.Size,
+	}, nil
+}
+
+// length is the exact Content-Length.
+func (b *body) length() int64 { return int64(len(b.prefix)) + b.fileSize + int64(len(b.suffix)) }
+
+// open re-opens the file for one attempt and returns the whole body; count
+// wraps the file's reader to observe progress. It refuses a file whose
+// size changed since it was checked.
+func (b *body) open(path string, count func(io.Reader) io.Reader) (io.ReadCloser, error) {
+	f, err := os.Open(filepath.Clean(path))
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	if st.Size() != b.fileSize {
+		_ = f.Close()
+		return nil, fmt.Errorf("%s: %w (size %d, was %d)", path, ErrFileChanged, st.Size(), b.fileSize)
+	}
+	r := io.MultiReader(bytes.NewReader(b.prefix), count(io.LimitReader(f, b.fileSize)), bytes.NewReader(b.suffix))
+	return &readCloser{Reader: r, close: f.Close}, nil
+}
+
+type readCloser struct {
+	io.Reader
+	close func() error
+}
+
+func (r *readCloser) Close() error { return r.close() }

@@ -1,0 +1,134 @@
+package upload
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// Credentials returns the username and password for one upload attempt.
+// It is called before every attempt, so a token source can refresh.
+type Credentials func(ctx context.Context) (username, password string, err error)
+
+// Event reports upload progress. Bytes is a delta: positive as bytes are
+// sent, negative when an attempt fails and its bytes no longer count.
+type Event struct {
+	File    string // the file's base name
+	Bytes   int64  // delta of bytes sent
+	Total   int64  // the file's size
+	Attempt int    // 1-based
+	Done    bool   // the file finished (successfully or not)
+	Status  Status // when Done
+	Err     error  // when Done with a failure, or a retry's cause
+	Retry   bool   // an attempt failed and another follows
+}
+
+type options struct {
+	jobs         int
+	credentials  Credentials
+	progress     func(Event)
+	readClient   *http.Client
+	checkURL     *url.URL
+	comment      string
+	attempts     int
+	maxElapsed   time.Duration
+	backoff      func(attempt int) time.Duration
+	stallTimeout time.Duration
+	allowHTTP    bool
+	logger       *slog.Logger
+	now          func() time.Time
+}
+
+// Option configures an [Uploader].
+type Option func(*options) error
+
+// WithJobs sets how many files upload at once. The default is 4.
+func WithJobs(n int) Option {
+	return func(o *options) error {
+		if n < 1 {
+			return errors.New("upload: jobs must be at least 1")
+		}
+		o.jobs = n
+		return nil
+	}
+}
+
+// WithCredentials sets the callback that authenticates every attempt. The
+// default sends no credentials.
+func WithCredentials(c Credentials) Option {
+	return func(o *options) error { o.credentials = c; return nil }
+}
+
+// WithProgress sets a callback for progress events. It must be cheap and
+// safe for concurrent use; uploads do not wait for it to return anything.
+// The default discards events.
+func WithProgress(f func(Event)) Option {
+	return func(o *options) error { o.progress = f; return nil }
+}
+
+// WithReadClient sets the client for the index's read APIs (existence
+// checks). It may retry; it never carries upload credentials. The default
+// is the upload client.
+func WithReadClient(c *http.Client) Option {
+	return func(o *options) error { o.readClient = c; return nil }
+}
+
+// WithCheckURL sets where existing files are looked up: either an index's
+// PEP 691 simple API ("https://pypi.org/simple/") or the base of its JSON
+// API ("https://pypi.org"). The default derives it from the upload URL
+// (upload.pypi.org and test.pypi.org map to their read hosts, any other
+// index to its own host).
+func WithCheckURL(u *url.URL) Option {
+	return func(o *options) error { o.checkURL = u; return nil }
+}
+
+// WithComment sets the comment stored with each file. The default is none.
+func WithComment(c string) Option {
+	return func(o *options) error { o.comment = c; return nil }
+}
+
+// WithRetry bounds retries: at most attempts tries per file, and no new
+// attempt after maxElapsed since the first. The default is 5 attempts
+// within 15 minutes.
+func WithRetry(attempts int, maxElapsed time.Duration) Option {
+	return func(o *options) error {
+		if attempts < 1 || maxElapsed <= 0 {
+			return errors.New("upload: retry needs at least 1 attempt and a positive time budget")
+		}
+		o.attempts, o.maxElapsed = attempts, maxElapsed
+		return nil
+	}
+}
+
+// WithBackoff sets the wait before retry n (1-based); the index's
+// Retry-After is honoured when longer. The default is exponential from
+// 1 s, capped at 60 s, with full jitter.
+func WithBackoff(f func(attempt int) time.Duration) Option {
+	return func(o *options) error { o.backoff = f; return nil }
+}
+
+// WithStallTimeout cancels and retries an attempt whose body makes no
+// progress for d. The default is 2 minutes.
+func WithStallTimeout(d time.Duration) Option {
+	return func(o *options) error {
+		if d <= 0 {
+			return errors.New("upload: stall timeout must be positive")
+		}
+		o.stallTimeout = d
+		return nil
+	}
+}
+
+// WithInsecureHTTP allows plain http to non-loopback hosts, sending
+// credentials in clear text. The default allows http only for loopback.
+func WithInsecureHTTP() Option {
+	return func(o *options) error { o.allowHTTP = true; return nil }
+}
+
+// WithLogger sets the debug logger. The default discards logs.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) error { o.logger = l; return nil }
+}
