@@ -10,13 +10,18 @@ LDFLAGS       := -s -w -X main.version=$(VERSION)
 FUZZTIME      ?= 15s
 FUZZ_TARGETS  := FuzzParseFilename FuzzParseMetadata FuzzRead FuzzParseVersion
 
-.PHONY: all build test race lint lint-install fuzz bench conformance testdata clean
+.PHONY: all build demo test race lint lint-install fuzz bench conformance testdata clean
 
 all: build test
 
-## build: a static pyupload binary in bin/
+## build: static pyupload and fakeindex binaries in bin/
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/pyupload ./cmd/pyupload
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/fakeindex ./cmd/fakeindex
+
+## demo: publish the sample dists to a local fake index, offline
+demo: build
+	scripts/demo.sh
 
 ## test: the whole test suite (unit, golden, corpus, fuzz seeds) with the race detector
 test:
@@ -41,7 +46,7 @@ fuzz:
 ## bench: digest throughput (one pass vs blake2b alone) and peak RSS checking a 1 GiB wheel
 bench:
 	$(GO) test ./pkg/dist -run='^$$' -bench=BenchmarkDigest -benchtime=5x
-	$(GO) test ./cmd/pyupload -run='^$$' -bench=BenchmarkCheckPeakRSS -benchtime=3x
+	$(GO) test ./cmd/pyupload -run='^$$' -bench=PeakRSS -benchtime=1x
 
 ## conformance: compare with Debian's python3 email parser and twine check
 conformance:

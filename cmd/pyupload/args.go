@@ -11,9 +11,10 @@ import (
 // expandArgs turns the command line's distribution arguments into paths the
 // way twine does: each argument is a path or a glob pattern ("dist/*"),
 // and a pattern that matches nothing is an error. A directory stands for
-// the distributions in it. Signatures (.asc) and attestations
-// (*.attestation) that a pattern picks up beside the dists are skipped, as
-// twine skips them.
+// the distributions in it. Files a pattern picks up that are not
+// distributions (signatures, attestations, READMEs, the .gitignore uv
+// writes into dist/) are skipped; a path named explicitly must be a
+// distribution.
 func expandArgs(args []string) ([]string, error) {
 	var out []string
 	seen := map[string]bool{}
@@ -48,7 +49,7 @@ func expandArgs(args []string) ([]string, error) {
 		}
 		n := 0
 		for _, m := range matches {
-			if isCompanion(m) {
+			if !isDistName(m) {
 				continue
 			}
 			if st, err := os.Stat(m); err == nil && st.IsDir() {
@@ -64,9 +65,10 @@ func expandArgs(args []string) ([]string, error) {
 	return out, nil
 }
 
-// isCompanion reports files published beside a dist rather than as one.
-func isCompanion(p string) bool {
-	return strings.HasSuffix(p, ".asc") || strings.HasSuffix(p, ".attestation")
+// isDistName reports names with a distribution's extension (.zip too, so
+// a legacy sdist is refused with its reason rather than ignored).
+func isDistName(p string) bool {
+	return strings.HasSuffix(p, ".whl") || strings.HasSuffix(p, ".tar.gz") || strings.HasSuffix(p, ".zip")
 }
 
 func distsInDir(dir string) ([]string, error) {
@@ -77,7 +79,7 @@ func distsInDir(dir string) ([]string, error) {
 	var paths []string
 	for _, e := range entries {
 		n := e.Name()
-		if e.Type().IsRegular() && (strings.HasSuffix(n, ".whl") || strings.HasSuffix(n, ".tar.gz") || strings.HasSuffix(n, ".zip")) {
+		if e.Type().IsRegular() && isDistName(n) {
 			paths = append(paths, filepath.Join(dir, n))
 		}
 	}

@@ -155,7 +155,13 @@ func runUpload(ctx context.Context, f uploadFlags, stdout, stderr io.Writer) err
 		dists = append(dists, results[i].Dist)
 	}
 	if failed {
-		if err := writeCheckText(stderr, results, f.strict); err != nil {
+		var failing []checked
+		for i := range results {
+			if results[i].failed(f.strict) {
+				failing = append(failing, results[i])
+			}
+		}
+		if err := writeCheckText(stderr, failing, f.strict); err != nil {
 			return err
 		}
 		return errPreflightFailed

@@ -30,6 +30,7 @@ func NewClient(o Options) *http.Client {
 	base.TLSHandshakeTimeout = 30 * time.Second
 	base.ResponseHeaderTimeout = 10 * time.Minute // the index reads the whole body before answering
 	base.ExpectContinueTimeout = time.Second
+	base.WriteBufferSize = 256 << 10 // uploads stream large bodies; fewer, larger writes
 	if o.TLS != nil {
 		base.TLSClientConfig = o.TLS
 	}

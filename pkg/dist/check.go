@@ -116,7 +116,7 @@ func (c *checker) nameAndVersion(m *Metadata) (Version, bool) {
 		return v, false
 	}
 	if v.IsLocal() {
-		c.add(Error, "Version", "'%s' is an invalid value for Version. Error: Can't use PEP 440 local versions. See https://packaging.python.org/specifications/version-specifiers/ for more information.", m.Version)
+		c.add(Error, "Version", "The use of local versions in '%s' is not allowed. See https://packaging.python.org/specifications/version-specifiers/#local-version-identifiers for more information.", m.Version)
 		ok = false
 	}
 	return v, ok
@@ -393,7 +393,7 @@ func (c *checker) filename(d *Dist, version Version) {
 		c.add(Error, "", "Filename '%s' should contain the normalized project name '%s', not '%s'.", fn.Base, WheelName(m.Name), fn.Name)
 	}
 	if !fn.ParsedVersion.Equal(version) {
-		c.add(Error, "Version", "Version in filename should be '%s' not '%s'.", m.Version, fn.Version)
+		c.add(Error, "Version", "Version in filename should be '%s' not '%s'.", version, fn.ParsedVersion)
 	}
 	for _, tag := range fn.PlatformTags {
 		if !ValidPlatformTag(tag) {

@@ -89,7 +89,7 @@ var badExpect = map[string]string{
 	"license_and_expression-1.0-py3-none-any.whl":           "License is deprecated when License-Expression is present.",
 	"license_expression_in_2_1-1.0-py3-none-any.whl":        "license-expression introduced in metadata version 2.4, not 2.1.",
 	"license_file_missing-1.0-py3-none-any.whl":             "License-File LICENSE does not exist in distribution file license_file_missing-1.0-py3-none-any.whl at license_file_missing-1.0.dist-info/licenses/LICENSE",
-	"local_version-1.0+local-py3-none-any.whl":              "Can't use PEP 440 local versions.",
+	"local_version-1.0+local-py3-none-any.whl":              "The use of local versions in '1.0+local' is not allowed.",
 	"long_summary-1.0-py3-none-any.whl":                     "'summary' field must be 512 characters or less",
 	"long_url_label-1.0-py3-none-any.whl":                   "the label is longer than 32 characters",
 	"metadata_version_2_0-1.0-py3-none-any.whl":             "'2.0' is not a valid metadata version",

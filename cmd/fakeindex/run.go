@@ -1,0 +1,292 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pyupload/pyupload/internal/fakeindex"
+)
+
+// serveFlags are fakeindex's flags.
+type serveFlags struct {
+	addr            string
+	public          bool
+	tokens          tokenList
+	urlFile         string
+	storage         string
+	latency         time.Duration
+	bandwidth       int64
+	failUploads     int
+	failStatus      int
+	maxFileSize     int64
+	noArchiveChecks bool
+}
+
+// tokenList is a repeatable -token flag.
+type tokenList []string
+
+func (l *tokenList) String() string { return fmt.Sprint(len(*l), " tokens") } // never the tokens themselves
+
+func (l *tokenList) Set(s string) error {
+	if s == "" {
+		return errors.New("empty token")
+	}
+	*l = append(*l, s)
+	return nil
+}
+
+// usageError is a mistake in the command line: exit code 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func parseFlags(args []string, stderr io.Writer) (*serveFlags, error) {
+	f := &serveFlags{}
+	fs := flag.NewFlagSet("fakeindex", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		_, _ = fmt.Fprintf(stderr, "usage: fakeindex [flags]\n\nServes a PyPI look-alike (upload endpoint /legacy/, JSON and simple APIs) until interrupted.\n\n")
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&f.addr, "addr", "127.0.0.1:0", "listen `address`; must be loopback unless -public")
+	fs.BoolVar(&f.public, "public", false, "allow a non-loopback -addr (anyone who can connect can upload with the well-known token)")
+	fs.Var(&f.tokens, "token", "accepted API `token` (repeatable); default "+fakeindex.DefaultToken)
+	fs.StringVar(&f.urlFile, "url-file", "", "write the base URL to `path` once listening")
+	fs.StringVar(&f.storage, "storage", "", "`dir`ectory for uploaded bytes (default: the system temporary directory)")
+	fs.DurationVar(&f.latency, "latency", 0, "latency added to every request")
+	fs.Int64Var(&f.bandwidth, "bandwidth", 0, "read each request body at most at this many `bytes` per second (0: unlimited)")
+	fs.IntVar(&f.failUploads, "fail-uploads", 0, "answer the first `N` uploads with -fail-status")
+	fs.IntVar(&f.failStatus, "fail-status", http.StatusServiceUnavailable, "`status` for -fail-uploads")
+	fs.Int64Var(&f.maxFileSize, "max-file-size", 100<<20, "per-file upload limit in `bytes`")
+	fs.BoolVar(&f.noArchiveChecks, "no-archive-checks", false, "do not open uploaded archives (for large synthetic payloads)")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	switch {
+	case fs.NArg() > 0:
+		return nil, &usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	case f.failStatus < 100 || f.failStatus > 599:
+		return nil, &usageError{fmt.Sprintf("-fail-status %d is not an HTTP status", f.failStatus)}
+	case f.failUploads < 0 || f.bandwidth < 0 || f.latency < 0:
+		return nil, &usageError{"-fail-uploads, -bandwidth and -latency cannot be negative"}
+	case f.maxFileSize <= 0:
+		return nil, &usageError{"-max-file-size must be positive"}
+	}
+	if !f.public {
+		host, _, err := net.SplitHostPort(f.addr)
+		if err != nil {
+			return nil, &usageError{fmt.Sprintf("-addr %q: %v", f.addr, err)}
+		}
+		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return nil, &usageError{fmt.Sprintf("-addr %q is not a loopback address; add -public to serve it anyway", f.addr)}
+		}
+	}
+	return f, nil
+}
+
+func (f *serveFlags) options() []fakeindex.Option {
+	opts := []fakeindex.Option{
+		fakeindex.WithMaxFileSize(f.maxFileSize),
+		fakeindex.WithLatency(f.latency),
+		fakeindex.WithBandwidth(f.bandwidth),
+	}
+	if len(f.tokens) > 0 {
+		opts = append(opts, fakeindex.WithTokens(f.tokens...))
+	}
+	if f.storage != "" {
+		opts = append(opts, fakeindex.WithStorageDir(f.storage))
+	}
+	if f.noArchiveChecks {
+		opts = append(opts, fakeindex.WithoutArchiveChecks())
+	}
+	return opts
+}
+
+// run is the whole command: it parses args, prints the base URL as the
+// first line of stdout, serves until ctx is cancelled, then shuts down
+// gracefully. It logs one line per request to stderr and returns the exit
+// code: 0, 1 when serving failed, 2 for a usage error.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	f, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		if ue, ok := errors.AsType[*usageError](err); ok {
+			_, _ = fmt.Fprintf(stderr, "fakeindex: %s\n", ue.msg)
+		}
+		return 2
+	}
+	ix := fakeindex.New(f.options()...)
+	defer func() { _ = ix.Close() }()
+	if f.failUploads > 0 {
+		ix.FailUploads(f.failUploads, f.failStatus)
+	}
+
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", f.addr)
+	if err != nil {
+		_, _ = fmt.Fprintf(stderr, "fakeindex: %v\n", err)
+		return 1
+	}
+	base := "http://" + ln.Addr().String()
+	// The listener accepts already; the file is written before the stdout
+	// line, so whoever sees the line can read the file too.
+	if f.urlFile != "" {
+		if err := writeAtomically(f.urlFile, base+"\n"); err != nil {
+			_, _ = fmt.Fprintf(stderr, "fakeindex: writing -url-file: %v\n", err)
+			_ = ln.Close()
+			return 1
+		}
+	}
+	if _, err := fmt.Fprintf(stdout, "fakeindex listening on %s\n", base); err != nil {
+		_ = ln.Close()
+		return 1
+	}
+
+	log := &requestLog{w: stderr}
+	srv := &http.Server{
+		Handler:           log.wrap(ix),
+		ReadHeaderTimeout: 30 * time.Second,
+		// Requests end when ctx does, so stalls and waits stop at shutdown.
+		BaseContext: func(net.Listener) context.Context { return ctx },
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		_, _ = fmt.Fprintf(stderr, "fakeindex: %v\n", err)
+		return 1
+	case <-ctx.Done():
+	}
+	_ = ix.Close() // ends stalls and latency waits in progress
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		_ = srv.Close()
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		_, _ = fmt.Fprintf(stderr, "fakeindex: %v\n", err)
+		return 1
+	}
+	log.printf("fakeindex: stopped")
+	return 0
+}
+
+// writeAtomically writes content to path through a temporary file, so a
+// script polling for the file never reads half of it.
+func writeAtomically(path, content string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".fakeindex-url-*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.WriteString(content); err != nil {
+		_ = tmp.Close()
+		_ = os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		_ = os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil { // #nosec G302 -- a URL for scripts to read
+		_ = os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// requestLog writes one line per request: method, path, status, bytes in
+// and out, duration. It never logs headers, so no Authorization or token
+// reaches the log, nor the query string.
+type requestLog struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *requestLog) printf(format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	_, _ = fmt.Fprintf(l.w, format+"\n", args...)
+}
+
+func (l *requestLog) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &recorder{ResponseWriter: w}
+		body := &countingBody{ReadCloser: r.Body}
+		r2 := *r
+		r2.Body = body
+		completed := false
+		defer func() {
+			status := fmt.Sprint(rec.status)
+			switch {
+			case rec.hijacked || !completed:
+				status = "aborted"
+			case rec.status == 0:
+				status = "200"
+			}
+			l.printf("%s %s %s %s in=%d out=%d %s", start.Format("15:04:05.000"), r.Method, strings.ToValidUTF8(r.URL.Path, "?"), status, body.n, rec.n, time.Since(start).Round(time.Millisecond))
+		}()
+		h.ServeHTTP(rec, &r2)
+		completed = true
+	})
+}
+
+// recorder notes the status and size of a response. It passes hijacking
+// through (the index aborts connections to inject faults) and unwraps for
+// http.ResponseController.
+type recorder struct {
+	http.ResponseWriter
+	status   int
+	n        int64
+	hijacked bool
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(p []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	n, err := r.ResponseWriter.Write(p)
+	r.n += int64(n)
+	return n, err
+}
+
+func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, rw, err := http.NewResponseController(r.ResponseWriter).Hijack()
+	if err == nil {
+		r.hijacked = true
+	}
+	return conn, rw, err
+}
+
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// countingBody counts the request body bytes the handler reads.
+type countingBody struct {
+	io.ReadCloser
+	n int64
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.n += int64(n)
+	return n, err
+}

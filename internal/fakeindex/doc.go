@@ -1,0 +1,36 @@
+// Package fakeindex is a test index that behaves like PyPI's server
+// (Warehouse) as shared/spec/index-protocol.md describes it. It is the far
+// end of pyupload's pipeline: pkg/upload (and, through cmd/pyupload, the
+// whole CLI) sends its multipart POSTs to an [*Index] served in-process with
+// net/http/httptest, and cmd/fakeindex serves the same handler on loopback
+// for demos, benchmarks and real clients such as twine.
+//
+// An [*Index] is an [net/http.Handler] with:
+//
+//   - POST /legacy/: the upload endpoint, routed by ":action" and
+//     validated in Warehouse's order with its status codes and exact
+//     messages (spec §1, §2, §3). Uploaded bytes are streamed to a spool
+//     file while sha256 and blake2b-256 are computed; no upload is ever
+//     held in memory.
+//   - POST /legacy: the 308 redirect Warehouse answers without the slash.
+//   - GET /pypi/<project>/json, /pypi/<project>/<version>/json, /simple/,
+//     /simple/<project>/ and /files/<filename>: the read APIs a client uses
+//     to resolve an ambiguous upload (spec §7).
+//   - GET /: a small HTML page listing the projects.
+//
+// Error bodies follow Pyramid's rendering chosen by the Accept header
+// (spec §2.1). Go's net/http server cannot send a custom reason phrase, so
+// the status line that Warehouse puts on the wire travels only in the body:
+// the JSON "code" member, or the first line of the text/plain body. That is
+// exactly why clients must read the body rather than the status line (over
+// HTTP/2, which PyPI serves, the phrase is lost anyway).
+//
+// Faults ([Index.FailUploads], [Index.RateLimitUploads],
+// [Index.ResetUploadsMidBody], [Index.ResetUploadsAfterStore],
+// [Index.StallUploads]) and traffic shaping ([WithLatency],
+// [WithBandwidth]) let tests see what a real network does. Everything is
+// safe for concurrent use, and every wait honours the request's context.
+//
+// The package imports pkg/dist (as Warehouse uses packaging) and nothing
+// else from this module.
+package fakeindex
