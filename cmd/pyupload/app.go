@@ -45,6 +45,8 @@ func run(ctx context.Context, args []string, env lookupEnv, stdout, stderr io.Wr
 		Commands: []*cli.Command{
 			uploadCommand(env),
 			checkCommand(env),
+			tokenCommand(env),
+			whoamiCommand(env),
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			if cmd.Bool("version") {
@@ -57,7 +59,7 @@ func run(ctx context.Context, args []string, env lookupEnv, stdout, stderr io.Wr
 			if first := cmd.Args().First(); !looksLikeDist(first) {
 				return usageErrorf("unknown command %q; run 'pyupload --help'", first)
 			}
-			return runUpload(ctx, readUploadFlags(cmd), stdout, stderr)
+			return runUpload(ctx, readUploadFlags(cmd), env, stdout, stderr)
 		},
 		OnUsageError: onUsageError,
 		// Errors are reported by run, never by the framework (which would
@@ -68,7 +70,7 @@ func run(ctx context.Context, args []string, env lookupEnv, stdout, stderr io.Wr
 		c.OnUsageError = onUsageError
 	}
 	cmdErr = root.Run(ctx, append([]string{"pyupload"}, args...))
-	return report(cmdErr, stderr)
+	return report(cmdErr, stderr, newGHActions(env, stderr))
 }
 
 // onUsageError turns the framework's flag errors into a usageError, so they

@@ -9,6 +9,7 @@ import (
 	"net/http"
 
 	"github.com/pyupload/pyupload/pkg/dist"
+	"github.com/pyupload/pyupload/pkg/oidc"
 	"github.com/pyupload/pyupload/pkg/upload"
 )
 
@@ -46,6 +47,12 @@ func explain(err error) (msg, hint string, code int) {
 	if errors.Is(err, errChecksFailed) {
 		return "", "", exitFailure
 	}
+	if te, ok := errors.AsType[*tpError](err); ok {
+		if errors.Is(te.err, oidc.ErrNoProvider) {
+			return te.Error(), "run inside a supported CI (GitHub Actions, GitLab CI, Google Cloud, Buildkite, CircleCI), or pass --oidc-token-file / PYUPLOAD_OIDC_TOKEN", exitFailure
+		}
+		return explainTrustedPublishing(te)
+	}
 	if errors.Is(err, errPreflightFailed) {
 		return err.Error(), "run 'pyupload check' on the files for details", exitFailure
 	}
@@ -62,7 +69,7 @@ func explain(err error) (msg, hint string, code int) {
 		return err.Error(), "check the credentials: API tokens go in --password / TWINE_PASSWORD with the username __token__, and must be allowed to upload to this project", exitFailure
 	}
 	if errors.Is(err, errNoCredentials) {
-		return err.Error(), "create an API token at https://pypi.org/manage/account/token/ and export TWINE_PASSWORD=pypi-...", exitUsage
+		return err.Error(), "in CI, set up Trusted Publishing (https://docs.pypi.org/trusted-publishers/) and give the job its identity (GitHub: permissions: id-token: write); elsewhere, create an API token at https://pypi.org/manage/account/token/ and export TWINE_PASSWORD=pypi-...", exitUsage
 	}
 	if errors.Is(err, dist.ErrUnknownFormat) {
 		return err.Error(), "pass wheels (.whl) and sdists (.tar.gz) only, e.g. dist/*", exitFailure
@@ -73,12 +80,17 @@ func explain(err error) (msg, hint string, code int) {
 	return err.Error(), "", exitFailure
 }
 
-// report prints err with its hint and returns the exit code.
-func report(err error, stderr io.Writer) int {
+// report prints err with its hint and returns the exit code. In GitHub
+// Actions it also raises an ::error:: annotation and appends the failure to
+// the job's step summary.
+func report(err error, stderr io.Writer, gha ghActions) int {
 	if err == nil {
 		return exitOK
 	}
 	msg, hint, code := explain(err)
+	if gha.enabled && msg != "" && code != exitInterrupted {
+		gha.fail(msg, hint)
+	}
 	// A failed write to stderr leaves nowhere to report it; the exit code
 	// still tells.
 	if msg != "" {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/pyupload/pyupload/internal/transport"
 	"github.com/pyupload/pyupload/pkg/dist"
+	"github.com/pyupload/pyupload/pkg/oidc"
 	"github.com/pyupload/pyupload/pkg/upload"
 )
 
@@ -40,11 +41,12 @@ type uploadFlags struct {
 	strict          bool
 	verbose         bool
 	disableProgress bool
+	tp              tpFlags
 	args            []string
 }
 
 func uploadFlagDefs(env lookupEnv) []cli.Flag {
-	return []cli.Flag{
+	return append([]cli.Flag{
 		&cli.StringFlag{Name: "repository-url", Usage: "upload endpoint (ends in /legacy/ on PyPI-compatible indexes); overrides --repository", Sources: envVars(env, "PYUPLOAD_REPOSITORY_URL", "TWINE_REPOSITORY_URL")},
 		&cli.StringFlag{Name: "repository", Aliases: []string{"r"}, Value: "pypi", Usage: "pypi or testpypi", Sources: envVars(env, "PYUPLOAD_REPOSITORY", "TWINE_REPOSITORY")},
 		&cli.StringFlag{Name: "username", Aliases: []string{"u"}, Usage: "username; API tokens use __token__ (the default)", Sources: envVars(env, "PYUPLOAD_USERNAME", "TWINE_USERNAME")},
@@ -58,7 +60,7 @@ func uploadFlagDefs(env lookupEnv) []cli.Flag {
 		&cli.BoolFlag{Name: "non-interactive", Usage: "accepted for twine compatibility; pyupload never prompts"},
 		&cli.BoolFlag{Name: "disable-progress-bar", Usage: "no progress output"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "log every request (credentials are never logged)"},
-	}
+	}, tpFlagDefs(env)...)
 }
 
 func readUploadFlags(cmd *cli.Command) uploadFlags {
@@ -74,6 +76,7 @@ func readUploadFlags(cmd *cli.Command) uploadFlags {
 		strict:          cmd.Bool("strict"),
 		verbose:         cmd.Bool("verbose"),
 		disableProgress: cmd.Bool("disable-progress-bar"),
+		tp:              readTPFlags(cmd),
 		args:            cmd.Args().Slice(),
 	}
 }
@@ -85,7 +88,7 @@ func uploadCommand(env lookupEnv) *cli.Command {
 		ArgsUsage: "DIST...",
 		Flags:     uploadFlagDefs(env),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
-			return runUpload(ctx, readUploadFlags(cmd), cmd.Root().Writer, cmd.Root().ErrWriter)
+			return runUpload(ctx, readUploadFlags(cmd), env, cmd.Root().Writer, cmd.Root().ErrWriter)
 		},
 	}
 }
@@ -115,7 +118,7 @@ func (f *uploadFlags) endpoint() (*url.URL, error) {
 	return u, nil
 }
 
-func runUpload(ctx context.Context, f uploadFlags, stdout, stderr io.Writer) error {
+func runUpload(ctx context.Context, f uploadFlags, env lookupEnv, stdout, stderr io.Writer) error {
 	if len(f.args) == 0 {
 		return usageErrorf("no distributions given, e.g. pyupload dist/*")
 	}
@@ -132,8 +135,11 @@ func runUpload(ctx context.Context, f uploadFlags, stdout, stderr io.Writer) err
 			return usageErrorf("invalid --check-url %q", f.checkURL)
 		}
 	}
-	if f.password == "" {
-		return errNoCredentials
+	if err := f.tp.validate(); err != nil {
+		return err
+	}
+	if f.password != "" && f.tp.mode == "always" {
+		return usageErrorf("--trusted-publishing always cannot be combined with a password or API token")
 	}
 	if f.username == "" {
 		f.username = "__token__"
@@ -179,6 +185,37 @@ func runUpload(ctx context.Context, f uploadFlags, stdout, stderr io.Writer) err
 	uploadClient := transport.NewClient(transport.Options{UserAgent: ua, Logger: logger, TLS: tlsConfig})
 	readClient := transport.NewClient(transport.Options{UserAgent: ua, Logger: logger, TLS: tlsConfig, Retry: true})
 
+	// Credentials: an explicit token wins; otherwise the CI's identity
+	// (Trusted Publishing), minted now so a misconfiguration shows before
+	// any upload starts.
+	credentials := func(context.Context) (string, string, error) { return f.username, f.password, nil }
+	if f.password == "" {
+		if f.tp.mode == "never" {
+			return errNoCredentials
+		}
+		p, err := identity(env, f.tp, readClient)
+		if err != nil {
+			return err
+		}
+		if p == nil {
+			if f.tp.mode == "always" {
+				return &tpError{stage: "finding a CI identity", err: oidc.ErrNoProvider, host: endpoint.Host}
+			}
+			return errNoCredentials
+		}
+		s, err := startTrustedPublishing(ctx, endpoint, p, readClient, newGHActions(env, stderr))
+		if err != nil {
+			if te, ok := errors.AsType[*tpError](err); ok {
+				te.projects = projectNames(dists)
+			}
+			return err
+		}
+		credentials = func(ctx context.Context) (string, string, error) {
+			tok, err := s.source.Token(ctx)
+			return "__token__", tok, err
+		}
+	}
+
 	var total int64
 	for _, d := range dists {
 		total += d.Size
@@ -187,7 +224,7 @@ func runUpload(ctx context.Context, f uploadFlags, stdout, stderr io.Writer) err
 	opts := []upload.Option{
 		upload.WithJobs(f.jobs),
 		upload.WithReadClient(readClient),
-		upload.WithCredentials(func(context.Context) (string, string, error) { return f.username, f.password, nil }),
+		upload.WithCredentials(credentials),
 		upload.WithProgress(prog.event),
 		upload.WithComment(f.comment),
 	}
@@ -276,6 +313,20 @@ func loadCert(path string) (*tls.Config, error) {
 }
 
 var (
-	errNoCredentials   = errors.New("no credentials: pass an API token with --password or the TWINE_PASSWORD (or PYUPLOAD_PASSWORD) environment variable")
+	errNoCredentials   = errors.New("no credentials: no API token was given (--password, TWINE_PASSWORD) and no CI identity for Trusted Publishing was found")
 	errPreflightFailed = errors.New("nothing was uploaded: fix the distributions above first")
 )
+
+// projectNames lists the distinct project names of dists, in order.
+func projectNames(dists []*dist.Dist) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, d := range dists {
+		n := dist.NormalizeName(d.Metadata.Name)
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}

@@ -64,27 +64,20 @@ type retry struct {
 
 var _ http.RoundTripper = (*retry)(nil)
 
-// NewRetry retries requests that are safe to repeat: GET and HEAD, and any
-// request whose body can be rebuilt (GetBody), on network errors, 5xx and
-// 429, up to attempts tries in all, waiting backoff(n) or the server's
-// Retry-After between them. The request's context bounds the whole.
+// NewRetry retries requests that are safe to repeat, GET, HEAD and
+// OPTIONS, on network errors, 5xx and 429, up to attempts tries in all,
+// waiting backoff(n) or the server's Retry-After between them. Other
+// methods pass through once: an upload rebuilds its own body, and a token
+// exchange needs a fresh identity token per try. The request's context
+// bounds the whole.
 func NewRetry(inner http.RoundTripper, backoff Backoff, attempts int) http.RoundTripper {
 	return &retry{inner: inner, backoff: backoff, attempts: max(1, attempts)}
 }
 
 func (t *retry) RoundTrip(req *http.Request) (*http.Response, error) {
-	replayable := req.Method == http.MethodGet || req.Method == http.MethodHead || req.Body == nil || req.GetBody != nil
+	replayable := req.Method == http.MethodGet || req.Method == http.MethodHead || req.Method == http.MethodOptions
 	for attempt := 1; ; attempt++ {
-		r := req
-		if attempt > 1 && req.GetBody != nil {
-			body, err := req.GetBody()
-			if err != nil {
-				return nil, err
-			}
-			r = req.Clone(req.Context())
-			r.Body = body
-		}
-		resp, err := t.inner.RoundTrip(r)
+		resp, err := t.inner.RoundTrip(req)
 		last := !replayable || attempt >= t.attempts
 		switch {
 		case err != nil && (last || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)):

@@ -1,0 +1,228 @@
+package mint
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Sentinel errors of the audience endpoint.
+var (
+	// ErrDisabled: the index has Trusted Publishing switched off (403).
+	ErrDisabled = errors.New("mint: trusted publishing is disabled on this index")
+	// ErrNotSupported: the index has no Trusted Publishing endpoints (404).
+	ErrNotSupported = errors.New("mint: this index does not support trusted publishing")
+)
+
+// Client talks to an index's token-exchange endpoints. The zero value uses
+// http.DefaultClient and PyPI's upload host.
+type Client struct {
+	HTTP *http.Client
+	// Base is the index's scheme and host; the endpoints live under
+	// /_/oidc/ on the upload host. The default is https://upload.pypi.org.
+	Base *url.URL
+}
+
+func (c *Client) client() *http.Client {
+	if c.HTTP != nil {
+		return c.HTTP
+	}
+	return http.DefaultClient
+}
+
+func (c *Client) endpoint(path string) string {
+	base := c.Base
+	if base == nil {
+		base = &url.URL{Scheme: "https", Host: "upload.pypi.org"}
+	}
+	return (&url.URL{Scheme: base.Scheme, Host: base.Host, Path: path}).String()
+}
+
+// maxBody bounds every response read.
+const maxBody = 64 << 10
+
+// Audience asks the index which audience identity tokens must carry
+// ("pypi", "testpypi").
+func (c *Client) Audience(ctx context.Context) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.endpoint("/_/oidc/audience"), nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.client().Do(req)
+	if err != nil {
+		return "", fmt.Errorf("discovering the audience: %w", err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	switch resp.StatusCode {
+	case http.StatusOK:
+	case http.StatusForbidden:
+		return "", ErrDisabled
+	case http.StatusNotFound:
+		return "", ErrNotSupported
+	default:
+		return "", &Error{StatusCode: resp.StatusCode, Body: snippet(body), op: "audience"}
+	}
+	var doc struct {
+		Audience string `json:"audience"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil || doc.Audience == "" {
+		return "", &Error{StatusCode: resp.StatusCode, Body: snippet(body), op: "audience"}
+	}
+	return doc.Audience, nil
+}
+
+// Token is a minted upload token.
+type Token struct {
+	Value   string    // "pypi-…": a secret
+	Expires time.Time // from the index's `expires`, or mint time + 15 minutes
+}
+
+// String never reveals the token.
+func (t Token) String() string {
+	return "<upload token, expires " + t.Expires.UTC().Format(time.RFC3339) + ">"
+}
+
+// Mint exchanges one identity token for an upload token. The identity
+// token is spent even if minting fails: retry with a fresh one.
+func (c *Client) Mint(ctx context.Context, idToken string) (Token, error) {
+	payload, err := json.Marshal(map[string]string{"token": idToken})
+	if err != nil {
+		return Token{}, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint("/_/oidc/mint-token"), bytes.NewReader(payload))
+	if err != nil {
+		return Token{}, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	start := time.Now()
+	resp, err := c.client().Do(req)
+	if err != nil {
+		return Token{}, fmt.Errorf("minting an upload token: %w", err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	var doc struct {
+		Success bool   `json:"success"`
+		Token   string `json:"token"`
+		Expires int64  `json:"expires"`
+		Message string `json:"message"`
+		Errors  []struct {
+			Code        string `json:"code"`
+			Description string `json:"description"`
+		} `json:"errors"`
+	}
+	jsonErr := json.Unmarshal(body, &doc)
+	if resp.StatusCode != http.StatusOK || jsonErr != nil || doc.Token == "" {
+		e := &Error{StatusCode: resp.StatusCode, Message: doc.Message, op: "mint"}
+		for _, p := range doc.Errors {
+			e.Problems = append(e.Problems, Problem{Code: p.Code, Description: p.Description})
+		}
+		if jsonErr != nil {
+			e.Body = snippet(body) // a CDN page, say; a success body is never kept
+		}
+		if resp.StatusCode == http.StatusOK && jsonErr == nil {
+			e.Message = "the index's answer has no token"
+		}
+		return Token{}, e
+	}
+	t := Token{Value: doc.Token, Expires: start.Add(15 * time.Minute)}
+	if doc.Expires > 0 {
+		t.Expires = time.Unix(doc.Expires, 0)
+	}
+	return t, nil
+}
+
+// Problem is one entry of the index's error list.
+type Problem struct {
+	Code        string // invalid-publisher, invalid-token, ...
+	Description string
+}
+
+// Error is a failed exchange: the status, every problem the index listed,
+// and, for non-JSON answers, the start of the body.
+type Error struct {
+	StatusCode int
+	Message    string
+	Problems   []Problem
+	Body       string
+	op         string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.op == "audience" {
+		fmt.Fprintf(&b, "discovering the audience: the index answered %d", e.StatusCode)
+	} else {
+		fmt.Fprintf(&b, "the index refused the token exchange (%d)", e.StatusCode)
+	}
+	for _, p := range e.Problems {
+		fmt.Fprintf(&b, "\n  * %s: %s", p.Code, p.Description)
+	}
+	if len(e.Problems) == 0 && e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	if e.Body != "" {
+		fmt.Fprintf(&b, ": unexpected response: %s", e.Body)
+	}
+	return b.String()
+}
+
+// Has reports whether the index gave the error code.
+func (e *Error) Has(code string) bool {
+	for _, p := range e.Problems {
+		if p.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// Temporary reports failures worth retrying with a fresh identity token:
+// 5xx, 429 and non-JSON answers (a CDN's error page). Refusals (422) are
+// final.
+func (e *Error) Temporary() bool {
+	return e.StatusCode >= 500 || e.StatusCode == http.StatusTooManyRequests || (e.Body != "" && e.StatusCode != http.StatusUnprocessableEntity)
+}
+
+var claimRE = regexp.MustCompile(`(?:Missing claim|Check failed for (?:required|optional) claim) '([^']+)'`)
+
+// Claim returns the claim an invalid-publisher error names ("Check failed
+// for required claim 'repository_owner_id'"), or "".
+func (e *Error) Claim() string {
+	for _, p := range e.Problems {
+		if m := claimRE.FindStringSubmatch(p.Description); m != nil {
+			return m[1]
+		}
+	}
+	return ""
+}
+
+// NoPublisher reports the index found no publisher at all for the claims
+// (as opposed to one whose check failed): the project may have none yet.
+func (e *Error) NoPublisher() bool {
+	for _, p := range e.Problems {
+		if p.Code == "invalid-publisher" && strings.Contains(p.Description, "Publisher with matching claims was not found") {
+			return true
+		}
+	}
+	return false
+}
+
+func snippet(b []byte) string {
+	s := strings.TrimSpace(string(b))
+	if len(s) > 200 {
+		s = s[:200] + "..."
+	}
+	return s
+}
