@@ -1,0 +1,187 @@
+package mint
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func serve(t *testing.T, h http.HandlerFunc) *Client {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	u, _ := url.Parse(srv.URL)
+	return &Client{HTTP: srv.Client(), Base: u}
+}
+
+func TestAudience(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		status  int
+		body    string
+		want    string
+		wantErr error
+	}{
+		{"pypi", 200, `{"audience": "pypi"}`, "pypi", nil},
+		{"disabled", 403, `{"message": "Trusted publishing functionality not enabled"}`, "", ErrDisabled},
+		{"not supported", 404, "not found", "", ErrNotSupported},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := serve(t, func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path != "/_/oidc/audience" || r.Method != http.MethodGet {
+					http.NotFound(w, r)
+					return
+				}
+				w.WriteHeader(tt.status)
+				_, _ = w.Write([]byte(tt.body))
+			})
+			got, err := c.Audience(t.Context())
+			if got != tt.want || !errors.Is(err, tt.wantErr) {
+				t.Errorf("Audience() = %q, %v; want %q, %v", got, err, tt.want, tt.wantErr)
+			}
+		})
+	}
+}
+
+func errorDoc(code, desc string) string {
+	return fmt.Sprintf(`{"message": "Token request failed", "errors": [{"code": %q, "description": %q}]}`, code, desc)
+}
+
+func TestMintErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		status    int
+		body      string
+		code      string
+		claim     string
+		temporary bool
+	}{
+		{"invalid-publisher claim", 422, errorDoc("invalid-publisher", "valid token, but no corresponding publisher (Check failed for required claim 'repository_owner_id')"), "invalid-publisher", "repository_owner_id", false},
+		{"invalid-publisher missing claim", 422, errorDoc("invalid-publisher", "valid token, but no corresponding publisher (Missing claim 'ref')"), "invalid-publisher", "ref", false},
+		{"invalid-publisher optional", 422, errorDoc("invalid-publisher", "valid token, but no corresponding publisher (Check failed for optional claim 'environment')"), "invalid-publisher", "environment", false},
+		{"no publisher", 422, errorDoc("invalid-publisher", "valid token, but no corresponding publisher (Publisher with matching claims was not found)"), "invalid-publisher", "", false},
+		{"reuse", 422, errorDoc("invalid-reuse-token", "invalid token: already used"), "invalid-reuse-token", "", false},
+		{"pending", 422, errorDoc("invalid-pending-publisher", "valid token, but project already exists"), "invalid-pending-publisher", "", false},
+		{"not enabled", 422, errorDoc("not-enabled", "github trusted publishing functionality not enabled"), "not-enabled", "", false},
+		{"invalid token", 422, errorDoc("invalid-token", "malformed or invalid token"), "invalid-token", "", false},
+		{"CDN page", 502, "<html>Bad gateway</html>", "", "", true},
+		{"server error json", 500, `{"message": "oops"}`, "", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := serve(t, func(w http.ResponseWriter, _ *http.Request) {
+				w.WriteHeader(tt.status)
+				_, _ = w.Write([]byte(tt.body))
+			})
+			_, err := c.Mint(t.Context(), "a.b.c")
+			me, ok := errors.AsType[*Error](err)
+			if !ok {
+				t.Fatalf("Mint() error = %v, want *Error", err)
+			}
+			if tt.code != "" && !me.Has(tt.code) {
+				t.Errorf("Mint() error %v lacks code %s", me, tt.code)
+			}
+			if me.Claim() != tt.claim {
+				t.Errorf("Claim() = %q, want %q", me.Claim(), tt.claim)
+			}
+			if me.Temporary() != tt.temporary {
+				t.Errorf("Temporary() = %v, want %v", me.Temporary(), tt.temporary)
+			}
+			if tt.code != "" && !strings.Contains(err.Error(), tt.code) {
+				t.Errorf("Error() = %q, want it to list %s", err, tt.code)
+			}
+		})
+	}
+}
+
+// TestTokenSource: a fresh identity token per mint, a transient failure
+// retried with another fresh token, and a re-mint when under 5 minutes
+// remain.
+func TestTokenSource(t *testing.T) {
+	t.Parallel()
+	var mints atomic.Int32
+	seen := sync.Map{}
+	now := time.Unix(1_800_000_000, 0)
+	var clock atomic.Int64
+	clock.Store(now.Unix())
+	c := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		body := make([]byte, 256)
+		n, _ := r.Body.Read(body)
+		if _, dup := seen.LoadOrStore(string(body[:n]), true); dup {
+			w.WriteHeader(422)
+			_, _ = w.Write([]byte(errorDoc("invalid-reuse-token", "invalid token: already used")))
+			return
+		}
+		if mints.Add(1) == 1 {
+			w.WriteHeader(503) // the first try fails transiently
+			return
+		}
+		_, _ = fmt.Fprintf(w, `{"success": true, "token": "pypi-minted-%d", "expires": %d}`, mints.Load(), clock.Load()+900)
+	})
+	var ids atomic.Int32
+	var masked []string
+	s := &TokenSource{
+		Client:   c,
+		Audience: "pypi",
+		IDToken: func(context.Context, string) (string, error) {
+			return fmt.Sprintf("jwt-%d", ids.Add(1)), nil
+		},
+		Backoff: func(int) time.Duration { return 0 },
+		Now:     func() time.Time { return time.Unix(clock.Load(), 0) },
+		OnMint:  func(t Token) { masked = append(masked, t.Value) },
+	}
+	tok, err := s.Token(t.Context())
+	if err != nil || tok != "pypi-minted-2" {
+		t.Fatalf("Token() = %q, %v; want the token of the retry", tok, err)
+	}
+	if ids.Load() != 2 {
+		t.Errorf("identity tokens fetched = %d, want 2 (fresh one for the retry)", ids.Load())
+	}
+	clock.Add(9 * 60) // 6 minutes left: still valid
+	if tok2, _ := s.Token(t.Context()); tok2 != tok {
+		t.Errorf("Token() re-minted with 6 minutes left")
+	}
+	clock.Add(2 * 60) // 4 minutes left: re-mint
+	tok3, err := s.Token(t.Context())
+	if err != nil || tok3 == tok {
+		t.Errorf("Token() with 4 minutes left = %q, %v; want a new token", tok3, err)
+	}
+	if s.Mints() != 2 || len(masked) != 2 {
+		t.Errorf("mints = %d, OnMint calls = %d; want 2 and 2", s.Mints(), len(masked))
+	}
+}
+
+func TestTokenSourceRefusalIsFinal(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	c := serve(t, func(w http.ResponseWriter, _ *http.Request) {
+		calls.Add(1)
+		w.WriteHeader(422)
+		_, _ = w.Write([]byte(errorDoc("invalid-publisher", "valid token, but no corresponding publisher (Publisher with matching claims was not found)")))
+	})
+	s := &TokenSource{Client: c, Audience: "pypi", IDToken: func(context.Context, string) (string, error) { return "jwt", nil }}
+	if _, err := s.Token(t.Context()); err == nil || calls.Load() != 1 {
+		t.Errorf("Token() = %v after %d calls; want one refused call", err, calls.Load())
+	}
+}
+
+func TestTokenStringHidesValue(t *testing.T) {
+	t.Parallel()
+	tok := Token{Value: "pypi-secret", Expires: time.Unix(0, 0)}
+	if s := fmt.Sprint(tok); strings.Contains(s, "pypi-secret") {
+		t.Errorf("Token prints its value: %s", s)
+	}
+}
