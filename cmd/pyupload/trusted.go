@@ -246,6 +246,9 @@ func explainTrustedPublishing(e *tpError) (msg, hint string, code int) {
 				v = "MISSING"
 			}
 			fmt.Fprintf(&b, "The claim %q of this run's identity token (%s) does not match the trusted publisher on %s.\n", claim, v, web)
+			if advice, ok := claimAdvice[claim]; ok {
+				b.WriteString(advice + "\n")
+			}
 		} else {
 			fmt.Fprintf(&b, "No trusted publisher on %s matches this run's identity.\n", web)
 		}
@@ -348,4 +351,21 @@ func (g ghActions) fail(msg, hint string) {
 	}
 	_, _ = fmt.Fprintf(f, "## pyupload failed\n\n```\n%s\n```\n", text)
 	_ = f.Close()
+}
+
+// claimAdvice says, per claim the index can name, what usually causes the
+// mismatch and how to fix it.
+var claimAdvice = map[string]string{
+	"repository_owner_id": "The publisher stores the owner's numeric ID. It changes when the owning account or organisation was deleted and re-created, or the repository moved to another owner: delete the publisher and add it again.",
+	"repository_owner":    "The repository's owner differs from the publisher's (renamed or transferred?): update the publisher.",
+	"repository":          "This run is from another repository than the publisher's: update the publisher, or publish from the repository it names.",
+	"sub":                 "This repository or organisation customises its OIDC subject claim; PyPI needs the default form repo:<owner>/<repo>:... Reset the customisation (GitHub API: PUT /repos/{owner}/{repo}/actions/oidc/customization/sub with use_default true).",
+	"job_workflow_ref":    "The publisher names another workflow file than the one running this job. The workflow filename must match exactly (e.g. release.yml, not a reusable workflow it calls).",
+	"environment":         "The publisher requires a GitHub environment: run the job with `environment: <name>` as the publisher says, or remove the environment from the publisher.",
+	"ref":                 "The token has no ref: it was not issued to a normal workflow run.",
+	"sha":                 "The token has no sha: it was not issued to a normal workflow run.",
+	"ci_config_ref_uri":   "The publisher's top-level pipeline file or project differs from this pipeline's (the file that defines the job, e.g. .gitlab-ci.yml): update the publisher.",
+	"project_path":        "This pipeline runs in another GitLab project than the publisher's: update the publisher.",
+	"email":               "The service account's email differs from the publisher's: update the publisher or run as that account.",
+	"email_verified":      "The Google identity token must carry email_verified true.",
 }
