@@ -31,6 +31,7 @@ type serveFlags struct {
 	failStatus      int
 	maxFileSize     int64
 	noArchiveChecks bool
+	oidc            oidcFlags
 }
 
 // tokenList is a repeatable -token flag.
@@ -56,7 +57,7 @@ func parseFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	fs := flag.NewFlagSet("fakeindex", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		_, _ = fmt.Fprintf(stderr, "usage: fakeindex [flags]\n\nServes a PyPI look-alike (upload endpoint /legacy/, JSON and simple APIs) until interrupted.\n\n")
+		_, _ = fmt.Fprintf(stderr, "usage: fakeindex [flags]\n\nServes a PyPI look-alike (upload endpoint /legacy/, Trusted Publishing at /_/oidc/, JSON and simple APIs) until interrupted.\n\n")
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:0", "listen `address`; must be loopback unless -public")
@@ -70,6 +71,7 @@ func parseFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	fs.IntVar(&f.failStatus, "fail-status", http.StatusServiceUnavailable, "`status` for -fail-uploads")
 	fs.Int64Var(&f.maxFileSize, "max-file-size", 100<<20, "per-file upload limit in `bytes`")
 	fs.BoolVar(&f.noArchiveChecks, "no-archive-checks", false, "do not open uploaded archives (for large synthetic payloads)")
+	f.oidc.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -82,6 +84,9 @@ func parseFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 		return nil, &usageError{"-fail-uploads, -bandwidth and -latency cannot be negative"}
 	case f.maxFileSize <= 0:
 		return nil, &usageError{"-max-file-size must be positive"}
+	}
+	if err := f.oidc.check(); err != nil {
+		return nil, err
 	}
 	if !f.public {
 		host, _, err := net.SplitHostPort(f.addr)
@@ -110,11 +115,14 @@ func (f *serveFlags) options() []fakeindex.Option {
 	if f.noArchiveChecks {
 		opts = append(opts, fakeindex.WithoutArchiveChecks())
 	}
-	return opts
+	return append(opts, f.oidc.options()...)
 }
 
 // run is the whole command: it parses args, prints the base URL as the
-// first line of stdout, serves until ctx is cancelled, then shuts down
+// first line of stdout ("fakeindex listening on <URL>") and, with
+// -github-actions-request-token, the fake GitHub token endpoint's URL as
+// the second ("fakeindex github-actions-token-url <URL>", for
+// ACTIONS_ID_TOKEN_REQUEST_URL), serves until ctx is cancelled, then shuts down
 // gracefully. It logs one line per request to stderr and returns the exit
 // code: 0, 1 when serving failed, 2 for a usage error.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -133,6 +141,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if f.failUploads > 0 {
 		ix.FailUploads(f.failUploads, f.failStatus)
 	}
+	if err := f.oidc.createProjects(ix); err != nil {
+		_, _ = fmt.Fprintf(stderr, "fakeindex: %v\n", err)
+		return 1
+	}
 
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", f.addr)
 	if err != nil {
@@ -140,11 +152,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	base := "http://" + ln.Addr().String()
-	// The listener accepts already; the file is written before the stdout
-	// line, so whoever sees the line can read the file too.
-	if f.urlFile != "" {
-		if err := writeAtomically(f.urlFile, base+"\n"); err != nil {
-			_, _ = fmt.Fprintf(stderr, "fakeindex: writing -url-file: %v\n", err)
+	var ghaURL string
+	if f.oidc.requestToken != "" {
+		ghaURL = base + ix.GitHubActionsRequestPath()
+	}
+	// The listener accepts already; the files are written before the
+	// stdout lines, so whoever sees a line can read the files too.
+	for _, uf := range []struct{ flag, path, url string }{{"-url-file", f.urlFile, base}, {"-github-url-file", f.oidc.githubURL, ghaURL}} {
+		if uf.path == "" {
+			continue
+		}
+		if err := writeAtomically(uf.path, uf.url+"\n"); err != nil {
+			_, _ = fmt.Fprintf(stderr, "fakeindex: writing %s: %v\n", uf.flag, err)
 			_ = ln.Close()
 			return 1
 		}
@@ -152,6 +171,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if _, err := fmt.Fprintf(stdout, "fakeindex listening on %s\n", base); err != nil {
 		_ = ln.Close()
 		return 1
+	}
+	if ghaURL != "" {
+		if _, err := fmt.Fprintf(stdout, "fakeindex github-actions-token-url %s\n", ghaURL); err != nil {
+			_ = ln.Close()
+			return 1
+		}
 	}
 
 	log := &requestLog{w: stderr}
@@ -207,8 +232,9 @@ func writeAtomically(path, content string) error {
 }
 
 // requestLog writes one line per request: method, path, status, bytes in
-// and out, duration. It never logs headers, so no Authorization or token
-// reaches the log, nor the query string.
+// and out, duration. It never logs headers, bodies or the query string,
+// so no Authorization, API token, identity token (the mint request) or
+// minted token (the mint response) reaches the log.
 type requestLog struct {
 	mu sync.Mutex
 	w  io.Writer

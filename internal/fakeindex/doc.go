@@ -17,6 +17,17 @@
 //     /simple/<project>/ and /files/<filename>: the read APIs a client uses
 //     to resolve an ambiguous upload (spec §7).
 //   - GET /: a small HTML page listing the projects.
+//   - With [WithOIDC], Trusted Publishing (spec §4, §5): GET
+//     /_/oidc/audience and POST /_/oidc/mint-token (and its legacy alias
+//     /_/oidc/github/mint-token), which exchange an identity token for a
+//     short-lived upload token with Warehouse's checks and exact error
+//     documents. Identity tokens are RS256 JWTs signed with the index's own
+//     key ([Index.SignIDToken], GET /_fake/jwks), which it trusts for every
+//     known issuer. Minted tokens work on /legacy/ for their publisher's
+//     projects until they expire, and cannot create projects.
+//   - With [WithGitHubActions], a fake of GitHub Actions' OIDC token
+//     endpoint ([Index.GitHubActionsRequestPath]); [NewGCPMetadata] is a
+//     separate handler imitating Google Cloud's metadata server.
 //
 // Error bodies follow Pyramid's rendering chosen by the Accept header
 // (spec §2.1). Go's net/http server cannot send a custom reason phrase, so

@@ -1,6 +1,7 @@
 package fakeindex
 
 import (
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"net/http"
@@ -55,6 +56,15 @@ type Index struct {
 	now            func() time.Time
 	checkArchives  bool
 	mux            *http.ServeMux
+
+	// Trusted Publishing (oidc.go, jwt.go, ci.go).
+	oidc         *oidcState // nil unless WithOIDC
+	gha          *ghaConfig // nil unless WithGitHubActions
+	signingKey   *rsa.PrivateKey
+	keyOnce      sync.Once
+	keys         *signer // the signing key and its JWKS, made on first use
+	mintAttempts atomic.Int64
+	mintFaults   faultQueue
 
 	// Counters for tests.
 	attempts       atomic.Int64
@@ -172,6 +182,7 @@ func New(opts ...Option) *Index {
 	mux.HandleFunc("GET /simple/{project}", ix.handleSimpleNoSlash)
 	mux.HandleFunc("GET /files/{filename}", ix.handleFile)
 	mux.HandleFunc("GET /{$}", ix.handleHome)
+	ix.routeOIDC(mux)
 	ix.mux = mux
 	return ix
 }

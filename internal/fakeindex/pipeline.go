@@ -29,7 +29,8 @@ func (ix *Index) fileUpload(r *http.Request, up *upload) *reply {
 		}
 	}
 	// Row 2 (admin flags) is not modelled. Row 3: an identity.
-	if rp := ix.authenticate(r); rp != nil {
+	minted, rp := ix.identify(r)
+	if rp != nil {
 		return rp
 	}
 	// Row 4.
@@ -51,9 +52,16 @@ func (ix *Index) fileUpload(r *http.Request, up *upload) *reply {
 	if c == nil {
 		return badRequest("Upload payload does not have a file.")
 	}
-	// Rows 8–11 (project creation rules, permissions, organisations) are
-	// not modelled: every accepted token may create and upload to any
-	// project. Row 12.
+	// Rows 8 and 9 for Trusted Publishing tokens: they cannot create a
+	// project, and their caveats limit them to their publisher's projects
+	// until they expire. The rest of rows 8–11 (user prerequisites,
+	// organisations) is not modelled: an API token may create and upload
+	// to any project. Row 12.
+	if minted != nil {
+		if rp := ix.checkMinted(minted, meta.name); rp != nil {
+			return rp
+		}
+	}
 	if rp := checkDescription(meta.values); rp != nil {
 		return rp
 	}
@@ -105,9 +113,10 @@ func (ix *Index) fileUpload(r *http.Request, up *upload) *reply {
 			return rp
 		}
 	}
-	// Row 25: only Trusted Publishing tokens may attest, and these are
-	// API tokens.
-	if _, ok := form["attestations"]; ok {
+	// Row 25: only Trusted Publishing tokens may attest. The fake cannot
+	// verify Sigstore bundles, so with such a token the field is ignored,
+	// as Warehouse does when its DISABLE_PEP740 flag is set.
+	if _, ok := form["attestations"]; ok && minted == nil {
 		return badRequest("Invalid attestations supplied during upload: Attestations are only supported when using Trusted Publishing")
 	}
 	// Row 26.
@@ -163,6 +172,15 @@ func sanitize(raw url.Values) (url.Values, map[string]bool) {
 // authenticate returns nil when the request carries an accepted token, and
 // the 403 Warehouse gives otherwise.
 func (ix *Index) authenticate(r *http.Request) *reply {
+	_, rp := ix.identify(r)
+	return rp
+}
+
+// identify is authenticate that also returns the Trusted Publishing token
+// the request carries (nil for an API token). Like Warehouse, which looks
+// the macaroon up without verifying its caveats, it accepts an expired
+// minted token here; the upload fails later, at the permission check.
+func (ix *Index) identify(r *http.Request) (*mintedToken, *reply) {
 	method, cred, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 	token, ok := "", false
 	switch strings.ToLower(method) {
@@ -177,16 +195,21 @@ func (ix *Index) authenticate(r *http.Request) *reply {
 		}
 		if user != "__token__" {
 			// Raised by the basic-auth policy with no detail in the body.
-			return &reply{status: http.StatusForbidden, message: msgUserPass, hideDetail: true}
+			return nil, &reply{status: http.StatusForbidden, message: msgUserPass, hideDetail: true}
 		}
 		token, ok = strings.TrimSpace(pass), true
 	case "token", "bearer":
 		token, ok = cred, true
 	}
 	if ok && ix.tokens[token] {
-		return nil
+		return nil, nil
 	}
-	return &reply{status: http.StatusForbidden, message: msgInvalidAuth}
+	if ok {
+		if mt := ix.lookupMinted(token); mt != nil {
+			return mt, nil
+		}
+	}
+	return nil, &reply{status: http.StatusForbidden, message: msgInvalidAuth}
 }
 
 // formFields are the UploadForm's values: WTForms takes the first value of
