@@ -57,11 +57,12 @@ func identity(env lookupEnv, f tpFlags, client *http.Client) (oidc.Provider, err
 	if tok, ok := env(oidc.VarExplicitToken.Name); ok && strings.TrimSpace(tok) != "" {
 		return &oidc.Static{Source: oidc.VarExplicitToken.Name, Token: strings.TrimSpace(tok)}, nil
 	}
-	providers := oidc.Providers(oidc.Config{
-		Env:      oidc.Env(env),
-		HTTP:     client,
-		ReadFile: os.ReadFile,
-	})
+	cfg := oidc.Config{Env: oidc.Env(env), HTTP: client, ReadFile: os.ReadFile}
+	// Google's client libraries honour GCE_METADATA_HOST; so do we.
+	if host, ok := env("GCE_METADATA_HOST"); ok && host != "" {
+		cfg.GCPMetadataURL = "http://" + host
+	}
+	providers := oidc.Providers(cfg)
 	if f.provider != "" {
 		p, ok := oidc.ByName(providers, f.provider)
 		if !ok {

@@ -1,0 +1,322 @@
+package main
+
+import (
+	"fmt"
+	"maps"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pyupload/pyupload/internal/fakeindex"
+)
+
+const ghaRequestToken = "gha-request-token-e2e"
+
+// ghClaims are the claims of a tag-push release job of example-org/example-pkg.
+var ghClaims = map[string]any{
+	"sub":                 "repo:example-org/example-pkg:ref:refs/tags/v1.0.0",
+	"repository":          "example-org/example-pkg",
+	"repository_owner":    "example-org",
+	"repository_owner_id": "1000",
+	"workflow_ref":        "example-org/example-pkg/.github/workflows/release.yml@refs/tags/v1.0.0",
+	"job_workflow_ref":    "example-org/example-pkg/.github/workflows/release.yml@refs/tags/v1.0.0",
+	"ref":                 "refs/tags/v1.0.0",
+	"sha":                 "3f1c2a9d8b7e6f5a4c3b2a1908f7e6d5c4b3a291",
+	"event_name":          "push",
+}
+
+var ghPublisher = fakeindex.Publisher{
+	Kind: "github", Repository: "example-pkg", RepositoryOwner: "example-org", RepositoryOwnerID: "1000",
+	WorkflowFilename: "release.yml", Projects: []string{"pyupload-mv22", "pyupload-mv23"},
+}
+
+// startTPIndex serves a fake index with Trusted Publishing, the fake
+// GitHub token endpoint, and the publisher's projects already created.
+func startTPIndex(t *testing.T, cfg fakeindex.OIDCConfig, opts ...fakeindex.Option) (*fakeindex.Index, string) {
+	t.Helper()
+	opts = append([]fakeindex.Option{fakeindex.WithOIDC(cfg), fakeindex.WithGitHubActions(ghaRequestToken, ghClaims)}, opts...)
+	ix, u := startIndex(t, opts...)
+	for _, p := range cfg.Publishers {
+		for _, name := range p.Projects {
+			if err := ix.CreateProject(name); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return ix, u
+}
+
+func ghaEnv(ix *fakeindex.Index, indexURL string) []string {
+	return []string{
+		"GITHUB_ACTIONS=true",
+		"ACTIONS_ID_TOKEN_REQUEST_URL=" + indexURL + ix.GitHubActionsRequestPath(),
+		"ACTIONS_ID_TOKEN_REQUEST_TOKEN=" + ghaRequestToken,
+	}
+}
+
+var (
+	jwtRE   = regexp.MustCompile(`eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+`)
+	tokenRE = regexp.MustCompile(`pypi-[A-Za-z0-9_-]{16,}`)
+)
+
+// assertNoSecrets scans output for identity tokens (JWTs), upload tokens
+// and the runner's request token. Only ::add-mask:: lines may carry them,
+// and, where allowed, lines the user asked for (pyupload token's stdout).
+func assertNoSecrets(t *testing.T, name, output string, allowed ...string) {
+	t.Helper()
+	for i, line := range strings.Split(output, "\n") {
+		if strings.HasPrefix(line, "::add-mask::") {
+			continue
+		}
+		for _, a := range allowed {
+			line = strings.ReplaceAll(line, a, "<allowed>")
+		}
+		if jwtRE.MatchString(line) || tokenRE.MatchString(line) || strings.Contains(line, ghaRequestToken) {
+			t.Errorf("%s line %d carries a secret: %q", name, i+1, line)
+		}
+	}
+}
+
+// masked returns the values pyupload asked GitHub to mask.
+func masked(output string) []string {
+	var out []string
+	for line := range strings.SplitSeq(output, "\n") {
+		if v, ok := strings.CutPrefix(line, "::add-mask::"); ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// TestE2ETrustedPublishingGitHub: in a simulated GitHub Actions job with
+// no password, pyupload finds the identity, mints and uploads; tokens are
+// masked and appear nowhere else.
+func TestE2ETrustedPublishingGitHub(t *testing.T) {
+	t.Parallel()
+	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
+	r := runBinary(t, ghaEnv(ix, u), uploadArgs(u, good+"pyupload_mv22-2.2-py3-none-any.whl", good+"pyupload_mv22-2.2.tar.gz")...)
+	if r.code != exitOK {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	if n := len(ix.Files()); n != 2 {
+		t.Errorf("stored %d files, want 2", n)
+	}
+	m := masked(r.stderr)
+	if len(m) < 2 || !strings.HasPrefix(m[len(m)-1], "pypi-") {
+		t.Errorf("masked values = %d, want the identity token and the minted token masked", len(m))
+	}
+	assertNoSecrets(t, "stdout", r.stdout)
+	assertNoSecrets(t, "stderr", r.stderr)
+}
+
+// TestE2ETokenCommand: `pyupload token` in a simulated GitHub Actions run
+// prints a token that the index accepts for an upload.
+func TestE2ETokenCommand(t *testing.T) {
+	t.Parallel()
+	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
+	for _, format := range []string{"raw", "env", "json"} {
+		r := runBinary(t, ghaEnv(ix, u), "token", "--repository-url", u+"/legacy/", "--format", format)
+		if r.code != exitOK {
+			t.Fatalf("token --format %s: exit %d\n%s", format, r.code, r.stderr)
+		}
+		tok := tokenRE.FindString(r.stdout)
+		if tok == "" {
+			t.Fatalf("token --format %s printed no token:\n%s", format, r.stdout)
+		}
+		if !strings.Contains(r.stderr, "::add-mask::"+tok) {
+			t.Errorf("token --format %s: the token was not masked on stderr", format)
+		}
+		assertNoSecrets(t, "token stderr", r.stderr)
+		assertNoSecrets(t, "token stdout", r.stdout, tok) // asked for: the token itself
+		switch format {
+		case "env":
+			if !strings.Contains(r.stdout, "TWINE_USERNAME=__token__\nTWINE_PASSWORD="+tok+"\n") {
+				t.Errorf("env format:\n%s", r.stdout)
+			}
+		case "json":
+			if !strings.Contains(r.stdout, `"expires_unix"`) {
+				t.Errorf("json format lacks the expiry:\n%s", r.stdout)
+			}
+		}
+		if format == "raw" {
+			up := runBinary(t, []string{"TWINE_PASSWORD=" + tok}, uploadArgs(u, good+"pyupload_mv23-2.3-py3-none-any.whl")...)
+			if up.code != exitOK {
+				t.Errorf("upload with the minted token: exit %d\n%s", up.code, up.stderr)
+			}
+			assertNoSecrets(t, "upload output", up.stdout+up.stderr)
+		}
+	}
+}
+
+// TestE2ETrustedPublishingFailures: the index refuses, and the user is told
+// which claim to fix; no token leaks.
+func TestE2ETrustedPublishingFailures(t *testing.T) {
+	t.Parallel()
+	wrongOwnerID := ghPublisher
+	wrongOwnerID.RepositoryOwnerID = "2000"
+	otherWorkflow := ghPublisher
+	otherWorkflow.WorkflowFilename = "publish.yml"
+	tests := []struct {
+		name      string
+		publisher fakeindex.Publisher
+		disabled  bool
+		want      []string
+	}{
+		{"no matching publisher", otherWorkflow, false, []string{"invalid-publisher", "workflow:     release.yml", "/manage/project/pyupload-mv22/settings/publishing/?", "workflow_filename=release.yml"}},
+		{"owner id differs", wrongOwnerID, false, []string{"Publisher with matching claims was not found", "repository_owner_id:   1000"}},
+		{"disabled", ghPublisher, true, []string{"Trusted Publishing switched off"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{tt.publisher}, Disabled: tt.disabled})
+			r := runBinary(t, ghaEnv(ix, u), uploadArgs(u, good+"pyupload_mv22-2.2-py3-none-any.whl")...)
+			if r.code != exitFailure {
+				t.Errorf("exit %d, want 1\n%s", r.code, r.stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(r.stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
+				}
+			}
+			if n := ix.UploadAttempts(); n != 0 {
+				t.Errorf("index saw %d uploads, want none after a failed exchange", n)
+			}
+			assertNoSecrets(t, "stdout", r.stdout)
+			assertNoSecrets(t, "stderr", r.stderr)
+		})
+	}
+}
+
+// TestE2ETokenRefresh: with upload tokens that live just past the 5-minute
+// refresh threshold, a slow batch re-mints with a fresh identity token.
+func TestE2ETokenRefresh(t *testing.T) {
+	t.Parallel()
+	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}, TokenTTL: 5*time.Minute + 2*time.Second},
+		fakeindex.WithLatency(800*time.Millisecond))
+	r := runBinary(t, ghaEnv(ix, u), uploadArgs(u, "--jobs", "1", good+"pyupload_mv22-2.2-py3-none-any.whl", good+"pyupload_mv22-2.2.tar.gz", good+"pyupload_mv23-2.3-py3-none-any.whl")...)
+	if r.code != exitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	if n := ix.MintAttempts(); n < 2 {
+		t.Errorf("mints = %d, want a re-mint during the batch", n)
+	}
+	if n := len(ix.Files()); n != 3 {
+		t.Errorf("stored %d files, want 3", n)
+	}
+	assertNoSecrets(t, "output", r.stdout+r.stderr)
+}
+
+// TestE2EOtherProviders: GitLab (token in PYPI_ID_TOKEN), Google (metadata
+// server), CircleCI (fake `circleci` on PATH), and an explicit token file.
+func TestE2EOtherProviders(t *testing.T) {
+	t.Parallel()
+	now := time.Now().Unix()
+	base := func(iss string, extra map[string]any) map[string]any {
+		c := map[string]any{"iss": iss, "aud": "pypi", "iat": now, "nbf": now, "exp": now + 600}
+		maps.Copy(c, extra)
+		return c
+	}
+	gitlab := fakeindex.Publisher{Kind: "gitlab", ProjectPath: "example-group/example-pkg", CIConfigPath: ".gitlab-ci.yml", Projects: []string{"pyupload-mv22"}}
+	gitlabClaims := base("https://gitlab.com", map[string]any{
+		"sub": "project_path:example-group/example-pkg:ref_type:tag:ref:v1.0.0", "project_path": "example-group/example-pkg",
+		"ci_config_ref_uri": "gitlab.com/example-group/example-pkg//.gitlab-ci.yml@refs/tags/v1.0.0",
+		"ref_path":          "refs/tags/v1.0.0", "sha": "9b8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b",
+	})
+	google := fakeindex.Publisher{Kind: "google", Email: "publisher@example.iam.gserviceaccount.com", Projects: []string{"pyupload-mv22"}}
+	circle := fakeindex.Publisher{Kind: "circleci", OrgID: "org-1", ProjectID: "proj-1", PipelineDefinitionID: "pipe-1", Projects: []string{"pyupload-mv22"}}
+	circleClaims := base("https://oidc.circleci.com", map[string]any{
+		"sub": "org/org-1/project/proj-1/user/u", "oidc.circleci.com/org-id": "org-1", "oidc.circleci.com/project-id": "proj-1",
+		"oidc.circleci.com/pipeline-definition-id": "pipe-1", "oidc.circleci.com/ssh-rerun": false,
+	})
+	tests := []struct {
+		name      string
+		publisher fakeindex.Publisher
+		setup     func(t *testing.T, ix *fakeindex.Index, u string) (env []string, args []string)
+	}{
+		{"gitlab", gitlab, func(t *testing.T, ix *fakeindex.Index, _ string) ([]string, []string) {
+			t.Helper()
+			c := maps.Clone(gitlabClaims)
+			c["jti"] = "gl-1"
+			tok, err := ix.SignIDToken(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return []string{"GITLAB_CI=true", "PYPI_ID_TOKEN=" + tok}, nil
+		}},
+		{"google", google, func(t *testing.T, ix *fakeindex.Index, _ string) ([]string, []string) {
+			t.Helper()
+			meta := httptest.NewServer(fakeindex.NewGCPMetadata(ix, google.Email, "1234"))
+			t.Cleanup(meta.Close)
+			return []string{"GCE_METADATA_HOST=" + strings.TrimPrefix(meta.URL, "http://")}, []string{"--provider", "google"}
+		}},
+		{"circleci", circle, func(t *testing.T, ix *fakeindex.Index, _ string) ([]string, []string) {
+			t.Helper()
+			c := maps.Clone(circleClaims)
+			c["jti"] = "cc-1"
+			tok, err := ix.SignIDToken(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bin := t.TempDir()
+			script := fmt.Sprintf("#!/bin/sh\n[ \"$1 $2 $3\" = 'run oidc get' ] || exit 3\necho '%s'\n", tok)
+			if err := os.WriteFile(filepath.Join(bin, "circleci"), []byte(script), 0o755); err != nil { // #nosec G306 -- an executable test fixture
+				t.Fatal(err)
+			}
+			return []string{"CIRCLECI=true", "PATH=" + bin + ":/usr/bin:/bin"}, nil
+		}},
+		{"explicit token file", gitlab, func(t *testing.T, ix *fakeindex.Index, _ string) ([]string, []string) {
+			t.Helper()
+			c := maps.Clone(gitlabClaims)
+			c["jti"] = "gl-file"
+			tok, err := ix.SignIDToken(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := filepath.Join(t.TempDir(), "token")
+			if err := os.WriteFile(f, []byte(tok+"\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			return nil, []string{"--oidc-token-file", f}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{tt.publisher}})
+			env, extra := tt.setup(t, ix, u)
+			r := runBinary(t, env, uploadArgs(u, append(extra, good+"pyupload_mv22-2.2-py3-none-any.whl")...)...)
+			if r.code != exitOK {
+				t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+			}
+			if n := len(ix.Files()); n != 1 {
+				t.Errorf("stored %d files, want 1", n)
+			}
+			assertNoSecrets(t, "output", r.stdout+r.stderr)
+		})
+	}
+}
+
+// TestE2EWhoami shows the provider and the claims the index will match,
+// without minting.
+func TestE2EWhoami(t *testing.T) {
+	t.Parallel()
+	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
+	r := runBinary(t, ghaEnv(ix, u), "whoami", "--repository-url", u+"/legacy/")
+	if r.code != exitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	for _, want := range []string{"provider:  github", "audience:  pypi", "repository_owner_id:   1000", "environment:           MISSING", "workflow:     release.yml", "provider=github"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("whoami lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if n := ix.MintAttempts(); n != 0 {
+		t.Errorf("whoami minted %d times, want 0", n)
+	}
+	assertNoSecrets(t, "whoami", r.stdout+r.stderr)
+}
