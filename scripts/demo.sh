@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make demo: the whole publish pipeline against the bundled local index,
-# offline. Starts bin/fakeindex on a free loopback port, publishes the
-# sample dists from testdata with bin/pyupload, shows what the index now
-# lists, and stops the index.
+# offline. Starts bin/fakeindex on a free loopback port with a trusted
+# publisher and a fake GitHub Actions token endpoint, then publishes the
+# sample dists from testdata with bin/pyupload by Trusted Publishing in a
+# simulated GitHub Actions job, shows what the index lists, and stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,8 +17,8 @@ trap cleanup EXIT
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-# http_get URL prints the body of a plain-http GET, with bash alone (the
-# demo needs nothing but Go and bash).
+# http_get URL prints the body of a plain-http GET with bash alone (the demo
+# needs nothing but Go and bash).
 http_get() {
   local rest=${1#http://} hostport path
   hostport=${rest%%/*}; path=/${rest#*/}
@@ -27,29 +28,50 @@ http_get() {
   exec 3<&-
 }
 
-say "starting the local index (bin/fakeindex)"
-token="pypi-demo-$RANDOM$RANDOM"
-bin/fakeindex -addr 127.0.0.1:0 -token "$token" -url-file "$work/url" -storage "$work/store" >"$work/index.log" 2>&1 &
+# The projects the trusted publisher may publish: one per sample dist.
+projects=()
+for f in testdata/dists/good/*.whl testdata/dists/good/*.tar.gz; do
+  base=${f##*/}
+  case $base in *.whl) name=${base%%-*} ;; *) name=${base%-*} ;; esac
+  projects+=(-project "$name")
+done
+
+say "starting the local index (bin/fakeindex) with a trusted publisher for example-org/example-pkg, workflow release.yml"
+request_token="gha-demo-$RANDOM$RANDOM"
+api_token="pypi-demo-$RANDOM$RANDOM"
+bin/fakeindex -addr 127.0.0.1:0 -token "$api_token" -url-file "$work/url" -storage "$work/store" \
+  -github-publisher example-org/example-pkg:release.yml "${projects[@]}" \
+  -github-actions-request-token "$request_token" -github-url-file "$work/gha-url" >"$work/index.log" 2>&1 &
 index_pid=$!
-for _ in $(seq 100); do [ -s "$work/url" ] && break; sleep 0.1; done
+for _ in $(seq 100); do [ -s "$work/url" ] && [ -s "$work/gha-url" ] && break; sleep 0.1; done
 [ -s "$work/url" ] || { echo "fakeindex did not start:"; cat "$work/index.log"; exit 1; }
 url=$(cat "$work/url")
 echo "index at $url"
+
+# A simulated GitHub Actions job with `permissions: id-token: write`.
+gha() {
+  env GITHUB_ACTIONS=true ACTIONS_ID_TOKEN_REQUEST_URL="$(cat "$work/gha-url")" \
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN="$request_token" "$@" \
+    2> >(grep -v '^::add-mask::' >&2) # GitHub hides masked values; the demo hides the mask lines
+}
 
 say "pyupload check testdata/dists/good"
 bin/pyupload check testdata/dists/good
 
 say "pyupload: a bad file among good ones means nothing is uploaded"
-if TWINE_PASSWORD=$token bin/pyupload --repository-url "$url/legacy/" --disable-progress-bar \
+if gha bin/pyupload --repository-url "$url/legacy/" --disable-progress-bar \
     testdata/dists/good/pyupload_mv22-2.2.tar.gz testdata/dists/bad/name_mismatch-1.0-py3-none-any.whl; then
   echo "expected a failure"; exit 1
 fi
 
-say "pyupload 'testdata/dists/good/*' (API token from TWINE_PASSWORD, 4 uploads at once)"
-TWINE_PASSWORD=$token bin/pyupload --repository-url "$url/legacy/" --jobs 4 'testdata/dists/good/*'
+say "pyupload whoami: the CI identity and the claims the index will match (nothing minted)"
+gha bin/pyupload whoami --repository-url "$url/legacy/"
 
-say "again: identical files are recognised by sha256 and skipped"
-TWINE_PASSWORD=$token bin/pyupload --repository-url "$url/legacy/" --disable-progress-bar testdata/dists/good/pyupload_sample_hatch*
+say "pyupload 'testdata/dists/good/*' in GitHub Actions: Trusted Publishing, 4 uploads at once, no password anywhere"
+gha bin/pyupload --repository-url "$url/legacy/" --jobs 4 'testdata/dists/good/*'
+
+say "again, with an API token: identical files are recognised by sha256 and skipped"
+TWINE_PASSWORD=$api_token bin/pyupload --repository-url "$url/legacy/" --disable-progress-bar testdata/dists/good/pyupload_sample_hatch*
 
 say "the index now lists"
 http_get "$url/"

@@ -87,7 +87,7 @@ func runToken(ctx context.Context, cmd *cli.Command, env lookupEnv, stdout, stde
 		return err
 	}
 	if p == nil {
-		return &tpError{stage: "finding a CI identity", err: oidc.ErrNoProvider, host: endpoint.Host}
+		return &tpError{stage: "finding a CI identity", err: oidc.ErrNoProvider, host: endpoint.Host, web: webBase(endpoint)}
 	}
 	s, err := startTrustedPublishing(ctx, endpoint, p, client, newGHActions(env, stderr))
 	if err != nil {
@@ -142,18 +142,18 @@ func runWhoami(ctx context.Context, cmd *cli.Command, env lookupEnv, stdout, std
 		return err
 	}
 	if p == nil {
-		return &tpError{stage: "finding a CI identity", err: oidc.ErrNoProvider, host: endpoint.Host}
+		return &tpError{stage: "finding a CI identity", err: oidc.ErrNoProvider, host: endpoint.Host, web: webBase(endpoint)}
 	}
 	aud := cmd.String("audience")
 	if aud == "" {
 		mc := &mint.Client{HTTP: client, Base: &url.URL{Scheme: endpoint.Scheme, Host: endpoint.Host}}
 		if aud, err = mc.Audience(ctx); err != nil {
-			return &tpError{stage: "discovering the audience", err: err, provider: p.Name(), host: endpoint.Host}
+			return &tpError{stage: "discovering the audience", err: err, provider: p.Name(), host: endpoint.Host, web: webBase(endpoint)}
 		}
 	}
 	tok, err := oidc.Fetch(ctx, p, aud)
 	if err != nil {
-		return &tpError{stage: "getting an identity token", err: err, provider: p.Name(), host: endpoint.Host}
+		return &tpError{stage: "getting an identity token", err: err, provider: p.Name(), host: endpoint.Host, web: webBase(endpoint)}
 	}
 	newGHActions(env, stderr).mask(tok)
 	claims, err := oidc.ParseClaims(tok)
@@ -168,7 +168,7 @@ func runWhoami(ctx context.Context, cmd *cli.Command, env lookupEnv, stdout, std
 	if claims.ReusableWorkflow() {
 		b.WriteString("\n" + reusableWarning)
 	}
-	_, pending := publisherForms(webHost(endpoint.Host), claims, "")
+	_, pending := publisherForms(webBase(endpoint), claims, "")
 	fmt.Fprintf(&b, "\nRegister this publisher: %s\n", pending)
 	_, err = io.WriteString(stdout, b.String())
 	return err

@@ -122,7 +122,7 @@ func startTrustedPublishing(ctx context.Context, endpoint *url.URL, p oidc.Provi
 	mc := &mint.Client{HTTP: client, Base: &url.URL{Scheme: endpoint.Scheme, Host: endpoint.Host}}
 	aud, err := mc.Audience(ctx)
 	if err != nil {
-		return nil, &tpError{stage: "discovering the audience", err: err, provider: p.Name(), host: endpoint.Host}
+		return nil, &tpError{stage: "discovering the audience", err: err, provider: p.Name(), host: endpoint.Host, web: webBase(endpoint)}
 	}
 	s := &tpSession{provider: p, audience: aud}
 	s.source = &mint.TokenSource{
@@ -144,8 +144,10 @@ func startTrustedPublishing(ctx context.Context, endpoint *url.URL, p oidc.Provi
 		OnMint: func(t mint.Token) { gha.mask(t.Value) },
 	}
 	if _, err := s.source.Token(ctx); err != nil {
-		return nil, &tpError{stage: "getting an upload token by Trusted Publishing", err: err, provider: p.Name(), host: endpoint.Host, claims: s.lastClaims()}
+		return nil, &tpError{stage: "getting an upload token by Trusted Publishing", err: err, provider: p.Name(), host: endpoint.Host, web: webBase(endpoint), claims: s.lastClaims()}
 	}
+	_, _ = fmt.Fprintf(gha.stderr, "Trusted Publishing: exchanged the %s identity for an upload token at %s (valid until %s)\n",
+		p.Name(), endpoint.Host, s.source.Current().Expires.Local().Format("15:04:05"))
 	return s, nil
 }
 
@@ -156,6 +158,7 @@ type tpError struct {
 	err      error
 	provider string
 	host     string      // the upload host, e.g. upload.pypi.org
+	web      string      // the index's web pages, e.g. https://pypi.org
 	claims   oidc.Claims // of the last identity token; nil if none was obtained
 	projects []string    // project names of the distributions, when known
 }
@@ -163,15 +166,16 @@ type tpError struct {
 func (e *tpError) Error() string { return e.stage + ": " + e.err.Error() }
 func (e *tpError) Unwrap() error { return e.err }
 
-// webHost is where the index's web pages live for an upload host.
-func webHost(uploadHost string) string {
-	switch strings.ToLower(uploadHost) {
+// webBase is where the index's web pages live for an upload endpoint:
+// PyPI's upload host maps to pypi.org; other indexes serve both.
+func webBase(endpoint *url.URL) string {
+	switch strings.ToLower(endpoint.Hostname()) {
 	case "upload.pypi.org", "pypi.org":
 		return "https://pypi.org"
 	case "test.pypi.org":
 		return "https://test.pypi.org"
 	}
-	return "https://" + uploadHost
+	return endpoint.Scheme + "://" + endpoint.Host
 }
 
 // publisherForms returns PyPI's trusted-publisher forms pre-filled from the
@@ -230,7 +234,7 @@ func explainTrustedPublishing(e *tpError) (msg, hint string, code int) {
 	msg = e.Error()
 	code = exitFailure
 	me, isMint := errors.AsType[*mint.Error](e.err)
-	web := webHost(e.host)
+	web := e.web
 	project := ""
 	if len(e.projects) > 0 {
 		project = e.projects[0]

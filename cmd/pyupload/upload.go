@@ -199,7 +199,7 @@ func runUpload(ctx context.Context, f uploadFlags, env lookupEnv, stdout, stderr
 		}
 		if p == nil {
 			if f.tp.mode == "always" {
-				return &tpError{stage: "finding a CI identity", err: oidc.ErrNoProvider, host: endpoint.Host}
+				return &tpError{stage: "finding a CI identity", err: oidc.ErrNoProvider, host: endpoint.Host, web: webBase(endpoint)}
 			}
 			return errNoCredentials
 		}
