@@ -102,7 +102,7 @@ func TestE2EUploadsEverySample(t *testing.T) {
 			continue
 		}
 		want := url.Values{}
-		for _, fv := range upload.Form(d, "") {
+		for _, fv := range upload.Form(d, "", "") {
 			want.Add(fv.Key, fv.Value)
 		}
 		if diff := cmp.Diff(want, f.Fields); diff != "" {

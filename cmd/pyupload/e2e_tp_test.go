@@ -320,3 +320,63 @@ func TestE2EWhoami(t *testing.T) {
 	}
 	assertNoSecrets(t, "whoami", r.stdout+r.stderr)
 }
+
+// TestE2EAttestations: --attestations sends the files beside each dist as
+// one JSON array field; a dist without one stops the batch before upload.
+func TestE2EAttestations(t *testing.T) {
+	t.Parallel()
+	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
+	dir := t.TempDir()
+	const name = "pyupload_mv22-2.2-py3-none-any.whl"
+	data, err := os.ReadFile(good + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wheel := filepath.Join(dir, name)
+	if err := os.WriteFile(wheel, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runBinary(t, ghaEnv(ix, u), uploadArgs(u, "--attestations", wheel)...)
+	if r.code != exitFailure || !strings.Contains(r.stderr, "no "+name+".*.attestation file") || ix.UploadAttempts() != 0 {
+		t.Fatalf("without an attestation file: exit %d, %d uploads\n%s", r.code, ix.UploadAttempts(), r.stderr)
+	}
+	att := `{"version": 1, "verification_material": {"certificate": "Y2VydA==", "transparency_entries": [{}]},
+  "envelope": {"statement": "c3RtdA==", "signature": "c2ln"}}`
+	if err := os.WriteFile(wheel+".publish.attestation", []byte(att), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = runBinary(t, ghaEnv(ix, u), uploadArgs(u, "--attestations", wheel)...)
+	if r.code != exitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	files := ix.Files()
+	if len(files) != 1 {
+		t.Fatalf("stored %d files", len(files))
+	}
+	want := `[{"version":1,"verification_material":{"certificate":"Y2VydA==","transparency_entries":[{}]},"envelope":{"statement":"c3RtdA==","signature":"c2ln"}}]`
+	if got := files[0].Fields.Get("attestations"); got != want {
+		t.Errorf("attestations field = %s, want %s", got, want)
+	}
+}
+
+// TestE2EWhoamiBuildkite: a fake buildkite-agent on PATH supplies the
+// token; whoami shows it (PyPI has no Buildkite issuer, so only whoami
+// can succeed there).
+func TestE2EWhoamiBuildkite(t *testing.T) {
+	t.Parallel()
+	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
+	tok, err := ix.SignIDToken(map[string]any{"iss": "https://agent.buildkite.com", "aud": "pypi", "sub": "organization:acme:pipeline:release:ref:refs/tags/v1", "organization_slug": "acme", "pipeline_slug": "release"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := t.TempDir()
+	script := "#!/bin/sh\n[ \"$1 $2 $3 $4\" = 'oidc request-token --audience pypi' ] || { echo \"bad args: $*\" >&2; exit 3; }\necho '" + tok + "'\n"
+	if err := os.WriteFile(filepath.Join(bin, "buildkite-agent"), []byte(script), 0o755); err != nil { // #nosec G306 -- an executable test fixture
+		t.Fatal(err)
+	}
+	r := runBinary(t, []string{"BUILDKITE=true", "PATH=" + bin + ":/usr/bin:/bin"}, "whoami", "--repository-url", u+"/legacy/")
+	if r.code != exitOK || !strings.Contains(r.stdout, "provider:  buildkite") || !strings.Contains(r.stdout, "pipeline_slug:         release") {
+		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	assertNoSecrets(t, "whoami", r.stdout+r.stderr)
+}

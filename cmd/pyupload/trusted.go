@@ -148,6 +148,9 @@ func startTrustedPublishing(ctx context.Context, endpoint *url.URL, p oidc.Provi
 	}
 	_, _ = fmt.Fprintf(gha.stderr, "Trusted Publishing: exchanged the %s identity for an upload token at %s (valid until %s)\n",
 		p.Name(), endpoint.Host, s.source.Current().Expires.Local().Format("15:04:05"))
+	if s.lastClaims().ReusableWorkflow() {
+		gha.warn(reusableWarning)
+	}
 	return s, nil
 }
 
@@ -269,6 +272,8 @@ func explainTrustedPublishing(e *tpError) (msg, hint string, code int) {
 		b.WriteString("This identity token was already exchanged once; tokens are single-use. With --oidc-token-file or PYUPLOAD_OIDC_TOKEN, supply a fresh token for every run.\n")
 	case isMint && me.Has("not-enabled"):
 		b.WriteString("The index has Trusted Publishing for this CI switched off; use an API token meanwhile.\n")
+	case isMint && me.Has("invalid-payload"):
+		b.WriteString("The index could not read the identity token or does not accept its issuer. Trusted Publishing on PyPI works with GitHub Actions, GitLab.com (or an organisation's registered GitLab), Google Cloud and CircleCI identities; Buildkite tokens are not accepted there.\n")
 	case isMint && me.Has("invalid-token"):
 		b.WriteString("The index could not verify the identity token (signature, expiry or audience). Check the runner's clock, and that the token is fresh and for audience the index announced.\n")
 	case isMint && me.Temporary():
@@ -335,6 +340,16 @@ func renderClaims(c oidc.Claims) string {
 		fmt.Fprintf(&b, "  %-22s %s\n", cl.Name+":", cl.Value)
 	}
 	return b.String()
+}
+
+// warn prints a warning, as an annotation in GitHub Actions.
+func (g ghActions) warn(msg string) {
+	msg = strings.TrimSpace(msg)
+	if g.enabled {
+		_, _ = fmt.Fprintf(g.stderr, "::warning title=pyupload::%s\n", strings.NewReplacer("%", "%25", "\n", "%0A").Replace(msg))
+		return
+	}
+	_, _ = fmt.Fprintln(g.stderr, msg)
 }
 
 // fail raises an error annotation (newlines encoded as %0A, the only way

@@ -80,6 +80,7 @@ func TestMintErrorHints(t *testing.T) {
 		{"invalid-reuse-token", 422, doc("invalid-reuse-token", "invalid token: already used")},
 		{"not-enabled", 422, doc("not-enabled", "github trusted publishing functionality not enabled")},
 		{"invalid-token", 422, doc("invalid-token", "malformed or invalid token")},
+		{"invalid-payload", 422, doc("invalid-payload", "unknown trusted publishing issuer")},
 		{"cdn-page", 502, "<html><body>502 Bad Gateway</body></html>"},
 	}
 	for _, tt := range tests {

@@ -39,6 +39,7 @@ type uploadFlags struct {
 	comment         string
 	cert            string
 	strict          bool
+	attestations    bool
 	verbose         bool
 	disableProgress bool
 	tp              tpFlags
@@ -57,6 +58,7 @@ func uploadFlagDefs(env lookupEnv) []cli.Flag {
 		&cli.StringFlag{Name: "comment", Aliases: []string{"c"}, Usage: "comment stored with each file"},
 		&cli.StringFlag{Name: "cert", Usage: "CA bundle (PEM) to verify the index with", Sources: envVars(env, "PYUPLOAD_CERT", "TWINE_CERT")},
 		&cli.BoolFlag{Name: "strict", Usage: "refuse to upload when the checks give warnings"},
+		&cli.BoolFlag{Name: "attestations", Usage: "send each dist's PEP 740 attestations (<dist>.*.attestation files beside it); PyPI accepts them with Trusted Publishing only"},
 		&cli.BoolFlag{Name: "non-interactive", Usage: "accepted for twine compatibility; pyupload never prompts"},
 		&cli.BoolFlag{Name: "disable-progress-bar", Usage: "no progress output"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "log every request (credentials are never logged)"},
@@ -74,6 +76,7 @@ func readUploadFlags(cmd *cli.Command) uploadFlags {
 		comment:         cmd.String("comment"),
 		cert:            cmd.String("cert"),
 		strict:          cmd.Bool("strict"),
+		attestations:    cmd.Bool("attestations"),
 		verbose:         cmd.Bool("verbose"),
 		disableProgress: cmd.Bool("disable-progress-bar"),
 		tp:              readTPFlags(cmd),
@@ -173,6 +176,12 @@ func runUpload(ctx context.Context, f uploadFlags, env lookupEnv, stdout, stderr
 		return errPreflightFailed
 	}
 
+	var attestations map[string]string
+	if f.attestations {
+		if attestations, err = loadAttestations(dists); err != nil {
+			return err
+		}
+	}
 	tlsConfig, err := loadCert(f.cert)
 	if err != nil {
 		return err
@@ -227,6 +236,7 @@ func runUpload(ctx context.Context, f uploadFlags, env lookupEnv, stdout, stderr
 		upload.WithCredentials(credentials),
 		upload.WithProgress(prog.event),
 		upload.WithComment(f.comment),
+		upload.WithAttestations(attestations),
 	}
 	if checkURL != nil {
 		opts = append(opts, upload.WithCheckURL(checkURL))

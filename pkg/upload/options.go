@@ -33,6 +33,7 @@ type options struct {
 	readClient   *http.Client
 	checkURL     *url.URL
 	comment      string
+	attestations map[string]string
 	attempts     int
 	maxElapsed   time.Duration
 	backoff      func(attempt int) time.Duration
@@ -88,6 +89,12 @@ func WithCheckURL(u *url.URL) Option {
 // WithComment sets the comment stored with each file. The default is none.
 func WithComment(c string) Option {
 	return func(o *options) error { o.comment = c; return nil }
+}
+
+// WithAttestations sets the PEP 740 attestations sent with each file:
+// a JSON array (as text) per dist.Dist.Path. The default sends none.
+func WithAttestations(byPath map[string]string) Option {
+	return func(o *options) error { o.attestations = byPath; return nil }
 }
 
 // WithRetry bounds retries: at most attempts tries per file, and no new

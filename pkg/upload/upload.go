@@ -250,7 +250,7 @@ func (u *Uploader) uploadOne(ctx context.Context, d *dist.Dist, res Result) Resu
 		u.opts.progress(Event{File: base, Total: d.Size, Attempt: res.Attempts, Done: true, Status: s, Err: err})
 		return res
 	}
-	b, err := newBody(d, Form(d, u.opts.comment))
+	b, err := newBody(d, Form(d, u.opts.comment, u.opts.attestations[d.Path]))
 	if err != nil {
 		return done(Failed, fmt.Errorf("%s: building the form: %w", base, err))
 	}

@@ -103,7 +103,7 @@ func TestFormGolden(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			var b strings.Builder
-			for _, f := range Form(openDist(t, name), "a comment") {
+			for _, f := range Form(openDist(t, name), "a comment", "") {
 				fmt.Fprintf(&b, "%s: %q\n", f.Key, f.Value)
 			}
 			path := filepath.Join("testdata", "form", name+".golden")
@@ -150,7 +150,7 @@ func TestUploadBody(t *testing.T) {
 	if err != nil || res[0].Status != Uploaded {
 		t.Fatalf("Upload() = %+v, %v; want uploaded", res, err)
 	}
-	if diff := cmp.Diff(Form(d, "c"), got.fields); diff != "" {
+	if diff := cmp.Diff(Form(d, "c", ""), got.fields); diff != "" {
 		t.Errorf("form fields (-want +got):\n%s", diff)
 	}
 	want, _ := os.ReadFile(d.Path)
