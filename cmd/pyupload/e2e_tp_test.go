@@ -380,3 +380,40 @@ func TestE2EWhoamiBuildkite(t *testing.T) {
 	}
 	assertNoSecrets(t, "whoami", r.stdout+r.stderr)
 }
+
+// TestE2EVerboseLeaksNothing: --verbose logs every request, and still no
+// token or credential appears.
+func TestE2EVerboseLeaksNothing(t *testing.T) {
+	t.Parallel()
+	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
+	r := runBinary(t, ghaEnv(ix, u), uploadArgs(u, "--verbose", good+"pyupload_mv22-2.2-py3-none-any.whl")...)
+	if r.code != exitOK || !strings.Contains(r.stderr, "http request") {
+		t.Fatalf("exit %d, want 0 with request logs\n%s", r.code, r.stderr)
+	}
+	assertNoSecrets(t, "verbose output", r.stdout+r.stderr)
+	r = runBinary(t, []string{"TWINE_PASSWORD=" + testToken}, uploadArgs(u, "--verbose", good+"pyupload_mv23-2.3-py3-none-any.whl")...)
+	if strings.Contains(r.stdout+r.stderr, testToken) {
+		t.Errorf("--verbose output contains the API token")
+	}
+}
+
+func TestE2EInsecureURLs(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, flag, value string }{
+		{"http upload URL", "--repository-url", "http://upload.example.org/legacy/"},
+		{"http check URL", "--check-url", "http://pypi.example.org/simple/"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			args := []string{"--disable-progress-bar", tt.flag, tt.value, good + "pyupload_mv22-2.2-py3-none-any.whl"}
+			if tt.flag != "--repository-url" {
+				args = append([]string{"--repository-url", "https://upload.example.org/legacy/"}, args...)
+			}
+			r := runBinary(t, tokenEnv, args...)
+			if r.code != exitUsage || !strings.Contains(r.stderr, "https") {
+				t.Errorf("exit %d, stderr:\n%s\nwant exit 2 and an https requirement", r.code, r.stderr)
+			}
+		})
+	}
+}

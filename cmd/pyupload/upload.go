@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -39,6 +40,7 @@ type uploadFlags struct {
 	comment         string
 	cert            string
 	strict          bool
+	skipExisting    bool
 	attestations    bool
 	verbose         bool
 	disableProgress bool
@@ -54,7 +56,7 @@ func uploadFlagDefs(env lookupEnv) []cli.Flag {
 		&cli.StringFlag{Name: "password", Aliases: []string{"p"}, Usage: "API token (pypi-...); prefer the environment variable over the flag", Sources: envVars(env, "PYUPLOAD_PASSWORD", "TWINE_PASSWORD")},
 		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Value: 4, Usage: "files uploaded at once"},
 		&cli.StringFlag{Name: "check-url", Usage: "the index's simple API (e.g. https://pypi.org/simple/) or JSON API base, to look up existing files by hash; derived from the upload URL by default"},
-		&cli.BoolFlag{Name: "skip-existing", Usage: "accepted for twine compatibility: identical files already on the index are always skipped; a different file under the same name is always an error"},
+		&cli.BoolFlag{Name: "skip-existing", Usage: "when the index's read API cannot confirm by hash, trust its \"File already exists\" answer (identical files are always skipped, and a file the read API shows to differ is always an error)"},
 		&cli.StringFlag{Name: "comment", Aliases: []string{"c"}, Usage: "comment stored with each file"},
 		&cli.StringFlag{Name: "cert", Usage: "CA bundle (PEM) to verify the index with", Sources: envVars(env, "PYUPLOAD_CERT", "TWINE_CERT")},
 		&cli.BoolFlag{Name: "strict", Usage: "refuse to upload when the checks give warnings"},
@@ -76,6 +78,7 @@ func readUploadFlags(cmd *cli.Command) uploadFlags {
 		comment:         cmd.String("comment"),
 		cert:            cmd.String("cert"),
 		strict:          cmd.Bool("strict"),
+		skipExisting:    cmd.Bool("skip-existing"),
 		attestations:    cmd.Bool("attestations"),
 		verbose:         cmd.Bool("verbose"),
 		disableProgress: cmd.Bool("disable-progress-bar"),
@@ -135,7 +138,11 @@ func runUpload(ctx context.Context, f uploadFlags, env lookupEnv, stdout, stderr
 	var checkURL *url.URL
 	if f.checkURL != "" {
 		if checkURL, err = url.Parse(f.checkURL); err != nil || checkURL.Host == "" {
-			return usageErrorf("invalid --check-url %q", f.checkURL)
+			return usageErrorf("invalid --check-url %q", transport.Redact(f.checkURL))
+		}
+		// Its answers decide what is skipped: as trustworthy as the upload.
+		if checkURL.Scheme != "https" && !(checkURL.Scheme == "http" && isLoopbackHost(checkURL.Hostname())) {
+			return usageErrorf("--check-url must use https (plain http only for loopback hosts): %s", transport.Redact(f.checkURL))
 		}
 	}
 	if err := f.tp.validate(); err != nil {
@@ -241,6 +248,9 @@ func runUpload(ctx context.Context, f uploadFlags, env lookupEnv, stdout, stderr
 	if checkURL != nil {
 		opts = append(opts, upload.WithCheckURL(checkURL))
 	}
+	if f.skipExisting {
+		opts = append(opts, upload.WithSkipExisting())
+	}
 	if logger != nil {
 		opts = append(opts, upload.WithLogger(logger))
 	}
@@ -339,4 +349,12 @@ func projectNames(dists []*dist.Dist) []string {
 		}
 	}
 	return out
+}
+
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -19,6 +19,15 @@ var (
 	ErrStalled = errors.New("upload: no progress for too long")
 	// ErrFileChanged: the file on disk changed after it was checked.
 	ErrFileChanged = errors.New("upload: the file changed on disk after it was checked")
+	// ErrStoppedByOtherFailure: the file's upload was cut off because
+	// another file of the batch failed.
+	ErrStoppedByOtherFailure = errors.New("upload: stopped because another file failed")
+
+	// errNoAnswer: the body was sent but no answer came in time.
+	errNoAnswer = errors.New("upload: the index did not answer in time")
+	// errCredentials wraps a failure of the credentials callback, which
+	// retries on its own (a token exchange needs fresh identity tokens).
+	errCredentials = errors.New("upload: getting credentials")
 )
 
 // HTTPError is a response from the index that is not a success. Message is
@@ -37,8 +46,13 @@ func (e *HTTPError) Error() string {
 	return fmt.Sprintf("index answered %d: %s", e.StatusCode, e.Message)
 }
 
-// Temporary reports whether retrying may succeed: 5xx and 429.
+// Temporary reports whether retrying may succeed: 5xx and 429, except 501
+// and 505, which no retry can fix.
 func (e *HTTPError) Temporary() bool {
+	switch e.StatusCode {
+	case http.StatusNotImplemented, http.StatusHTTPVersionNotSupported:
+		return false
+	}
 	return e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500
 }
 
@@ -56,9 +70,15 @@ type ConflictError struct {
 	LocalSHA256  string
 	RemoteSHA256 string // "" when the index did not say
 	Detail       string // the index's message, if it gave one
+	// Unverified: the read API could not tell what is on the index, so
+	// only the index's "File already exists" message stands behind this.
+	Unverified bool
 }
 
 func (e *ConflictError) Error() string {
+	if e.Unverified {
+		return fmt.Sprintf("%s: the index says %q, and its read API could not confirm by hash whether the file there is identical (pass --check-url to point at the index's simple API, or --skip-existing to trust the message)", e.Filename, e.Detail)
+	}
 	msg := fmt.Sprintf("%s is already on the index with different contents (local sha256 %s", e.Filename, e.LocalSHA256)
 	if e.RemoteSHA256 != "" {
 		msg += ", index sha256 " + e.RemoteSHA256

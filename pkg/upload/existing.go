@@ -9,12 +9,14 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/pyupload/pyupload/pkg/dist"
 )
 
 // remote is what the index's read API lists for one release.
 type remote struct {
+	known  bool              // a read API answered: the rest can be trusted
 	exists bool              // the release has at least one file
 	sha256 map[string]string // filename → sha256, for this release
 	all    map[string]string // sha256 → filename, for every file of the project seen
@@ -71,22 +73,40 @@ func (c *checker) releaseURL(name, version string) string {
 // errNoReadAPI: neither read API answered usefully.
 var errNoReadAPI = errors.New("upload: the index's read API did not answer")
 
-// lookup lists the release's files. A missing project or release is not an
-// error: it is a release that does not exist yet.
+// lookupTimeout bounds each read API call: they only save work, so a slow
+// one must not hold up the uploads.
+const lookupTimeout = 30 * time.Second
+
+// lookup lists the release's files. The JSON API answers for PyPI; when it
+// has no release (404) or fails, the simple API is asked, which also knows
+// projects without that release. When neither knows the project, the
+// result is not known: on PyPI a new project, elsewhere an index without
+// these APIs.
 func (c *checker) lookup(ctx context.Context, name, version string) (*remote, error) {
+	var jsonErr error
 	if c.base != nil {
 		r, err := c.lookupJSON(ctx, name, version)
-		if err == nil {
+		if err == nil && r.known {
 			return r, nil
 		}
-		if c.simple == nil {
-			return nil, err
-		}
+		jsonErr = err
 	}
-	return c.lookupSimple(ctx, name, version)
+	if c.simple == nil {
+		return &remote{}, jsonErr
+	}
+	r, err := c.lookupSimple(ctx, name, version)
+	if err != nil && jsonErr != nil {
+		return nil, errors.Join(jsonErr, err)
+	}
+	if err != nil {
+		return &remote{}, nil // the JSON API said 404; the simple API is absent
+	}
+	return r, nil
 }
 
 func (c *checker) get(ctx context.Context, u *url.URL, accept string, v any) (found bool, err error) {
+	ctx, cancel := context.WithTimeout(ctx, lookupTimeout)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return false, err
@@ -127,6 +147,7 @@ func (c *checker) lookupJSON(ctx context.Context, name, version string) (*remote
 	if !found {
 		return r, nil
 	}
+	r.known = true
 	for _, f := range doc.URLs {
 		r.exists = true
 		r.sha256[f.Filename] = strings.ToLower(f.Digests["sha256"])
@@ -152,6 +173,7 @@ func (c *checker) lookupSimple(ctx context.Context, name, version string) (*remo
 	if !found {
 		return r, nil
 	}
+	r.known = true
 	want, verr := dist.ParseVersion(version)
 	for _, f := range doc.Files {
 		sha := strings.ToLower(f.Hashes["sha256"])

@@ -3,9 +3,11 @@ package upload
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -128,5 +130,109 @@ func TestCancelLeavesNoGoroutines(t *testing.T) {
 	if n := runtime.NumGoroutine(); n > before {
 		buf := make([]byte, 1<<20)
 		t.Errorf("%d goroutines after cancel, %d before:\n%s", n, before, buf[:runtime.Stack(buf, true)])
+	}
+}
+
+// TestStallNearTheEnd: the index stops reading a small body that fits in
+// the socket buffers; the answer timeout notices, asks the read API, and
+// the retry succeeds.
+func TestStallNearTheEnd(t *testing.T) {
+	t.Parallel()
+	ix, srv := serveIndex(t)
+	ix.StallUploads(1, time.Hour)
+	t.Cleanup(func() { _ = ix.Close() }) // ends the stalled handler
+	up, err := New(srv.Client(), mustURL(t, srv.URL+"/legacy/"), WithCredentials(creds), WithBackoff(noBackoff),
+		WithStallTimeout(time.Second), WithAnswerTimeout(time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := up.Upload(t.Context(), goodDists(t, "pyupload_mv22-2.2-py3-none-any.whl"))
+	if err != nil || res[0].Status != Uploaded || res[0].Attempts != 2 {
+		t.Fatalf("Upload() = %v after %d attempts, %v; want uploaded on the second", res[0].Status, res[0].Attempts, err)
+	}
+}
+
+// TestReadAPIDown: uploads go ahead when the read API fails; the upload
+// endpoint decides.
+func TestReadAPIDown(t *testing.T) {
+	t.Parallel()
+	ix, srv := serveIndex(t)
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusInternalServerError) }))
+	t.Cleanup(down.Close)
+	up, err := New(srv.Client(), mustURL(t, srv.URL+"/legacy/"), WithCredentials(creds), WithCheckURL(mustURL(t, down.URL+"/simple/")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := up.Upload(t.Context(), goodDists(t, "pyupload_mv22-2.2-py3-none-any.whl", "pyupload_mv22-2.2.tar.gz"))
+	if err != nil || res[0].Status != Uploaded || res[1].Status != Uploaded || len(ix.Files()) != 2 {
+		t.Fatalf("Upload() = %+v, %v; want both uploaded", res, err)
+	}
+}
+
+// TestSkipExistingFallback: with a read API that cannot see the file, the
+// index's "File already exists" is an error unless WithSkipExisting.
+func TestSkipExistingFallback(t *testing.T) {
+	t.Parallel()
+	for _, skip := range []bool{false, true} {
+		t.Run(fmt.Sprint("skip=", skip), func(t *testing.T) {
+			t.Parallel()
+			ix, srv := serveIndex(t)
+			if err := ix.Preload("pyupload-mv22", "2.2", "pyupload_mv22-2.2-py3-none-any.whl", []byte("other")); err != nil {
+				t.Fatal(err)
+			}
+			blind := httptest.NewServer(http.NotFoundHandler())
+			t.Cleanup(blind.Close)
+			opts := []Option{WithCredentials(creds), WithCheckURL(mustURL(t, blind.URL+"/simple/"))}
+			if skip {
+				opts = append(opts, WithSkipExisting())
+			}
+			up, err := New(srv.Client(), mustURL(t, srv.URL+"/legacy/"), opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := up.Upload(t.Context(), goodDists(t, "pyupload_mv22-2.2-py3-none-any.whl"))
+			if skip && (err != nil || res[0].Status != AlreadyPresent) {
+				t.Errorf("with skip-existing: %v, %v; want already present", res[0].Status, err)
+			}
+			if !skip {
+				ce, ok := errors.AsType[*ConflictError](err)
+				if !ok || !ce.Unverified {
+					t.Errorf("without skip-existing: %v; want an unverified ConflictError", err)
+				}
+			}
+		})
+	}
+}
+
+// TestProgressSums: the progress deltas of a batch with a reset, a stall
+// and an already-present file add up to the batch's size.
+func TestProgressSums(t *testing.T) {
+	t.Parallel()
+	ix, srv := serveIndex(t)
+	ds := goodDists(t, "pyupload_mv22-2.2-py3-none-any.whl", "pyupload_mv23-2.3-py3-none-any.whl", "pyupload_mv24-2.4-py3-none-any.whl")
+	// The first file is already there; the others meet a reset and a failure.
+	up, err := New(srv.Client(), mustURL(t, srv.URL+"/legacy/"), WithCredentials(creds), WithBackoff(noBackoff))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := up.Upload(t.Context(), ds[:1]); err != nil {
+		t.Fatal(err)
+	}
+	ix.ResetUploadsMidBody(1)
+	ix.ResetUploadsAfterStore(1)
+	var sum, total atomic.Int64
+	up, err = New(srv.Client(), mustURL(t, srv.URL+"/legacy/"), WithCredentials(creds), WithBackoff(noBackoff), WithJobs(1),
+		WithProgress(func(e Event) { sum.Add(e.Bytes) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := up.Upload(t.Context(), ds); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range ds {
+		total.Add(d.Size)
+	}
+	if sum.Load() != total.Load() {
+		t.Errorf("progress deltas sum to %d, want %d", sum.Load(), total.Load())
 	}
 }

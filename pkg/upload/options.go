@@ -38,6 +38,8 @@ type options struct {
 	maxElapsed   time.Duration
 	backoff      func(attempt int) time.Duration
 	stallTimeout time.Duration
+	answerTime   time.Duration
+	skipExisting bool
 	allowHTTP    bool
 	logger       *slog.Logger
 	now          func() time.Time
@@ -60,14 +62,26 @@ func WithJobs(n int) Option {
 // WithCredentials sets the callback that authenticates every attempt. The
 // default sends no credentials.
 func WithCredentials(c Credentials) Option {
-	return func(o *options) error { o.credentials = c; return nil }
+	return func(o *options) error {
+		if c == nil {
+			return errors.New("upload: nil credentials callback")
+		}
+		o.credentials = c
+		return nil
+	}
 }
 
 // WithProgress sets a callback for progress events. It must be cheap and
 // safe for concurrent use; uploads do not wait for it to return anything.
 // The default discards events.
 func WithProgress(f func(Event)) Option {
-	return func(o *options) error { o.progress = f; return nil }
+	return func(o *options) error {
+		if f == nil {
+			return errors.New("upload: nil progress callback")
+		}
+		o.progress = f
+		return nil
+	}
 }
 
 // WithReadClient sets the client for the index's read APIs (existence
@@ -114,7 +128,13 @@ func WithRetry(attempts int, maxElapsed time.Duration) Option {
 // Retry-After is honoured when longer. The default is exponential from
 // 1 s, capped at 60 s, with full jitter.
 func WithBackoff(f func(attempt int) time.Duration) Option {
-	return func(o *options) error { o.backoff = f; return nil }
+	return func(o *options) error {
+		if f == nil {
+			return errors.New("upload: nil backoff")
+		}
+		o.backoff = f
+		return nil
+	}
 }
 
 // WithStallTimeout cancels and retries an attempt whose body makes no
@@ -127,6 +147,28 @@ func WithStallTimeout(d time.Duration) Option {
 		o.stallTimeout = d
 		return nil
 	}
+}
+
+// WithAnswerTimeout bounds the wait for the index's answer once the whole
+// body is sent; an attempt without an answer is retried after asking the
+// read API whether the file arrived. The default is 5 minutes (PyPI's
+// workers give up after 4).
+func WithAnswerTimeout(d time.Duration) Option {
+	return func(o *options) error {
+		if d <= 0 {
+			return errors.New("upload: answer timeout must be positive")
+		}
+		o.answerTime = d
+		return nil
+	}
+}
+
+// WithSkipExisting lets the index's "File already exists" message count as
+// "already uploaded" when the read API cannot confirm it by hash (twine's
+// --skip-existing). When the read API answers, the hash decides regardless.
+// The default treats an unconfirmed "File already exists" as an error.
+func WithSkipExisting() Option {
+	return func(o *options) error { o.skipExisting = true; return nil }
 }
 
 // WithInsecureHTTP allows plain http to non-loopback hosts, sending

@@ -2,6 +2,8 @@ package upload
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -9,11 +11,13 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -71,6 +75,7 @@ func New(client *http.Client, endpoint *url.URL, opts ...Option) (*Uploader, err
 		maxElapsed:   15 * time.Minute,
 		backoff:      defaultBackoff,
 		stallTimeout: 2 * time.Minute,
+		answerTime:   5 * time.Minute,
 		progress:     func(Event) {},
 		logger:       slog.New(slog.DiscardHandler),
 		now:          time.Now,
@@ -138,16 +143,24 @@ func (u *Uploader) Upload(ctx context.Context, files []*dist.Dist) ([]Result, er
 		}
 		results[i] = Result{Dist: d, ReleaseURL: u.check.releaseURL(d.Metadata.Name, d.Metadata.Version)}
 	}
+	lookups, lctx := errgroup.WithContext(ctx)
+	lookups.SetLimit(u.opts.jobs)
 	for _, r := range releases {
-		rem, err := u.check.lookup(ctx, r.name, r.version)
-		if ctx.Err() != nil {
-			return results, ctx.Err()
-		}
-		if err != nil {
-			u.opts.logger.Debug("existence check failed; relying on the upload endpoint", "release", r.name+" "+r.version, "error", err)
-			continue
-		}
-		r.remote = rem
+		lookups.Go(func() error {
+			rem, err := u.check.lookup(lctx, r.name, r.version)
+			if err != nil {
+				u.opts.logger.Debug("existence check failed; relying on the upload endpoint", "release", r.name+" "+r.version, "error", err)
+				return nil
+			}
+			if rem.known {
+				r.remote = rem // each goroutine writes only its own release
+			}
+			return nil
+		})
+	}
+	_ = lookups.Wait() // lookups never fail the batch: the upload endpoint decides
+	if ctx.Err() != nil {
+		return results, fmt.Errorf("checking the index for existing files: %w", context.Cause(ctx))
 	}
 
 	// Decide by hash before anything is sent.
@@ -162,7 +175,8 @@ func (u *Uploader) Upload(ctx context.Context, files []*dist.Dist) ([]Result, er
 		if sha, ok := rem.sha256[d.Filename.Base]; ok {
 			if sha == d.SHA256 {
 				results[i].Status = AlreadyPresent
-				u.opts.progress(Event{File: d.Filename.Base, Total: d.Size, Done: true, Status: AlreadyPresent})
+				// Counted as sent, so progress totals add up.
+				u.opts.progress(Event{File: d.Filename.Base, Bytes: d.Size, Total: d.Size, Done: true, Status: AlreadyPresent})
 				continue
 			}
 			results[i].Status = Failed
@@ -220,7 +234,12 @@ func (u *Uploader) fanOut(ctx context.Context, files []*dist.Dist, idx []int, re
 				return nil // an earlier failure stopped the batch; this file stays NotAttempted
 			}
 			results[i] = u.uploadOne(gctx, files[i], results[i])
-			if results[i].Status == Failed || results[i].Status == Canceled {
+			if results[i].Status == Canceled && ctx.Err() == nil {
+				// Cut off because another file failed: not this file's fault.
+				results[i].Err = fmt.Errorf("%s: %w", files[i].Filename.Base, ErrStoppedByOtherFailure)
+				return nil
+			}
+			if results[i].Status == Failed {
 				return results[i].Err
 			}
 			return nil
@@ -235,7 +254,7 @@ func (u *Uploader) fanOut(ctx context.Context, files []*dist.Dist, idx []int, re
 	}
 	var errs []error
 	for _, i := range idx {
-		if results[i].Err != nil {
+		if results[i].Err != nil && !errors.Is(results[i].Err, ErrStoppedByOtherFailure) {
 			errs = append(errs, results[i].Err)
 		}
 	}
@@ -275,15 +294,19 @@ func (u *Uploader) uploadOne(ctx context.Context, d *dist.Dist, res Result) Resu
 		// ask before sending it again.
 		if sentAll {
 			if present, _ := u.present(ctx, d); present {
+				u.opts.progress(Event{File: base, Bytes: d.Size, Total: d.Size, Attempt: attempt})
 				return done(Uploaded, nil)
 			}
-		}
-		if attempt >= u.opts.attempts || u.opts.now().Sub(start) >= u.opts.maxElapsed {
-			return done(Failed, fmt.Errorf("%s: giving up after %d attempts: %w", base, attempt, err))
 		}
 		wait := u.opts.backoff(attempt)
 		if isHTTP && he.RetryAfter > wait {
 			wait = he.RetryAfter
+		}
+		// No attempt may start after the time budget: a long Retry-After
+		// ends the retries now rather than sleeping past it.
+		elapsed := u.opts.now().Sub(start)
+		if attempt >= u.opts.attempts || elapsed+wait > u.opts.maxElapsed {
+			return done(Failed, fmt.Errorf("%s: giving up after %d attempts in %s: %w", base, attempt, elapsed.Round(time.Second), err))
 		}
 		u.opts.logger.Debug("retrying upload", "file", base, "attempt", attempt, "wait", wait, "error", err)
 		u.opts.progress(Event{File: base, Total: d.Size, Attempt: attempt, Retry: true, Err: err})
@@ -294,16 +317,24 @@ func (u *Uploader) uploadOne(ctx context.Context, d *dist.Dist, res Result) Resu
 }
 
 // resolveExists decides a "File already exists" answer by hash: the
-// identical file is success, anything else a conflict, never a skip.
+// identical file is success, another file a conflict, never a skip. Only
+// when the read API cannot tell does the index's message decide, and then
+// only under [WithSkipExisting] (twine's fallback).
 func (u *Uploader) resolveExists(ctx context.Context, d *dist.Dist, he *HTTPError, done func(Status, error) Result) Result {
 	rem, err := u.check.lookup(ctx, d.Metadata.Name, d.Metadata.Version)
-	if err == nil {
+	if err == nil && rem.known {
 		if sha, ok := rem.sha256[d.Filename.Base]; ok && sha == d.SHA256 {
+			u.opts.progress(Event{File: d.Filename.Base, Bytes: d.Size, Total: d.Size})
 			return done(AlreadyPresent, nil)
 		}
 		return done(Failed, &ConflictError{Filename: d.Filename.Base, LocalSHA256: d.SHA256, RemoteSHA256: rem.sha256[d.Filename.Base], Detail: he.Message})
 	}
-	return done(Failed, &ConflictError{Filename: d.Filename.Base, LocalSHA256: d.SHA256, Detail: he.Message})
+	if u.opts.skipExisting {
+		u.opts.logger.Debug("read API could not confirm; skipping on the index's message", "file", d.Filename.Base)
+		u.opts.progress(Event{File: d.Filename.Base, Bytes: d.Size, Total: d.Size})
+		return done(AlreadyPresent, nil)
+	}
+	return done(Failed, &ConflictError{Filename: d.Filename.Base, LocalSHA256: d.SHA256, Detail: he.Message, Unverified: true})
 }
 
 // present asks the read API whether the identical file is on the index.
@@ -312,20 +343,37 @@ func (u *Uploader) present(ctx context.Context, d *dist.Dist) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return rem.sha256[d.Filename.Base] == d.SHA256, nil
+	return rem.known && rem.sha256[d.Filename.Base] == d.SHA256, nil
 }
 
+// retryable reports failures worth another attempt: network errors
+// (resets, timeouts, EOF mid-answer), stalls, and 5xx/429 answers.
+// Everything else (4xx, redirects, files that changed, certificate and
+// credential errors) is final.
 func retryable(err error) bool {
 	if he, ok := errors.AsType[*HTTPError](err); ok {
 		return he.Temporary()
 	}
-	if _, ok := errors.AsType[*RedirectError](err); ok {
+	if errors.Is(err, ErrStalled) || errors.Is(err, errNoAnswer) {
+		return true
+	}
+	if errors.Is(err, errCredentials) {
 		return false
 	}
-	if errors.Is(err, ErrFileChanged) || errors.Is(err, ErrInsecureURL) {
+	if _, ok := errors.AsType[*tls.CertificateVerificationError](err); ok {
 		return false
 	}
-	return true // network errors, resets, timeouts, stalls
+	if _, ok := errors.AsType[x509.UnknownAuthorityError](err); ok {
+		return false
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNABORTED) {
+		return true
+	}
+	if _, ok := errors.AsType[net.Error](err); ok {
+		return true
+	}
+	return false
 }
 
 // attempt sends the file once. sentAll reports whether the whole body left
@@ -349,7 +397,13 @@ func (u *Uploader) attempt(ctx context.Context, d *dist.Dist, b *body, attempt i
 	if err != nil {
 		return false, err
 	}
-	req, err := http.NewRequestWithContext(actx, http.MethodPost, u.endpoint.String(), rc)
+	var wrote atomic.Bool // the whole request left
+	var wroteAt atomic.Int64
+	trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) {
+		wroteAt.Store(u.opts.now().UnixNano())
+		wrote.Store(true)
+	}}
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(actx, trace), http.MethodPost, u.endpoint.String(), rc)
 	if err != nil {
 		_ = rc.Close()
 		return false, err
@@ -360,27 +414,33 @@ func (u *Uploader) attempt(ctx context.Context, d *dist.Dist, b *body, attempt i
 	user, pass, err := u.opts.credentials(ctx)
 	if err != nil {
 		_ = rc.Close()
-		return false, fmt.Errorf("getting credentials: %w", err)
+		return false, fmt.Errorf("%w: %w", errCredentials, err)
 	}
 	if user != "" || pass != "" {
 		req.SetBasicAuth(user, pass)
 	}
 
-	// The watchdog cancels an attempt whose body stops moving; once the
-	// body is sent, the index may take its time to answer.
+	// The watchdog cancels an attempt whose body stops moving before the
+	// request is fully written, and one whose answer does not come within
+	// the answer timeout after that (the index reads, hashes and stores
+	// the whole file before it answers).
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		tick := time.NewTicker(min(u.opts.stallTimeout/4, time.Second))
+		tick := time.NewTicker(min(u.opts.stallTimeout/4, u.opts.answerTime/4, time.Second))
 		defer tick.Stop()
 		for {
 			select {
 			case <-stop:
 				return
 			case <-tick.C:
-				idle := u.opts.now().Sub(time.Unix(0, lastProgress.Load()))
-				if sent.Load() < d.Size && idle > u.opts.stallTimeout {
+				now := u.opts.now()
+				if !wrote.Load() && now.Sub(time.Unix(0, lastProgress.Load())) > u.opts.stallTimeout {
 					cancel(ErrStalled)
+					return
+				}
+				if wrote.Load() && now.Sub(time.Unix(0, wroteAt.Load())) > u.opts.answerTime {
+					cancel(errNoAnswer)
 					return
 				}
 			}
@@ -394,8 +454,11 @@ func (u *Uploader) attempt(ctx context.Context, d *dist.Dist, b *body, attempt i
 		if n := sent.Load(); n > 0 {
 			u.opts.progress(Event{File: base, Bytes: -n, Total: d.Size, Attempt: attempt})
 		}
-		if cause := context.Cause(actx); errors.Is(cause, ErrStalled) {
+		switch cause := context.Cause(actx); {
+		case errors.Is(cause, ErrStalled):
 			return false, fmt.Errorf("%w (%s)", ErrStalled, u.opts.stallTimeout)
+		case errors.Is(cause, errNoAnswer):
+			return true, fmt.Errorf("%w (%s)", errNoAnswer, u.opts.answerTime)
 		}
 		return sentAll, err
 	}

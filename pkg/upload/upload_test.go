@@ -56,6 +56,7 @@ type received struct {
 	contentType   string
 	content       []byte
 	contentLength int64
+	bodyBytes     int64
 	auth          string
 }
 
@@ -63,6 +64,13 @@ type received struct {
 func parseUpload(t *testing.T, r *http.Request) received {
 	t.Helper()
 	got := received{contentLength: r.ContentLength, auth: r.Header.Get("Authorization")}
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		t.Errorf("reading body: %v", err)
+		return got
+	}
+	got.bodyBytes = int64(len(raw))
+	r.Body = io.NopCloser(bytes.NewReader(raw))
 	mr, err := r.MultipartReader()
 	if err != nil {
 		t.Errorf("MultipartReader: %v", err)
@@ -157,8 +165,8 @@ func TestUploadBody(t *testing.T) {
 	if !bytes.Equal(got.content, want) || got.filename != d.Filename.Base || got.contentType != "application/octet-stream" {
 		t.Errorf("content part = %q %q %d bytes; want %q application/octet-stream %d bytes", got.filename, got.contentType, len(got.content), d.Filename.Base, len(want))
 	}
-	if got.contentLength <= d.Size {
-		t.Errorf("Content-Length = %d, want the whole body (more than the %d-byte file)", got.contentLength, d.Size)
+	if got.contentLength != got.bodyBytes || got.bodyBytes <= d.Size {
+		t.Errorf("Content-Length = %d, body = %d bytes; want them equal (and more than the %d-byte file)", got.contentLength, got.bodyBytes, d.Size)
 	}
 	if got.auth == "" || !strings.HasPrefix(got.auth, "Basic ") {
 		t.Errorf("Authorization = %q, want Basic", got.auth)
@@ -222,6 +230,10 @@ func TestRetries(t *testing.T) {
 		{"403 is final", []func(*http.Request) (*http.Response, error){status(403, jsonError(403, "Invalid or non-existent authentication information."), nil)}, Failed, 1, "Invalid or non-existent authentication information."},
 		{"gives up after the attempt budget", []func(*http.Request) (*http.Response, error){status(502, "", nil), status(502, "", nil), status(502, "", nil), status(502, "", nil), status(502, "", nil)}, Failed, 5, "giving up after 5 attempts"},
 		{"redirect is never followed", []func(*http.Request) (*http.Response, error){status(308, "", http.Header{"Location": {"/legacy/"}})}, Failed, 1, "redirected"},
+		{"404 is final", []func(*http.Request) (*http.Response, error){status(404, "", nil)}, Failed, 1, "404"},
+		{"409 is final", []func(*http.Request) (*http.Response, error){status(409, jsonError(409, "The name conflicts with an existing project."), nil)}, Failed, 1, "conflicts"},
+		{"413 is final", []func(*http.Request) (*http.Response, error){status(413, "", nil)}, Failed, 1, "413"},
+		{"501 is final", []func(*http.Request) (*http.Response, error){status(501, "", nil)}, Failed, 1, "501"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -380,15 +392,91 @@ func TestErrorMessage(t *testing.T) {
 		name, ctype, body string
 		want              string
 	}{
+		{"status line only", "", "", ""},
 		{"json code", "application/json", jsonError(400, "File already exists ('x.whl', with blake2_256 hash 'ab')."), "File already exists ('x.whl', with blake2_256 hash 'ab')."},
 		{"json message only", "application/json", `{"message": "expl\n\n\nthe detail\n\n", "code": "400 Bad Request"}`, "the detail"},
 		{"plain text", "text/plain", "400 Bad Request\n\nexpl\n\n\nplain detail\n\n", "plain detail"},
 		{"html page", "text/html", "<html>oops</html>", ""},
 	}
 	for _, tt := range tests {
-		resp := respond(400, tt.body, http.Header{"Content-Type": {tt.ctype}})
-		if got := errorMessage(resp, []byte(tt.body)); got != tt.want {
-			t.Errorf("%s: errorMessage() = %q, want %q", tt.name, got, tt.want)
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			resp := respond(400, tt.body, http.Header{"Content-Type": {tt.ctype}})
+			if got := errorMessage(resp, []byte(tt.body)); got != tt.want {
+				t.Errorf("errorMessage() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestRetryAfterBeyondBudget: a Retry-After longer than the time budget
+// ends the retries at once instead of sleeping past the budget.
+func TestRetryAfterBeyondBudget(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTransport{responses: []func(*http.Request) (*http.Response, error){
+			status(429, jsonError(429, "Too many requests"), http.Header{"Retry-After": {"3600"}}),
+		}}
+		up, err := New(&http.Client{Transport: ft}, mustURL(t, "https://upload.example/legacy/"), WithBackoff(noBackoff), WithRetry(5, time.Minute),
+			WithReadClient(&http.Client{Transport: transport.RoundTripperFunc(func(*http.Request) (*http.Response, error) { return respond(404, "", nil), nil })}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		res, err := up.Upload(t.Context(), []*dist.Dist{openDist(t, "pyupload_mv22-2.2-py3-none-any.whl")})
+		if err == nil || res[0].Status != Failed || res[0].Attempts != 1 {
+			t.Fatalf("Upload() = %+v, %v; want a failure after one attempt", res[0], err)
+		}
+		if waited := time.Since(start); waited > time.Second {
+			t.Errorf("waited %v before giving up, want no wait", waited)
+		}
+	})
+}
+
+// TestFormKeysFollowTheSpec checks the form keys against index-protocol.md
+// §1.3, written out here independently of dist.Fields.
+func TestFormKeysFollowTheSpec(t *testing.T) {
+	t.Parallel()
+	spec := map[string]string{ // form key → the value set below
+		"metadata_version": "2.5", "name": "Spec-Pkg", "version": "1.0", "summary": "s", "description": "d",
+		"description_content_type": "text/markdown", "keywords": "a,b", "home_page": "https://h", "download_url": "https://dl",
+		"author": "A", "author_email": "a@example.org", "maintainer": "M", "maintainer_email": "m@example.org",
+		"license_expression": "MIT", "license_file": "LICENSE", "classifiers": "C :: D", "platform": "any",
+		"supported_platform": "sp", "requires_dist": "x>=1", "requires_python": ">=3.9", "requires_external": "libc",
+		"project_urls": "Home, https://h", "provides_extra": "e", "provides_dist": "pd", "obsoletes_dist": "od",
+		"requires": "r", "provides": "p", "obsoletes": "o", "dynamic": "Summary", "import_name": "spec_pkg",
+		"import_namespace": "ns",
+	}
+	m := &dist.Metadata{
+		MetadataVersion: "2.5", Name: "Spec-Pkg", Version: "1.0", Summary: "s", Description: "d",
+		DescriptionContentType: "text/markdown", Keywords: "a,b", HomePage: "https://h", DownloadURL: "https://dl",
+		Author: "A", AuthorEmail: "a@example.org", Maintainer: "M", MaintainerEmail: "m@example.org",
+		LicenseExpression: "MIT", LicenseFiles: []string{"LICENSE"}, Classifiers: []string{"C :: D"}, Platforms: []string{"any"},
+		SupportedPlatforms: []string{"sp"}, RequiresDist: []string{"x>=1"}, RequiresPython: ">=3.9", RequiresExternal: []string{"libc"},
+		ProjectURLs: []string{"Home, https://h"}, ProvidesExtra: []string{"e"}, ProvidesDist: []string{"pd"}, ObsoletesDist: []string{"od"},
+		Requires: []string{"r"}, Provides: []string{"p"}, Obsoletes: []string{"o"}, Dynamic: []string{"Summary"}, ImportNames: []string{"spec_pkg"},
+		ImportNamespaces: []string{"ns"},
+	}
+	d := &dist.Dist{Filename: &dist.Filename{Kind: dist.Wheel, PythonTags: []string{"py3"}}, Metadata: m, Digests: dist.Digests{SHA256: "s", Blake2b256: "b"}}
+	got := map[string]string{}
+	for _, f := range Form(d, "", "") {
+		if _, dup := got[f.Key]; dup {
+			t.Errorf("form key %s sent twice", f.Key)
+		}
+		got[f.Key] = f.Value
+	}
+	for key, want := range spec {
+		if got[key] != want {
+			t.Errorf("form key %s = %q, want %q", key, got[key], want)
+		}
+	}
+	for key := range got {
+		switch key {
+		case ":action", "protocol_version", "filetype", "pyversion", "sha256_digest", "blake2_256_digest":
+			continue
+		}
+		if _, ok := spec[key]; !ok {
+			t.Errorf("form key %s is not in the spec", key)
 		}
 	}
 }
