@@ -8,7 +8,9 @@ GOLANGCI_LINT_VERSION := v2.15.0
 VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS       := -s -w -X main.version=$(VERSION)
 FUZZTIME      ?= 15s
-FUZZ_TARGETS  := FuzzParseFilename FuzzParseMetadata FuzzRead FuzzParseVersion
+# package:target for every parser's fuzz target
+FUZZ_TARGETS  := pkg/dist:FuzzParseFilename pkg/dist:FuzzParseMetadata pkg/dist:FuzzRead pkg/dist:FuzzParseVersion \
+                 pkg/oidc:FuzzParseClaims pkg/mint:FuzzMint pkg/upload:FuzzErrorMessage internal/pypirc:FuzzParse
 
 .PHONY: all build demo test race lint lint-install fuzz bench conformance testdata clean
 
@@ -39,8 +41,9 @@ lint-install:
 
 ## fuzz: a short run of every fuzz target (FUZZTIME each)
 fuzz:
-	@set -e; for t in $(FUZZ_TARGETS); do \
-		echo "== $$t"; $(GO) test ./pkg/dist -run='^$$' -fuzz="^$$t$$" -fuzztime=$(FUZZTIME); \
+	@set -e; for pt in $(FUZZ_TARGETS); do \
+		pkg=$${pt%%:*}; t=$${pt#*:}; \
+		echo "== $$pkg $$t"; $(GO) test ./$$pkg -run='^$$' -fuzz="^$$t$$" -fuzztime=$(FUZZTIME); \
 	done
 
 ## bench: digest throughput (one pass vs blake2b alone) and peak RSS checking a 1 GiB wheel

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -262,5 +264,34 @@ func TestE2EInterrupt(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "not on the index:") {
 		t.Errorf("stderr lacks the report of files not on the index:\n%s", stderr)
+	}
+}
+
+// TestE2EPypirc: -r picks a ~/.pypirc section for the URL and credentials,
+// as with twine; TWINE_PASSWORD wins over the file.
+func TestE2EPypirc(t *testing.T) {
+	t.Parallel()
+	ix, u := startIndex(t)
+	home := t.TempDir()
+	rc := "[distutils]\nindex-servers =\n    private\n\n[private]\nrepository = " + u + "/legacy/\nusername = __token__\npassword = " + testToken + "\n"
+	if err := os.WriteFile(filepath.Join(home, ".pypirc"), []byte(rc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd, stdout, stderr := pyuploadCmd(t, nil, "-r", "private", "--disable-progress-bar", good+"pyupload_mv22-2.2-py3-none-any.whl")
+	cmd.Env = append(cmd.Env, "HOME="+home) // the later HOME wins
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("pyupload -r private: %v\n%s%s", err, stdout, stderr)
+	}
+	if len(ix.Files()) != 1 {
+		t.Errorf("stored %d files, want 1", len(ix.Files()))
+	}
+	cmd, _, stderr = pyuploadCmd(t, []string{"TWINE_PASSWORD=pypi-wrong"}, "-r", "private", "--disable-progress-bar", good+"pyupload_mv23-2.3-py3-none-any.whl")
+	cmd.Env = append(cmd.Env, "HOME="+home)
+	if err := cmd.Run(); err == nil || !strings.Contains(stderr.String(), "Invalid or non-existent authentication") {
+		t.Errorf("TWINE_PASSWORD did not win over the config file: %v\n%s", err, stderr)
+	}
+	r := runBinary(t, tokenEnv, "-r", "nosuch", "--config-file", filepath.Join(home, ".pypirc"), good+"pyupload_mv22-2.2-py3-none-any.whl")
+	if r.code != exitUsage || !strings.Contains(r.stderr, `unknown repository "nosuch"`) {
+		t.Errorf("unknown -r: exit %d\n%s", r.code, r.stderr)
 	}
 }

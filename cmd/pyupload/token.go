@@ -21,16 +21,17 @@ import (
 func indexFlagDefs(env lookupEnv) []cli.Flag {
 	return append([]cli.Flag{
 		&cli.StringFlag{Name: "repository-url", Usage: "upload endpoint; its host serves the token exchange", Sources: envVars(env, "PYUPLOAD_REPOSITORY_URL", "TWINE_REPOSITORY_URL")},
-		&cli.StringFlag{Name: "repository", Aliases: []string{"r"}, Value: "pypi", Usage: "pypi or testpypi", Sources: envVars(env, "PYUPLOAD_REPOSITORY", "TWINE_REPOSITORY")},
+		&cli.StringFlag{Name: "repository", Aliases: []string{"r"}, Value: "pypi", Usage: "pypi, testpypi, or a section of the config file", Sources: envVars(env, "PYUPLOAD_REPOSITORY", "TWINE_REPOSITORY")},
+		&cli.StringFlag{Name: "config-file", Usage: "the .pypirc to read repositories from (default ~/.pypirc)"},
 		&cli.StringFlag{Name: "cert", Usage: "CA bundle (PEM) to verify the index with", Sources: envVars(env, "PYUPLOAD_CERT", "TWINE_CERT")},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "log every request (tokens are never logged)"},
 	}, tpFlagDefs(env)...)
 }
 
 // indexClient builds the endpoint and a retrying client from the flags.
-func indexClient(cmd *cli.Command, stderr io.Writer) (*url.URL, *http.Client, error) {
-	f := uploadFlags{repositoryURL: cmd.String("repository-url"), repository: cmd.String("repository")}
-	endpoint, err := f.endpoint()
+func indexClient(cmd *cli.Command, env lookupEnv, stderr io.Writer) (*url.URL, *http.Client, error) {
+	f := uploadFlags{repositoryURL: cmd.String("repository-url"), repository: cmd.String("repository"), configFile: cmd.String("config-file")}
+	endpoint, err := f.endpoint(env)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -78,7 +79,7 @@ func runToken(ctx context.Context, cmd *cli.Command, env lookupEnv, stdout, stde
 	if tp.mode == "never" {
 		return usageErrorf("token mints by Trusted Publishing; --trusted-publishing never leaves nothing to do")
 	}
-	endpoint, client, err := indexClient(cmd, stderr)
+	endpoint, client, err := indexClient(cmd, env, stderr)
 	if err != nil {
 		return err
 	}
@@ -133,7 +134,7 @@ func whoamiCommand(env lookupEnv) *cli.Command {
 
 func runWhoami(ctx context.Context, cmd *cli.Command, env lookupEnv, stdout, stderr io.Writer) error {
 	tp := readTPFlags(cmd)
-	endpoint, client, err := indexClient(cmd, stderr)
+	endpoint, client, err := indexClient(cmd, env, stderr)
 	if err != nil {
 		return err
 	}

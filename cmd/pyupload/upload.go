@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/url"
@@ -16,23 +17,19 @@ import (
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/pyupload/pyupload/internal/pypirc"
 	"github.com/pyupload/pyupload/internal/transport"
 	"github.com/pyupload/pyupload/pkg/dist"
 	"github.com/pyupload/pyupload/pkg/oidc"
 	"github.com/pyupload/pyupload/pkg/upload"
 )
 
-// Known repositories, as twine names them.
-var repositories = map[string]string{
-	"pypi":     "https://upload.pypi.org/legacy/",
-	"testpypi": "https://test.pypi.org/legacy/",
-}
-
 // uploadFlags are the options of `pyupload upload` (and of plain
 // `pyupload DIST...`), named after twine's.
 type uploadFlags struct {
 	repositoryURL   string
 	repository      string
+	configFile      string
 	username        string
 	password        string
 	jobs            int
@@ -51,7 +48,8 @@ type uploadFlags struct {
 func uploadFlagDefs(env lookupEnv) []cli.Flag {
 	return append([]cli.Flag{
 		&cli.StringFlag{Name: "repository-url", Usage: "upload endpoint (ends in /legacy/ on PyPI-compatible indexes); overrides --repository", Sources: envVars(env, "PYUPLOAD_REPOSITORY_URL", "TWINE_REPOSITORY_URL")},
-		&cli.StringFlag{Name: "repository", Aliases: []string{"r"}, Value: "pypi", Usage: "pypi or testpypi", Sources: envVars(env, "PYUPLOAD_REPOSITORY", "TWINE_REPOSITORY")},
+		&cli.StringFlag{Name: "repository", Aliases: []string{"r"}, Value: "pypi", Usage: "pypi, testpypi, or a section of the config file", Sources: envVars(env, "PYUPLOAD_REPOSITORY", "TWINE_REPOSITORY")},
+		&cli.StringFlag{Name: "config-file", Usage: "the .pypirc to read repositories and credentials from (default ~/.pypirc)"},
 		&cli.StringFlag{Name: "username", Aliases: []string{"u"}, Usage: "username; API tokens use __token__ (the default)", Sources: envVars(env, "PYUPLOAD_USERNAME", "TWINE_USERNAME")},
 		&cli.StringFlag{Name: "password", Aliases: []string{"p"}, Usage: "API token (pypi-...); prefer the environment variable over the flag", Sources: envVars(env, "PYUPLOAD_PASSWORD", "TWINE_PASSWORD")},
 		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Value: 4, Usage: "files uploaded at once"},
@@ -71,6 +69,7 @@ func readUploadFlags(cmd *cli.Command) uploadFlags {
 	return uploadFlags{
 		repositoryURL:   cmd.String("repository-url"),
 		repository:      cmd.String("repository"),
+		configFile:      cmd.String("config-file"),
 		username:        cmd.String("username"),
 		password:        cmd.String("password"),
 		jobs:            cmd.Int("jobs"),
@@ -99,14 +98,31 @@ func uploadCommand(env lookupEnv) *cli.Command {
 	}
 }
 
-// endpoint resolves the upload URL and any credentials embedded in it.
-func (f *uploadFlags) endpoint() (*url.URL, error) {
+// endpoint resolves the upload URL and the credentials that come with it,
+// in twine's order: --repository-url (or its variables), else the
+// --repository section of the config file (pypi and testpypi are built
+// in); credentials from flags or variables win over the URL's userinfo,
+// which wins over the config file's.
+func (f *uploadFlags) endpoint(env lookupEnv) (*url.URL, error) {
 	raw := f.repositoryURL
 	if raw == "" {
-		var ok bool
-		if raw, ok = repositories[f.repository]; !ok {
-			return nil, usageErrorf("unknown repository %q: use pypi, testpypi or --repository-url", f.repository)
+		cfg, err := loadPypirc(f.configFile, env)
+		if err != nil {
+			return nil, err
 		}
+		repo, ok := cfg.Repository(f.repository)
+		if !ok {
+			return nil, usageErrorf("unknown repository %q: use pypi, testpypi, a section of %s (%s), or --repository-url", f.repository, f.configFileName(env), strings.Join(cfg.Servers(), ", "))
+		}
+		raw = repo.URL
+		defer func() { // the URL's userinfo goes first, then the file
+			if f.username == "" {
+				f.username = repo.Username
+			}
+			if f.password == "" {
+				f.password = repo.Password
+			}
+		}()
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
@@ -124,6 +140,43 @@ func (f *uploadFlags) endpoint() (*url.URL, error) {
 	return u, nil
 }
 
+// configFileName is the .pypirc in use: --config-file, or ~/.pypirc.
+func (f *uploadFlags) configFileName(env lookupEnv) string {
+	if f.configFile != "" {
+		return f.configFile
+	}
+	if home, ok := env("HOME"); ok && home != "" {
+		return filepath.Join(home, ".pypirc")
+	}
+	return ""
+}
+
+// loadPypirc reads the config file. A missing default file is an empty
+// config; a missing --config-file is an error.
+func loadPypirc(explicit string, env lookupEnv) (*pypirc.Config, error) {
+	name := explicit
+	if name == "" {
+		home, ok := env("HOME")
+		if !ok || home == "" {
+			return pypirc.Parse(strings.NewReader(""))
+		}
+		name = filepath.Join(home, ".pypirc")
+	}
+	fh, err := os.Open(name)
+	if err != nil {
+		if explicit == "" && errors.Is(err, fs.ErrNotExist) {
+			return pypirc.Parse(strings.NewReader(""))
+		}
+		return nil, fmt.Errorf("reading the config file: %w", err)
+	}
+	defer func() { _ = fh.Close() }()
+	cfg, err := pypirc.Parse(fh)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return cfg, nil
+}
+
 func runUpload(ctx context.Context, f uploadFlags, env lookupEnv, stdout, stderr io.Writer) error {
 	if len(f.args) == 0 {
 		return usageErrorf("no distributions given, e.g. pyupload dist/*")
@@ -131,7 +184,7 @@ func runUpload(ctx context.Context, f uploadFlags, env lookupEnv, stdout, stderr
 	if f.jobs < 1 {
 		return usageErrorf("--jobs must be at least 1")
 	}
-	endpoint, err := f.endpoint()
+	endpoint, err := f.endpoint(env)
 	if err != nil {
 		return err
 	}
