@@ -417,3 +417,37 @@ func TestE2EInsecureURLs(t *testing.T) {
 		})
 	}
 }
+
+// TestE2ETokenShadowsIdentity: an API token wins over the CI identity
+// (as with twine and uv), nothing is minted, and a note says so.
+func TestE2ETokenShadowsIdentity(t *testing.T) {
+	t.Parallel()
+	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
+	r := runBinary(t, append(ghaEnv(ix, u), "TWINE_PASSWORD="+testToken), uploadArgs(u, good+"pyupload_mv22-2.2-py3-none-any.whl")...)
+	if r.code != exitOK || !strings.Contains(r.stderr, "note: using the API token from TWINE_PASSWORD") {
+		t.Errorf("exit %d\n%s", r.code, r.stderr)
+	}
+	if n := ix.MintAttempts(); n != 0 {
+		t.Errorf("minted %d times, want 0", n)
+	}
+}
+
+// TestE2EFailureSummaryLeaksNothing: a refused exchange in GitHub Actions
+// writes the step summary and annotations without any token.
+func TestE2EFailureSummaryLeaksNothing(t *testing.T) {
+	t.Parallel()
+	other := ghPublisher
+	other.WorkflowFilename = "other.yml"
+	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{other}})
+	summary := filepath.Join(t.TempDir(), "summary.md")
+	r := runBinary(t, append(ghaEnv(ix, u), "GITHUB_STEP_SUMMARY="+summary), uploadArgs(u, good+"pyupload_mv22-2.2-py3-none-any.whl")...)
+	if r.code != exitFailure {
+		t.Fatalf("exit %d", r.code)
+	}
+	b, err := os.ReadFile(summary)
+	if err != nil || !strings.Contains(string(b), "invalid-publisher") {
+		t.Fatalf("step summary = %q, %v", b, err)
+	}
+	assertNoSecrets(t, "step summary", string(b))
+	assertNoSecrets(t, "output", r.stdout+r.stderr)
+}

@@ -141,7 +141,11 @@ func startTrustedPublishing(ctx context.Context, endpoint *url.URL, p oidc.Provi
 			gha.mask(tok)
 			return tok, nil
 		},
-		OnMint: func(t mint.Token) { gha.mask(t.Value) },
+		OnMint:         func(t mint.Token) { gha.mask(t.Value) },
+		SingleIdentity: oidc.SingleUse(p),
+		OnRefreshError: func(err error) {
+			_, _ = fmt.Fprintf(gha.stderr, "warning: refreshing the upload token failed (%v); using the current one while it lasts\n", err)
+		},
 	}
 	if _, err := s.source.Token(ctx); err != nil {
 		return nil, &tpError{stage: "getting an upload token by Trusted Publishing", err: err, provider: p.Name(), host: endpoint.Host, web: webBase(endpoint), claims: s.lastClaims()}
@@ -266,6 +270,8 @@ func explainTrustedPublishing(e *tpError) (msg, hint string, code int) {
 			fmt.Fprintf(&b, "Add or fix the publisher: %s\n", existing)
 		}
 		fmt.Fprintf(&b, "If the project does not exist yet, register a pending publisher: %s\n", pending)
+	case isMint && me.Has("invalid-publisher") && strings.Contains(strings.Join(problemTexts(me), " "), "pull_request_target"):
+		b.WriteString("PyPI refuses identity tokens of workflows triggered by pull_request_target. Publish from a push, release or workflow_dispatch event.\n")
 	case isMint && me.Has("invalid-pending-publisher"):
 		b.WriteString("A pending publisher matched, but its project already exists: register the publisher on the project's own publishing settings instead.\n")
 	case isMint && me.Has("invalid-reuse-token"):
@@ -286,6 +292,9 @@ func explainTrustedPublishing(e *tpError) (msg, hint string, code int) {
 			b.WriteString("Give the job the permission to request an OIDC token:\n\n  permissions:\n    id-token: write\n\n(at job level; see https://docs.pypi.org/trusted-publishers/using-a-publisher/)\n")
 		}
 	}
+	if errors.Is(e.err, mint.ErrIdentitySpent) {
+		b.WriteString("This CI identity token can be exchanged only once (GitLab's id_tokens, or an explicit token), and the batch outlived the 15-minute upload token. Split the upload into several jobs, or fetch a fresh token per job.\n")
+	}
 	if gl, ok := errors.AsType[*oidc.GitLabTokenMissingError](e.err); ok {
 		fmt.Fprintf(&b, "Declare the identity token in the job in .gitlab-ci.yml:\n\n  id_tokens:\n    %s:\n      aud: %s\n", gl.Variable, gl.Audience)
 	}
@@ -303,6 +312,14 @@ func explainTrustedPublishing(e *tpError) (msg, hint string, code int) {
 }
 
 const reusableWarning = "Warning: workflow_ref and job_workflow_ref differ: this job runs in a reusable workflow, which PyPI's trusted publishers do not support (pypa/gh-action-pypi-publish#166). Call pyupload from the top-level workflow.\n"
+
+func problemTexts(e *mint.Error) []string {
+	var out []string
+	for _, p := range e.Problems {
+		out = append(out, p.Description)
+	}
+	return out
+}
 
 // publisherShould lists what the trusted publisher on the index must say
 // for this token to match.
@@ -322,7 +339,21 @@ func publisherShould(c oidc.Claims) string {
 	case "gitlab":
 		path, _ := c.String("project_path")
 		ref, _ := c.String("ci_config_ref_uri")
-		fmt.Fprintf(&b, "The publisher on the index must say:\n  project:      %s\n  CI config:    %s\n", path, ref)
+		file := ref
+		if _, after, ok := strings.Cut(ref, "//"); ok {
+			file, _, _ = strings.Cut(after, "@")
+		}
+		fmt.Fprintf(&b, "The publisher on the index must say:\n  project:      %s\n  CI file:      %s\n", path, file)
+		if env, ok := c.String("environment"); ok {
+			fmt.Fprintf(&b, "  environment:  %s (or none)\n", env)
+		} else {
+			b.WriteString("  environment:  (none: this job has no environment)\n")
+		}
+	case "circleci":
+		org, _ := c.String("oidc.circleci.com/org-id")
+		project, _ := c.String("oidc.circleci.com/project-id")
+		pipeline, _ := c.String("oidc.circleci.com/pipeline-definition-id")
+		fmt.Fprintf(&b, "The publisher on the index must say:\n  organization ID:         %s\n  project ID:              %s\n  pipeline definition ID:  %s\n", org, project, pipeline)
 	case "google":
 		email, _ := c.String("email")
 		fmt.Fprintf(&b, "The publisher on the index must say:\n  email:        %s\n", email)
@@ -347,6 +378,7 @@ func (g ghActions) warn(msg string) {
 	msg = strings.TrimSpace(msg)
 	if g.enabled {
 		_, _ = fmt.Fprintf(g.stderr, "::warning title=pyupload::%s\n", strings.NewReplacer("%", "%25", "\n", "%0A").Replace(msg))
+		g.summarize("## pyupload warning\n\n" + msg + "\n")
 		return
 	}
 	_, _ = fmt.Fprintln(g.stderr, msg)
@@ -362,6 +394,11 @@ func (g ghActions) fail(msg, hint string) {
 	}
 	enc := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(text)
 	_, _ = fmt.Fprintf(g.stderr, "::error title=pyupload failed::%s\n", enc)
+	g.summarize(fmt.Sprintf("## pyupload failed\n\n```\n%s\n```\n", text))
+}
+
+// summarize appends markdown to the job's step summary, if there is one.
+func (g ghActions) summarize(markdown string) {
 	if g.summary == "" {
 		return
 	}
@@ -369,7 +406,7 @@ func (g ghActions) fail(msg, hint string) {
 	if err != nil {
 		return
 	}
-	_, _ = fmt.Fprintf(f, "## pyupload failed\n\n```\n%s\n```\n", text)
+	_, _ = f.WriteString(markdown)
 	_ = f.Close()
 }
 
@@ -381,7 +418,7 @@ var claimAdvice = map[string]string{
 	"repository":          "This run is from another repository than the publisher's: update the publisher, or publish from the repository it names.",
 	"sub":                 "This repository or organisation customises its OIDC subject claim; PyPI needs the default form repo:<owner>/<repo>:... Reset the customisation (GitHub API: PUT /repos/{owner}/{repo}/actions/oidc/customization/sub with use_default true).",
 	"job_workflow_ref":    "The publisher names another workflow file than the one running this job. The workflow filename must match exactly (e.g. release.yml, not a reusable workflow it calls).",
-	"environment":         "The publisher requires a GitHub environment: run the job with `environment: <name>` as the publisher says, or remove the environment from the publisher.",
+	"environment":         "The publisher's environment must be the job's `environment:` (shown above; MISSING means the job has none). Change the job's environment, or the publisher's, so they agree.",
 	"ref":                 "The token has no ref: it was not issued to a normal workflow run.",
 	"sha":                 "The token has no sha: it was not issued to a normal workflow run.",
 	"ci_config_ref_uri":   "The publisher's top-level pipeline file or project differs from this pipeline's (the file that defines the job, e.g. .gitlab-ci.yml): update the publisher.",

@@ -27,22 +27,25 @@ import (
 // uploadFlags are the options of `pyupload upload` (and of plain
 // `pyupload DIST...`), named after twine's.
 type uploadFlags struct {
-	repositoryURL   string
-	repository      string
-	configFile      string
-	username        string
-	password        string
-	jobs            int
-	checkURL        string
-	comment         string
-	cert            string
-	strict          bool
-	skipExisting    bool
-	attestations    bool
-	verbose         bool
-	disableProgress bool
-	tp              tpFlags
-	args            []string
+	repositoryURL string
+	repository    string
+	configFile    string
+	// passwordFromConfig: the password came from the config file, which
+	// --trusted-publishing always overrides (flags and variables do not).
+	passwordFromConfig bool
+	username           string
+	password           string
+	jobs               int
+	checkURL           string
+	comment            string
+	cert               string
+	strict             bool
+	skipExisting       bool
+	attestations       bool
+	verbose            bool
+	disableProgress    bool
+	tp                 tpFlags
+	args               []string
 }
 
 func uploadFlagDefs(env lookupEnv) []cli.Flag {
@@ -119,8 +122,9 @@ func (f *uploadFlags) endpoint(env lookupEnv) (*url.URL, error) {
 			if f.username == "" {
 				f.username = repo.Username
 			}
-			if f.password == "" {
+			if f.password == "" && repo.Password != "" {
 				f.password = repo.Password
+				f.passwordFromConfig = true
 			}
 		}()
 	}
@@ -201,6 +205,9 @@ func runUpload(ctx context.Context, f uploadFlags, env lookupEnv, stdout, stderr
 	if err := f.tp.validate(); err != nil {
 		return err
 	}
+	if f.tp.mode == "always" && f.passwordFromConfig {
+		f.password, f.passwordFromConfig = "", false
+	}
 	if f.password != "" && f.tp.mode == "always" {
 		return usageErrorf("--trusted-publishing always cannot be combined with a password or API token")
 	}
@@ -258,6 +265,17 @@ func runUpload(ctx context.Context, f uploadFlags, env lookupEnv, stdout, stderr
 	// (Trusted Publishing), minted now so a misconfiguration shows before
 	// any upload starts.
 	credentials := func(context.Context) (string, string, error) { return f.username, f.password, nil }
+	if f.password != "" && f.tp.mode == "auto" {
+		// A stale token in the environment or .pypirc silently shadowing
+		// the CI identity ends in a puzzling 403: say which one is used.
+		if p, _ := identity(env, f.tp, readClient); p != nil {
+			source := "TWINE_PASSWORD / --password"
+			if f.passwordFromConfig {
+				source = f.configFileName(env)
+			}
+			_, _ = fmt.Fprintf(stderr, "note: using the API token from %s; this job's %s identity (Trusted Publishing) is not used. Remove the token, or pass --trusted-publishing always.\n", source, p.Name())
+		}
+	}
 	if f.password == "" {
 		if f.tp.mode == "never" {
 			return errNoCredentials
@@ -281,7 +299,10 @@ func runUpload(ctx context.Context, f uploadFlags, env lookupEnv, stdout, stderr
 		}
 		credentials = func(ctx context.Context) (string, string, error) {
 			tok, err := s.source.Token(ctx)
-			return "__token__", tok, err
+			if err != nil { // a refresh mid-batch: keep the diagnostics
+				return "", "", &tpError{stage: "refreshing the upload token", err: err, provider: p.Name(), host: endpoint.Host, web: webBase(endpoint), claims: s.lastClaims(), projects: projectNames(dists)}
+			}
+			return "__token__", tok, nil
 		}
 	}
 

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -29,6 +30,16 @@ type Client struct {
 	// Base is the index's scheme and host; the endpoints live under
 	// /_/oidc/ on the upload host. The default is https://upload.pypi.org.
 	Base *url.URL
+	// Timeout bounds each call. The default is 30 seconds (exchanges for
+	// identities with hundreds of projects take longer than twine's 5).
+	Timeout time.Duration
+}
+
+func (c *Client) timeout() time.Duration {
+	if c.Timeout > 0 {
+		return c.Timeout
+	}
+	return 30 * time.Second
 }
 
 func (c *Client) client() *http.Client {
@@ -52,6 +63,8 @@ const maxBody = 64 << 10
 // Audience asks the index which audience identity tokens must carry
 // ("pypi", "testpypi").
 func (c *Client) Audience(ctx context.Context) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout())
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.endpoint("/_/oidc/audience"), nil)
 	if err != nil {
 		return "", err
@@ -59,7 +72,7 @@ func (c *Client) Audience(ctx context.Context) (string, error) {
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.client().Do(req)
 	if err != nil {
-		return "", fmt.Errorf("discovering the audience: %w", err)
+		return "", err
 	}
 	defer func() { _ = resp.Body.Close() }()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
@@ -95,6 +108,8 @@ func (t Token) String() string {
 // Mint exchanges one identity token for an upload token. The identity
 // token is spent even if minting fails: retry with a fresh one.
 func (c *Client) Mint(ctx context.Context, idToken string) (Token, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout())
+	defer cancel()
 	payload, err := json.Marshal(map[string]string{"token": idToken})
 	if err != nil {
 		return Token{}, err
@@ -108,37 +123,45 @@ func (c *Client) Mint(ctx context.Context, idToken string) (Token, error) {
 	start := time.Now()
 	resp, err := c.client().Do(req)
 	if err != nil {
-		return Token{}, fmt.Errorf("minting an upload token: %w", err)
+		return Token{}, err
 	}
 	defer func() { _ = resp.Body.Close() }()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return parseToken(body, start)
+	}
 	var doc struct {
-		Success bool   `json:"success"`
-		Token   string `json:"token"`
-		Expires int64  `json:"expires"`
 		Message string `json:"message"`
 		Errors  []struct {
 			Code        string `json:"code"`
 			Description string `json:"description"`
 		} `json:"errors"`
 	}
-	jsonErr := json.Unmarshal(body, &doc)
-	if resp.StatusCode != http.StatusOK || jsonErr != nil || doc.Token == "" {
-		e := &Error{StatusCode: resp.StatusCode, Message: doc.Message, op: "mint"}
-		for _, p := range doc.Errors {
-			e.Problems = append(e.Problems, Problem{Code: p.Code, Description: p.Description})
-		}
-		if jsonErr != nil {
-			e.Body = snippet(body) // a CDN page, say; a success body is never kept
-		}
-		if resp.StatusCode == http.StatusOK && jsonErr == nil {
-			e.Message = "the index's answer has no token"
-		}
-		return Token{}, e
+	e := &Error{StatusCode: resp.StatusCode, op: "mint"}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		e.Body = snippet(body) // a CDN page, say
+	}
+	e.Message = doc.Message
+	for _, p := range doc.Errors {
+		e.Problems = append(e.Problems, Problem{Code: p.Code, Description: p.Description})
+	}
+	return Token{}, e
+}
+
+// parseToken reads a success answer. Its body holds the token, so it is
+// never kept in an error; `expires` is read leniently (a float or a string
+// still gives an expiry), falling back to 15 minutes from the request.
+func parseToken(body []byte, start time.Time) (Token, error) {
+	var doc struct {
+		Token   string          `json:"token"`
+		Expires json.RawMessage `json:"expires"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil || doc.Token == "" {
+		return Token{}, &Error{StatusCode: http.StatusOK, Message: "the index's answer holds no readable token", op: "mint"}
 	}
 	t := Token{Value: doc.Token, Expires: start.Add(15 * time.Minute)}
-	if doc.Expires > 0 {
-		t.Expires = time.Unix(doc.Expires, 0)
+	if f, err := strconv.ParseFloat(strings.Trim(string(doc.Expires), `"`), 64); err == nil && f > 0 {
+		t.Expires = time.Unix(int64(f), 0)
 	}
 	return t, nil
 }
@@ -162,7 +185,7 @@ type Error struct {
 func (e *Error) Error() string {
 	var b strings.Builder
 	if e.op == "audience" {
-		fmt.Fprintf(&b, "discovering the audience: the index answered %d", e.StatusCode)
+		fmt.Fprintf(&b, "the index answered %d", e.StatusCode)
 	} else {
 		fmt.Fprintf(&b, "the index refused the token exchange (%d)", e.StatusCode)
 	}
@@ -189,20 +212,19 @@ func (e *Error) Has(code string) bool {
 }
 
 // Temporary reports failures worth retrying with a fresh identity token:
-// 5xx, 429 and non-JSON answers (a CDN's error page). Refusals (422) are
-// final.
+// 5xx and 429. Refusals (422) and other answers are final.
 func (e *Error) Temporary() bool {
-	return e.StatusCode >= 500 || e.StatusCode == http.StatusTooManyRequests || (e.Body != "" && e.StatusCode != http.StatusUnprocessableEntity)
+	return e.StatusCode >= 500 || e.StatusCode == http.StatusTooManyRequests
 }
 
-var claimRE = regexp.MustCompile(`(?:Missing claim|Check failed for (?:required|optional) claim) '([^']+)'`)
+var claimRE = regexp.MustCompile(`(?:Missing claim|Check failed for (?:required|optional) claim) '([^']+)'|The (\w+) claim does not match`)
 
 // Claim returns the claim an invalid-publisher error names ("Check failed
 // for required claim 'repository_owner_id'"), or "".
 func (e *Error) Claim() string {
 	for _, p := range e.Problems {
 		if m := claimRE.FindStringSubmatch(p.Description); m != nil {
-			return m[1]
+			return m[1] + m[2]
 		}
 	}
 	return ""

@@ -185,3 +185,105 @@ func TestTokenStringHidesValue(t *testing.T) {
 		t.Errorf("Token prints its value: %s", s)
 	}
 }
+
+// TestSuccessBodyNeverInErrors: a 200 answer carries a token; whatever its
+// shape, the body never reaches an error message.
+func TestSuccessBodyNeverInErrors(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{`not json pypi-SECRETSECRETSECRET`, `{"token": 5, "x": "pypi-SECRETSECRETSECRET"}`, `{"success": true}`} {
+		c := serve(t, func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(body)) })
+		_, err := c.Mint(t.Context(), "a.b.c")
+		if err == nil || strings.Contains(err.Error(), "SECRET") {
+			t.Errorf("Mint(%q) error = %v; want an error without the body", body, err)
+		}
+		if me, ok := errors.AsType[*Error](err); !ok || me.Temporary() {
+			t.Errorf("Mint(%q) error = %v; want a final *Error", body, err)
+		}
+	}
+	// A float or string expiry is still a token.
+	c := serve(t, func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(`{"success": true, "token": "pypi-ok", "expires": "1999999999.5"}`))
+	})
+	tok, err := c.Mint(t.Context(), "a.b.c")
+	if err != nil || tok.Value != "pypi-ok" || tok.Expires.Unix() != 1999999999 {
+		t.Errorf("Mint() = %v %v, %v", tok.Value, tok.Expires.Unix(), err)
+	}
+}
+
+// TestTokenSourceConcurrent: concurrent uploads share one mint.
+func TestTokenSourceConcurrent(t *testing.T) {
+	t.Parallel()
+	var mints atomic.Int32
+	c := serve(t, func(w http.ResponseWriter, _ *http.Request) {
+		mints.Add(1)
+		time.Sleep(20 * time.Millisecond)
+		_, _ = fmt.Fprintf(w, `{"success": true, "token": "pypi-t", "expires": %d}`, time.Now().Add(15*time.Minute).Unix())
+	})
+	s := &TokenSource{Client: c, Audience: "pypi", IDToken: func(context.Context, string) (string, error) { return "jwt", nil }}
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			if _, err := s.Token(t.Context()); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if mints.Load() != 1 {
+		t.Errorf("mints = %d, want 1 shared by all callers", mints.Load())
+	}
+}
+
+// TestTokenSourceSingleIdentity: a token that cannot be renewed is minted
+// once, used to its end, then reported as spent.
+func TestTokenSourceSingleIdentity(t *testing.T) {
+	t.Parallel()
+	var mints atomic.Int32
+	var clock atomic.Int64
+	clock.Store(1_800_000_000)
+	c := serve(t, func(w http.ResponseWriter, _ *http.Request) {
+		mints.Add(1)
+		_, _ = fmt.Fprintf(w, `{"success": true, "token": "pypi-t", "expires": %d}`, clock.Load()+900)
+	})
+	s := &TokenSource{Client: c, Audience: "pypi", SingleIdentity: true,
+		IDToken: func(context.Context, string) (string, error) { return "jwt", nil },
+		Now:     func() time.Time { return time.Unix(clock.Load(), 0) }}
+	if _, err := s.Token(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	clock.Add(12 * 60) // 3 minutes left: no refresh possible, keep using it
+	if tok, err := s.Token(t.Context()); err != nil || tok != "pypi-t" || mints.Load() != 1 {
+		t.Errorf("Token() = %q, %v after %d mints; want the same token, one mint", tok, err, mints.Load())
+	}
+	clock.Add(3 * 60) // expired
+	if _, err := s.Token(t.Context()); !errors.Is(err, ErrIdentitySpent) {
+		t.Errorf("Token() after expiry error = %v, want ErrIdentitySpent", err)
+	}
+}
+
+// TestTokenSourceRefreshFailureKeepsToken: a failed re-mint does not fail
+// the batch while the current token is still valid.
+func TestTokenSourceRefreshFailureKeepsToken(t *testing.T) {
+	t.Parallel()
+	var clock atomic.Int64
+	clock.Store(1_800_000_000)
+	var calls atomic.Int32
+	c := serve(t, func(w http.ResponseWriter, _ *http.Request) {
+		if calls.Add(1) > 1 {
+			w.WriteHeader(422)
+			_, _ = w.Write([]byte(errorDoc("invalid-token", "malformed or invalid token")))
+			return
+		}
+		_, _ = fmt.Fprintf(w, `{"success": true, "token": "pypi-t", "expires": %d}`, clock.Load()+900)
+	})
+	var warned atomic.Bool
+	s := &TokenSource{Client: c, Audience: "pypi", IDToken: func(context.Context, string) (string, error) { return "jwt", nil },
+		Now: func() time.Time { return time.Unix(clock.Load(), 0) }, OnRefreshError: func(error) { warned.Store(true) }}
+	if _, err := s.Token(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	clock.Add(11 * 60)
+	if tok, err := s.Token(t.Context()); err != nil || tok != "pypi-t" || !warned.Load() {
+		t.Errorf("Token() = %q, %v, warned %v; want the current token and a warning", tok, err, warned.Load())
+	}
+}

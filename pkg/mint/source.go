@@ -9,6 +9,10 @@ import (
 	"time"
 )
 
+// ErrIdentitySpent means the upload token expired and the CI identity,
+// which can be exchanged only once, cannot mint another.
+var ErrIdentitySpent = errors.New("mint: the upload token expired and this CI identity token was already exchanged; it cannot be renewed")
+
 // IDTokenFunc returns a fresh identity token for the audience.
 type IDTokenFunc func(ctx context.Context, audience string) (string, error)
 
@@ -29,6 +33,14 @@ type TokenSource struct {
 	// OnMint is called with each new token before it is used (cmd masks it
 	// in GitHub Actions logs there). Optional.
 	OnMint func(Token)
+	// OnRefreshError is told when a re-mint failed but the current token,
+	// still valid, is used on. Optional.
+	OnRefreshError func(error)
+	// SingleIdentity: the identity token cannot be renewed (GitLab's
+	// id_tokens variable, an explicit token), so it is exchanged once: no
+	// retry, no refresh. A batch outliving the upload token then fails
+	// with [ErrIdentitySpent].
+	SingleIdentity bool
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
 
@@ -46,11 +58,26 @@ func (s *TokenSource) Token(ctx context.Context) (string, error) {
 	if refresh <= 0 {
 		refresh = 5 * time.Minute
 	}
-	if s.current.Value != "" && s.current.Expires.Sub(now) > refresh {
+	left := s.current.Expires.Sub(now)
+	if s.current.Value != "" && left > refresh {
 		return s.current.Value, nil
+	}
+	// A still-valid token outlives a refresh that cannot happen or fails.
+	const usable = 30 * time.Second
+	if s.current.Value != "" && s.SingleIdentity {
+		if left > usable {
+			return s.current.Value, nil
+		}
+		return "", ErrIdentitySpent
 	}
 	t, err := s.mint(ctx)
 	if err != nil {
+		if s.current.Value != "" && left > usable && ctx.Err() == nil {
+			if s.OnRefreshError != nil {
+				s.OnRefreshError(err)
+			}
+			return s.current.Value, nil
+		}
 		return "", err
 	}
 	s.current = t
@@ -86,6 +113,9 @@ func (s *TokenSource) mint(ctx context.Context) (Token, error) {
 	attempts := s.Attempts
 	if attempts <= 0 {
 		attempts = 3
+	}
+	if s.SingleIdentity {
+		attempts = 1 // a retry would replay a spent identity token
 	}
 	for attempt := 1; ; attempt++ {
 		// A JWT is single-use: every attempt needs a fresh one.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -26,6 +27,11 @@ const dmiProductName = "/sys/class/dmi/id/product_name"
 func (g *GoogleCloud) Available() bool {
 	if g.cfg.Env.set(VarGoogleSA) {
 		return true
+	}
+	// GitLab.com's and other CIs' runners are often GCE machines with the
+	// metadata server blocked: their own identity comes first there.
+	if slices.ContainsFunc([]Var{VarGitHubActions, VarGitLabCI, VarBuildkite, VarCircleCI}, g.cfg.Env.set) {
+		return false
 	}
 	b, err := g.cfg.ReadFile(dmiProductName)
 	if err != nil {

@@ -38,6 +38,7 @@ func ExecRunner(ctx context.Context, name string, args ...string) ([]byte, error
 		return nil, fmt.Errorf("finding %s: %w", name, err)
 	}
 	cmd := exec.CommandContext(ctx, path, args...) // #nosec G204 -- fixed provider tools, arguments built here
+	cmd.WaitDelay = 5 * time.Second                // a tool's children must not hold the pipes open forever
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -174,6 +175,17 @@ func Fetch(ctx context.Context, p Provider, audience string) (string, error) {
 		return "", &ProviderError{Provider: p.Name(), Err: &AudienceError{Want: audience, Got: aud}}
 	}
 	return tok, nil
+}
+
+// SingleUse reports providers whose identity token cannot be renewed: every
+// call returns the same token (GitLab's id_tokens variable, an explicit
+// token). PyPI exchanges a token once, so such a provider mints once.
+func SingleUse(p Provider) bool {
+	switch p.(type) {
+	case *GitLab, *Static:
+		return true
+	}
+	return false
 }
 
 // ByName returns the provider called name from providers.
