@@ -248,9 +248,9 @@ func explainTrustedPublishing(e *tpError) (msg, hint string, code int) {
 	}
 	switch {
 	case errors.Is(e.err, mint.ErrDisabled):
-		b.WriteString(e.host + " has Trusted Publishing switched off; use an API token (--password / TWINE_PASSWORD) or try again later.")
+		b.WriteString(e.host + " has Trusted Publishing switched off; use an API token (--password / TWINE_PASSWORD) or try again later.\n")
 	case errors.Is(e.err, mint.ErrNotSupported):
-		b.WriteString(e.host + " does not support Trusted Publishing; use an API token (--password / TWINE_PASSWORD), or --trusted-publishing never.")
+		b.WriteString(e.host + " does not support Trusted Publishing; use an API token (--password / TWINE_PASSWORD), or --trusted-publishing never.\n")
 	case isMint && me.Has("invalid-publisher"):
 		if claim := me.Claim(); claim != "" {
 			v, ok := e.claims.String(claim)

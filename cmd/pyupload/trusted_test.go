@@ -156,3 +156,47 @@ func TestTrustedPublishingModes(t *testing.T) {
 		})
 	}
 }
+
+// TestProviderErrorHints renders the identity and audience failures with
+// their hints (golden files).
+func TestProviderErrorHints(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fork := filepath.Join(dir, "event.json")
+	if err := os.WriteFile(fork, []byte(`{"pull_request":{"head":{"repo":{"fork":true}}}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	audience := func(status int) string {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(status)
+			_, _ = w.Write([]byte(`{"message": "Trusted publishing functionality not enabled"}`))
+		}))
+		t.Cleanup(srv.Close)
+		return srv.URL
+	}
+	ok := mintScript(t, 500, "")
+	tests := []struct {
+		name  string
+		index string
+		env   map[string]string
+		args  []string
+	}{
+		{"github-no-permission", ok, map[string]string{"GITHUB_ACTIONS": "true"}, nil},
+		{"github-fork-pr", ok, map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": fork}, nil},
+		{"gitlab-no-id-tokens", ok, map[string]string{"GITLAB_CI": "true"}, nil},
+		{"audience-disabled", audience(403), map[string]string{"GITLAB_CI": "true", "PYPI_ID_TOKEN": "x.y.z"}, nil},
+		{"audience-unsupported", audience(404), map[string]string{"GITLAB_CI": "true", "PYPI_ID_TOKEN": "x.y.z"}, nil},
+		{"no-provider", ok, nil, []string{"--trusted-publishing", "always"}},
+		{"no-credentials", ok, nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var out, errOut bytes.Buffer
+			args := append([]string{"--repository-url", tt.index + "/legacy/", "--disable-progress-bar"}, tt.args...)
+			run(t.Context(), append(args, good+"pyupload_mv22-2.2-py3-none-any.whl"), mapLookup(tt.env), &out, &errOut)
+			got := strings.ReplaceAll(out.String()+"-- stderr --\n"+errOut.String(), strings.TrimPrefix(tt.index, "http://"), "INDEX")
+			golden(t, "tp-"+tt.name+".golden", got)
+		})
+	}
+}

@@ -128,7 +128,15 @@ func (c *Client) Mint(ctx context.Context, idToken string) (Token, error) {
 	defer func() { _ = resp.Body.Close() }()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return parseToken(body, start)
+		t, err := parseToken(body, start)
+		// `expires` is the index's clock; a runner whose clock is off would
+		// refresh too early or too late, so shift it by the Date header.
+		if d, derr := http.ParseTime(resp.Header.Get("Date")); err == nil && derr == nil {
+			if skew := d.Sub(start); skew > time.Minute || skew < -time.Minute {
+				t.Expires = t.Expires.Add(-skew)
+			}
+		}
+		return t, err
 	}
 	var doc struct {
 		Message string `json:"message"`
