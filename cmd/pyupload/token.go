@@ -83,12 +83,9 @@ func runToken(ctx context.Context, cmd *cli.Command, env lookupEnv, stdout, stde
 	if err != nil {
 		return err
 	}
-	p, err := identity(env, tp, client)
+	p, err := requireIdentity(env, tp, client, endpoint)
 	if err != nil {
 		return err
-	}
-	if p == nil {
-		return &tpError{stage: "finding a CI identity", err: oidc.ErrNoProvider, host: endpoint.Host, web: webBase(endpoint)}
 	}
 	s, err := startTrustedPublishing(ctx, endpoint, p, client, newGHActions(env, stderr))
 	if err != nil {
@@ -138,12 +135,9 @@ func runWhoami(ctx context.Context, cmd *cli.Command, env lookupEnv, stdout, std
 	if err != nil {
 		return err
 	}
-	p, err := identity(env, tp, client)
+	p, err := requireIdentity(env, tp, client, endpoint)
 	if err != nil {
 		return err
-	}
-	if p == nil {
-		return &tpError{stage: "finding a CI identity", err: oidc.ErrNoProvider, host: endpoint.Host, web: webBase(endpoint)}
 	}
 	aud := cmd.String("audience")
 	if aud == "" {

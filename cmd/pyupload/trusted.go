@@ -44,6 +44,19 @@ func (f tpFlags) validate() error {
 	return usageErrorf("--trusted-publishing must be auto, always or never, not %q", f.mode)
 }
 
+// requireIdentity is identity() for commands that need one: no identity
+// is the explained ErrNoProvider.
+func requireIdentity(env lookupEnv, f tpFlags, client *http.Client, endpoint *url.URL) (oidc.Provider, error) {
+	p, err := identity(env, f, client)
+	if err != nil {
+		return nil, err
+	}
+	if p == nil {
+		return nil, &tpError{stage: "finding a CI identity", err: oidc.ErrNoProvider, host: endpoint.Host, web: webBase(endpoint)}
+	}
+	return p, nil
+}
+
 // identity picks where identity tokens come from: an explicit token first,
 // then --provider, then the first ambient provider. nil means none.
 func identity(env lookupEnv, f tpFlags, client *http.Client) (oidc.Provider, error) {
@@ -207,14 +220,10 @@ func publisherForms(web string, claims oidc.Claims, project string) (existing, p
 			ns, name = path[:i], path[i+1:]
 		}
 		ref, _ := claims.String("ci_config_ref_uri")
-		file := ref
-		if _, after, ok := strings.Cut(ref, "//"); ok {
-			file, _, _ = strings.Cut(after, "@")
-		}
 		q.Set("provider", "gitlab")
 		q.Set("namespace", ns)
 		q.Set("project", name)
-		q.Set("workflow_filepath", file)
+		q.Set("workflow_filepath", ciConfigFile(ref))
 		if env, ok := claims.String("environment"); ok {
 			q.Set("environment", env)
 		}
@@ -321,6 +330,24 @@ func problemTexts(e *mint.Error) []string {
 	return out
 }
 
+// environmentLine says which environment the publisher may name.
+func environmentLine(c oidc.Claims) string {
+	if env, ok := c.String("environment"); ok {
+		return fmt.Sprintf("  environment:  %s (or none)\n", env)
+	}
+	return "  environment:  (none: this job has no environment)\n"
+}
+
+// ciConfigFile is the pipeline file of a GitLab ci_config_ref_uri
+// ("gitlab.com/ns/proj//.gitlab-ci.yml@refs/tags/v1" → ".gitlab-ci.yml").
+func ciConfigFile(ref string) string {
+	if _, after, ok := strings.Cut(ref, "//"); ok {
+		file, _, _ := strings.Cut(after, "@")
+		return file
+	}
+	return ref
+}
+
 // publisherShould lists what the trusted publisher on the index must say
 // for this token to match.
 func publisherShould(c oidc.Claims) string {
@@ -331,24 +358,12 @@ func publisherShould(c oidc.Claims) string {
 		owner, name, _ := strings.Cut(repo, "/")
 		b.WriteString("The publisher on the index must say:\n")
 		fmt.Fprintf(&b, "  owner:        %s\n  repository:   %s\n  workflow:     %s\n", owner, name, c.WorkflowFilename())
-		if env, ok := c.String("environment"); ok {
-			fmt.Fprintf(&b, "  environment:  %s (or none)\n", env)
-		} else {
-			b.WriteString("  environment:  (none: this job has no environment)\n")
-		}
+		b.WriteString(environmentLine(c))
 	case "gitlab":
 		path, _ := c.String("project_path")
 		ref, _ := c.String("ci_config_ref_uri")
-		file := ref
-		if _, after, ok := strings.Cut(ref, "//"); ok {
-			file, _, _ = strings.Cut(after, "@")
-		}
-		fmt.Fprintf(&b, "The publisher on the index must say:\n  project:      %s\n  CI file:      %s\n", path, file)
-		if env, ok := c.String("environment"); ok {
-			fmt.Fprintf(&b, "  environment:  %s (or none)\n", env)
-		} else {
-			b.WriteString("  environment:  (none: this job has no environment)\n")
-		}
+		fmt.Fprintf(&b, "The publisher on the index must say:\n  project:      %s\n  CI file:      %s\n", path, ciConfigFile(ref))
+		b.WriteString(environmentLine(c))
 	case "circleci":
 		org, _ := c.String("oidc.circleci.com/org-id")
 		project, _ := c.String("oidc.circleci.com/project-id")
