@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"net/http/httptest"
 	"net/url"
@@ -293,5 +294,31 @@ func TestE2EPypirc(t *testing.T) {
 	r := runBinary(t, tokenEnv, "-r", "nosuch", "--config-file", filepath.Join(home, ".pypirc"), good+"pyupload_mv22-2.2-py3-none-any.whl")
 	if r.code != exitUsage || !strings.Contains(r.stderr, `unknown repository "nosuch"`) {
 		t.Errorf("unknown -r: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// TestE2EUploadJSON: --json reports every file for machines.
+func TestE2EUploadJSON(t *testing.T) {
+	t.Parallel()
+	ix, u := startIndex(t)
+	if err := ix.Preload("pyupload-mv24", "2.4", "pyupload_mv24-2.4-py3-none-any.whl", []byte("other bytes")); err != nil {
+		t.Fatal(err)
+	}
+	r := runBinary(t, tokenEnv, uploadArgs(u, "--json", good+"pyupload_mv22-2.2-py3-none-any.whl")...)
+	var got []struct {
+		Filename string `json:"filename"`
+		Status   string `json:"status"`
+		OnIndex  bool   `json:"on_index"`
+		SHA256   string `json:"sha256"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || r.code != exitOK {
+		t.Fatalf("exit %d, decoding %q: %v", r.code, r.stdout, err)
+	}
+	if len(got) != 1 || got[0].Status != "uploaded" || !got[0].OnIndex || len(got[0].SHA256) != 64 {
+		t.Errorf("--json = %+v", got)
+	}
+	r = runBinary(t, tokenEnv, uploadArgs(u, "--json", good+"pyupload_mv24-2.4-py3-none-any.whl")...)
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || r.code != exitFailure || got[0].Status != "failed" || got[0].OnIndex {
+		t.Errorf("conflict with --json: exit %d, %+v, %v", r.code, got, err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -44,6 +45,7 @@ type uploadFlags struct {
 	attestations       bool
 	verbose            bool
 	disableProgress    bool
+	json               bool
 	tp                 tpFlags
 	args               []string
 }
@@ -64,6 +66,7 @@ func uploadFlagDefs(env lookupEnv) []cli.Flag {
 		&cli.BoolFlag{Name: "attestations", Usage: "send each dist's PEP 740 attestations (<dist>.*.attestation files beside it); PyPI accepts them with Trusted Publishing only"},
 		&cli.BoolFlag{Name: "non-interactive", Usage: "accepted for twine compatibility; pyupload never prompts"},
 		&cli.BoolFlag{Name: "disable-progress-bar", Usage: "no progress output"},
+		&cli.BoolFlag{Name: "json", Usage: "print the outcome of every file as JSON on stdout"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "log every request (credentials are never logged)"},
 	}, tpFlagDefs(env)...)
 }
@@ -84,6 +87,7 @@ func readUploadFlags(cmd *cli.Command) uploadFlags {
 		attestations:    cmd.Bool("attestations"),
 		verbose:         cmd.Bool("verbose"),
 		disableProgress: cmd.Bool("disable-progress-bar"),
+		json:            cmd.Bool("json"),
 		tp:              readTPFlags(cmd),
 		args:            cmd.Args().Slice(),
 	}
@@ -335,7 +339,11 @@ func runUpload(ctx context.Context, f uploadFlags, env lookupEnv, stdout, stderr
 	}
 	res, uploadErr := up.Upload(ctx, dists)
 	prog.close()
-	if err := writeUploadReport(stdout, res); err != nil {
+	report := writeUploadReport
+	if f.json {
+		report = writeUploadJSON
+	}
+	if err := report(stdout, res); err != nil {
 		return err
 	}
 	if uploadErr != nil {
@@ -431,4 +439,32 @@ func isLoopbackHost(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// writeUploadJSON prints every file's outcome for machines.
+func writeUploadJSON(w io.Writer, res []upload.Result) error {
+	type fileJSON struct {
+		Path       string `json:"path"`
+		Filename   string `json:"filename"`
+		Status     string `json:"status"`
+		OnIndex    bool   `json:"on_index"`
+		SHA256     string `json:"sha256"`
+		Size       int64  `json:"size"`
+		Attempts   int    `json:"attempts"`
+		ReleaseURL string `json:"release_url"`
+		Error      string `json:"error,omitempty"`
+	}
+	out := make([]fileJSON, len(res))
+	for i, r := range res {
+		out[i] = fileJSON{
+			Path: r.Dist.Path, Filename: r.Dist.Filename.Base, Status: r.Status.String(), OnIndex: r.Status.OnIndex(),
+			SHA256: r.Dist.SHA256, Size: r.Dist.Size, Attempts: r.Attempts, ReleaseURL: r.ReleaseURL,
+		}
+		if r.Err != nil {
+			out[i].Error = r.Err.Error()
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
 }
