@@ -46,10 +46,12 @@ fuzz:
 		echo "== $$pkg $$t"; $(GO) test ./$$pkg -run='^$$' -fuzz="^$$t$$" -fuzztime=$(FUZZTIME); \
 	done
 
-## bench: digest throughput (one pass vs blake2b alone) and peak RSS checking a 1 GiB wheel
+## bench: digest throughput (one pass vs blake2b alone), peak RSS checking and uploading a 1 GiB
+## wheel, and a 40-wheel release over a slow link with 1, 4 and 8 jobs
 bench:
 	$(GO) test ./pkg/dist -run='^$$' -bench=BenchmarkDigest -benchtime=5x
 	$(GO) test ./cmd/pyupload -run='^$$' -bench=PeakRSS -benchtime=1x
+	$(GO) test ./pkg/upload -run='^$$' -bench=UploadConcurrency -benchtime=1x
 
 ## conformance: compare with Debian's python3 email parser and twine check
 conformance:

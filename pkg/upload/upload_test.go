@@ -40,7 +40,7 @@ func openDist(t *testing.T, name string) *dist.Dist {
 
 func noBackoff(int) time.Duration { return 0 }
 
-func mustURL(t *testing.T, raw string) *url.URL {
+func mustURL(t testing.TB, raw string) *url.URL {
 	t.Helper()
 	u, err := url.Parse(raw)
 	if err != nil {
