@@ -40,11 +40,11 @@ func openDist(t *testing.T, name string) *dist.Dist {
 
 func noBackoff(int) time.Duration { return 0 }
 
-func mustURL(t testing.TB, raw string) *url.URL {
-	t.Helper()
+func mustURL(tb testing.TB, raw string) *url.URL {
+	tb.Helper()
 	u, err := url.Parse(raw)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return u
 }
