@@ -35,8 +35,10 @@ func run(ctx context.Context, args []string, env lookupEnv, stdout, stderr io.Wr
 	root := &cli.Command{
 		Name:  "pyupload",
 		Usage: "check and publish Python distributions (wheels and sdists)",
-		UsageText: "pyupload [flags] DIST...          check, then upload (same as pyupload upload)\n" +
-			"pyupload check [--strict] [--json] DIST...",
+		UsageText: "pyupload [flags] DIST...                  check, then upload (same as pyupload upload)\n" +
+			"pyupload check [--strict] [--json] DIST...  check only\n" +
+			"pyupload token [--format raw|env|json]      mint an upload token by Trusted Publishing\n" +
+			"pyupload whoami                             show the CI identity the index will see",
 		Writer:    stdout,
 		ErrWriter: stderr,
 		Flags: append([]cli.Flag{
