@@ -10,7 +10,6 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -202,7 +201,7 @@ func runUpload(ctx context.Context, f uploadFlags, env lookupEnv, stdout, stderr
 			return usageErrorf("invalid --check-url %q", transport.Redact(f.checkURL))
 		}
 		// Its answers decide what is skipped: as trustworthy as the upload.
-		if checkURL.Scheme != "https" && !(checkURL.Scheme == "http" && isLoopbackHost(checkURL.Hostname())) {
+		if checkURL.Scheme != "https" && !(checkURL.Scheme == "http" && transport.IsLoopback(checkURL.Hostname())) {
 			return usageErrorf("--check-url must use https (plain http only for loopback hosts): %s", transport.Redact(f.checkURL))
 		}
 	}
@@ -431,14 +430,6 @@ func projectNames(dists []*dist.Dist) []string {
 		}
 	}
 	return out
-}
-
-func isLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // writeUploadJSON prints every file's outcome for machines.

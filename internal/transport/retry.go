@@ -5,19 +5,36 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
 // Backoff returns how long to wait before retry number attempt (1-based).
 type Backoff func(attempt int) time.Duration
 
-// DefaultBackoff is exponential from 500 ms, capped at 30 s, with full
-// jitter so that parallel clients do not retry in step.
-func DefaultBackoff(attempt int) time.Duration {
-	ceiling := min(30*time.Second, 500*time.Millisecond<<min(attempt-1, 10))
-	return time.Duration(rand.Int64N(int64(ceiling)) + 1) // #nosec G404 -- jitter, not a secret
+// Exponential returns a backoff that doubles from base up to limit, with
+// full jitter so that parallel clients do not retry in step.
+func Exponential(base, limit time.Duration) Backoff {
+	return func(attempt int) time.Duration {
+		ceiling := min(limit, base<<min(attempt-1, 20))
+		return time.Duration(rand.Int64N(int64(ceiling)) + 1) // #nosec G404 -- jitter, not a secret
+	}
+}
+
+// DefaultBackoff is exponential from 500 ms, capped at 30 s.
+var DefaultBackoff = Exponential(500*time.Millisecond, 30*time.Second)
+
+// IsLoopback reports whether host names this machine, the only place where
+// plain http may carry credentials.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // RetryAfter reads a Retry-After header in seconds or as an HTTP date;

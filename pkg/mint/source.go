@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"sync"
 	"time"
+
+	"github.com/pyupload/pyupload/internal/transport"
 )
 
 // ErrIdentitySpent means the upload token expired and the CI identity,
@@ -149,9 +150,10 @@ func (s *TokenSource) backoff(attempt int) time.Duration {
 	if s.Backoff != nil {
 		return s.Backoff(attempt)
 	}
-	ceiling := min(20*time.Second, time.Second<<min(attempt-1, 6))
-	return time.Duration(rand.Int64N(int64(ceiling)) + 1) // #nosec G404 -- jitter
+	return mintBackoff(attempt)
 }
+
+var mintBackoff = transport.Exponential(time.Second, 20*time.Second)
 
 // isNetwork: transport failures (not a refusal) are worth a retry.
 func isNetwork(err error) bool {

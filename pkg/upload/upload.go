@@ -8,13 +8,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -86,7 +84,7 @@ func New(client *http.Client, endpoint *url.URL, opts ...Option) (*Uploader, err
 			return nil, err
 		}
 	}
-	if endpoint.Scheme != "https" && !(endpoint.Scheme == "http" && (o.allowHTTP || isLoopback(endpoint.Hostname()))) {
+	if endpoint.Scheme != "https" && !(endpoint.Scheme == "http" && (o.allowHTTP || transport.IsLoopback(endpoint.Hostname()))) {
 		return nil, fmt.Errorf("%w: %s", ErrInsecureURL, endpoint.Redacted())
 	}
 	c := *client
@@ -98,18 +96,8 @@ func New(client *http.Client, endpoint *url.URL, opts ...Option) (*Uploader, err
 	return &Uploader{client: &c, endpoint: endpoint, check: newChecker(read, endpoint, o.checkURL), opts: o}, nil
 }
 
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-func defaultBackoff(attempt int) time.Duration {
-	ceiling := min(60*time.Second, time.Second<<min(attempt-1, 10))
-	return time.Duration(rand.Int64N(int64(ceiling)) + 1) // #nosec G404 -- jitter, not a secret
-}
+// defaultBackoff: uploads are heavy, so wait longer than metadata calls.
+var defaultBackoff = transport.Exponential(time.Second, time.Minute)
 
 // release groups the files of one name and version.
 type release struct {
