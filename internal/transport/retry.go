@@ -53,8 +53,13 @@ func RetryAfter(h http.Header, now time.Time) time.Duration {
 	return 0
 }
 
-// Temporary reports whether a response status is worth retrying.
+// Temporary reports whether a response status is worth retrying: 429 and
+// 5xx, except 501 and 505, which no retry can fix.
 func Temporary(status int) bool {
+	switch status {
+	case http.StatusNotImplemented, http.StatusHTTPVersionNotSupported:
+		return false
+	}
 	return status == http.StatusTooManyRequests || status >= 500
 }
 

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pyupload/pyupload/internal/transport"
 )
 
 // Sentinel errors of the audience endpoint.
@@ -221,9 +223,7 @@ func (e *Error) Has(code string) bool {
 
 // Temporary reports failures worth retrying with a fresh identity token:
 // 5xx and 429. Refusals (422) and other answers are final.
-func (e *Error) Temporary() bool {
-	return e.StatusCode >= 500 || e.StatusCode == http.StatusTooManyRequests
-}
+func (e *Error) Temporary() bool { return transport.Temporary(e.StatusCode) }
 
 var claimRE = regexp.MustCompile(`(?:Missing claim|Check failed for (?:required|optional) claim) '([^']+)'|The (\w+) claim does not match`)
 

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/pyupload/pyupload/internal/transport"
 )
 
 // Sentinel errors callers branch on.
@@ -48,13 +50,7 @@ func (e *HTTPError) Error() string {
 
 // Temporary reports whether retrying may succeed: 5xx and 429, except 501
 // and 505, which no retry can fix.
-func (e *HTTPError) Temporary() bool {
-	switch e.StatusCode {
-	case http.StatusNotImplemented, http.StatusHTTPVersionNotSupported:
-		return false
-	}
-	return e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500
-}
+func (e *HTTPError) Temporary() bool { return transport.Temporary(e.StatusCode) }
 
 // fileExistsText is the prefix Warehouse keeps for twine's sake (§3).
 const fileExistsText = "File already exists"
