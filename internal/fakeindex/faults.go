@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -72,30 +73,10 @@ func (ix *Index) StallUploads(n int, d time.Duration) {
 	ix.addFault(n, fault{kind: faultStall, wait: d})
 }
 
-func (ix *Index) addFault(n int, f fault) {
-	if n <= 0 {
-		return
-	}
-	ix.faultMu.Lock()
-	defer ix.faultMu.Unlock()
-	ix.faults = append(ix.faults, &faultPlan{fault: f, remaining: n})
-}
+func (ix *Index) addFault(n int, f fault) { ix.uploadFaults.add(n, f) }
 
 // takeFault returns the fault for this POST, or one of kind faultNone.
-func (ix *Index) takeFault() fault {
-	ix.faultMu.Lock()
-	defer ix.faultMu.Unlock()
-	for len(ix.faults) > 0 {
-		p := ix.faults[0]
-		if p.remaining <= 0 {
-			ix.faults = ix.faults[1:]
-			continue
-		}
-		p.remaining--
-		return p.fault
-	}
-	return fault{}
-}
+func (ix *Index) takeFault() fault { return ix.uploadFaults.take() }
 
 // midpoint is where mid-body faults strike: half the declared length, or
 // 32 KiB into a body of unknown length.
@@ -181,4 +162,35 @@ func (b *shapedBody) Read(p []byte) (int, error) {
 		}
 	}
 	return n, err
+}
+
+// faultQueue is a list of faults applied in order to the next requests of
+// one endpoint.
+type faultQueue struct {
+	mu    sync.Mutex
+	plans []*faultPlan
+}
+
+func (q *faultQueue) add(n int, f fault) {
+	if n <= 0 {
+		return
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.plans = append(q.plans, &faultPlan{fault: f, remaining: n})
+}
+
+func (q *faultQueue) take() fault {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for len(q.plans) > 0 {
+		p := q.plans[0]
+		if p.remaining <= 0 {
+			q.plans = q.plans[1:]
+			continue
+		}
+		p.remaining--
+		return p.fault
+	}
+	return fault{}
 }

@@ -71,8 +71,7 @@ type Index struct {
 	inFlightMu     sync.Mutex
 	inFlight, peak int
 
-	faultMu sync.Mutex
-	faults  []*faultPlan // applied in order, to the next POSTs
+	uploadFaults faultQueue // applied in order, to the next POSTs to /legacy/
 
 	done chan struct{} // closed by Close: ends stalls and latency waits
 

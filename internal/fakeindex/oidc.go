@@ -507,37 +507,6 @@ func (ix *Index) checkMinted(mt *mintedToken, name string) *reply {
 	return nil
 }
 
-// faultQueue is a list of faults applied in order to the next requests of
-// one endpoint.
-type faultQueue struct {
-	mu    sync.Mutex
-	plans []*faultPlan
-}
-
-func (q *faultQueue) add(n int, f fault) {
-	if n <= 0 {
-		return
-	}
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.plans = append(q.plans, &faultPlan{fault: f, remaining: n})
-}
-
-func (q *faultQueue) take() fault {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	for len(q.plans) > 0 {
-		p := q.plans[0]
-		if p.remaining <= 0 {
-			q.plans = q.plans[1:]
-			continue
-		}
-		p.remaining--
-		return p.fault
-	}
-	return fault{}
-}
-
 // ErrProjectExists is returned (wrapped) by [Index.CreateProject] for a
 // project the index already holds.
 var ErrProjectExists = errors.New("fakeindex: project already exists")

@@ -143,11 +143,10 @@ func (c *checker) lookupJSON(ctx context.Context, name, version string) (*remote
 	if err != nil {
 		return nil, err
 	}
-	r := &remote{sha256: map[string]string{}, all: map[string]string{}}
+	r := newRemote(found)
 	if !found {
 		return r, nil
 	}
-	r.known = true
 	for _, f := range doc.URLs {
 		r.exists = true
 		r.sha256[f.Filename] = strings.ToLower(f.Digests["sha256"])
@@ -169,11 +168,10 @@ func (c *checker) lookupSimple(ctx context.Context, name, version string) (*remo
 	if err != nil {
 		return nil, err
 	}
-	r := &remote{sha256: map[string]string{}, all: map[string]string{}}
+	r := newRemote(found)
 	if !found {
 		return r, nil
 	}
-	r.known = true
 	want, verr := dist.ParseVersion(version)
 	for _, f := range doc.Files {
 		sha := strings.ToLower(f.Hashes["sha256"])
@@ -186,4 +184,9 @@ func (c *checker) lookupSimple(ctx context.Context, name, version string) (*remo
 		r.sha256[f.Filename] = sha
 	}
 	return r, nil
+}
+
+// newRemote starts a lookup's result; known says whether an API answered.
+func newRemote(known bool) *remote {
+	return &remote{known: known, sha256: map[string]string{}, all: map[string]string{}}
 }
