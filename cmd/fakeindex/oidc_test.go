@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"maps"
@@ -24,29 +22,12 @@ func TestRunTrustedPublishing(t *testing.T) {
 	dir := t.TempDir()
 	ghFile := filepath.Join(dir, "gh-url")
 	const requestToken = "gha-secret-request-token"
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	stdoutR, stdoutW := io.Pipe()
-	stderr := &syncBuffer{}
-	exit := make(chan int, 1)
-	go func() {
-		exit <- run(ctx, []string{
-			"-storage", dir, "-github-publisher", "example-org/example-pkg:release.yml:pypi",
-			"-project", "pyupload-mv24", "-github-actions-request-token", requestToken,
-			"-github-url-file", ghFile, "-token-ttl", "1m", "-oidc-audience", "testpypi",
-		}, stdoutW, stderr)
-		_ = stdoutW.Close()
-	}()
-	lines := bufio.NewReader(stdoutR)
-	first, err := lines.ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading stdout: %v (stderr %q)", err, stderr.String())
-	}
-	base, ok := strings.CutPrefix(strings.TrimSpace(first), "fakeindex listening on ")
-	if !ok {
-		t.Fatalf("first line = %q", first)
-	}
-	second, err := lines.ReadString('\n')
+	cmd := startRun(t,
+		"-storage", dir, "-github-publisher", "example-org/example-pkg:release.yml:pypi",
+		"-project", "pyupload-mv24", "-github-actions-request-token", requestToken,
+		"-github-url-file", ghFile, "-token-ttl", "1m", "-oidc-audience", "testpypi")
+	base := cmd.base
+	second, err := cmd.stdout.ReadString('\n')
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,16 +88,7 @@ func TestRunTrustedPublishing(t *testing.T) {
 		t.Errorf("upload with the minted token = %d %s", status, body)
 	}
 
-	cancel()
-	select {
-	case code := <-exit:
-		if code != 0 {
-			t.Errorf("run() = %d; stderr:\n%s", code, stderr.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("run did not return after the context was cancelled")
-	}
-	log := stderr.String()
+	log := cmd.stop(t)
 	for _, want := range []string{"GET /_fake/github-actions/token 200", "POST /_/oidc/mint-token 200", "POST /legacy/ 200"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, log)

@@ -92,28 +92,63 @@ func uploadBody(t *testing.T, path string) (body []byte, contentType string) {
 	return buf.Bytes(), mw.FormDataContentType()
 }
 
-func TestRun(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	urlFile := filepath.Join(dir, "url")
-	const token = "pypi-secret-run-test"
+// runningCommand is run() serving in the background for one test.
+type runningCommand struct {
+	stdout *bufio.Reader // after the "listening" line
+	stderr *syncBuffer
+	base   string // the URL the command announced
+	cancel context.CancelFunc
+	exit   chan int
+}
+
+// startRun starts the command and reads its first stdout line, which must
+// announce a loopback URL.
+func startRun(t *testing.T, args ...string) *runningCommand {
+	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
+	t.Cleanup(cancel)
 	stdoutR, stdoutW := io.Pipe()
-	stderr := &syncBuffer{}
-	exit := make(chan int, 1)
+	c := &runningCommand{stderr: &syncBuffer{}, cancel: cancel, exit: make(chan int, 1)}
 	go func() {
-		exit <- run(ctx, []string{"-url-file", urlFile, "-token", token, "-storage", dir, "-fail-uploads", "1", "-fail-status", "502"}, stdoutW, stderr)
+		c.exit <- run(ctx, args, stdoutW, c.stderr)
 		_ = stdoutW.Close()
 	}()
-	line, err := bufio.NewReader(stdoutR).ReadString('\n')
+	c.stdout = bufio.NewReader(stdoutR)
+	line, err := c.stdout.ReadString('\n')
 	if err != nil {
-		t.Fatalf("reading the first stdout line: %v (stderr %q)", err, stderr.String())
+		t.Fatalf("reading the first stdout line: %v (stderr %q)", err, c.stderr.String())
 	}
 	base, ok := strings.CutPrefix(strings.TrimSuffix(line, "\n"), "fakeindex listening on ")
 	if !ok || !strings.HasPrefix(base, "http://127.0.0.1:") {
 		t.Fatalf("first stdout line = %q, want fakeindex listening on http://127.0.0.1:PORT", line)
 	}
+	c.base = base
+	return c
+}
+
+// stop cancels the command and expects it to exit 0 promptly; it returns
+// everything the command logged.
+func (c *runningCommand) stop(t *testing.T) string {
+	t.Helper()
+	c.cancel()
+	select {
+	case code := <-c.exit:
+		if code != 0 {
+			t.Errorf("run() = %d, want 0; stderr:\n%s", code, c.stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("run did not return after the context was cancelled")
+	}
+	return c.stderr.String()
+}
+
+func TestRun(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	urlFile := filepath.Join(dir, "url")
+	const token = "pypi-secret-run-test"
+	cmd := startRun(t, "-url-file", urlFile, "-token", token, "-storage", dir, "-fail-uploads", "1", "-fail-status", "502")
+	base := cmd.base
 	if got, err := os.ReadFile(urlFile); err != nil || string(got) != base+"\n" {
 		t.Errorf("url file = %q, %v; want %q", got, err, base+"\n")
 	}
@@ -154,16 +189,7 @@ func TestRun(t *testing.T) {
 		t.Errorf("GET /pypi/pyupload-mv24/json = %d, want 200", status)
 	}
 
-	cancel()
-	select {
-	case code := <-exit:
-		if code != 0 {
-			t.Errorf("run() = %d, want 0; stderr:\n%s", code, stderr.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("run did not return after the context was cancelled")
-	}
-	log := stderr.String()
+	log := cmd.stop(t)
 	for _, want := range []string{"GET / 200", "POST /legacy/ 502", "POST /legacy/ 200 in=", "fakeindex: stopped"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, log)

@@ -335,7 +335,13 @@ func do(srv *httptest.Server, req *http.Request) (result, error) {
 // get fetches path with optional headers.
 func get(t *testing.T, srv *httptest.Server, path string, opts ...reqOpt) result {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+path, nil)
+	return send(t, srv, http.MethodGet, path, nil, opts...)
+}
+
+// send makes one request with optional headers and returns the result.
+func send(t *testing.T, srv *httptest.Server, method, path string, body io.Reader, opts ...reqOpt) result {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, srv.URL+path, body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,7 +350,7 @@ func get(t *testing.T, srv *httptest.Server, path string, opts ...reqOpt) result
 	}
 	res, err := do(srv, req)
 	if err != nil {
-		t.Fatalf("GET %s: %v", path, err)
+		t.Fatalf("%s %s: %v", method, path, err)
 	}
 	return res
 }

@@ -146,18 +146,7 @@ func tokenBody(tok string) string {
 // post sends body to path.
 func post(t *testing.T, srv *httptest.Server, path, body string, opts ...reqOpt) result {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, o := range opts {
-		o(req)
-	}
-	res, err := do(srv, req)
-	if err != nil {
-		t.Fatalf("POST %s: %v", path, err)
-	}
-	return res
+	return send(t, srv, http.MethodPost, path, strings.NewReader(body), opts...)
 }
 
 func mint(t *testing.T, srv *httptest.Server, body string) result {
