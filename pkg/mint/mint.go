@@ -153,7 +153,7 @@ func (c *Client) Mint(ctx context.Context, idToken string) (Token, error) {
 	}
 	e.Message = doc.Message
 	for _, p := range doc.Errors {
-		e.Problems = append(e.Problems, Problem{Code: p.Code, Description: p.Description})
+		e.Problems = append(e.Problems, Problem{Code: Code(p.Code), Description: p.Description})
 	}
 	return Token{}, e
 }
@@ -176,9 +176,31 @@ func parseToken(body []byte, start time.Time) (Token, error) {
 	return t, nil
 }
 
+// Code is an error code of the index's token exchange.
+type Code string
+
+// The codes the index's mint endpoint answers with.
+const (
+	// CodeInvalidPublisher: the token is valid but no trusted publisher
+	// matches its claims (or the workflow's trigger is refused).
+	CodeInvalidPublisher Code = "invalid-publisher"
+	// CodeInvalidPendingPublisher: a pending publisher matched, but its
+	// project already exists.
+	CodeInvalidPendingPublisher Code = "invalid-pending-publisher"
+	// CodeInvalidReuseToken: the identity token was already exchanged.
+	CodeInvalidReuseToken Code = "invalid-reuse-token"
+	// CodeNotEnabled: Trusted Publishing for this issuer is switched off.
+	CodeNotEnabled Code = "not-enabled"
+	// CodeInvalidPayload: the request or the token's issuer is unreadable
+	// or unknown to the index.
+	CodeInvalidPayload Code = "invalid-payload"
+	// CodeInvalidToken: the signature, expiry or audience did not verify.
+	CodeInvalidToken Code = "invalid-token"
+)
+
 // Problem is one entry of the index's error list.
 type Problem struct {
-	Code        string // invalid-publisher, invalid-token, ...
+	Code        Code
 	Description string
 }
 
@@ -212,7 +234,7 @@ func (e *Error) Error() string {
 }
 
 // Has reports whether the index gave the error code.
-func (e *Error) Has(code string) bool {
+func (e *Error) Has(code Code) bool {
 	for _, p := range e.Problems {
 		if p.Code == code {
 			return true
@@ -231,6 +253,9 @@ var claimRE = regexp.MustCompile(`(?:Missing claim|Check failed for (?:required|
 // for required claim 'repository_owner_id'"), or "".
 func (e *Error) Claim() string {
 	for _, p := range e.Problems {
+		if p.Code != CodeInvalidPublisher {
+			continue
+		}
 		if m := claimRE.FindStringSubmatch(p.Description); m != nil {
 			return m[1] + m[2]
 		}
@@ -241,8 +266,22 @@ func (e *Error) Claim() string {
 // NoPublisher reports the index found no publisher at all for the claims
 // (as opposed to one whose check failed): the project may have none yet.
 func (e *Error) NoPublisher() bool {
+	return e.describes(CodeInvalidPublisher, "Publisher with matching claims was not found")
+}
+
+// PullRequestTarget reports the index's refusal of identity tokens from
+// workflows triggered by pull_request_target. The index sends it as an
+// invalid-publisher error, but no publisher can fix it: the trigger must
+// change.
+func (e *Error) PullRequestTarget() bool {
+	return e.describes(CodeInvalidPublisher, "pull_request_target")
+}
+
+// describes reports a problem with code whose description contains text.
+// The index sends no finer code for these cases; the texts are its own.
+func (e *Error) describes(code Code, text string) bool {
 	for _, p := range e.Problems {
-		if p.Code == "invalid-publisher" && strings.Contains(p.Description, "Publisher with matching claims was not found") {
+		if p.Code == code && strings.Contains(p.Description, text) {
 			return true
 		}
 	}

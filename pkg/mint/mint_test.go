@@ -64,7 +64,7 @@ func TestMintErrors(t *testing.T) {
 		name      string
 		status    int
 		body      string
-		code      string
+		code      Code
 		claim     string
 		temporary bool
 	}{
@@ -76,6 +76,7 @@ func TestMintErrors(t *testing.T) {
 		{"pending", 422, errorDoc("invalid-pending-publisher", "valid token, but project already exists"), "invalid-pending-publisher", "", false},
 		{"not enabled", 422, errorDoc("not-enabled", "github trusted publishing functionality not enabled"), "not-enabled", "", false},
 		{"invalid token", 422, errorDoc("invalid-token", "malformed or invalid token"), "invalid-token", "", false},
+		{"pull_request_target", 422, errorDoc("invalid-publisher", "valid token, but no corresponding publisher (Publishing from a workflow invoked via 'pull_request_target' is not supported.)"), "invalid-publisher", "", false},
 		{"CDN page", 502, "<html>Bad gateway</html>", "", "", true},
 		{"server error json", 500, `{"message": "oops"}`, "", "", true},
 	}
@@ -100,8 +101,42 @@ func TestMintErrors(t *testing.T) {
 			if me.Temporary() != tt.temporary {
 				t.Errorf("Temporary() = %v, want %v", me.Temporary(), tt.temporary)
 			}
-			if tt.code != "" && !strings.Contains(err.Error(), tt.code) {
+			if tt.code != "" && !strings.Contains(err.Error(), string(tt.code)) {
 				t.Errorf("Error() = %q, want it to list %s", err, tt.code)
+			}
+		})
+	}
+}
+
+// TestErrorClassification pins the methods that tell invalid-publisher
+// cases apart: the hints depend on them.
+func TestErrorClassification(t *testing.T) {
+	t.Parallel()
+	problem := func(code Code, desc string) *Error {
+		return &Error{StatusCode: 422, Problems: []Problem{{Code: code, Description: desc}}}
+	}
+	tests := []struct {
+		name                  string
+		err                   *Error
+		noPublisher, prTarget bool
+		claim                 string
+	}{
+		{"no publisher", problem(CodeInvalidPublisher, "valid token, but no corresponding publisher (Publisher with matching claims was not found)"), true, false, ""},
+		{"pull_request_target", problem(CodeInvalidPublisher, "valid token, but no corresponding publisher (Publishing from a workflow invoked via 'pull_request_target' is not supported.)"), false, true, ""},
+		{"claim", problem(CodeInvalidPublisher, "valid token, but no corresponding publisher (Check failed for required claim 'ref')"), false, false, "ref"},
+		{"claim text under another code", problem(CodeInvalidToken, "Missing claim 'ref' pull_request_target"), false, false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := tt.err.NoPublisher(); got != tt.noPublisher {
+				t.Errorf("NoPublisher() = %v, want %v", got, tt.noPublisher)
+			}
+			if got := tt.err.PullRequestTarget(); got != tt.prTarget {
+				t.Errorf("PullRequestTarget() = %v, want %v", got, tt.prTarget)
+			}
+			if got := tt.err.Claim(); got != tt.claim {
+				t.Errorf("Claim() = %q, want %q", got, tt.claim)
 			}
 		})
 	}

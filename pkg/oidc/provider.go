@@ -145,19 +145,35 @@ func (e *AudienceError) Error() string {
 	return fmt.Sprintf("oidc: the identity token is for audience %q, want %q", e.Got, e.Want)
 }
 
-// Detect returns an identity token for audience from the first available
-// provider, and that provider. A provider that is available but fails is a
-// hard error (a [*ProviderError]); when none is available the error is
-// [ErrNoProvider]. The token's aud claim is checked.
-func Detect(ctx context.Context, providers []Provider, audience string) (string, Provider, error) {
+// Select picks the provider identity tokens come from: the one called
+// name when name is not empty (a [*UnknownProviderError] if there is no
+// such provider), else the first available one in the order given. When
+// none is available the error is [ErrNoProvider]. It does no I/O: the
+// token is fetched later by [Fetch], once the audience is known.
+func Select(providers []Provider, name string) (Provider, error) {
 	for _, p := range providers {
-		if !p.Available() {
-			continue
+		if name != "" && p.Name() == name || name == "" && p.Available() {
+			return p, nil
 		}
-		tok, err := Fetch(ctx, p, audience)
-		return tok, p, err
 	}
-	return "", nil, ErrNoProvider
+	if name != "" {
+		names := make([]string, len(providers))
+		for i, p := range providers {
+			names[i] = p.Name()
+		}
+		return nil, &UnknownProviderError{Name: name, Known: names}
+	}
+	return nil, ErrNoProvider
+}
+
+// UnknownProviderError is a provider name that none of the providers has.
+type UnknownProviderError struct {
+	Name  string
+	Known []string
+}
+
+func (e *UnknownProviderError) Error() string {
+	return fmt.Sprintf("oidc: unknown provider %q: use %s", e.Name, strings.Join(e.Known, ", "))
 }
 
 // Fetch gets a token from p and checks its audience.
@@ -186,16 +202,6 @@ func SingleUse(p Provider) bool {
 		return true
 	}
 	return false
-}
-
-// ByName returns the provider called name from providers.
-func ByName(providers []Provider, name string) (Provider, bool) {
-	for _, p := range providers {
-		if p.Name() == name {
-			return p, true
-		}
-	}
-	return nil, false
 }
 
 // Static is an explicitly given token (--oidc-token-file,

@@ -1,0 +1,235 @@
+// Package credentials decides where an upload goes and what it
+// authenticates with, from the command line's flags, the environment, the
+// .pypirc file and the URL's userinfo, in twine's documented order. It sits
+// between the command line and the upload: cmd/pyupload gathers the
+// sources, [Resolve] decides (a pure function: no I/O, no mutation of its
+// input), and the result says whether an API token is used or Trusted
+// Publishing (internal/trusted) must get one.
+package credentials
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/pyupload/pyupload/internal/pypirc"
+	"github.com/pyupload/pyupload/internal/transport"
+)
+
+// Fields are the settings one source can give. Empty means "not given".
+type Fields struct {
+	RepositoryURL string
+	Repository    string // a section of the config file
+	Username      string
+	Password      string // a secret
+}
+
+// Mode says when Trusted Publishing is used.
+type Mode string
+
+// The modes of --trusted-publishing.
+const (
+	Auto   Mode = "auto"   // when no password is given and a CI identity is found
+	Always Mode = "always" // required; a password is an error
+	Never  Mode = "never"  // API tokens only
+)
+
+// ModeError is a --trusted-publishing value that is not a mode.
+type ModeError struct{ Value string }
+
+func (e *ModeError) Error() string {
+	return fmt.Sprintf("--trusted-publishing must be auto, always or never, not %q", e.Value)
+}
+
+// ParseMode reads a --trusted-publishing value; "" is [Auto].
+func ParseMode(s string) (Mode, error) {
+	switch m := Mode(s); m {
+	case Auto, Always, Never:
+		return m, nil
+	case "":
+		return Auto, nil
+	}
+	return "", &ModeError{Value: s}
+}
+
+// Input is everything credentials can come from, each source apart.
+type Input struct {
+	Flags Fields // the command line
+	Env   Fields // PYUPLOAD_* and TWINE_* variables
+	// Config is the parsed config file; nil when there is none or it could
+	// not be read (ConfigErr says why; it matters only when the config is
+	// needed).
+	Config     *pypirc.Config
+	ConfigErr  error
+	ConfigName string // the config file's path, for messages
+	Mode       Mode
+}
+
+// Source says where a setting came from.
+type Source int
+
+// The sources, in twine's order of precedence.
+const (
+	Unset   Source = iota
+	Flag           // the command line
+	Env            // an environment variable
+	URL            // the repository URL's userinfo
+	Config         // the config file
+	Default        // pyupload's default
+)
+
+func (s Source) String() string {
+	return [...]string{"unset", "command line", "environment", "repository URL", "config file", "default"}[s]
+}
+
+// Method is how the upload authenticates.
+type Method int
+
+// The methods.
+const (
+	// APIToken: the resolved username and password.
+	APIToken Method = iota
+	// TrustedPublishing: mint an upload token from the CI identity; when
+	// none is found that is an error only in mode always (auto then has no
+	// credentials at all).
+	TrustedPublishing
+	// NoCredentials: mode never and no password.
+	NoCredentials
+)
+
+// Resolved is what to upload to and authenticate with.
+type Resolved struct {
+	Endpoint                   *url.URL // without userinfo
+	Repository                 string   // the config section used; "" when a URL was given
+	Username                   string
+	Password                   string // a secret
+	UsernameFrom, PasswordFrom Source
+	Method                     Method
+	Mode                       Mode
+	ConfigName                 string
+}
+
+// Errors of resolution; internal/ui turns them into exit codes and hints.
+var (
+	// ErrPasswordWithTrustedPublishing: mode always with a password from the
+	// command line, the environment or the URL.
+	ErrPasswordWithTrustedPublishing = errors.New("--trusted-publishing always cannot be combined with a password or API token")
+	// ErrNoCredentials: nothing to authenticate with.
+	ErrNoCredentials = errors.New("no credentials: no API token was given (--password, TWINE_PASSWORD) and no CI identity for Trusted Publishing was found")
+)
+
+// RepositoryError is a repository name the config file does not define.
+type RepositoryError struct {
+	Name       string
+	ConfigName string
+	Known      []string
+}
+
+func (e *RepositoryError) Error() string {
+	return fmt.Sprintf("unknown repository %q: use pypi, testpypi, a section of %s (%s), or --repository-url", e.Name, e.ConfigName, strings.Join(e.Known, ", "))
+}
+
+// URLError is a repository URL that is not an http(s) URL with a host.
+type URLError struct{ URL string } // redacted
+
+func (e *URLError) Error() string {
+	return fmt.Sprintf("invalid repository URL %q: want https://host/legacy/", e.URL)
+}
+
+// Resolve decides, in twine's order, where to upload and with what:
+//
+//   - The endpoint: a repository URL (command line, then environment) wins
+//     over a repository name, which names a section of the config file
+//     (pypi and testpypi are built in; the default is pypi). The config
+//     file is read only for a name.
+//   - Each of username and password on its own: the command line, then
+//     the environment, then the URL's userinfo, then the config file's
+//     section (with [server-login] as its fallback); a username defaults to
+//     __token__, as API tokens need.
+//   - Trusted Publishing: mode always ignores a password from the config
+//     file and refuses any other; mode auto uses it when no password is
+//     found; mode never needs a password.
+func Resolve(in Input) (*Resolved, error) {
+	r := &Resolved{Mode: in.Mode, ConfigName: in.ConfigName}
+	if r.Mode == "" {
+		r.Mode = Auto
+	}
+	raw, from := pick(in.Flags.RepositoryURL, in.Env.RepositoryURL)
+	var section pypirc.Repository
+	if from == Unset {
+		name, _ := pick(in.Flags.Repository, in.Env.Repository)
+		if name == "" {
+			name = "pypi"
+		}
+		if in.ConfigErr != nil {
+			return nil, in.ConfigErr
+		}
+		cfg := in.Config
+		if cfg == nil {
+			cfg = &pypirc.Config{}
+		}
+		var ok bool
+		if section, ok = cfg.Repository(name); !ok {
+			return nil, &RepositoryError{Name: name, ConfigName: in.ConfigName, Known: cfg.Servers()}
+		}
+		raw, r.Repository = section.URL, name
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, &URLError{URL: transport.Redact(raw)}
+	}
+	var userinfo Fields
+	if u.User != nil {
+		userinfo.Username = u.User.Username()
+		userinfo.Password, _ = u.User.Password()
+		u.User = nil
+	}
+	r.Endpoint = u
+	r.Username, r.UsernameFrom = pick(in.Flags.Username, in.Env.Username, userinfo.Username, section.Username)
+	r.Password, r.PasswordFrom = pick(in.Flags.Password, in.Env.Password, userinfo.Password, section.Password)
+	if r.Username == "" {
+		r.Username, r.UsernameFrom = "__token__", Default
+	}
+	switch {
+	case r.Mode == Always && r.PasswordFrom == Config:
+		// The config file's token is the old way; the CI identity is asked for.
+		r.Password, r.PasswordFrom = "", Unset
+		r.Method = TrustedPublishing
+	case r.Mode == Always && r.Password != "":
+		return nil, ErrPasswordWithTrustedPublishing
+	case r.Password != "":
+		r.Method = APIToken
+	case r.Mode == Never:
+		r.Method = NoCredentials
+	default:
+		r.Method = TrustedPublishing
+	}
+	return r, nil
+}
+
+// pick returns the first non-empty value, with its source: the values are
+// given in the order flag, environment, URL, config.
+func pick(values ...string) (string, Source) {
+	for i, v := range values {
+		if v != "" {
+			return v, Source(i + 1)
+		}
+	}
+	return "", Unset
+}
+
+// PasswordOrigin names where the password came from, for messages.
+func (r *Resolved) PasswordOrigin() string {
+	switch r.PasswordFrom {
+	case Flag:
+		return "--password"
+	case Env:
+		return "PYUPLOAD_PASSWORD / TWINE_PASSWORD"
+	case URL:
+		return "the repository URL"
+	case Config:
+		return r.ConfigName
+	}
+	return "nowhere"
+}

@@ -1,0 +1,175 @@
+package credentials
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/pyupload/pyupload/internal/pypirc"
+)
+
+func config(t *testing.T, text string) *pypirc.Config {
+	t.Helper()
+	c, err := pypirc.Parse(strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestResolve covers each source and each conflict twine documents: the
+// command line over the environment over the config file, each setting
+// on its own, a URL over a repository name, the URL's userinfo as the
+// config of a URL, and the Trusted Publishing modes.
+func TestResolve(t *testing.T) {
+	t.Parallel()
+	const rc = `[distutils]
+index-servers =
+    pypi
+    private
+
+[pypi]
+username = __token__
+password = pypi-from-config
+
+[private]
+repository = https://private.example/legacy/
+username = alice
+password = alice-secret
+`
+	cfg := config(t, rc)
+	legacyLogin := config(t, "[server-login]\nusername = bob\npassword = bob-secret\n")
+	brokenErr := errors.New("~/.pypirc: line 3: not an option")
+	type want struct {
+		endpoint, repository, username, password string
+		usernameFrom, passwordFrom               Source
+		method                                   Method
+	}
+	tests := []struct {
+		name    string
+		in      Input
+		want    want
+		wantErr string
+	}{
+		{"nothing: pypi with Trusted Publishing",
+			Input{},
+			want{"https://upload.pypi.org/legacy/", "pypi", "__token__", "", Default, Unset, TrustedPublishing}, ""},
+		{"flag URL over environment URL",
+			Input{Flags: Fields{RepositoryURL: "https://flag.example/legacy/"}, Env: Fields{RepositoryURL: "https://env.example/legacy/"}},
+			want{"https://flag.example/legacy/", "", "__token__", "", Default, Unset, TrustedPublishing}, ""},
+		{"environment URL over flag repository name",
+			Input{Flags: Fields{Repository: "private"}, Env: Fields{RepositoryURL: "https://env.example/legacy/"}, Config: cfg},
+			want{"https://env.example/legacy/", "", "__token__", "", Default, Unset, TrustedPublishing}, ""},
+		{"flag repository name over environment name",
+			Input{Flags: Fields{Repository: "private"}, Env: Fields{Repository: "testpypi"}, Config: cfg},
+			want{"https://private.example/legacy/", "private", "alice", "alice-secret", Config, Config, APIToken}, ""},
+		{"environment repository name",
+			Input{Env: Fields{Repository: "testpypi"}, Config: cfg},
+			want{"https://test.pypi.org/legacy/", "testpypi", "__token__", "", Default, Unset, TrustedPublishing}, ""},
+		{"pypi section's credentials",
+			Input{Config: cfg},
+			want{"https://upload.pypi.org/legacy/", "pypi", "__token__", "pypi-from-config", Config, Config, APIToken}, ""},
+		{"server-login as the fallback of a built-in section",
+			Input{Config: legacyLogin},
+			want{"https://upload.pypi.org/legacy/", "pypi", "bob", "bob-secret", Config, Config, APIToken}, ""},
+		{"a URL ignores the config file's credentials",
+			Input{Flags: Fields{RepositoryURL: "https://private.example/legacy/"}, Config: cfg},
+			want{"https://private.example/legacy/", "", "__token__", "", Default, Unset, TrustedPublishing}, ""},
+		{"flag credentials over environment",
+			Input{Flags: Fields{Username: "f", Password: "flag-secret"}, Env: Fields{Username: "e", Password: "env-secret"}, Config: cfg},
+			want{"https://upload.pypi.org/legacy/", "pypi", "f", "flag-secret", Flag, Flag, APIToken}, ""},
+		{"environment credentials over the config file",
+			Input{Flags: Fields{Repository: "private"}, Env: Fields{Username: "e", Password: "env-secret"}, Config: cfg},
+			want{"https://private.example/legacy/", "private", "e", "env-secret", Env, Env, APIToken}, ""},
+		{"each setting on its own: flag username, config password",
+			Input{Flags: Fields{Repository: "private", Username: "carol"}, Config: cfg},
+			want{"https://private.example/legacy/", "private", "carol", "alice-secret", Flag, Config, APIToken}, ""},
+		{"URL userinfo as the URL's config",
+			Input{Flags: Fields{RepositoryURL: "https://dave:dave-secret@private.example/legacy/"}},
+			want{"https://private.example/legacy/", "", "dave", "dave-secret", URL, URL, APIToken}, ""},
+		{"flag and environment over URL userinfo",
+			Input{Flags: Fields{RepositoryURL: "https://dave:dave-secret@private.example/legacy/", Username: "f"}, Env: Fields{Password: "env-secret"}},
+			want{"https://private.example/legacy/", "", "f", "env-secret", Flag, Env, APIToken}, ""},
+		{"URL userinfo without a password",
+			Input{Env: Fields{RepositoryURL: "https://erin@private.example/legacy/"}},
+			want{"https://private.example/legacy/", "", "erin", "", URL, Unset, TrustedPublishing}, ""},
+		{"userinfo in a config section's URL over its keys",
+			Input{Flags: Fields{Repository: "x"}, Config: config(t, "[distutils]\nindex-servers = x\n[x]\nrepository = https://u:p@x.example/legacy/\nusername = v\npassword = q\n")},
+			want{"https://x.example/legacy/", "x", "u", "p", URL, URL, APIToken}, ""},
+		{"a broken config file does not matter with a URL",
+			Input{Flags: Fields{RepositoryURL: "https://private.example/legacy/", Password: "s"}, ConfigErr: brokenErr},
+			want{"https://private.example/legacy/", "", "__token__", "s", Default, Flag, APIToken}, ""},
+		{"a broken config file matters for a name",
+			Input{ConfigErr: brokenErr}, want{}, "~/.pypirc: line 3: not an option"},
+		{"unknown repository name",
+			Input{Flags: Fields{Repository: "nosuch"}, Config: cfg, ConfigName: "/home/u/.pypirc"}, want{}, `unknown repository "nosuch": use pypi, testpypi, a section of /home/u/.pypirc (pypi, private), or --repository-url`},
+		{"not a URL",
+			Input{Flags: Fields{RepositoryURL: "upload.example/legacy/"}}, want{}, `invalid repository URL "upload.example/legacy/": want https://host/legacy/`},
+		{"not http",
+			Input{Flags: Fields{RepositoryURL: "ftp://upload.example/legacy/"}}, want{}, "invalid repository URL"},
+		{"always: the config file's token is ignored",
+			Input{Config: cfg, Mode: Always},
+			want{"https://upload.pypi.org/legacy/", "pypi", "__token__", "", Config, Unset, TrustedPublishing}, ""},
+		{"always: a flag password is refused",
+			Input{Flags: Fields{Password: "s"}, Mode: Always}, want{}, ErrPasswordWithTrustedPublishing.Error()},
+		{"always: an environment password is refused",
+			Input{Env: Fields{Password: "s"}, Mode: Always}, want{}, ErrPasswordWithTrustedPublishing.Error()},
+		{"always: a URL password is refused",
+			Input{Flags: Fields{RepositoryURL: "https://u:p@x.example/legacy/"}, Mode: Always}, want{}, ErrPasswordWithTrustedPublishing.Error()},
+		{"auto: a password is used",
+			Input{Env: Fields{Password: "s"}, Mode: Auto},
+			want{"https://upload.pypi.org/legacy/", "pypi", "__token__", "s", Default, Env, APIToken}, ""},
+		{"never: a password is used",
+			Input{Env: Fields{Password: "s"}, Mode: Never},
+			want{"https://upload.pypi.org/legacy/", "pypi", "__token__", "s", Default, Env, APIToken}, ""},
+		{"never: no password, no credentials",
+			Input{Mode: Never},
+			want{"https://upload.pypi.org/legacy/", "pypi", "__token__", "", Default, Unset, NoCredentials}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r, err := Resolve(tt.in)
+			if again, err2 := Resolve(tt.in); (err == nil) != (err2 == nil) || err == nil && (again.Endpoint.String() != r.Endpoint.String() || again.Password != r.Password || again.Method != r.Method) {
+				t.Errorf("Resolve() is not pure: a second call gave %+v, %v", again, err2)
+			}
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("Resolve() error = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Resolve() error = %v", err)
+			}
+			got := want{r.Endpoint.String(), r.Repository, r.Username, r.Password, r.UsernameFrom, r.PasswordFrom, r.Method}
+			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(want{})); diff != "" {
+				t.Errorf("Resolve() (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestParseMode(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]Mode{"": Auto, "auto": Auto, "always": Always, "never": Never} {
+		if got, err := ParseMode(in); err != nil || got != want {
+			t.Errorf("ParseMode(%q) = %q, %v, want %q", in, got, err, want)
+		}
+	}
+	if _, err := ParseMode("sometimes"); err == nil || err.Error() != `--trusted-publishing must be auto, always or never, not "sometimes"` {
+		t.Errorf(`ParseMode("sometimes") error = %v`, err)
+	}
+}
+
+func TestPasswordOrigin(t *testing.T) {
+	t.Parallel()
+	for from, want := range map[Source]string{Flag: "--password", Env: "PYUPLOAD_PASSWORD / TWINE_PASSWORD", URL: "the repository URL", Config: "/h/.pypirc"} {
+		r := &Resolved{PasswordFrom: from, ConfigName: "/h/.pypirc"}
+		if got := r.PasswordOrigin(); got != want {
+			t.Errorf("PasswordOrigin() from %v = %q, want %q", from, got, want)
+		}
+	}
+}

@@ -1,0 +1,123 @@
+package preflight
+
+import (
+	"context"
+	"runtime"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/pyupload/pyupload/pkg/dist"
+)
+
+// Checked is the outcome of reading and checking one file.
+type Checked struct {
+	Path     string
+	Dist     *dist.Dist // nil when the file could not be read
+	Problems []dist.Problem
+	Err      error // the file could not be read at all
+}
+
+// Failed reports whether the file must not be uploaded: it could not be
+// read, or has an error (or, when strict, a warning).
+func (c *Checked) Failed(strict bool) bool {
+	if c.Err != nil {
+		return true
+	}
+	for _, p := range c.Problems {
+		if p.Severity == dist.Error || strict && p.Severity == dist.Warning {
+			return true
+		}
+	}
+	return false
+}
+
+// Report is the outcome of checking a batch, in the order of the paths.
+type Report struct {
+	Results []Checked
+	Strict  bool // warnings fail too
+}
+
+// Failed reports whether any file failed.
+func (r *Report) Failed() bool {
+	for i := range r.Results {
+		if r.Results[i].Failed(r.Strict) {
+			return true
+		}
+	}
+	return false
+}
+
+// Failing returns the files that failed.
+func (r *Report) Failing() []Checked {
+	var out []Checked
+	for _, c := range r.Results {
+		if c.Failed(r.Strict) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Dists returns the files that could be read.
+func (r *Report) Dists() []*dist.Dist {
+	var out []*dist.Dist
+	for _, c := range r.Results {
+		if c.Dist != nil {
+			out = append(out, c.Dist)
+		}
+	}
+	return out
+}
+
+// Check expands args, then opens and checks every file concurrently and
+// adds the problems that span files. The error is for what stops the whole
+// check (a bad argument, cancellation); a file's own failure is in the
+// report.
+func Check(ctx context.Context, args []string, strict bool) (*Report, error) {
+	paths, err := Expand(args)
+	if err != nil {
+		return nil, err
+	}
+	results, err := checkFiles(ctx, paths)
+	if err != nil {
+		return nil, err
+	}
+	return &Report{Results: results, Strict: strict}, nil
+}
+
+// checkFiles opens and checks every path, on as many goroutines as there
+// are CPUs (reading is CPU-bound hashing).
+func checkFiles(ctx context.Context, paths []string) ([]Checked, error) {
+	results := make([]Checked, len(paths))
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, p := range paths {
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			r := Checked{Path: p}
+			r.Dist, r.Err = dist.Open(p)
+			if r.Err == nil {
+				r.Problems = dist.Check(r.Dist)
+			}
+			results[i] = r // each goroutine owns its index
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	var ds []*dist.Dist
+	var idx []int
+	for i := range results {
+		if results[i].Dist != nil {
+			ds = append(ds, results[i].Dist)
+			idx = append(idx, i)
+		}
+	}
+	for j, probs := range dist.CheckBatch(ds) {
+		results[idx[j]].Problems = append(results[idx[j]].Problems, probs...)
+	}
+	return results, nil
+}

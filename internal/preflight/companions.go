@@ -1,0 +1,72 @@
+package preflight
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/pyupload/pyupload/pkg/dist"
+)
+
+// maxAttestationsPerFile is the index's limit (one per predicate type).
+const maxAttestationsPerFile = 2
+
+// Attestations collects, for every dist, the attestation files beside
+// it (<dist>.publish.attestation, <dist>.slsa.attestation: the names
+// gh-action-pypi-publish and pypi-attestations write) into the JSON array
+// the index expects. Every dist must have at least one, as with twine's
+// --attestations, so a missing signature stops the batch before any upload.
+func Attestations(dists []*dist.Dist) (map[string]string, error) {
+	out := make(map[string]string, len(dists))
+	for _, d := range dists {
+		matches, err := filepath.Glob(globEscape(d.Path) + ".*.attestation")
+		if err != nil {
+			return nil, err
+		}
+		sort.Strings(matches)
+		if len(matches) == 0 {
+			return nil, fmt.Errorf("%s: --attestations was given but there is no %s.*.attestation file beside it", d.Path, filepath.Base(d.Path))
+		}
+		if len(matches) > maxAttestationsPerFile {
+			return nil, fmt.Errorf("%s: %d attestation files; the index accepts at most %d (one per predicate type)", d.Path, len(matches), maxAttestationsPerFile)
+		}
+		var list []json.RawMessage
+		for _, m := range matches {
+			b, err := os.ReadFile(m)
+			if err != nil {
+				return nil, fmt.Errorf("reading attestation: %w", err)
+			}
+			var obj map[string]json.RawMessage
+			if err := json.Unmarshal(b, &obj); err != nil {
+				return nil, fmt.Errorf("%s: not a JSON attestation object: %w", m, err)
+			}
+			var compact bytes.Buffer
+			if err := json.Compact(&compact, b); err != nil {
+				return nil, fmt.Errorf("%s: %w", m, err)
+			}
+			list = append(list, compact.Bytes())
+		}
+		b, err := json.Marshal(list)
+		if err != nil {
+			return nil, err
+		}
+		out[d.Path] = string(b)
+	}
+	return out, nil
+}
+
+// globEscape quotes the glob metacharacters of a literal path.
+func globEscape(p string) string {
+	var b bytes.Buffer
+	for _, r := range p {
+		switch r {
+		case '*', '?', '[', '\\':
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
