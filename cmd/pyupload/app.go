@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"runtime/debug"
 	"strings"
 
 	"github.com/urfave/cli/v3"
+
+	"github.com/pyupload/pyupload/internal/envvars"
+	"github.com/pyupload/pyupload/internal/ui"
 )
 
 // version is set at build time with -ldflags "-X main.version=..."; it
@@ -24,14 +26,12 @@ func versionString() string {
 	return "devel"
 }
 
-// lookupEnv reads one environment variable; main passes os.LookupEnv and
-// tests pass a map, so nothing below main touches the real environment.
-type lookupEnv func(key string) (string, bool)
-
 // run is the whole CLI: it parses args, runs the command and returns the
-// process exit code. It has no globals, so tests call it in-process.
-func run(ctx context.Context, args []string, env lookupEnv, stdout, stderr io.Writer) int {
-	var cmdErr error
+// process exit code. It has no globals, so tests call it in-process. Only
+// the variables the registry lists can be read (envvars.Guard).
+func run(ctx context.Context, args []string, lookup envvars.Lookup, stdout, stderr io.Writer) int {
+	env := envvars.Guard(lookup, nil)
+	pr := ui.New(stdout, stderr, env)
 	root := &cli.Command{
 		Name:  "pyupload",
 		Usage: "check and publish Python distributions (wheels and sdists)",
@@ -41,27 +41,25 @@ func run(ctx context.Context, args []string, env lookupEnv, stdout, stderr io.Wr
 			"pyupload whoami                             show the CI identity the index will see",
 		Writer:    stdout,
 		ErrWriter: stderr,
-		Flags: append([]cli.Flag{
-			&cli.BoolFlag{Name: "version", Usage: "print the version and exit"},
-		}, uploadFlagDefs(env)...),
+		// The root's flags are the upload's; subcommands define their own.
+		Flags: localOnly(append([]cli.Flag{&cli.BoolFlag{Name: "version", Usage: "print the version and exit"}}, uploadFlags(env)...)),
 		Commands: []*cli.Command{
-			uploadCommand(env),
-			checkCommand(env),
-			tokenCommand(env),
-			whoamiCommand(env),
+			uploadCommand(env, pr),
+			checkCommand(pr),
+			tokenCommand(env, pr),
+			whoamiCommand(env, pr),
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			if cmd.Bool("version") {
-				_, err := fmt.Fprintf(stdout, "pyupload %s\n", versionString())
-				return err
+				return pr.Print("pyupload " + versionString() + "\n")
 			}
 			if !cmd.Args().Present() {
 				return cli.ShowRootCommandHelp(cmd)
 			}
 			if first := cmd.Args().First(); !looksLikeDist(first) {
-				return usageErrorf("unknown command %q; run 'pyupload --help'", first)
+				return ui.Usagef("unknown command %q; run 'pyupload --help'", first)
 			}
-			return runUpload(ctx, readUploadFlags(cmd), env, stdout, stderr)
+			return runUpload(ctx, readUploadOptions(cmd), env, pr)
 		},
 		OnUsageError: onUsageError,
 		// Errors are reported by run, never by the framework (which would
@@ -71,14 +69,30 @@ func run(ctx context.Context, args []string, env lookupEnv, stdout, stderr io.Wr
 	for _, c := range root.Commands {
 		c.OnUsageError = onUsageError
 	}
-	cmdErr = root.Run(ctx, append([]string{"pyupload"}, args...))
-	return report(cmdErr, stderr, newGHActions(env, stderr))
+	return pr.Fail(root.Run(ctx, append([]string{"pyupload"}, args...)))
 }
 
-// onUsageError turns the framework's flag errors into a usageError, so they
-// are reported once, with the hint and exit code of every usage mistake.
+// onUsageError turns the framework's flag errors into a usage error, so
+// they are reported once, with the hint and exit code of every usage
+// mistake.
 func onUsageError(_ context.Context, _ *cli.Command, err error, _ bool) error {
-	return &usageError{err: err}
+	return &ui.UsageError{Err: err}
+}
+
+// localOnly keeps the root command's flags off its subcommands, so each
+// command's help lists only its own flags.
+func localOnly(flags []cli.Flag) []cli.Flag {
+	for _, f := range flags {
+		switch f := f.(type) {
+		case *cli.StringFlag:
+			f.Local = true
+		case *cli.BoolFlag:
+			f.Local = true
+		case *cli.IntFlag:
+			f.Local = true
+		}
+	}
+	return flags
 }
 
 // looksLikeDist tells a distribution argument (path, pattern or directory)

@@ -10,6 +10,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/pyupload/pyupload/internal/envvars"
+	"github.com/pyupload/pyupload/internal/ui"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -19,13 +22,21 @@ const (
 	bad  = "../../testdata/dists/bad/"
 )
 
-func noEnv(string) (string, bool) { return "", false }
+// testEnv is the environment of an in-process run: the map, behind a
+// guard that fails the test when pyupload reads a variable the registry
+// (internal/envvars) does not list.
+func testEnv(t *testing.T, m map[string]string) envvars.Lookup {
+	t.Helper()
+	return envvars.Guard(func(k string) (string, bool) { v, ok := m[k]; return v, ok }, func(name string) {
+		t.Errorf("pyupload read $%s, which internal/envvars does not list", name)
+	})
+}
 
 // runCLI runs pyupload in-process and returns its exit code and output.
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code = run(t.Context(), args, noEnv, &out, &errOut)
+	code = run(t.Context(), args, testEnv(t, nil), &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
@@ -58,18 +69,18 @@ func TestCheckCLI(t *testing.T) {
 		args     []string
 		wantCode int
 	}{
-		{"good-dir", []string{"check", good}, exitOK},
-		{"good-glob-strict", []string{"check", "--strict", good + "pyupload_mv1*"}, exitFailure},
-		{"good-sample-strict", []string{"check", "--strict", good + "pyupload_sample_hatch*"}, exitOK},
-		{"bad-mixed", []string{"check", good + "pyupload_mv24-2.4.tar.gz", bad + "name_mismatch-1.0-py3-none-any.whl", bad + "not_a_zip-1.0-py3-none-any.whl", bad + "two_top_dirs-1.0.tar.gz"}, exitFailure},
-		{"same-path-twice-is-one-file", []string{"check", good + "pyupload_mv22-2.2.tar.gz", good + "pyupload_mv22-2.2.tar.gz", good + "pyupload_mv22-2.2-py3-none-any.whl"}, exitOK},
-		{"json", []string{"check", "--json", good + "pyupload_mv24-2.4-py3-none-any.whl", bad + "local_version-1.0+local-py3-none-any.whl", bad + "empty_file-1.0-py3-none-any.whl"}, exitFailure},
-		{"missing-file", []string{"check", good + "nope-1.0-py3-none-any.whl"}, exitFailure},
-		{"pattern-matches-nothing", []string{"check", good + "*.nothing"}, exitFailure},
-		{"no-args", []string{"check"}, exitUsage},
-		{"unknown-flag", []string{"check", "--bogus", good}, exitUsage},
-		{"unknown-command", []string{"chekc"}, exitUsage},
-		{"unknown-format", []string{"check", bad + "bz2_sdist-1.0.tar.bz2"}, exitFailure},
+		{"good-dir", []string{"check", good}, ui.ExitOK},
+		{"good-glob-strict", []string{"check", "--strict", good + "pyupload_mv1*"}, ui.ExitFailure},
+		{"good-sample-strict", []string{"check", "--strict", good + "pyupload_sample_hatch*"}, ui.ExitOK},
+		{"bad-mixed", []string{"check", good + "pyupload_mv24-2.4.tar.gz", bad + "name_mismatch-1.0-py3-none-any.whl", bad + "not_a_zip-1.0-py3-none-any.whl", bad + "two_top_dirs-1.0.tar.gz"}, ui.ExitFailure},
+		{"same-path-twice-is-one-file", []string{"check", good + "pyupload_mv22-2.2.tar.gz", good + "pyupload_mv22-2.2.tar.gz", good + "pyupload_mv22-2.2-py3-none-any.whl"}, ui.ExitOK},
+		{"json", []string{"check", "--json", good + "pyupload_mv24-2.4-py3-none-any.whl", bad + "local_version-1.0+local-py3-none-any.whl", bad + "empty_file-1.0-py3-none-any.whl"}, ui.ExitFailure},
+		{"missing-file", []string{"check", good + "nope-1.0-py3-none-any.whl"}, ui.ExitFailure},
+		{"pattern-matches-nothing", []string{"check", good + "*.nothing"}, ui.ExitFailure},
+		{"no-args", []string{"check"}, ui.ExitUsage},
+		{"unknown-flag", []string{"check", "--bogus", good}, ui.ExitUsage},
+		{"unknown-command", []string{"chekc"}, ui.ExitUsage},
+		{"unknown-format", []string{"check", bad + "bz2_sdist-1.0.tar.bz2"}, ui.ExitFailure},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,8 +99,8 @@ func TestCheckCLI(t *testing.T) {
 func TestCheckJSONShape(t *testing.T) {
 	t.Parallel()
 	code, stdout, _ := runCLI(t, "check", "--json", good+"pyupload_mv25-2.5-py3-none-any.whl", bad+"version_mismatch-1.0-py3-none-any.whl")
-	if code != exitFailure {
-		t.Errorf("exit %d, want %d", code, exitFailure)
+	if code != ui.ExitFailure {
+		t.Errorf("exit %d, want %d", code, ui.ExitFailure)
 	}
 	var got []struct {
 		Path   string `json:"path"`
@@ -123,7 +134,7 @@ func TestCheckJSONShape(t *testing.T) {
 func TestVersion(t *testing.T) {
 	t.Parallel()
 	code, stdout, _ := runCLI(t, "--version")
-	if code != exitOK || !strings.HasPrefix(stdout, "pyupload ") {
+	if code != ui.ExitOK || !strings.HasPrefix(stdout, "pyupload ") {
 		t.Errorf("pyupload --version = %d %q, want 0 and \"pyupload <version>\"", code, stdout)
 	}
 }
@@ -142,7 +153,7 @@ func TestCheckSameFileTwice(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, stdout, _ := runCLI(t, "check", good+name, other)
-	if code != exitFailure || !strings.Contains(stdout, "the same file name is also given as "+good+name) {
+	if code != ui.ExitFailure || !strings.Contains(stdout, "the same file name is also given as "+good+name) {
 		t.Errorf("check of one file name twice: exit %d, output:\n%s\nwant exit 1 and a duplicate-name error", code, stdout)
 	}
 }

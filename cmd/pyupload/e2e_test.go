@@ -17,6 +17,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/pyupload/pyupload/internal/fakeindex"
+	"github.com/pyupload/pyupload/internal/preflight"
+	"github.com/pyupload/pyupload/internal/ui"
 	"github.com/pyupload/pyupload/pkg/dist"
 	"github.com/pyupload/pyupload/pkg/upload"
 )
@@ -80,10 +82,10 @@ func TestE2EUploadsEverySample(t *testing.T) {
 	t.Parallel()
 	ix, u := startIndex(t)
 	r := runBinary(t, tokenEnv, uploadArgs(u, good)...)
-	if r.code != exitOK {
+	if r.code != ui.ExitOK {
 		t.Fatalf("pyupload exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	paths, err := distsInDir(good)
+	paths, err := preflight.Expand([]string{good})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,11 +135,11 @@ func TestE2EIdenticalReuploadIsSkipped(t *testing.T) {
 	t.Parallel()
 	ix, u := startIndex(t)
 	file := good + "pyupload_mv22-2.2-py3-none-any.whl"
-	if r := runBinary(t, tokenEnv, uploadArgs(u, file)...); r.code != exitOK {
+	if r := runBinary(t, tokenEnv, uploadArgs(u, file)...); r.code != ui.ExitOK {
 		t.Fatalf("first upload: exit %d\n%s", r.code, r.stderr)
 	}
 	r := runBinary(t, tokenEnv, uploadArgs(u, file)...)
-	if r.code != exitOK || !strings.Contains(r.stdout, "already present pyupload_mv22-2.2-py3-none-any.whl") {
+	if r.code != ui.ExitOK || !strings.Contains(r.stdout, "already present pyupload_mv22-2.2-py3-none-any.whl") {
 		t.Errorf("re-upload: exit %d\nstdout:\n%s\nstderr:\n%s\nwant exit 0 and 'already present'", r.code, r.stdout, r.stderr)
 	}
 	if n := ix.UploadAttempts(); n != 1 {
@@ -152,7 +154,7 @@ func TestE2EConflictIsAnErrorBeforeAnyUpload(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := runBinary(t, tokenEnv, uploadArgs(u, good+"pyupload_mv22-2.2.tar.gz", good+"pyupload_mv22-2.2-py3-none-any.whl")...)
-	if r.code != exitFailure || !strings.Contains(r.stderr, "pyupload_mv22-2.2-py3-none-any.whl is already on the index with different contents") {
+	if r.code != ui.ExitFailure || !strings.Contains(r.stderr, "pyupload_mv22-2.2-py3-none-any.whl is already on the index with different contents") {
 		t.Errorf("exit %d\nstderr:\n%s\nwant exit 1 and a conflict naming the wheel", r.code, r.stderr)
 	}
 	if n := ix.UploadAttempts(); n != 0 {
@@ -180,7 +182,7 @@ func TestE2ERetries(t *testing.T) {
 			ix, u := startIndex(t)
 			tt.fault(ix)
 			r := runBinary(t, tokenEnv, uploadArgs(u, file)...)
-			if r.code != exitOK {
+			if r.code != ui.ExitOK {
 				t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 			}
 			if n := ix.UploadAttempts(); n != tt.wantAttempts {
@@ -201,7 +203,7 @@ func TestE2EJobs(t *testing.T) {
 	t.Parallel()
 	ix, u := startIndex(t, fakeindex.WithLatency(300*time.Millisecond))
 	r := runBinary(t, tokenEnv, uploadArgs(u, "--jobs", "4", good)...)
-	if r.code != exitOK {
+	if r.code != ui.ExitOK {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 	if p := ix.PeakInFlight(); p != 4 {
@@ -213,7 +215,7 @@ func TestE2EBadFileMeansNothingUploaded(t *testing.T) {
 	t.Parallel()
 	ix, u := startIndex(t)
 	r := runBinary(t, tokenEnv, uploadArgs(u, good+"pyupload_mv22-2.2-py3-none-any.whl", bad+"name_mismatch-1.0-py3-none-any.whl", good+"pyupload_mv24-2.4.tar.gz")...)
-	if r.code != exitFailure || !strings.Contains(r.stderr, "name_mismatch-1.0-py3-none-any.whl: Start filename for") || !strings.Contains(r.stderr, "nothing was uploaded") {
+	if r.code != ui.ExitFailure || !strings.Contains(r.stderr, "name_mismatch-1.0-py3-none-any.whl: Start filename for") || !strings.Contains(r.stderr, "nothing was uploaded") {
 		t.Errorf("exit %d\nstderr:\n%s\nwant exit 1, the bad file's problem and 'nothing was uploaded'", r.code, r.stderr)
 	}
 	if n := ix.UploadAttempts(); n != 0 {
@@ -225,7 +227,7 @@ func TestE2ENoCredentials(t *testing.T) {
 	t.Parallel()
 	_, u := startIndex(t)
 	r := runBinary(t, nil, uploadArgs(u, good)...)
-	if r.code != exitUsage || !strings.Contains(r.stderr, "no credentials") {
+	if r.code != ui.ExitUsage || !strings.Contains(r.stderr, "no credentials") {
 		t.Errorf("exit %d\nstderr:\n%s\nwant exit 2 and 'no credentials'", r.code, r.stderr)
 	}
 }
@@ -234,7 +236,7 @@ func TestE2EWrongToken(t *testing.T) {
 	t.Parallel()
 	_, u := startIndex(t)
 	r := runBinary(t, []string{"TWINE_PASSWORD=pypi-wrong"}, uploadArgs(u, good+"pyupload_mv22-2.2-py3-none-any.whl")...)
-	if r.code != exitFailure || !strings.Contains(r.stderr, "Invalid or non-existent authentication information") || !strings.Contains(r.stderr, "hint: check the credentials") {
+	if r.code != ui.ExitFailure || !strings.Contains(r.stderr, "Invalid or non-existent authentication information") || !strings.Contains(r.stderr, "hint: check the credentials") {
 		t.Errorf("exit %d\nstderr:\n%s", r.code, r.stderr)
 	}
 	if strings.Contains(r.stdout+r.stderr, "pypi-wrong") {
@@ -260,8 +262,8 @@ func TestE2EInterrupt(t *testing.T) {
 	}
 	err := cmd.Wait()
 	ee, ok := errors.AsType[*exec.ExitError](err)
-	if !ok || ee.ExitCode() != exitInterrupted {
-		t.Fatalf("exit %v, want %d\nstdout:\n%s\nstderr:\n%s", err, exitInterrupted, stdout, stderr)
+	if !ok || ee.ExitCode() != ui.ExitInterrupted {
+		t.Fatalf("exit %v, want %d\nstdout:\n%s\nstderr:\n%s", err, ui.ExitInterrupted, stdout, stderr)
 	}
 	if !strings.Contains(stderr.String(), "not on the index:") {
 		t.Errorf("stderr lacks the report of files not on the index:\n%s", stderr)
@@ -292,7 +294,7 @@ func TestE2EPypirc(t *testing.T) {
 		t.Errorf("TWINE_PASSWORD did not win over the config file: %v\n%s", err, stderr)
 	}
 	r := runBinary(t, tokenEnv, "-r", "nosuch", "--config-file", filepath.Join(home, ".pypirc"), good+"pyupload_mv22-2.2-py3-none-any.whl")
-	if r.code != exitUsage || !strings.Contains(r.stderr, `unknown repository "nosuch"`) {
+	if r.code != ui.ExitUsage || !strings.Contains(r.stderr, `unknown repository "nosuch"`) {
 		t.Errorf("unknown -r: exit %d\n%s", r.code, r.stderr)
 	}
 }
@@ -311,14 +313,14 @@ func TestE2EUploadJSON(t *testing.T) {
 		OnIndex  bool   `json:"on_index"`
 		SHA256   string `json:"sha256"`
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || r.code != exitOK {
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || r.code != ui.ExitOK {
 		t.Fatalf("exit %d, decoding %q: %v", r.code, r.stdout, err)
 	}
 	if len(got) != 1 || got[0].Status != "uploaded" || !got[0].OnIndex || len(got[0].SHA256) != 64 {
 		t.Errorf("--json = %+v", got)
 	}
 	r = runBinary(t, tokenEnv, uploadArgs(u, "--json", good+"pyupload_mv24-2.4-py3-none-any.whl")...)
-	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || r.code != exitFailure || got[0].Status != "failed" || got[0].OnIndex {
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || r.code != ui.ExitFailure || got[0].Status != "failed" || got[0].OnIndex {
 		t.Errorf("conflict with --json: exit %d, %+v, %v", r.code, got, err)
 	}
 }

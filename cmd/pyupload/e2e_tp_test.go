@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pyupload/pyupload/internal/fakeindex"
+	"github.com/pyupload/pyupload/internal/ui"
 )
 
 const ghaRequestToken = "gha-request-token-e2e"
@@ -99,7 +100,7 @@ func TestE2ETrustedPublishingGitHub(t *testing.T) {
 	t.Parallel()
 	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
 	r := runBinary(t, ghaEnv(ix, u), uploadArgs(u, good+"pyupload_mv22-2.2-py3-none-any.whl", good+"pyupload_mv22-2.2.tar.gz")...)
-	if r.code != exitOK {
+	if r.code != ui.ExitOK {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
 	if n := len(ix.Files()); n != 2 {
@@ -120,7 +121,7 @@ func TestE2ETokenCommand(t *testing.T) {
 	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
 	for _, format := range []string{"raw", "env", "json"} {
 		r := runBinary(t, ghaEnv(ix, u), "token", "--repository-url", u+"/legacy/", "--format", format)
-		if r.code != exitOK {
+		if r.code != ui.ExitOK {
 			t.Fatalf("token --format %s: exit %d\n%s", format, r.code, r.stderr)
 		}
 		tok := tokenRE.FindString(r.stdout)
@@ -144,7 +145,7 @@ func TestE2ETokenCommand(t *testing.T) {
 		}
 		if format == "raw" {
 			up := runBinary(t, []string{"TWINE_PASSWORD=" + tok}, uploadArgs(u, good+"pyupload_mv23-2.3-py3-none-any.whl")...)
-			if up.code != exitOK {
+			if up.code != ui.ExitOK {
 				t.Errorf("upload with the minted token: exit %d\n%s", up.code, up.stderr)
 			}
 			assertNoSecrets(t, "upload output", up.stdout+up.stderr)
@@ -175,7 +176,7 @@ func TestE2ETrustedPublishingFailures(t *testing.T) {
 			t.Parallel()
 			ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{tt.publisher}, Disabled: tt.disabled})
 			r := runBinary(t, ghaEnv(ix, u), uploadArgs(u, good+"pyupload_mv22-2.2-py3-none-any.whl")...)
-			if r.code != exitFailure {
+			if r.code != ui.ExitFailure {
 				t.Errorf("exit %d, want 1\n%s", r.code, r.stderr)
 			}
 			for _, w := range tt.want {
@@ -199,7 +200,7 @@ func TestE2ETokenRefresh(t *testing.T) {
 	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}, TokenTTL: 5*time.Minute + 2*time.Second},
 		fakeindex.WithLatency(800*time.Millisecond))
 	r := runBinary(t, ghaEnv(ix, u), uploadArgs(u, "--jobs", "1", good+"pyupload_mv22-2.2-py3-none-any.whl", good+"pyupload_mv22-2.2.tar.gz", good+"pyupload_mv23-2.3-py3-none-any.whl")...)
-	if r.code != exitOK {
+	if r.code != ui.ExitOK {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 	if n := ix.MintAttempts(); n < 2 {
@@ -290,7 +291,7 @@ func TestE2EOtherProviders(t *testing.T) {
 			ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{tt.publisher}})
 			env, extra := tt.setup(t, ix, u)
 			r := runBinary(t, env, uploadArgs(u, append(extra, good+"pyupload_mv22-2.2-py3-none-any.whl")...)...)
-			if r.code != exitOK {
+			if r.code != ui.ExitOK {
 				t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 			}
 			if n := len(ix.Files()); n != 1 {
@@ -307,7 +308,7 @@ func TestE2EWhoami(t *testing.T) {
 	t.Parallel()
 	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
 	r := runBinary(t, ghaEnv(ix, u), "whoami", "--repository-url", u+"/legacy/")
-	if r.code != exitOK {
+	if r.code != ui.ExitOK {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 	for _, want := range []string{"provider:  github", "audience:  pypi", "repository_owner_id:   1000", "environment:           MISSING", "workflow:     release.yml", "provider=github"} {
@@ -337,7 +338,7 @@ func TestE2EAttestations(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := runBinary(t, ghaEnv(ix, u), uploadArgs(u, "--attestations", wheel)...)
-	if r.code != exitFailure || !strings.Contains(r.stderr, "no "+name+".*.attestation file") || ix.UploadAttempts() != 0 {
+	if r.code != ui.ExitFailure || !strings.Contains(r.stderr, "no "+name+".*.attestation file") || ix.UploadAttempts() != 0 {
 		t.Fatalf("without an attestation file: exit %d, %d uploads\n%s", r.code, ix.UploadAttempts(), r.stderr)
 	}
 	att := `{"version": 1, "verification_material": {"certificate": "Y2VydA==", "transparency_entries": [{}]},
@@ -346,7 +347,7 @@ func TestE2EAttestations(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = runBinary(t, ghaEnv(ix, u), uploadArgs(u, "--attestations", wheel)...)
-	if r.code != exitOK {
+	if r.code != ui.ExitOK {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 	files := ix.Files()
@@ -375,7 +376,7 @@ func TestE2EWhoamiBuildkite(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := runBinary(t, []string{"BUILDKITE=true", "PATH=" + bin + ":/usr/bin:/bin"}, "whoami", "--repository-url", u+"/legacy/")
-	if r.code != exitOK || !strings.Contains(r.stdout, "provider:  buildkite") || !strings.Contains(r.stdout, "pipeline_slug:         release") {
+	if r.code != ui.ExitOK || !strings.Contains(r.stdout, "provider:  buildkite") || !strings.Contains(r.stdout, "pipeline_slug:         release") {
 		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
 	assertNoSecrets(t, "whoami", r.stdout+r.stderr)
@@ -387,7 +388,7 @@ func TestE2EVerboseLeaksNothing(t *testing.T) {
 	t.Parallel()
 	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
 	r := runBinary(t, ghaEnv(ix, u), uploadArgs(u, "--verbose", good+"pyupload_mv22-2.2-py3-none-any.whl")...)
-	if r.code != exitOK || !strings.Contains(r.stderr, "http request") {
+	if r.code != ui.ExitOK || !strings.Contains(r.stderr, "http request") {
 		t.Fatalf("exit %d, want 0 with request logs\n%s", r.code, r.stderr)
 	}
 	assertNoSecrets(t, "verbose output", r.stdout+r.stderr)
@@ -411,7 +412,7 @@ func TestE2EInsecureURLs(t *testing.T) {
 				args = append([]string{"--repository-url", "https://upload.example.org/legacy/"}, args...)
 			}
 			r := runBinary(t, tokenEnv, args...)
-			if r.code != exitUsage || !strings.Contains(r.stderr, "https") {
+			if r.code != ui.ExitUsage || !strings.Contains(r.stderr, "https") {
 				t.Errorf("exit %d, stderr:\n%s\nwant exit 2 and an https requirement", r.code, r.stderr)
 			}
 		})
@@ -424,7 +425,7 @@ func TestE2ETokenShadowsIdentity(t *testing.T) {
 	t.Parallel()
 	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
 	r := runBinary(t, append(ghaEnv(ix, u), "TWINE_PASSWORD="+testToken), uploadArgs(u, good+"pyupload_mv22-2.2-py3-none-any.whl")...)
-	if r.code != exitOK || !strings.Contains(r.stderr, "note: using the API token from TWINE_PASSWORD") {
+	if r.code != ui.ExitOK || !strings.Contains(r.stderr, "note: using the API token from TWINE_PASSWORD") {
 		t.Errorf("exit %d\n%s", r.code, r.stderr)
 	}
 	if n := ix.MintAttempts(); n != 0 {
@@ -441,7 +442,7 @@ func TestE2EFailureSummaryLeaksNothing(t *testing.T) {
 	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{other}})
 	summary := filepath.Join(t.TempDir(), "summary.md")
 	r := runBinary(t, append(ghaEnv(ix, u), "GITHUB_STEP_SUMMARY="+summary), uploadArgs(u, good+"pyupload_mv22-2.2-py3-none-any.whl")...)
-	if r.code != exitFailure {
+	if r.code != ui.ExitFailure {
 		t.Fatalf("exit %d", r.code)
 	}
 	b, err := os.ReadFile(summary)

@@ -5,12 +5,14 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v3"
+
+	"github.com/pyupload/pyupload/internal/envvars"
 )
 
 // envSource binds a flag to an environment variable read through the
 // injected lookup, so tests pass a map and nothing reads os.Environ.
 type envSource struct {
-	env lookupEnv
+	env envvars.Lookup
 	key string
 }
 
@@ -19,20 +21,52 @@ var (
 	_ cli.EnvValueSource = envSource{}
 )
 
-func (s envSource) Lookup() (string, bool) {
-	v, ok := s.env(s.key)
-	return strings.TrimSpace(v), ok && strings.TrimSpace(v) != ""
-}
-func (s envSource) String() string   { return "environment variable " + s.key }
-func (s envSource) GoString() string { return fmt.Sprintf("envSource{key:%q}", s.key) }
-func (s envSource) IsFromEnv() bool  { return true }
-func (s envSource) Key() string      { return s.key }
+func (s envSource) Lookup() (string, bool) { return firstSet(s.env, s.key) }
+func (s envSource) String() string         { return "environment variable " + s.key }
+func (s envSource) GoString() string       { return fmt.Sprintf("envSource{key:%q}", s.key) }
+func (s envSource) IsFromEnv() bool        { return true }
+func (s envSource) Key() string            { return s.key }
 
-// envVars is cli.EnvVars over the injected lookup.
-func envVars(env lookupEnv, keys ...string) cli.ValueSourceChain {
+// fromEnv binds a flag to the variables the registry says feed it.
+func fromEnv(env envvars.Lookup, flag string) cli.ValueSourceChain {
+	keys := envvars.ForFlag(flag)
 	srcs := make([]cli.ValueSource, len(keys))
 	for i, k := range keys {
 		srcs[i] = envSource{env: env, key: k}
 	}
 	return cli.NewValueSourceChain(srcs...)
+}
+
+// firstSet returns the first of the variables that is set and not blank,
+// trimmed.
+func firstSet(env envvars.Lookup, keys ...string) (string, bool) {
+	for _, k := range keys {
+		if v, ok := env(k); ok && strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v), true
+		}
+	}
+	return "", false
+}
+
+// flagEnv reads the variables that feed flag, for the settings
+// credentials.Resolve takes from the environment apart from the flags.
+func flagEnv(env envvars.Lookup, flag string) string {
+	v, _ := firstSet(env, envvars.ForFlag(flag)...)
+	return v
+}
+
+// flagEnvName names the variable flagEnv read, or "".
+func flagEnvName(env envvars.Lookup, flag string) string {
+	for _, k := range envvars.ForFlag(flag) {
+		if _, ok := firstSet(env, k); ok {
+			return k
+		}
+	}
+	return ""
+}
+
+// envNote is the "[$A, $B]" help suffix of a flag whose variables are read
+// apart from the flag.
+func envNote(flag string) string {
+	return " [$" + strings.Join(envvars.ForFlag(flag), ", $") + "]"
 }

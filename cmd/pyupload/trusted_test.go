@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pyupload/pyupload/internal/ui"
 )
 
 // unsignedJWT builds an identity token for in-process CLI tests; the mint
@@ -57,10 +59,6 @@ func mintScript(t *testing.T, status int, body string) string {
 	return srv.URL
 }
 
-func mapLookup(m map[string]string) lookupEnv {
-	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
-}
-
 // TestMintErrorHints renders each mint error code with its hint (golden
 // files), and checks no token leaks into the output.
 func TestMintErrorHints(t *testing.T) {
@@ -90,9 +88,9 @@ func TestMintErrorHints(t *testing.T) {
 			jwt := unsignedJWT(t, githubClaims("pypi"))
 			var out, errOut bytes.Buffer
 			code := run(t.Context(), []string{"--repository-url", index + "/legacy/", "--disable-progress-bar", good + "pyupload_mv22-2.2-py3-none-any.whl"},
-				mapLookup(map[string]string{"PYUPLOAD_OIDC_TOKEN": jwt}), &out, &errOut)
-			if code != exitFailure {
-				t.Errorf("exit %d, want %d", code, exitFailure)
+				testEnv(t, map[string]string{"PYUPLOAD_OIDC_TOKEN": jwt}), &out, &errOut)
+			if code != ui.ExitFailure {
+				t.Errorf("exit %d, want %d", code, ui.ExitFailure)
 			}
 			got := strings.ReplaceAll(out.String()+"-- stderr --\n"+errOut.String(), strings.TrimPrefix(index, "http://"), "INDEX")
 			if strings.Contains(got, jwt) {
@@ -111,8 +109,8 @@ func TestGitHubActionsFailure(t *testing.T) {
 	summary := filepath.Join(t.TempDir(), "summary.md")
 	var out, errOut bytes.Buffer
 	code := run(t.Context(), []string{"--repository-url", index + "/legacy/", "--disable-progress-bar", good + "pyupload_mv22-2.2-py3-none-any.whl"},
-		mapLookup(map[string]string{"PYUPLOAD_OIDC_TOKEN": unsignedJWT(t, githubClaims("pypi")), "GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary}), &out, &errOut)
-	if code != exitFailure {
+		testEnv(t, map[string]string{"PYUPLOAD_OIDC_TOKEN": unsignedJWT(t, githubClaims("pypi")), "GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary}), &out, &errOut)
+	if code != ui.ExitFailure {
 		t.Errorf("exit %d", code)
 	}
 	if !strings.Contains(errOut.String(), "::error title=pyupload failed::") || !strings.Contains(errOut.String(), "%0A") {
@@ -133,14 +131,14 @@ func TestTrustedPublishingModes(t *testing.T) {
 		wantCode int
 		wantErr  string
 	}{
-		{"never without token", []string{"--trusted-publishing", "never"}, map[string]string{"PYUPLOAD_OIDC_TOKEN": "x.y.z"}, exitUsage, "no credentials"},
-		{"always with a password", []string{"--trusted-publishing", "always", "--password", "pypi-x"}, nil, exitUsage, "cannot be combined"},
-		{"always outside CI", []string{"--trusted-publishing", "always"}, nil, exitFailure, "no supported CI provider detected"},
-		{"bad mode", []string{"--trusted-publishing", "sometimes"}, nil, exitUsage, "must be auto, always or never"},
-		{"unknown provider", []string{"--provider", "jenkins"}, nil, exitUsage, "unknown --provider"},
-		{"github without permission", nil, map[string]string{"GITHUB_ACTIONS": "true"}, exitFailure, "id-token: write"},
-		{"gitlab without id_tokens", nil, map[string]string{"GITLAB_CI": "true"}, exitFailure, "PYPI_ID_TOKEN:\n      aud: pypi"},
-		{"token for another audience", nil, map[string]string{"PYUPLOAD_OIDC_TOKEN": "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJvdGhlciJ9.c2ln"}, exitFailure, `must be issued for audience "pypi"`},
+		{"never without token", []string{"--trusted-publishing", "never"}, map[string]string{"PYUPLOAD_OIDC_TOKEN": "x.y.z"}, ui.ExitUsage, "no credentials"},
+		{"always with a password", []string{"--trusted-publishing", "always", "--password", "pypi-x"}, nil, ui.ExitUsage, "cannot be combined"},
+		{"always outside CI", []string{"--trusted-publishing", "always"}, nil, ui.ExitFailure, "no supported CI provider detected"},
+		{"bad mode", []string{"--trusted-publishing", "sometimes"}, nil, ui.ExitUsage, "must be auto, always or never"},
+		{"unknown provider", []string{"--provider", "jenkins"}, nil, ui.ExitUsage, "unknown --provider"},
+		{"github without permission", nil, map[string]string{"GITHUB_ACTIONS": "true"}, ui.ExitFailure, "id-token: write"},
+		{"gitlab without id_tokens", nil, map[string]string{"GITLAB_CI": "true"}, ui.ExitFailure, "PYPI_ID_TOKEN:\n      aud: pypi"},
+		{"token for another audience", nil, map[string]string{"PYUPLOAD_OIDC_TOKEN": "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJvdGhlciJ9.c2ln"}, ui.ExitFailure, `must be issued for audience "pypi"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -149,7 +147,7 @@ func TestTrustedPublishingModes(t *testing.T) {
 			args := append([]string{"--repository-url", index + "/legacy/", "--disable-progress-bar"}, tt.args...)
 			args = append(args, good+"pyupload_mv22-2.2-py3-none-any.whl")
 			var out, errOut bytes.Buffer
-			code := run(t.Context(), args, mapLookup(tt.env), &out, &errOut)
+			code := run(t.Context(), args, testEnv(t, tt.env), &out, &errOut)
 			if code != tt.wantCode || !strings.Contains(errOut.String(), tt.wantErr) {
 				t.Errorf("exit %d, stderr:\n%s\nwant exit %d and %q", code, errOut.String(), tt.wantCode, tt.wantErr)
 			}
@@ -194,7 +192,7 @@ func TestProviderErrorHints(t *testing.T) {
 			t.Parallel()
 			var out, errOut bytes.Buffer
 			args := append([]string{"--repository-url", tt.index + "/legacy/", "--disable-progress-bar"}, tt.args...)
-			run(t.Context(), append(args, good+"pyupload_mv22-2.2-py3-none-any.whl"), mapLookup(tt.env), &out, &errOut)
+			run(t.Context(), append(args, good+"pyupload_mv22-2.2-py3-none-any.whl"), testEnv(t, tt.env), &out, &errOut)
 			got := strings.ReplaceAll(out.String()+"-- stderr --\n"+errOut.String(), strings.TrimPrefix(tt.index, "http://"), "INDEX")
 			golden(t, "tp-"+tt.name+".golden", got)
 		})

@@ -57,6 +57,8 @@ func ParseMode(s string) (Mode, error) {
 type Input struct {
 	Flags Fields // the command line
 	Env   Fields // PYUPLOAD_* and TWINE_* variables
+	// PasswordVar names the variable Env.Password came from, for messages.
+	PasswordVar string
 	// Config is the parsed config file; nil when there is none or it could
 	// not be read (ConfigErr says why; it matters only when the config is
 	// needed).
@@ -108,6 +110,7 @@ type Resolved struct {
 	Method                     Method
 	Mode                       Mode
 	ConfigName                 string
+	passwordVar                string
 }
 
 // Errors of resolution; internal/ui turns them into exit codes and hints.
@@ -151,7 +154,7 @@ func (e *URLError) Error() string {
 //     file and refuses any other; mode auto uses it when no password is
 //     found; mode never needs a password.
 func Resolve(in Input) (*Resolved, error) {
-	r := &Resolved{Mode: in.Mode, ConfigName: in.ConfigName}
+	r := &Resolved{Mode: in.Mode, ConfigName: in.ConfigName, passwordVar: in.PasswordVar}
 	if r.Mode == "" {
 		r.Mode = Auto
 	}
@@ -225,6 +228,9 @@ func (r *Resolved) PasswordOrigin() string {
 	case Flag:
 		return "--password"
 	case Env:
+		if r.passwordVar != "" {
+			return r.passwordVar
+		}
 		return "PYUPLOAD_PASSWORD / TWINE_PASSWORD"
 	case URL:
 		return "the repository URL"

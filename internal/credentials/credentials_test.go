@@ -166,6 +166,14 @@ func TestParseMode(t *testing.T) {
 
 func TestPasswordOrigin(t *testing.T) {
 	t.Parallel()
+	r, err := Resolve(Input{Env: Fields{Password: "s"}, PasswordVar: "TWINE_PASSWORD"})
+	if err != nil || r.PasswordOrigin() != "TWINE_PASSWORD" {
+		t.Errorf("PasswordOrigin() = %q, %v, want TWINE_PASSWORD", r.PasswordOrigin(), err)
+	}
+}
+
+func TestPasswordOriginFallbacks(t *testing.T) {
+	t.Parallel()
 	for from, want := range map[Source]string{Flag: "--password", Env: "PYUPLOAD_PASSWORD / TWINE_PASSWORD", URL: "the repository URL", Config: "/h/.pypirc"} {
 		r := &Resolved{PasswordFrom: from, ConfigName: "/h/.pypirc"}
 		if got := r.PasswordOrigin(); got != want {

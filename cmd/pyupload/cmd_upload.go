@@ -1,0 +1,269 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"os"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/pyupload/pyupload/internal/credentials"
+	"github.com/pyupload/pyupload/internal/envvars"
+	"github.com/pyupload/pyupload/internal/preflight"
+	"github.com/pyupload/pyupload/internal/publisher"
+	"github.com/pyupload/pyupload/internal/transport"
+	"github.com/pyupload/pyupload/internal/trusted"
+	"github.com/pyupload/pyupload/internal/ui"
+	"github.com/pyupload/pyupload/pkg/dist"
+	"github.com/pyupload/pyupload/pkg/oidc"
+	"github.com/pyupload/pyupload/pkg/upload"
+)
+
+// uploadOptions are the options of `pyupload upload` (and of plain
+// `pyupload DIST...`), named after twine's.
+type uploadOptions struct {
+	index           indexOptions
+	creds           credentials.Fields // from the flags only
+	trusted         trustedOptions
+	jobs            int
+	checkURL        string
+	comment         string
+	strict          bool
+	skipExisting    bool
+	attestations    bool
+	disableProgress bool
+	json            bool
+	args            []string
+}
+
+func readUploadOptions(cmd *cli.Command) uploadOptions {
+	return uploadOptions{
+		index:           readIndexOptions(cmd),
+		creds:           credentials.Fields{Username: cmd.String("username"), Password: cmd.String("password")},
+		trusted:         readTrustedOptions(cmd),
+		jobs:            cmd.Int("jobs"),
+		checkURL:        cmd.String("check-url"),
+		comment:         cmd.String("comment"),
+		strict:          cmd.Bool("strict"),
+		skipExisting:    cmd.Bool("skip-existing"),
+		attestations:    cmd.Bool("attestations"),
+		disableProgress: cmd.Bool("disable-progress-bar"),
+		json:            cmd.Bool("json"),
+		args:            cmd.Args().Slice(),
+	}
+}
+
+func uploadCommand(env envvars.Lookup, pr *ui.Printer) *cli.Command {
+	return &cli.Command{
+		Name:      "upload",
+		Usage:     "check every distribution, then upload them all",
+		ArgsUsage: "DIST...",
+		Flags:     uploadFlags(env),
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			return runUpload(ctx, readUploadOptions(cmd), env, pr)
+		},
+	}
+}
+
+// runUpload is the pipeline: resolve where to and with what, check every
+// file, authenticate, upload, report.
+func runUpload(ctx context.Context, o uploadOptions, env envvars.Lookup, pr *ui.Printer) error {
+	if err := o.validate(); err != nil {
+		return err
+	}
+	target, err := resolve(o.index, o.creds, o.trusted.mode, env)
+	if err != nil {
+		return err
+	}
+	checkURL, err := parseCheckURL(o.checkURL)
+	if err != nil {
+		return err
+	}
+	dists, err := runPreflight(ctx, o, pr)
+	if err != nil {
+		return err
+	}
+	attestations, err := companions(o, dists)
+	if err != nil {
+		return err
+	}
+	net, err := newNetwork(o.index.cert, o.index.verbose, pr)
+	if err != nil {
+		return err
+	}
+	creds, err := authenticate(ctx, target, o.trusted, dists, env, net, pr)
+	if err != nil {
+		return err
+	}
+	return publish(ctx, o, target.Endpoint, checkURL, dists, attestations, creds, net, pr)
+}
+
+func (o uploadOptions) validate() error {
+	if len(o.args) == 0 {
+		return ui.Usagef("no distributions given, e.g. pyupload dist/*")
+	}
+	if o.jobs < 1 {
+		return ui.Usagef("--jobs must be at least 1")
+	}
+	return nil
+}
+
+// parseCheckURL reads --check-url. Its answers decide what is skipped, so
+// it must be as trustworthy as the upload: https, or http on loopback.
+func parseCheckURL(raw string) (*url.URL, error) {
+	if raw == "" {
+		return nil, nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return nil, ui.Usagef("invalid --check-url %q", transport.Redact(raw))
+	}
+	if u.Scheme != "https" && !(u.Scheme == "http" && transport.IsLoopback(u.Hostname())) {
+		return nil, ui.Usagef("--check-url must use https (plain http only for loopback hosts): %s", transport.Redact(raw))
+	}
+	return u, nil
+}
+
+// runPreflight checks every file; nothing is sent unless all pass.
+func runPreflight(ctx context.Context, o uploadOptions, pr *ui.Printer) ([]*dist.Dist, error) {
+	report, err := preflight.Check(ctx, o.args, o.strict)
+	if err != nil {
+		return nil, err
+	}
+	if report.Failed() {
+		if err := pr.CheckFailures(report); err != nil {
+			return nil, err
+		}
+		return nil, ui.ErrPreflightFailed
+	}
+	return report.Dists(), nil
+}
+
+// companions gathers the files sent with each dist.
+func companions(o uploadOptions, dists []*dist.Dist) (map[string]string, error) {
+	if !o.attestations {
+		return nil, nil
+	}
+	return preflight.Attestations(dists)
+}
+
+// authenticate returns the upload's credentials: the API token, or an
+// upload token minted by Trusted Publishing now, so that a
+// misconfiguration shows before any upload starts.
+func authenticate(ctx context.Context, target *credentials.Resolved, t trustedOptions, dists []*dist.Dist, env envvars.Lookup, net *network, pr *ui.Printer) (upload.Credentials, error) {
+	idc := trusted.IdentityConfig{TokenFile: t.tokenFile, Provider: t.provider, Env: env, HTTP: net.read, ReadFile: os.ReadFile}
+	switch target.Method {
+	case credentials.NoCredentials:
+		return nil, credentials.ErrNoCredentials
+	case credentials.APIToken:
+		if target.Mode == credentials.Auto {
+			noteShadowedIdentity(target, idc, pr)
+		}
+		return func(context.Context) (string, string, error) { return target.Username, target.Password, nil }, nil
+	}
+	p, err := trusted.Identity(idc)
+	if errors.Is(err, oidc.ErrNoProvider) && target.Mode != credentials.Always {
+		return nil, credentials.ErrNoCredentials
+	}
+	if err != nil {
+		return nil, trustedError(err, target)
+	}
+	s, err := startSession(ctx, target, p, projectNames(dists), net, pr)
+	if err != nil {
+		return nil, err
+	}
+	return s.Credentials, nil
+}
+
+// trustedError gives a failure to find an identity the index's context.
+func trustedError(err error, target *credentials.Resolved) error {
+	if errors.Is(err, oidc.ErrNoProvider) {
+		return trusted.NewError("finding a CI identity", err, "", target.Endpoint)
+	}
+	return err
+}
+
+// noteShadowedIdentity says when an API token wins over this job's CI
+// identity: a stale token silently shadowing it ends in a puzzling 403.
+func noteShadowedIdentity(target *credentials.Resolved, idc trusted.IdentityConfig, pr *ui.Printer) {
+	if p, err := trusted.Identity(idc); err == nil {
+		pr.Notef("using the API token from %s; this job's %s identity (Trusted Publishing) is not used. Remove the token, or pass --trusted-publishing always.", target.PasswordOrigin(), p.Name())
+	}
+}
+
+// startSession starts Trusted Publishing, with secrets masked in CI logs
+// and its warnings shown.
+func startSession(ctx context.Context, target *credentials.Resolved, p oidc.Provider, projects []string, net *network, pr *ui.Printer) (*trusted.Session, error) {
+	s, err := trusted.Start(ctx, trusted.Config{
+		Endpoint: target.Endpoint, Provider: p, HTTP: net.read, Projects: projects,
+		Secret: pr.Mask,
+		RefreshFailed: func(err error) {
+			pr.Infof("warning: refreshing the upload token failed (%v); using the current one while it lasts", err)
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	pr.Infof("Trusted Publishing: exchanged the %s identity for an upload token at %s (valid until %s)",
+		p.Name(), target.Endpoint.Host, s.Expires().Local().Format("15:04:05"))
+	if publisher.ReusableWorkflow(s.Claims()) {
+		pr.Warn(ui.ReusableWarning)
+	}
+	return s, nil
+}
+
+// projectNames lists the distinct project names of dists, in order.
+func projectNames(dists []*dist.Dist) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, d := range dists {
+		n := dist.NormalizeName(d.Metadata.Name)
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// publish uploads the dists with progress, then reports every file.
+func publish(ctx context.Context, o uploadOptions, endpoint, checkURL *url.URL, dists []*dist.Dist, attestations map[string]string, creds upload.Credentials, net *network, pr *ui.Printer) error {
+	var total int64
+	for _, d := range dists {
+		total += d.Size
+	}
+	prog := pr.StartProgress(total, len(dists), !o.disableProgress)
+	opts := []upload.Option{
+		upload.WithJobs(o.jobs),
+		upload.WithReadClient(net.read),
+		upload.WithCredentials(creds),
+		upload.WithProgress(prog.Event),
+		upload.WithComment(o.comment),
+		upload.WithAttestations(attestations),
+	}
+	if checkURL != nil {
+		opts = append(opts, upload.WithCheckURL(checkURL))
+	}
+	if o.skipExisting {
+		opts = append(opts, upload.WithSkipExisting())
+	}
+	if net.logger != nil {
+		opts = append(opts, upload.WithLogger(net.logger))
+	}
+	up, err := upload.New(net.upload, endpoint, opts...)
+	if err != nil {
+		prog.Close()
+		return err
+	}
+	res, uploadErr := up.Upload(ctx, dists)
+	prog.Close()
+	if err := pr.UploadReport(res, o.json); err != nil {
+		return err
+	}
+	if uploadErr != nil {
+		pr.FailureSummary(res)
+		return uploadErr
+	}
+	return nil
+}

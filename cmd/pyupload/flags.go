@@ -1,0 +1,102 @@
+package main
+
+import (
+	"github.com/urfave/cli/v3"
+
+	"github.com/pyupload/pyupload/internal/envvars"
+)
+
+// Each flag group is defined once here and reused by every command that
+// takes it, so a flag has one meaning and one help text everywhere.
+
+// indexFlags say which index to talk to and how to reach it (upload,
+// token, whoami). The repository's variables are read by
+// credentials.Resolve, which must tell them from the flags.
+func indexFlags(env envvars.Lookup) []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "repository-url", Usage: "upload endpoint (ends in /legacy/ on PyPI-compatible indexes); its host serves the token exchange; overrides --repository" + envNote("repository-url")},
+		&cli.StringFlag{Name: "repository", Aliases: []string{"r"}, Usage: "pypi, testpypi, or a section of the config file (default: pypi)" + envNote("repository")},
+		&cli.StringFlag{Name: "config-file", Usage: "the .pypirc to read repositories and credentials from (default ~/.pypirc)"},
+		&cli.StringFlag{Name: "cert", Usage: "CA bundle (PEM) to verify the index with", Sources: fromEnv(env, "cert")},
+		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "log every request (credentials and tokens are never logged)"},
+	}
+}
+
+// credentialFlags are an API token's username and password (upload).
+func credentialFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "username", Aliases: []string{"u"}, Usage: "username; API tokens use __token__ (the default)" + envNote("username")},
+		&cli.StringFlag{Name: "password", Aliases: []string{"p"}, Usage: "API token (pypi-...); prefer the environment variable over the flag" + envNote("password")},
+	}
+}
+
+// trustedFlags select and configure Trusted Publishing (upload, token,
+// whoami).
+func trustedFlags(env envvars.Lookup) []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "trusted-publishing", Value: "auto", Usage: "auto: use the CI's identity when no password/token is given; always: require it; never", Sources: fromEnv(env, "trusted-publishing")},
+		&cli.StringFlag{Name: "oidc-token-file", Usage: "read the OIDC identity token from this file (for CI platforms without built-in support)", Sources: fromEnv(env, "oidc-token-file")},
+		&cli.StringFlag{Name: "provider", Usage: "use this identity provider only: github, gitlab, google, buildkite, circleci"},
+	}
+}
+
+// reportFlags choose how strict the checks are and how results are shown
+// (check, upload).
+func reportFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "strict", Usage: "fail on warnings as well as errors (like twine check --strict); nothing is uploaded then"},
+		&cli.BoolFlag{Name: "json", Usage: "print every file's outcome as JSON on stdout"},
+	}
+}
+
+// transferFlags shape the upload itself.
+func transferFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Value: 4, Usage: "files uploaded at once"},
+		&cli.StringFlag{Name: "check-url", Usage: "the index's simple API (e.g. https://pypi.org/simple/) or JSON API base, to look up existing files by hash; derived from the upload URL by default"},
+		&cli.BoolFlag{Name: "skip-existing", Usage: "when the index's read API cannot confirm by hash, trust its \"File already exists\" answer (identical files are always skipped, and a file the read API shows to differ is always an error)"},
+		&cli.StringFlag{Name: "comment", Aliases: []string{"c"}, Usage: "comment stored with each file"},
+		&cli.BoolFlag{Name: "attestations", Usage: "send each dist's PEP 740 attestations (<dist>.*.attestation files beside it); PyPI accepts them with Trusted Publishing only"},
+		&cli.BoolFlag{Name: "non-interactive", Usage: "accepted for twine compatibility; pyupload never prompts"},
+		&cli.BoolFlag{Name: "disable-progress-bar", Usage: "no progress output"},
+	}
+}
+
+// uploadFlags are every flag of `pyupload upload` and of plain
+// `pyupload DIST...`.
+func uploadFlags(env envvars.Lookup) []cli.Flag {
+	return concat(indexFlags(env), credentialFlags(), trustedFlags(env), reportFlags(), transferFlags())
+}
+
+func concat(groups ...[]cli.Flag) []cli.Flag {
+	var out []cli.Flag
+	for _, g := range groups {
+		out = append(out, g...)
+	}
+	return out
+}
+
+// indexOptions are the index flags' values.
+type indexOptions struct {
+	repositoryURL, repository, configFile, cert string
+	verbose                                     bool
+}
+
+func readIndexOptions(cmd *cli.Command) indexOptions {
+	return indexOptions{
+		repositoryURL: cmd.String("repository-url"),
+		repository:    cmd.String("repository"),
+		configFile:    cmd.String("config-file"),
+		cert:          cmd.String("cert"),
+		verbose:       cmd.Bool("verbose"),
+	}
+}
+
+// trustedOptions are the Trusted Publishing flags' values.
+type trustedOptions struct {
+	mode, tokenFile, provider string
+}
+
+func readTrustedOptions(cmd *cli.Command) trustedOptions {
+	return trustedOptions{mode: cmd.String("trusted-publishing"), tokenFile: cmd.String("oidc-token-file"), provider: cmd.String("provider")}
+}

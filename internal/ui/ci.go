@@ -1,0 +1,122 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/pyupload/pyupload/internal/envvars"
+)
+
+// Level is an annotation's severity.
+type Level int
+
+// The levels.
+const (
+	Warning Level = iota
+	Error
+)
+
+// CI is what pyupload says to a CI system beyond plain log lines.
+type CI interface {
+	// Mask hides secret in every later line of the job's log.
+	Mask(secret string)
+	// Annotate raises a (multi-line) annotation and records it in the
+	// job's summary. It reports false when the CI has no annotations, and
+	// the caller prints the text itself.
+	Annotate(level Level, title, text string) bool
+	// Section starts a collapsible section of the log; end closes it.
+	Section(title string) (end func())
+}
+
+// DetectCI returns the integration for the CI the environment names, or
+// one that does nothing.
+func DetectCI(env envvars.Lookup, log io.Writer) CI {
+	if v, _ := env("GITHUB_ACTIONS"); v == "true" {
+		summary, _ := env("GITHUB_STEP_SUMMARY")
+		return &GitHubActions{Log: log, Summary: summary}
+	}
+	if v, _ := env("GITLAB_CI"); v == "true" {
+		return &GitLab{Log: log, Now: time.Now}
+	}
+	return plainCI{}
+}
+
+type plainCI struct{}
+
+func (plainCI) Mask(string)                         {}
+func (plainCI) Annotate(Level, string, string) bool { return false }
+func (plainCI) Section(string) func()               { return func() {} }
+
+// GitHubActions speaks GitHub Actions' workflow commands on the log (the
+// job's stderr, so stdout stays clean for $GITHUB_ENV and $GITHUB_OUTPUT)
+// and appends to the step summary.
+type GitHubActions struct {
+	Log     io.Writer
+	Summary string // $GITHUB_STEP_SUMMARY; "" for none
+}
+
+// Mask implements CI with ::add-mask::.
+func (g *GitHubActions) Mask(secret string) {
+	_, _ = fmt.Fprintf(g.Log, "::add-mask::%s\n", secret)
+}
+
+// Annotate implements CI with ::warning:: and ::error::, whose text must
+// encode line breaks (%0A: the only way to a multi-line annotation).
+func (g *GitHubActions) Annotate(level Level, title, text string) bool {
+	enc := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(text)
+	if level == Error {
+		_, _ = fmt.Fprintf(g.Log, "::error title=%s::%s\n", title, enc)
+		g.summarize(fmt.Sprintf("## pyupload failed\n\n```\n%s\n```\n", text))
+		return true
+	}
+	_, _ = fmt.Fprintf(g.Log, "::warning title=%s::%s\n", title, enc)
+	g.summarize("## pyupload warning\n\n" + text + "\n")
+	return true
+}
+
+// Section implements CI with ::group::.
+func (g *GitHubActions) Section(title string) func() {
+	_, _ = fmt.Fprintf(g.Log, "::group::%s\n", title)
+	return func() { _, _ = fmt.Fprintln(g.Log, "::endgroup::") }
+}
+
+// summarize appends markdown to the step summary, if there is one; a
+// summary that cannot be written is not worth failing a release for.
+func (g *GitHubActions) summarize(markdown string) {
+	if g.Summary == "" {
+		return
+	}
+	f, err := os.OpenFile(g.Summary, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		return
+	}
+	_, _ = f.WriteString(markdown)
+	_ = f.Close()
+}
+
+// GitLab speaks GitLab CI's log markers. GitLab masks only variables
+// declared masked in its settings, and has no annotations.
+type GitLab struct {
+	Log io.Writer
+	Now func() time.Time
+	n   atomic.Int64
+}
+
+// Mask implements CI: GitLab cannot mask at run time.
+func (g *GitLab) Mask(string) {}
+
+// Annotate implements CI: GitLab has no annotations.
+func (g *GitLab) Annotate(Level, string, string) bool { return false }
+
+// Section implements CI with section_start and section_end markers.
+func (g *GitLab) Section(title string) func() {
+	name := fmt.Sprintf("pyupload_%d", g.n.Add(1))
+	_, _ = fmt.Fprintf(g.Log, "\x1b[0Ksection_start:%d:%s[collapsed=true]\r\x1b[0K%s\n", g.Now().Unix(), name, title)
+	return func() {
+		_, _ = fmt.Fprintf(g.Log, "\x1b[0Ksection_end:%d:%s\r\x1b[0K\n", g.Now().Unix(), name)
+	}
+}

@@ -1,0 +1,116 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+
+	"github.com/pyupload/pyupload/internal/credentials"
+	"github.com/pyupload/pyupload/internal/preflight"
+	"github.com/pyupload/pyupload/internal/trusted"
+	"github.com/pyupload/pyupload/pkg/dist"
+	"github.com/pyupload/pyupload/pkg/oidc"
+	"github.com/pyupload/pyupload/pkg/upload"
+)
+
+// Exit codes. They are documented in README.md; tests pin them.
+const (
+	ExitOK          = 0   // everything passed / was uploaded
+	ExitFailure     = 1   // a file failed its checks or an operation failed
+	ExitUsage       = 2   // bad flags or arguments
+	ExitInterrupted = 130 // cancelled by Ctrl-C or SIGTERM
+)
+
+// UsageError is a mistake in how pyupload was invoked.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// Usagef returns a [*UsageError] with a formatted message.
+func Usagef(format string, args ...any) error {
+	return &UsageError{Err: fmt.Errorf(format, args...)}
+}
+
+var (
+	// ErrChecksFailed: the check report was printed and a file failed;
+	// there is nothing more to say.
+	ErrChecksFailed = errors.New("some distributions failed their checks")
+	// ErrPreflightFailed: files failed their checks before an upload.
+	ErrPreflightFailed = errors.New("nothing was uploaded: fix the distributions above first")
+)
+
+// Explain turns an error into the message, an optional hint and the exit
+// code. It is the one place that decides both.
+func Explain(err error) (msg, hint string, code int) {
+	if msg, ok := usage(err); ok {
+		return msg, "run 'pyupload --help' for usage", ExitUsage
+	}
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "interrupted", "", ExitInterrupted
+	case errors.Is(err, ErrChecksFailed):
+		return "", "", ExitFailure
+	}
+	if te, ok := errors.AsType[*trusted.Error](err); ok {
+		if errors.Is(te.Err, oidc.ErrNoProvider) {
+			return te.Error(), "run inside a supported CI (GitHub Actions, GitLab CI, Google Cloud, Buildkite, CircleCI), or pass --oidc-token-file / PYUPLOAD_OIDC_TOKEN", ExitFailure
+		}
+		return te.Error(), trustedPublishingHint(te), ExitFailure
+	}
+	if re, ok := errors.AsType[*upload.RedirectError](err); ok && re.MissingSlash {
+		return err.Error(), "add the trailing slash to the upload URL, e.g. https://upload.pypi.org/legacy/", ExitFailure
+	}
+	if he, ok := errors.AsType[*upload.HTTPError](err); ok && he.StatusCode == http.StatusForbidden {
+		return err.Error(), "check the credentials: API tokens go in --password / TWINE_PASSWORD with the username __token__, and must be allowed to upload to this project", ExitFailure
+	}
+	for _, h := range plainHints {
+		if errors.Is(err, h.err) {
+			return err.Error(), h.hint, h.code
+		}
+	}
+	return err.Error(), "", ExitFailure
+}
+
+// plainHints are the sentinel errors with a fixed hint.
+var plainHints = []struct {
+	err  error
+	hint string
+	code int
+}{
+	{ErrPreflightFailed, "run 'pyupload check' on the files for details", ExitFailure},
+	{upload.ErrFileExists, "files on an index can never be replaced or reused; publish a new version", ExitFailure},
+	{upload.ErrInsecureURL, "use the index's https:// URL", ExitUsage},
+	{credentials.ErrNoCredentials, "in CI, set up Trusted Publishing (https://docs.pypi.org/trusted-publishers/) and give the job its identity (GitHub: permissions: id-token: write); elsewhere, create an API token at https://pypi.org/manage/account/token/ and export TWINE_PASSWORD=pypi-...", ExitUsage},
+	{dist.ErrUnknownFormat, "pass wheels (.whl) and sdists (.tar.gz) only, e.g. dist/*", ExitFailure},
+	{fs.ErrNotExist, "check the path; build the distributions first (python -m build)", ExitFailure},
+}
+
+// usage reports the errors that are mistakes in the invocation, with the
+// message to show.
+func usage(err error) (string, bool) {
+	if up, ok := errors.AsType[*oidc.UnknownProviderError](err); ok {
+		return fmt.Sprintf("unknown --provider %q: use github, gitlab, google, buildkite or circleci", up.Name), true
+	}
+	if _, ok := errors.AsType[*UsageError](err); ok {
+		return err.Error(), true
+	}
+	if _, ok := errors.AsType[*credentials.ModeError](err); ok {
+		return err.Error(), true
+	}
+	if _, ok := errors.AsType[*credentials.RepositoryError](err); ok {
+		return err.Error(), true
+	}
+	if _, ok := errors.AsType[*credentials.URLError](err); ok {
+		return err.Error(), true
+	}
+	if _, ok := errors.AsType[*preflight.PatternError](err); ok {
+		return err.Error(), true
+	}
+	if errors.Is(err, credentials.ErrPasswordWithTrustedPublishing) {
+		return err.Error(), true
+	}
+	return "", false
+}

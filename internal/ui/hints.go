@@ -1,0 +1,147 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/pyupload/pyupload/internal/publisher"
+	"github.com/pyupload/pyupload/internal/trusted"
+	"github.com/pyupload/pyupload/pkg/mint"
+	"github.com/pyupload/pyupload/pkg/oidc"
+)
+
+// ReusableWarning is shown for a GitHub job running in a reusable
+// workflow.
+const ReusableWarning = "Warning: workflow_ref and job_workflow_ref differ: this job runs in a reusable workflow, which PyPI's trusted publishers do not support (pypa/gh-action-pypi-publish#166). Call pyupload from the top-level workflow.\n"
+
+// trustedPublishingHint explains a Trusted Publishing failure: what the
+// index said, which claim is wrong, what the publisher must say, the
+// claims it matched, and where to fix it.
+func trustedPublishingHint(e *trusted.Error) string {
+	var b strings.Builder
+	b.WriteString(mintAdvice(e))
+	b.WriteString(identityAdvice(e.Err))
+	if len(e.Claims) > 0 {
+		b.WriteString(RenderClaims(e.Claims, "Claims the index matched (for comparison only)"))
+		if publisher.ReusableWorkflow(e.Claims) {
+			b.WriteString(ReusableWarning)
+		}
+	}
+	b.WriteString("Troubleshooting: https://docs.pypi.org/trusted-publishers/troubleshooting/")
+	return b.String()
+}
+
+// mintAdvice is the advice for the audience and mint endpoints' answers.
+func mintAdvice(e *trusted.Error) string {
+	me, isMint := errors.AsType[*mint.Error](e.Err)
+	switch {
+	case errors.Is(e.Err, mint.ErrDisabled):
+		return e.Host + " has Trusted Publishing switched off; use an API token (--password / TWINE_PASSWORD) or try again later.\n"
+	case errors.Is(e.Err, mint.ErrNotSupported):
+		return e.Host + " does not support Trusted Publishing; use an API token (--password / TWINE_PASSWORD), or --trusted-publishing never.\n"
+	case !isMint:
+		return ""
+	// Before any other invalid-publisher case: no publisher can fix this.
+	case me.PullRequestTarget():
+		return "PyPI refuses identity tokens of workflows triggered by pull_request_target. Publish from a push, release or workflow_dispatch event.\n"
+	case me.Has(mint.CodeInvalidPublisher):
+		return publisherMismatch(e, me)
+	case me.Has(mint.CodeInvalidPendingPublisher):
+		return "A pending publisher matched, but its project already exists: register the publisher on the project's own publishing settings instead.\n"
+	case me.Has(mint.CodeInvalidReuseToken):
+		return "This identity token was already exchanged once; tokens are single-use. With --oidc-token-file or PYUPLOAD_OIDC_TOKEN, supply a fresh token for every run.\n"
+	case me.Has(mint.CodeNotEnabled):
+		return "The index has Trusted Publishing for this CI switched off; use an API token meanwhile.\n"
+	case me.Has(mint.CodeInvalidPayload):
+		return "The index could not read the identity token or does not accept its issuer. Trusted Publishing on PyPI works with GitHub Actions, GitLab.com (or an organisation's registered GitLab), Google Cloud and CircleCI identities; Buildkite tokens are not accepted there.\n"
+	case me.Has(mint.CodeInvalidToken):
+		return "The index could not verify the identity token (signature, expiry or audience). Check the runner's clock, and that the token is fresh and for audience the index announced.\n"
+	case me.Temporary():
+		return "The index failed; wait a few minutes and retry (https://status.python.org/).\n"
+	}
+	return ""
+}
+
+// publisherMismatch says which claim did not match the publisher and how
+// to add or fix the publisher.
+func publisherMismatch(e *trusted.Error, me *mint.Error) string {
+	var b strings.Builder
+	if claim := me.Claim(); claim != "" {
+		v, ok := e.Claims.String(claim)
+		if !ok {
+			v = "MISSING"
+		}
+		fmt.Fprintf(&b, "The claim %q of this run's identity token (%s) does not match the trusted publisher on %s.\n", claim, v, e.Web)
+		if advice := publisher.Advice(claim); advice != "" {
+			b.WriteString(advice + "\n")
+		}
+	} else {
+		fmt.Fprintf(&b, "No trusted publisher on %s matches this run's identity.\n", e.Web)
+	}
+	b.WriteString(RenderRequirements(e.Claims))
+	project := ""
+	if len(e.Projects) > 0 {
+		project = e.Projects[0]
+	}
+	existing, pending := publisher.Forms(e.Web, e.Claims, project)
+	if existing != "" {
+		fmt.Fprintf(&b, "Add or fix the publisher: %s\n", existing)
+	}
+	fmt.Fprintf(&b, "If the project does not exist yet, register a pending publisher: %s\n", pending)
+	return b.String()
+}
+
+// identityAdvice is the advice for failures to get an identity token.
+func identityAdvice(err error) string {
+	var b strings.Builder
+	if gp, ok := errors.AsType[*oidc.GitHubPermissionError](err); ok {
+		if gp.ForkPR {
+			b.WriteString("Workflows run for pull requests from forks never get an OIDC token. Publish from a tag, release or workflow_dispatch event instead.\n")
+		} else {
+			b.WriteString("Give the job the permission to request an OIDC token:\n\n  permissions:\n    id-token: write\n\n(at job level; see https://docs.pypi.org/trusted-publishers/using-a-publisher/)\n")
+		}
+	}
+	if errors.Is(err, mint.ErrIdentitySpent) {
+		b.WriteString("This CI identity token can be exchanged only once (GitLab's id_tokens, or an explicit token), and the batch outlived the 15-minute upload token. Split the upload into several jobs, or fetch a fresh token per job.\n")
+	}
+	if gl, ok := errors.AsType[*oidc.GitLabTokenMissingError](err); ok {
+		fmt.Fprintf(&b, "Declare the identity token in the job in .gitlab-ci.yml:\n\n  id_tokens:\n    %s:\n      aud: %s\n", gl.Variable, gl.Audience)
+	}
+	if ae, ok := errors.AsType[*oidc.AudienceError](err); ok {
+		fmt.Fprintf(&b, "The identity token must be issued for audience %q (the index's); request it with that audience.\n", ae.Want)
+	}
+	return b.String()
+}
+
+// RenderRequirements lists what the publisher on the index must say for
+// the claims to match.
+func RenderRequirements(c oidc.Claims) string {
+	fields := publisher.Requirements(c)
+	if fields == nil {
+		return ""
+	}
+	width := 14 // the labels line up, and short lists keep one layout
+	for _, f := range fields {
+		width = max(width, len(f.Label)+3)
+	}
+	var b strings.Builder
+	b.WriteString("The publisher on the index must say:\n")
+	for _, f := range fields {
+		fmt.Fprintf(&b, "  %-*s%s\n", width, f.Label+":", f.Value)
+	}
+	return b.String()
+}
+
+// RenderClaims shows the claims the index matches, MISSING for absent
+// ones, under a heading. They are for comparison only: a publisher is
+// configured from what the project should publish from, not from a
+// failing run.
+func RenderClaims(c oidc.Claims, heading string) string {
+	var b strings.Builder
+	b.WriteString(heading + ":\n")
+	for _, cl := range publisher.Matched(c) {
+		fmt.Fprintf(&b, "  %-22s %s\n", cl.Name+":", cl.Value)
+	}
+	return b.String()
+}

@@ -1,0 +1,93 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/pyupload/pyupload/internal/envvars"
+)
+
+// Printer writes everything pyupload shows. Its methods ignore write
+// errors on stderr (there is nowhere left to report them); results on
+// stdout return theirs.
+type Printer struct {
+	out, err io.Writer
+	errTTY   bool
+	ci       CI
+}
+
+// New returns a printer for stdout and stderr, speaking the workflow
+// commands of the CI the environment names.
+func New(stdout, stderr io.Writer, env envvars.Lookup) *Printer {
+	return &Printer{out: stdout, err: stderr, errTTY: IsTerminal(stderr), ci: DetectCI(env, stderr)}
+}
+
+// IsTerminal reports whether w is an interactive terminal. A character
+// device is not enough (/dev/null is one): the terminal must answer a
+// terminal's ioctl.
+func IsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd())) // #nosec G115 -- file descriptors fit in int
+}
+
+// Stdout is where results go.
+func (p *Printer) Stdout() io.Writer { return p.out }
+
+// Stderr is where diagnostics go (the verbose log, too).
+func (p *Printer) Stderr() io.Writer { return p.err }
+
+// CI is the CI integration in use.
+func (p *Printer) CI() CI { return p.ci }
+
+// Infof prints a line of information on stderr.
+func (p *Printer) Infof(format string, args ...any) {
+	_, _ = fmt.Fprintf(p.err, format+"\n", args...)
+}
+
+// Notef prints a note on stderr.
+func (p *Printer) Notef(format string, args ...any) {
+	_, _ = fmt.Fprintf(p.err, "note: "+format+"\n", args...)
+}
+
+// Warn shows a warning: an annotation in CI logs that have them, a plain
+// text on stderr otherwise.
+func (p *Printer) Warn(text string) {
+	text = strings.TrimSpace(text)
+	if !p.ci.Annotate(Warning, "pyupload", text) {
+		_, _ = fmt.Fprintln(p.err, text)
+	}
+}
+
+// Mask hides a secret in every later line of the CI log, where the CI can.
+func (p *Printer) Mask(secret string) {
+	if secret != "" {
+		p.ci.Mask(secret)
+	}
+}
+
+// Fail reports err with its hint, raises it in the CI, and returns the
+// exit code [Explain] decides. A nil err is success.
+func (p *Printer) Fail(err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	msg, hint, code := Explain(err)
+	if msg != "" && code != ExitInterrupted {
+		text := msg
+		if hint != "" {
+			text += "\n\n" + hint
+		}
+		p.ci.Annotate(Error, "pyupload failed", text)
+	}
+	if msg != "" {
+		_, _ = fmt.Fprintf(p.err, "pyupload: error: %s\n", msg)
+	}
+	if hint != "" {
+		_, _ = fmt.Fprintf(p.err, "hint: %s\n", hint)
+	}
+	return code
+}
