@@ -15,7 +15,7 @@ type Options struct {
 	TLS       *tls.Config  // custom roots (--cert); nil uses the system roots
 	// Retry retries idempotent requests (GET, HEAD) on network errors,
 	// 5xx and 429. Uploads use a client without it: pkg/upload retries
-	// them itself, rebuilding the streamed body (STYLE.md C10).
+	// them itself, rebuilding the streamed body (CONTRIBUTING.md C10).
 	Retry bool
 }
 

@@ -68,7 +68,7 @@ const (
 )
 
 // matched lists, per issuer kind, the claims the index matches a publisher
-// on (index-protocol.md §5), in the order a user should compare them.
+// on (docs/index-protocol.md §5), in the order a user should compare them.
 var matched = map[string][]string{
 	"github":    {"sub", "repository", "repository_owner", "repository_owner_id", "workflow_ref", "job_workflow_ref", "ref", "environment"},
 	"gitlab":    {"sub", "project_path", "ci_config_ref_uri", "ref_path", "sha", "environment"},
