@@ -1,8 +1,3 @@
-// Package pypirc reads ~/.pypirc, the configuration file twine and the
-// other classic upload tools share, so pyupload can replace them without
-// changing a user's setup. It parses with the semantics of Python's
-// configparser.RawConfigParser that twine uses: no interpolation and no
-// inline comments, so passwords containing '#', ';' or '%' survive.
 package pypirc
 
 import (

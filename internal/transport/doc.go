@@ -1,6 +1,21 @@
 // Package transport holds the HTTP plumbing shared by the network stages of
-// pyupload's pipeline (pkg/upload now; pkg/oidc and pkg/mint later): small
-// http.RoundTrippers that add a User-Agent, retry idempotent requests, and
-// log requests with every credential redacted. [New] stacks them in one
-// visible order. Each RoundTripper clones a request before changing it.
+// pyupload's pipeline: pkg/oidc, pkg/mint and pkg/upload.
+//
+// [NewClient] builds an *http.Client from [Options]: a clone of
+// http.DefaultTransport with explicit timeouts, wrapped, from the inside
+// out, by [NewLogger] (when a logger is given), [NewRetry] (when
+// Options.Retry is set) and [NewUserAgent]. The client never follows
+// redirects. cmd/pyupload builds the clients and hands them to the stages:
+// one without the retry layer for uploads, which pkg/upload retries itself
+// with a rebuilt body, and one with it for the CI's token endpoints, the
+// token exchange and the index's read APIs. Each RoundTripper clones a
+// request before changing it; [RoundTripperFunc] adapts a function for
+// tests.
+//
+// The package also holds the rules the stages share: which statuses are
+// worth a retry ([Temporary]), the backoff ([Exponential],
+// [DefaultBackoff]), a wait that ends with its context ([Sleep]), the
+// server's Retry-After ([RetryAfter]), where plain http may carry
+// credentials ([IsLoopback]), and how to print a URL without its secrets
+// ([Redact]).
 package transport

@@ -87,11 +87,11 @@ type retry struct {
 var _ http.RoundTripper = (*retry)(nil)
 
 // NewRetry retries requests that are safe to repeat, GET, HEAD and
-// OPTIONS, on network errors, 5xx and 429, up to attempts tries in all,
-// waiting backoff(n) or the server's Retry-After between them. Other
-// methods pass through once: an upload rebuilds its own body, and a token
-// exchange needs a fresh identity token per try. The request's context
-// bounds the whole.
+// OPTIONS, on network errors and [Temporary] statuses (429 and most 5xx),
+// up to attempts tries in all, waiting backoff(n) or the server's
+// Retry-After between them. Other methods pass through once: an upload
+// rebuilds its own body, and a token exchange needs a fresh identity token
+// per try. The request's context bounds the whole.
 func NewRetry(inner http.RoundTripper, backoff Backoff, attempts int) http.RoundTripper {
 	return &retry{inner: inner, backoff: backoff, attempts: max(1, attempts)}
 }

@@ -13,9 +13,10 @@ type Options struct {
 	UserAgent string       // sent on every request
 	Logger    *slog.Logger // debug log of requests; nil logs nothing
 	TLS       *tls.Config  // custom roots (--cert); nil uses the system roots
-	// Retry retries idempotent requests (GET, HEAD) on network errors,
-	// 5xx and 429. Uploads use a client without it: pkg/upload retries
-	// them itself, rebuilding the streamed body (STYLE.md C10).
+	// Retry retries idempotent requests (GET, HEAD, OPTIONS) on network
+	// errors and [Temporary] statuses. Uploads use a client without it:
+	// pkg/upload retries them itself, rebuilding the streamed body
+	// (CONTRIBUTING.md C10).
 	Retry bool
 }
 

@@ -10,6 +10,6 @@
 // into form fields with [Metadata.FormFields].
 //
 // The package assumes hostile input: every archive member is read under a
-// size cap, compression bombs and absurd entry counts are refused, and only
-// regular tar entries are accepted. It does no network I/O.
+// size cap, compression bombs and absurd entry counts are refused, and a
+// tar may hold only regular files and directories. It does no network I/O.
 package dist

@@ -74,8 +74,8 @@ func (f *Field) Values(m *Metadata) []string {
 	return nil
 }
 
-// Fields lists every core metadata field (index-protocol.md §1.3), in the
-// order the form sends them.
+// Fields lists every core metadata field (docs/index-protocol.md §1.3), in
+// the order the form sends them.
 var Fields = []Field{
 	{Header: "Metadata-Version", FormKey: "metadata_version", Since: "1.0", str: func(m *Metadata) *string { return &m.MetadataVersion }},
 	{Header: "Name", FormKey: "name", Since: "1.0", str: func(m *Metadata) *string { return &m.Name }},

@@ -2,8 +2,9 @@ package dist
 
 import "strings"
 
-// Platform tags the index accepts (index-protocol.md §2.2, from Warehouse's
-// _valid_platform_tag). Everything else, notably linux_x86_64, is refused.
+// Platform tags the index accepts (docs/index-protocol.md §2.2, from
+// Warehouse's _valid_platform_tag). Everything else, notably linux_x86_64,
+// is refused.
 var fixedPlatformTags = map[string]bool{
 	"any": true, "win32": true, "win_arm64": true, "win_amd64": true, "win_ia64": true,
 	"manylinux1_x86_64": true, "manylinux1_i686": true,

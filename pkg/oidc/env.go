@@ -11,7 +11,7 @@ type Var struct {
 	Sensitive   bool // holds a secret: never print it
 }
 
-// The environment variables the providers read (STYLE.md C11).
+// The environment variables the providers read (CONTRIBUTING.md C11).
 var (
 	VarGitHubActions     = Var{Name: "GITHUB_ACTIONS", Description: "set to true in GitHub Actions"}
 	VarGitHubRequestURL  = Var{Name: "ACTIONS_ID_TOKEN_REQUEST_URL", Description: "GitHub's OIDC token endpoint; present only with permissions: id-token: write"}

@@ -52,7 +52,8 @@ func (e *HTTPError) Error() string {
 // and 505, which no retry can fix.
 func (e *HTTPError) Temporary() bool { return transport.Temporary(e.StatusCode) }
 
-// fileExistsText is the prefix Warehouse keeps for twine's sake (§3).
+// fileExistsText is the prefix Warehouse keeps for twine's sake
+// (docs/index-protocol.md §3).
 const fileExistsText = "File already exists"
 
 func (e *HTTPError) fileExists() bool {

@@ -13,10 +13,10 @@ import (
 )
 
 // Form returns the non-file form fields for d, in the order they are sent
-// (index-protocol.md §1.2, §1.3): the control fields, every metadata field
-// under its form key, the digests, then the comment and the attestations
-// (a JSON array, PEP 740) when there are any. Nothing is sent that the
-// metadata lacks.
+// (docs/index-protocol.md §1.2, §1.3): the control fields, every metadata
+// field under its form key, the digests, then the comment and the
+// attestations (a JSON array, PEP 740) when there are any. Nothing is sent
+// that the metadata lacks.
 func Form(d *dist.Dist, comment, attestations string) []dist.FormValue {
 	fields := []dist.FormValue{
 		{Key: ":action", Value: "file_upload"},

@@ -433,8 +433,8 @@ func TestRetryAfterBeyondBudget(t *testing.T) {
 	})
 }
 
-// TestFormKeysFollowTheSpec checks the form keys against index-protocol.md
-// §1.3, written out here independently of dist.Fields.
+// TestFormKeysFollowTheSpec checks the form keys against
+// docs/index-protocol.md §1.3, written out here independently of dist.Fields.
 func TestFormKeysFollowTheSpec(t *testing.T) {
 	t.Parallel()
 	spec := map[string]string{ // form key → the value set below
