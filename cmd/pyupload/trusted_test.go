@@ -79,6 +79,7 @@ func TestMintErrorHints(t *testing.T) {
 		{"not-enabled", 422, doc("not-enabled", "github trusted publishing functionality not enabled")},
 		{"invalid-token", 422, doc("invalid-token", "malformed or invalid token")},
 		{"invalid-payload", 422, doc("invalid-payload", "unknown trusted publishing issuer")},
+		{"pull-request-target", 422, doc("invalid-publisher", "valid token, but no corresponding publisher (Publishing from a workflow invoked via 'pull_request_target' is not supported.)")},
 		{"cdn-page", 502, "<html><body>502 Bad Gateway</body></html>"},
 	}
 	for _, tt := range tests {
