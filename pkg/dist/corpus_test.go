@@ -144,7 +144,7 @@ func TestBadDists(t *testing.T) {
 			}
 			d, err := Open(p)
 			if err != nil {
-				if !IsOwnError(err) {
+				if !isOwnError(err) {
 					t.Errorf("Open(%q) error = %v (%T), want one of package dist's errors", p, err, errors.Unwrap(err))
 				}
 				if !strings.Contains(err.Error(), base) {

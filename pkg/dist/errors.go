@@ -65,24 +65,3 @@ type PathError struct {
 func (e *PathError) Error() string { return e.Path + ": " + e.Err.Error() }
 
 func (e *PathError) Unwrap() error { return e.Err }
-
-// IsOwnError reports whether err is one of this package's error values or
-// types (possibly wrapped); everything else is an I/O error from the
-// caller's reader. Fuzz tests use it to prove hostile input never produces
-// a foreign error.
-func IsOwnError(err error) bool {
-	if errors.Is(err, ErrUnknownFormat) {
-		return true
-	}
-	if _, ok := errors.AsType[*FilenameError](err); ok {
-		return true
-	}
-	if _, ok := errors.AsType[*FormatError](err); ok {
-		return true
-	}
-	if _, ok := errors.AsType[*MetadataError](err); ok {
-		return true
-	}
-	_, ok := errors.AsType[*VersionError](err)
-	return ok
-}

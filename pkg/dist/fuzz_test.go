@@ -38,7 +38,7 @@ func FuzzParseFilename(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name string) {
 		fn, err := ParseFilename(name)
 		if err != nil {
-			if !IsOwnError(err) {
+			if !isOwnError(err) {
 				t.Fatalf("ParseFilename(%q) error = %v, not a dist error", name, err)
 			}
 			return
@@ -61,7 +61,7 @@ func FuzzParseMetadata(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := ParseMetadata(data)
 		if err != nil {
-			if !IsOwnError(err) {
+			if !isOwnError(err) {
 				t.Fatalf("ParseMetadata error = %v, not a dist error", err)
 			}
 			return
@@ -93,7 +93,7 @@ func FuzzRead(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		d, err := Read(bytes.NewReader(data), int64(len(data)), name)
 		if err != nil {
-			if !IsOwnError(err) {
+			if !isOwnError(err) {
 				t.Fatalf("Read(%q) error = %v (%T), not a dist error", name, err, err)
 			}
 			return

@@ -171,12 +171,6 @@ func WithSkipExisting() Option {
 	return func(o *options) error { o.skipExisting = true; return nil }
 }
 
-// WithInsecureHTTP allows plain http to non-loopback hosts, sending
-// credentials in clear text. The default allows http only for loopback.
-func WithInsecureHTTP() Option {
-	return func(o *options) error { o.allowHTTP = true; return nil }
-}
-
 // WithLogger sets the debug logger. The default discards logs.
 func WithLogger(l *slog.Logger) Option {
 	return func(o *options) error { o.logger = l; return nil }

@@ -354,7 +354,7 @@ func TestNewRejects(t *testing.T) {
 			t.Errorf("New(%s) error = %v", ok, err)
 		}
 	}
-	if _, err := New(c, mustURL(t, "http://upload.example/legacy/"), WithInsecureHTTP()); err != nil {
+	if _, err := New(c, mustURL(t, "http://upload.example/legacy/"), withInsecureHTTP()); err != nil {
 		t.Errorf("New(http, WithInsecureHTTP) error = %v", err)
 	}
 	if _, err := New(c, mustURL(t, "https://x/legacy/"), WithJobs(0)); err == nil {
