@@ -1,7 +1,9 @@
 package envvars
 
 import (
+	"os"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -45,6 +47,26 @@ func TestRegistry(t *testing.T) {
 	for _, name := range []string{"PYUPLOAD_PASSWORD", "TWINE_PASSWORD", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "PYUPLOAD_OIDC_TOKEN", "TESTPYPI_ID_TOKEN"} {
 		if v, ok := Find(name); !ok || !v.Sensitive {
 			t.Errorf("Find(%s) = %+v, %v, want a sensitive entry", name, v, ok)
+		}
+	}
+}
+
+// TestREADMEListsEveryVariable keeps the README's table of variables and
+// the registry in step.
+func TestREADMEListsEveryVariable(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, ok := strings.Cut(string(b), "### Environment variables")
+	if !ok {
+		t.Fatal("README.md has no '### Environment variables' section")
+	}
+	table, _, _ = strings.Cut(table, "\n### ")
+	for _, v := range All {
+		if !strings.Contains(table, "`"+v.Name+"`") {
+			t.Errorf("README.md's variable table lacks `%s` (%s)", v.Name, v.Meaning)
 		}
 	}
 }
