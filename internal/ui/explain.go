@@ -35,10 +35,10 @@ func Usagef(format string, args ...any) error {
 }
 
 var (
-	// ErrChecksFailed: the check report was printed and a file failed;
+	// ErrChecksFailed means the check report was printed and a file failed;
 	// there is nothing more to say.
 	ErrChecksFailed = errors.New("some distributions failed their checks")
-	// ErrPreflightFailed: files failed their checks before an upload.
+	// ErrPreflightFailed means files failed their checks before an upload.
 	ErrPreflightFailed = errors.New("nothing was uploaded: fix the distributions above first")
 )
 
