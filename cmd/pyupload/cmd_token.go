@@ -42,7 +42,10 @@ func runToken(ctx context.Context, cmd *cli.Command, env envvars.Lookup, pr *ui.
 		return ui.Usagef("token takes no arguments")
 	}
 	t := readTrustedOptions(cmd)
-	target, net, err := indexForIdentity(cmd, t, env, pr)
+	if t.mode == string(credentials.Never) {
+		return ui.Usagef("token mints by Trusted Publishing; --trusted-publishing never leaves nothing to do")
+	}
+	target, net, err := indexForIdentity(cmd, env, pr)
 	if err != nil {
 		return err
 	}
@@ -76,17 +79,14 @@ func runToken(ctx context.Context, cmd *cli.Command, env envvars.Lookup, pr *ui.
 
 // indexForIdentity resolves the index for the commands that only need its
 // Trusted Publishing endpoints (token, whoami), and the clients to reach
-// it.
-func indexForIdentity(cmd *cli.Command, t trustedOptions, env envvars.Lookup, pr *ui.Printer) (*credentials.Resolved, *network, error) {
-	mode, err := credentials.ParseMode(t.mode)
-	if err != nil {
+// it. Only the endpoint matters: a password set for other tools is not
+// used, and not an error.
+func indexForIdentity(cmd *cli.Command, env envvars.Lookup, pr *ui.Printer) (*credentials.Resolved, *network, error) {
+	if _, err := credentials.ParseMode(cmd.String("trusted-publishing")); err != nil {
 		return nil, nil, err
 	}
-	if mode == credentials.Never {
-		return nil, nil, ui.Usagef("%s works by Trusted Publishing; --trusted-publishing never leaves nothing to do", cmd.Name)
-	}
 	idx := readIndexOptions(cmd)
-	target, err := resolve(idx, credentials.Fields{}, string(credentials.Always), env)
+	target, err := resolve(idx, credentials.Fields{}, string(credentials.Auto), env)
 	if err != nil {
 		return nil, nil, err
 	}

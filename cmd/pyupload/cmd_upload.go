@@ -169,7 +169,7 @@ func authenticate(ctx context.Context, target *credentials.Resolved, t trustedOp
 	if err != nil {
 		return nil, trustedError(err, target)
 	}
-	s, err := startSession(ctx, target, p, projectNames(dists), net, pr)
+	s, err := startSession(ctx, target, p, preflight.ProjectNames(dists), net, pr)
 	if err != nil {
 		return nil, err
 	}
@@ -213,32 +213,18 @@ func startSession(ctx context.Context, target *credentials.Resolved, p oidc.Prov
 	return s, nil
 }
 
-// projectNames lists the distinct project names of dists, in order.
-func projectNames(dists []*dist.Dist) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, d := range dists {
-		n := dist.NormalizeName(d.Metadata.Name)
-		if !seen[n] {
-			seen[n] = true
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
 // publish uploads the dists with progress, then reports every file.
 func publish(ctx context.Context, o uploadOptions, endpoint, checkURL *url.URL, dists []*dist.Dist, attestations map[string]string, creds upload.Credentials, net *network, pr *ui.Printer) error {
 	var total int64
 	for _, d := range dists {
 		total += d.Size
 	}
-	prog := pr.StartProgress(total, len(dists), !o.disableProgress)
+	var prog *ui.Progress // started once the uploader is valid
 	opts := []upload.Option{
 		upload.WithJobs(o.jobs),
 		upload.WithReadClient(net.read),
 		upload.WithCredentials(creds),
-		upload.WithProgress(prog.Event),
+		upload.WithProgress(func(e upload.Event) { prog.Event(e) }),
 		upload.WithComment(o.comment),
 		upload.WithAttestations(attestations),
 	}
@@ -253,9 +239,9 @@ func publish(ctx context.Context, o uploadOptions, endpoint, checkURL *url.URL, 
 	}
 	up, err := upload.New(net.upload, endpoint, opts...)
 	if err != nil {
-		prog.Close()
 		return err
 	}
+	prog = pr.StartProgress(total, len(dists), !o.disableProgress)
 	res, uploadErr := up.Upload(ctx, dists)
 	prog.Close()
 	if err := pr.UploadReport(res, o.json); err != nil {

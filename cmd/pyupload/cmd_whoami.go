@@ -29,7 +29,7 @@ func whoamiCommand(env envvars.Lookup, pr *ui.Printer) *cli.Command {
 
 func runWhoami(ctx context.Context, cmd *cli.Command, env envvars.Lookup, pr *ui.Printer) error {
 	t := readTrustedOptions(cmd)
-	target, net, err := indexForIdentity(cmd, t, env, pr)
+	target, net, err := indexForIdentity(cmd, env, pr)
 	if err != nil {
 		return err
 	}

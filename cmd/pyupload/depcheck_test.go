@@ -10,11 +10,11 @@ const module = "github.com/pyupload/pyupload/"
 
 // forbiddenDeps is the import graph of docs/architecture.md (CONTRIBUTING.md
 // C1), checked on the full transitive dependency set (depguard in
-// .golangci.yml checks direct imports). Data flows one way:
-//
-//	pkg/dist, pkg/oidc, pkg/mint (leaves) → pkg/upload
-//	→ internal/preflight, internal/credentials, internal/publisher → internal/trusted
-//	→ internal/ui → cmd/pyupload
+// .golangci.yml checks direct imports). Data flows one way: the leaves
+// (pkg/dist, pkg/oidc, pkg/mint), then the stages that use them
+// (pkg/upload, internal/preflight, internal/credentials, internal/publisher,
+// internal/trusted; none imports another stage's output), then internal/ui,
+// which renders them all, then cmd/pyupload, which wires everything.
 //
 // Every package of the module must have a rule, so a new one is placed
 // deliberately.

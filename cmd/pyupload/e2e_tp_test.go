@@ -322,6 +322,40 @@ func TestE2EWhoami(t *testing.T) {
 	assertNoSecrets(t, "whoami", r.stdout+r.stderr)
 }
 
+// TestE2EIdentityCommandsIgnorePasswords: token and whoami need only the
+// index's endpoint, so a password set for other tools (even with mode
+// always), or mode never for whoami, does not stop them.
+func TestE2EIdentityCommandsIgnorePasswords(t *testing.T) {
+	t.Parallel()
+	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
+	for _, tt := range []struct {
+		env  []string
+		args []string
+	}{
+		{[]string{"TWINE_PASSWORD=pypi-stale"}, []string{"token"}},
+		{[]string{"TWINE_PASSWORD=pypi-stale", "PYUPLOAD_TRUSTED_PUBLISHING=always"}, []string{"token"}},
+		{[]string{"TWINE_PASSWORD=pypi-stale"}, []string{"whoami"}},
+		{[]string{"PYUPLOAD_TRUSTED_PUBLISHING=never"}, []string{"whoami"}},
+	} {
+		r := runBinary(t, append(ghaEnv(ix, u), tt.env...), append(tt.args, "--repository-url", u+"/legacy/")...)
+		if r.code != ui.ExitOK {
+			t.Errorf("%v pyupload %v: exit %d\n%s", tt.env, tt.args, r.code, r.stderr)
+		}
+	}
+	// An identity token is a secret: never sent over plain http to a host
+	// other than loopback (it used to reach the mint endpoint).
+	for _, cmd := range []string{"token", "whoami"} {
+		r := runBinary(t, ghaEnv(ix, u), cmd, "--repository-url", "http://upload.example.org/legacy/")
+		if r.code != ui.ExitUsage || !strings.Contains(r.stderr, "must use https") {
+			t.Errorf("%s over plain http: exit %d\n%s", cmd, r.code, r.stderr)
+		}
+	}
+	r := runBinary(t, append(ghaEnv(ix, u), "PYUPLOAD_TRUSTED_PUBLISHING=never"), "token", "--repository-url", u+"/legacy/")
+	if r.code != ui.ExitUsage || !strings.Contains(r.stderr, "--trusted-publishing never leaves nothing to do") {
+		t.Errorf("token with mode never: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
 // TestE2EAttestations: --attestations sends the files beside each dist as
 // one JSON array field; a dist without one stops the batch before upload.
 func TestE2EAttestations(t *testing.T) {

@@ -118,6 +118,10 @@ var (
 	// ErrPasswordWithTrustedPublishing: mode always with a password from the
 	// command line, the environment or the URL.
 	ErrPasswordWithTrustedPublishing = errors.New("--trusted-publishing always cannot be combined with a password or API token")
+	// ErrInsecureURL: a plain http endpoint on a host other than loopback,
+	// where the password, the identity token and the upload token would
+	// travel in clear text.
+	ErrInsecureURL = errors.New("the repository URL must use https (plain http is allowed only for loopback hosts)")
 	// ErrNoCredentials: nothing to authenticate with.
 	ErrNoCredentials = errors.New("no credentials: no API token was given (--password, TWINE_PASSWORD) and no CI identity for Trusted Publishing was found")
 )
@@ -150,6 +154,8 @@ func (e *URLError) Error() string {
 //     the environment, then the URL's userinfo, then the config file's
 //     section (with [server-login] as its fallback); a username defaults to
 //     __token__, as API tokens need.
+//   - The endpoint must use https, except on loopback hosts: everything
+//     sent there is a secret.
 //   - Trusted Publishing: mode always ignores a password from the config
 //     file and refuses any other; mode auto uses it when no password is
 //     found; mode never needs a password.
@@ -181,6 +187,9 @@ func Resolve(in Input) (*Resolved, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return nil, &URLError{URL: transport.Redact(raw)}
+	}
+	if u.Scheme == "http" && !transport.IsLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("%w: %s", ErrInsecureURL, transport.Redact(raw))
 	}
 	var userinfo Fields
 	if u.User != nil {
@@ -238,4 +247,22 @@ func (r *Resolved) PasswordOrigin() string {
 		return r.ConfigName
 	}
 	return "nowhere"
+}
+
+// String describes the resolution without the password.
+func (r *Resolved) String() string {
+	pw := "none"
+	if r.Password != "" {
+		pw = "<redacted> from " + r.PasswordFrom.String()
+	}
+	return fmt.Sprintf("%s as %s (from %s), password %s, method %d", r.Endpoint.Redacted(), r.Username, r.UsernameFrom, pw, r.Method)
+}
+
+// String describes the fields without the password.
+func (f Fields) String() string {
+	pw := ""
+	if f.Password != "" {
+		pw = "<redacted>"
+	}
+	return fmt.Sprintf("{RepositoryURL:%s Repository:%s Username:%s Password:%s}", transport.Redact(f.RepositoryURL), f.Repository, f.Username, pw)
 }

@@ -2,6 +2,7 @@ package credentials
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -109,6 +110,21 @@ password = alice-secret
 			Input{Flags: Fields{RepositoryURL: "upload.example/legacy/"}}, want{}, `invalid repository URL "upload.example/legacy/": want https://host/legacy/`},
 		{"not http",
 			Input{Flags: Fields{RepositoryURL: "ftp://upload.example/legacy/"}}, want{}, "invalid repository URL"},
+		{"plain http to another host",
+			Input{Flags: Fields{RepositoryURL: "http://u:secret@upload.example/legacy/"}}, want{}, "must use https (plain http is allowed only for loopback hosts): http://redacted@upload.example/legacy/"},
+		{"plain http to loopback",
+			Input{Flags: Fields{RepositoryURL: "http://127.0.0.1:8080/legacy/"}},
+			want{"http://127.0.0.1:8080/legacy/", "", "__token__", "", Default, Unset, TrustedPublishing}, ""},
+		{"an invalid URL in a config section",
+			Input{Flags: Fields{Repository: "x"}, Config: config(t, "[distutils]\nindex-servers = x\n[x]\nrepository = upload.example/legacy/\n")}, want{}, "invalid repository URL"},
+		{"a section name without a config file",
+			Input{Flags: Fields{Repository: "private"}}, want{}, `unknown repository "private"`},
+		{"a broken config file does not matter with an environment URL",
+			Input{Env: Fields{RepositoryURL: "https://private.example/legacy/"}, ConfigErr: brokenErr},
+			want{"https://private.example/legacy/", "", "__token__", "", Default, Unset, TrustedPublishing}, ""},
+		{"never: the config file's token is used",
+			Input{Config: cfg, Mode: Never},
+			want{"https://upload.pypi.org/legacy/", "pypi", "__token__", "pypi-from-config", Config, Config, APIToken}, ""},
 		{"always: the config file's token is ignored",
 			Input{Config: cfg, Mode: Always},
 			want{"https://upload.pypi.org/legacy/", "pypi", "__token__", "", Config, Unset, TrustedPublishing}, ""},
@@ -132,7 +148,7 @@ password = alice-secret
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			r, err := Resolve(tt.in)
-			if again, err2 := Resolve(tt.in); (err == nil) != (err2 == nil) || err == nil && (again.Endpoint.String() != r.Endpoint.String() || again.Password != r.Password || again.Method != r.Method) {
+			if again, err2 := Resolve(tt.in); (err == nil) != (err2 == nil) || err == nil && (again.Endpoint.String() != r.Endpoint.String() || again.String() != r.String() || again.Password != r.Password) {
 				t.Errorf("Resolve() is not pure: a second call gave %+v, %v", again, err2)
 			}
 			if tt.wantErr != "" {
@@ -178,6 +194,22 @@ func TestPasswordOriginFallbacks(t *testing.T) {
 		r := &Resolved{PasswordFrom: from, ConfigName: "/h/.pypirc"}
 		if got := r.PasswordOrigin(); got != want {
 			t.Errorf("PasswordOrigin() from %v = %q, want %q", from, got, want)
+		}
+	}
+}
+
+// TestStringsHideThePassword: printing a resolution or its inputs (in a
+// test failure, a log) never shows the password.
+func TestStringsHideThePassword(t *testing.T) {
+	t.Parallel()
+	in := Input{Flags: Fields{Password: "s3cret", RepositoryURL: "https://u:s3cret@x.example/legacy/"}}
+	r, err := Resolve(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{r.String(), fmt.Sprintf("%v %+v", r, in.Flags), in.Flags.String()} {
+		if strings.Contains(s, "s3cret") {
+			t.Errorf("%q shows the password", s)
 		}
 	}
 }

@@ -121,3 +121,18 @@ func checkFiles(ctx context.Context, paths []string) ([]Checked, error) {
 	}
 	return results, nil
 }
+
+// ProjectNames lists the distinct (normalised) project names of dists, in
+// order.
+func ProjectNames(dists []*dist.Dist) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, d := range dists {
+		n := dist.NormalizeName(d.Metadata.Name)
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}

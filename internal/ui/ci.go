@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pyupload/pyupload/internal/envvars"
+	"github.com/pyupload/pyupload/pkg/oidc"
 )
 
 // Level is an annotation's severity.
@@ -35,11 +36,11 @@ type CI interface {
 // DetectCI returns the integration for the CI the environment names, or
 // one that does nothing.
 func DetectCI(env envvars.Lookup, log io.Writer) CI {
-	if v, _ := env("GITHUB_ACTIONS"); v == "true" {
+	if v, _ := env(oidc.VarGitHubActions.Name); v == "true" {
 		summary, _ := env("GITHUB_STEP_SUMMARY")
 		return &GitHubActions{Log: log, Summary: summary}
 	}
-	if v, _ := env("GITLAB_CI"); v == "true" {
+	if v, _ := env(oidc.VarGitLabCI.Name); v == "true" {
 		return &GitLab{Log: log, Now: time.Now}
 	}
 	return plainCI{}

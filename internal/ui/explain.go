@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"strings"
 
 	"github.com/pyupload/pyupload/internal/credentials"
 	"github.com/pyupload/pyupload/internal/preflight"
@@ -83,6 +84,7 @@ var plainHints = []struct {
 	{ErrPreflightFailed, "run 'pyupload check' on the files for details", ExitFailure},
 	{upload.ErrFileExists, "files on an index can never be replaced or reused; publish a new version", ExitFailure},
 	{upload.ErrInsecureURL, "use the index's https:// URL", ExitUsage},
+	{credentials.ErrInsecureURL, "use the index's https:// URL", ExitUsage},
 	{credentials.ErrNoCredentials, "in CI, set up Trusted Publishing (https://docs.pypi.org/trusted-publishers/) and give the job its identity (GitHub: permissions: id-token: write); elsewhere, create an API token at https://pypi.org/manage/account/token/ and export TWINE_PASSWORD=pypi-...", ExitUsage},
 	{dist.ErrUnknownFormat, "pass wheels (.whl) and sdists (.tar.gz) only, e.g. dist/*", ExitFailure},
 	{fs.ErrNotExist, "check the path; build the distributions first (python -m build)", ExitFailure},
@@ -92,7 +94,7 @@ var plainHints = []struct {
 // message to show.
 func usage(err error) (string, bool) {
 	if up, ok := errors.AsType[*oidc.UnknownProviderError](err); ok {
-		return fmt.Sprintf("unknown --provider %q: use github, gitlab, google, buildkite or circleci", up.Name), true
+		return fmt.Sprintf("unknown --provider %q: use %s", up.Name, strings.Join(up.Known, ", ")), true
 	}
 	if _, ok := errors.AsType[*UsageError](err); ok {
 		return err.Error(), true

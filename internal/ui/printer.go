@@ -18,6 +18,7 @@ type Printer struct {
 	out, err io.Writer
 	errTTY   bool
 	ci       CI
+	bar      *Progress // the progress bar on the terminal, if one was started
 }
 
 // New returns a printer for stdout and stderr, speaking the workflow
@@ -37,20 +38,29 @@ func IsTerminal(w io.Writer) bool {
 // Stdout is where results go.
 func (p *Printer) Stdout() io.Writer { return p.out }
 
-// Stderr is where diagnostics go (the verbose log, too).
-func (p *Printer) Stderr() io.Writer { return p.err }
+// Stderr is where diagnostics go (the verbose log, too). Each write first
+// takes a progress bar off the terminal line, so lines never land on it.
+func (p *Printer) Stderr() io.Writer { return stderrWriter{p} }
 
-// CI is the CI integration in use.
-func (p *Printer) CI() CI { return p.ci }
+type stderrWriter struct{ p *Printer }
+
+func (w stderrWriter) Write(b []byte) (int, error) {
+	if bar := w.p.bar; bar != nil {
+		bar.mu.Lock()
+		defer bar.mu.Unlock()
+		bar.clearLine()
+	}
+	return w.p.err.Write(b)
+}
 
 // Infof prints a line of information on stderr.
 func (p *Printer) Infof(format string, args ...any) {
-	_, _ = fmt.Fprintf(p.err, format+"\n", args...)
+	_, _ = fmt.Fprintf(p.Stderr(), format+"\n", args...)
 }
 
 // Notef prints a note on stderr.
 func (p *Printer) Notef(format string, args ...any) {
-	_, _ = fmt.Fprintf(p.err, "note: "+format+"\n", args...)
+	_, _ = fmt.Fprintf(p.Stderr(), "note: "+format+"\n", args...)
 }
 
 // Warn shows a warning: an annotation in CI logs that have them, a plain
@@ -58,7 +68,7 @@ func (p *Printer) Notef(format string, args ...any) {
 func (p *Printer) Warn(text string) {
 	text = strings.TrimSpace(text)
 	if !p.ci.Annotate(Warning, "pyupload", text) {
-		_, _ = fmt.Fprintln(p.err, text)
+		_, _ = fmt.Fprintln(p.Stderr(), text)
 	}
 }
 

@@ -74,7 +74,7 @@ func TestGitHubActions(t *testing.T) {
 	pr.Mask("s3cret")
 	pr.Warn("two\nlines at 100%\n")
 	code := pr.Fail(errors.New("it broke\r\nbadly"))
-	end := pr.CI().Section("Uploading")
+	end := pr.ci.Section("Uploading")
 	end()
 	if code != ExitFailure {
 		t.Errorf("Fail() = %d, want %d", code, ExitFailure)
@@ -164,6 +164,10 @@ func TestExplain(t *testing.T) {
 		// pull_request_target comes as invalid-publisher, but no publisher
 		// can fix it: the advice must not be to add one.
 		{"pull_request_target", mintErr(mint.CodeInvalidPublisher, "valid token, but no corresponding publisher (Publishing from a workflow invoked via 'pull_request_target' is not supported.)"), ExitFailure, "pull_request_target", "Add or fix the publisher"},
+		{"insecure endpoint", credentials.ErrInsecureURL, ExitUsage, "https://", ""},
+		{"missing slash", &upload.RedirectError{MissingSlash: true}, ExitFailure, "add the trailing slash", ""},
+		{"identity spent", endpointErr(mint.ErrIdentitySpent), ExitFailure, "can be exchanged only once", ""},
+		{"refresh failed", endpointErr(&mint.Error{StatusCode: 503}), ExitFailure, "wait a few minutes", ""},
 		{"other", errors.New("boom"), ExitFailure, "", ""},
 	}
 	for _, tt := range tests {
@@ -214,4 +218,19 @@ func mustURL(t *testing.T, raw string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// TestExplainMessages pins the messages Explain rewrites.
+func TestExplainMessages(t *testing.T) {
+	t.Parallel()
+	msg, _, _ := Explain(&oidc.UnknownProviderError{Name: "jenkins", Known: []string{"github", "gitlab"}})
+	if want := `unknown --provider "jenkins": use github, gitlab`; msg != want {
+		t.Errorf("Explain(unknown provider) = %q, want %q", msg, want)
+	}
+	if msg, hint, _ := Explain(ErrChecksFailed); msg != "" || hint != "" {
+		t.Errorf("Explain(ErrChecksFailed) = %q, %q, want silence: the report was printed", msg, hint)
+	}
+	if msg, _, _ := Explain(fmt.Errorf("uploading: %w", context.Canceled)); msg != "interrupted" {
+		t.Errorf("Explain(canceled) = %q, want interrupted", msg)
+	}
 }

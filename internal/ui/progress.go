@@ -30,6 +30,9 @@ type Progress struct {
 	start time.Time
 
 	sent, done, retries atomic.Int64
+	// Outcomes, for the summary: files already on the index count as done
+	// (and their bytes as progress) but were not sent.
+	uploaded, present, failed, skippedBytes atomic.Int64
 
 	// Only the sampling goroutine (or Close, after it stopped) touches
 	// these.
@@ -39,8 +42,12 @@ type Progress struct {
 
 	enabled    bool
 	stop       chan struct{}
+	closeOnce  sync.Once
 	wg         sync.WaitGroup
 	endSection func()
+	// mu serialises drawing with other lines written to the terminal
+	// (see Printer.Stderr), so a line never lands on the bar.
+	mu sync.Mutex
 }
 
 type sample struct {
@@ -58,15 +65,23 @@ const (
 // StartProgress starts rendering the progress of uploading files files of
 // total bytes. When not enabled, nothing is shown.
 func (p *Printer) StartProgress(total int64, files int, enabled bool) *Progress {
+	interval := terminalInterval
+	if !p.errTTY {
+		interval = logInterval
+	}
+	return p.startProgress(total, files, enabled, interval)
+}
+
+func (p *Printer) startProgress(total int64, files int, enabled bool, interval time.Duration) *Progress {
 	pr := newProgress(p.err, p.errTTY, total, files, time.Now)
 	if !enabled {
 		return pr
 	}
 	pr.enabled = true
-	interval := terminalInterval
 	if !pr.tty {
-		interval = logInterval
-		pr.endSection = p.ci.Section(fmt.Sprintf("Uploading %d files (%s)", files, size(total)))
+		pr.endSection = p.ci.Section(fmt.Sprintf("Uploading %s (%s)", plural(files, "file"), size(total)))
+	} else {
+		p.bar = pr
 	}
 	pr.wg.Go(func() {
 		t := time.NewTicker(interval)
@@ -93,6 +108,15 @@ func (p *Progress) Event(e upload.Event) {
 	p.sent.Add(e.Bytes)
 	if e.Done {
 		p.done.Add(1)
+		switch e.Status {
+		case upload.Uploaded:
+			p.uploaded.Add(1)
+		case upload.AlreadyPresent:
+			p.present.Add(1)
+			p.skippedBytes.Add(e.Total)
+		default:
+			p.failed.Add(1)
+		}
 	}
 	if e.Retry {
 		p.retries.Add(1)
@@ -101,11 +125,13 @@ func (p *Progress) Event(e upload.Event) {
 
 // snapshot is what one rendering shows.
 type snapshot struct {
-	sent, total int64
-	done, files int
-	retries     int64
-	elapsed     time.Duration
-	rate        float64 // bytes per second; 0 when unknown
+	sent, total               int64
+	done, files               int
+	retries                   int64
+	elapsed                   time.Duration
+	rate                      float64 // bytes per second; 0 when unknown
+	uploaded, present, failed int64
+	skipped                   int64 // bytes of files already on the index
 }
 
 // sampleNow records the counters at the current time and returns what to
@@ -113,7 +139,10 @@ type snapshot struct {
 // there is less than a second of samples.
 func (p *Progress) sampleNow() snapshot {
 	now := p.now()
-	s := snapshot{sent: p.sent.Load(), total: p.total, done: int(p.done.Load()), files: p.files, retries: p.retries.Load(), elapsed: now.Sub(p.start)}
+	s := snapshot{
+		sent: p.sent.Load(), total: p.total, done: int(p.done.Load()), files: p.files, retries: p.retries.Load(), elapsed: now.Sub(p.start),
+		uploaded: p.uploaded.Load(), present: p.present.Load(), failed: p.failed.Load(), skipped: p.skippedBytes.Load(),
+	}
 	p.window = append(p.window, sample{at: now, sent: s.sent})
 	for len(p.window) > 2 && now.Sub(p.window[1].at) >= rateWindow {
 		p.window = p.window[1:]
@@ -133,8 +162,10 @@ func (p *Progress) sampleNow() snapshot {
 func (p *Progress) render() {
 	s := p.sampleNow()
 	if p.tty {
+		p.mu.Lock()
 		_, _ = fmt.Fprintf(p.w, "\r\x1b[K%s", terminalLine(s))
 		p.shown = true
+		p.mu.Unlock()
 		return
 	}
 	if s.sent == p.lastShown {
@@ -145,19 +176,32 @@ func (p *Progress) render() {
 }
 
 // Close stops rendering, clears the terminal line, and prints the summary.
+// Calling it again does nothing.
 func (p *Progress) Close() {
 	if !p.enabled {
 		return
 	}
-	close(p.stop)
-	p.wg.Wait()
+	p.closeOnce.Do(func() {
+		close(p.stop)
+		p.wg.Wait()
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.clearLine()
+		p.tty = false // nothing is drawn any more
+		if p.endSection != nil {
+			p.endSection()
+		}
+		_, _ = fmt.Fprintln(p.w, summaryLine(p.sampleNow()))
+	})
+}
+
+// clearLine removes the bar before another line is written to the
+// terminal; the next tick draws it again. The caller holds p.mu.
+func (p *Progress) clearLine() {
 	if p.tty && p.shown {
 		_, _ = fmt.Fprint(p.w, "\r\x1b[K")
+		p.shown = false
 	}
-	if p.endSection != nil {
-		p.endSection()
-	}
-	_, _ = fmt.Fprintln(p.w, summaryLine(p.sampleNow()))
 }
 
 // terminalLine is the line rewritten on a terminal:
@@ -173,14 +217,31 @@ func logLine(s snapshot) string {
 	return line + retries(s.retries, ", ")
 }
 
-// summaryLine closes the progress: files, bytes, time and average rate.
+// summaryLine closes the progress: what became of the files, the bytes
+// actually sent (not those of files already on the index), the time and
+// the average rate.
 func summaryLine(s snapshot) string {
+	sent := max(s.sent-s.skipped, 0)
 	avg := 0.0
 	if s.elapsed > 0 {
-		avg = float64(s.sent) / s.elapsed.Seconds()
+		avg = float64(sent) / s.elapsed.Seconds()
 	}
-	line := fmt.Sprintf("sent %s in %s (%s average), %d of %d files done", size(s.sent), s.elapsed.Round(100*time.Millisecond), rate(avg), s.done, s.files)
+	outcome := fmt.Sprintf("%d uploaded", s.uploaded)
+	if s.present > 0 {
+		outcome += fmt.Sprintf(", %d already present", s.present)
+	}
+	if s.failed > 0 {
+		outcome += fmt.Sprintf(", %d failed", s.failed)
+	}
+	line := fmt.Sprintf("%s of %s; sent %s in %s (%s average)", outcome, plural(s.files, "file"), size(sent), s.elapsed.Round(100*time.Millisecond), rate(avg))
 	return line + retries(s.retries, ", ")
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func retries(n int64, sep string) string {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -42,7 +43,7 @@ type fakeClock struct{ t time.Time }
 func (c *fakeClock) now() time.Time { return c.t }
 
 // scriptedTransfer drives a progress display through a transfer of three
-// files (13 MiB) with one retry, rendering once a second.
+// files (13 MiB, one of them already on the index) with one retry, rendering once a second.
 func scriptedTransfer(tty bool) string {
 	var buf bytes.Buffer
 	clock := &fakeClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
@@ -55,11 +56,11 @@ func scriptedTransfer(tty bool) string {
 		{nil}, // nothing sent yet: no rate, no ETA
 		{[]upload.Event{{File: "a.whl", Bytes: 1 << 20}}},
 		{[]upload.Event{{File: "a.whl", Bytes: 2 << 20}, {File: "b.whl", Bytes: 1 << 20}}},
-		{[]upload.Event{{File: "a.whl", Bytes: 1 << 20}, {File: "a.whl", Done: true}}},
+		{[]upload.Event{{File: "a.whl", Bytes: 1 << 20}, {File: "a.whl", Done: true, Status: upload.Uploaded}}},
 		{nil}, // a stall: the log stays quiet, the terminal shows the rate falling
 		{[]upload.Event{{File: "b.whl", Bytes: -1 << 20, Retry: true}, {File: "b.whl", Bytes: 2 << 20}}},
-		{[]upload.Event{{File: "b.whl", Bytes: 3 << 20}, {File: "b.whl", Done: true}, {File: "c.whl", Bytes: 4 << 20}}},
-		{[]upload.Event{{File: "c.whl", Done: true}}},
+		{[]upload.Event{{File: "b.whl", Bytes: 3 << 20}, {File: "b.whl", Done: true, Status: upload.Uploaded}, {File: "c.whl", Bytes: 4 << 20, Total: 4 << 20}}},
+		{[]upload.Event{{File: "c.whl", Total: 4 << 20, Done: true, Status: upload.AlreadyPresent}}}, // on the index already: not sent
 	}
 	for _, s := range steps {
 		clock.t = clock.t.Add(time.Second)
@@ -111,10 +112,11 @@ func TestProgressSection(t *testing.T) {
 	var errOut bytes.Buffer
 	pr := &Printer{out: &bytes.Buffer{}, err: &errOut, ci: &GitHubActions{Log: &errOut}}
 	p := pr.StartProgress(3<<20, 2, true)
-	p.Event(upload.Event{Bytes: 3 << 20, Done: true})
+	p.Event(upload.Event{Bytes: 3 << 20, Done: true, Status: upload.Failed})
 	p.Close()
+	p.Close() // a second call does nothing
 	got := errOut.String()
-	if !strings.HasPrefix(got, "::group::Uploading 2 files (3.0 MiB)\n") || !strings.Contains(got, "::endgroup::\nsent 3.0 MiB in ") || !strings.Contains(got, ", 1 of 2 files done\n") {
+	if !strings.HasPrefix(got, "::group::Uploading 2 files (3.0 MiB)\n") || !strings.Contains(got, "::endgroup::\n0 uploaded, 1 failed of 2 files; sent 3.0 MiB in ") {
 		t.Errorf("progress in GitHub Actions =\n%s\nwant a group, then the summary", got)
 	}
 }
@@ -145,4 +147,57 @@ func TestFormats(t *testing.T) {
 	if got, want := bar(snapshot{sent: 2, total: 2}, 10), "[==========]"; got != want {
 		t.Errorf("bar(full) = %q, want %q", got, want)
 	}
+}
+
+// TestProgressTicks runs the sampling goroutine for real, with events
+// arriving concurrently (run with -race), and a line written to stderr in
+// between, which must never land on the bar.
+func TestProgressTicks(t *testing.T) {
+	t.Parallel()
+	var errOut syncBuffer
+	pr := &Printer{out: &bytes.Buffer{}, err: &errOut, errTTY: true, ci: plainCI{}}
+	p := pr.startProgress(100<<10, 10, true, time.Millisecond)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 10 {
+			p.Event(upload.Event{Bytes: 10 << 10})
+			p.Event(upload.Event{Done: true, Status: upload.Uploaded})
+			time.Sleep(2 * time.Millisecond)
+		}
+	}()
+	time.Sleep(5 * time.Millisecond)
+	pr.Infof("a line of its own")
+	<-done
+	p.Close()
+	got := errOut.String()
+	if !strings.Contains(got, "\r\x1b[K[") {
+		t.Errorf("no bar was drawn: %q", got)
+	}
+	if !strings.Contains(got, "\r\x1b[Ka line of its own\n") && !strings.HasPrefix(got, "a line of its own\n") {
+		t.Errorf("the line was not written on a cleared line: %q", got)
+	}
+	last := got[strings.LastIndex(got, "\r\x1b[K")+len("\r\x1b[K"):]
+	if !strings.HasPrefix(last, "10 uploaded of 10 files; sent 100.0 KiB in ") || strings.Count(last, "\n") != 1 {
+		t.Errorf("the summary is not last, on a cleared line: %q", got)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the sampling goroutine and the
+// test to share.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
