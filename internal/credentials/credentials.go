@@ -149,7 +149,7 @@ func (e *URLError) Error() string {
 //   - The endpoint: a repository URL (command line, then environment) wins
 //     over a repository name, which names a section of the config file
 //     (pypi and testpypi are built in; the default is pypi). The config
-//     file is read only for a name.
+//     file (and an error reading it) matters only for a name.
 //   - Each of username and password on its own: the command line, then
 //     the environment, then the URL's userinfo, then the config file's
 //     section (with [server-login] as its fallback); a username defaults to
