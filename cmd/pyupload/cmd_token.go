@@ -2,9 +2,8 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
-	"time"
+	"slices"
 
 	"github.com/urfave/cli/v3"
 
@@ -14,6 +13,15 @@ import (
 	"github.com/pyupload/pyupload/internal/ui"
 	"github.com/pyupload/pyupload/pkg/oidc"
 )
+
+// tokenOptions are the options of `pyupload token`.
+type tokenOptions struct {
+	index   indexOptions
+	trusted trustedOptions
+	format  string
+	name    string
+	args    []string
+}
 
 func tokenCommand(env envvars.Lookup, pr *ui.Printer) *cli.Command {
 	return &cli.Command{
@@ -28,28 +36,29 @@ func tokenCommand(env envvars.Lookup, pr *ui.Printer) *cli.Command {
 			&cli.StringFlag{Name: "name", Usage: "with --format env: print NAME=<token> only"},
 		}),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
-			return runToken(ctx, cmd, env, pr)
+			return runToken(ctx, tokenOptions{
+				index: readIndexOptions(cmd), trusted: readTrustedOptions(cmd),
+				format: cmd.String("format"), name: cmd.String("name"), args: cmd.Args().Slice(),
+			}, env, pr)
 		},
 	}
 }
 
-func runToken(ctx context.Context, cmd *cli.Command, env envvars.Lookup, pr *ui.Printer) error {
-	format := cmd.String("format")
-	if format != "raw" && format != "env" && format != "json" {
-		return ui.Usagef("--format must be raw, env or json, not %q", format)
+func runToken(ctx context.Context, o tokenOptions, env envvars.Lookup, pr *ui.Printer) error {
+	if !slices.Contains(ui.TokenFormats, o.format) {
+		return ui.Usagef("--format must be raw, env or json, not %q", o.format)
 	}
-	if cmd.Args().Present() {
+	if len(o.args) > 0 {
 		return ui.Usagef("token takes no arguments")
 	}
-	t := readTrustedOptions(cmd)
-	if t.mode == string(credentials.Never) {
+	if o.trusted.mode == string(credentials.Never) {
 		return ui.Usagef("token mints by Trusted Publishing; --trusted-publishing never leaves nothing to do")
 	}
-	target, net, err := indexForIdentity(cmd, env, pr)
+	target, net, err := indexForIdentity(o.index, o.trusted, env, pr)
 	if err != nil {
 		return err
 	}
-	p, err := requireIdentity(t, target, env, net)
+	p, err := requireIdentity(o.trusted, target, env, net)
 	if err != nil {
 		return err
 	}
@@ -57,35 +66,17 @@ func runToken(ctx context.Context, cmd *cli.Command, env envvars.Lookup, pr *ui.
 	if err != nil {
 		return err
 	}
-	tok := s.Token()
-	switch format {
-	case "env":
-		if name := cmd.String("name"); name != "" {
-			return pr.Print(fmt.Sprintf("%s=%s\n", name, tok.Value))
-		}
-		return pr.Print("TWINE_USERNAME=__token__\nTWINE_PASSWORD=" + tok.Value + "\n")
-	case "json":
-		return pr.JSON(map[string]any{
-			"username":       "__token__",
-			"token":          tok.Value,
-			"expires":        tok.Expires.UTC().Format(time.RFC3339),
-			"expires_unix":   tok.Expires.Unix(),
-			"repository_url": target.Endpoint.String(),
-			"provider":       p.Name(),
-		})
-	}
-	return pr.Print(tok.Value + "\n")
+	return pr.Token(s.Token(), o.format, o.name, target.Endpoint.String(), p.Name())
 }
 
 // indexForIdentity resolves the index for the commands that only need its
 // Trusted Publishing endpoints (token, whoami), and the clients to reach
 // it. Only the endpoint matters: a password set for other tools is not
 // used, and not an error.
-func indexForIdentity(cmd *cli.Command, env envvars.Lookup, pr *ui.Printer) (*credentials.Resolved, *network, error) {
-	if _, err := credentials.ParseMode(cmd.String("trusted-publishing")); err != nil {
+func indexForIdentity(idx indexOptions, t trustedOptions, env envvars.Lookup, pr *ui.Printer) (*credentials.Resolved, *network, error) {
+	if _, err := credentials.ParseMode(t.mode); err != nil {
 		return nil, nil, err
 	}
-	idx := readIndexOptions(cmd)
 	target, err := resolve(idx, credentials.Fields{}, string(credentials.Auto), env)
 	if err != nil {
 		return nil, nil, err

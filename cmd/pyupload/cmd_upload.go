@@ -11,7 +11,6 @@ import (
 	"github.com/pyupload/pyupload/internal/credentials"
 	"github.com/pyupload/pyupload/internal/envvars"
 	"github.com/pyupload/pyupload/internal/preflight"
-	"github.com/pyupload/pyupload/internal/publisher"
 	"github.com/pyupload/pyupload/internal/transport"
 	"github.com/pyupload/pyupload/internal/trusted"
 	"github.com/pyupload/pyupload/internal/ui"
@@ -185,10 +184,10 @@ func trustedError(err error, target *credentials.Resolved) error {
 }
 
 // noteShadowedIdentity says when an API token wins over this job's CI
-// identity: a stale token silently shadowing it ends in a puzzling 403.
+// identity.
 func noteShadowedIdentity(target *credentials.Resolved, idc trusted.IdentityConfig, pr *ui.Printer) {
 	if p, err := trusted.Identity(idc); err == nil {
-		pr.Notef("using the API token from %s; this job's %s identity (Trusted Publishing) is not used. Remove the token, or pass --trusted-publishing always.", target.PasswordOrigin(), p.Name())
+		pr.ShadowedIdentity(target.PasswordOrigin(), p.Name())
 	}
 }
 
@@ -197,19 +196,12 @@ func noteShadowedIdentity(target *credentials.Resolved, idc trusted.IdentityConf
 func startSession(ctx context.Context, target *credentials.Resolved, p oidc.Provider, projects []string, net *network, pr *ui.Printer) (*trusted.Session, error) {
 	s, err := trusted.Start(ctx, trusted.Config{
 		Endpoint: target.Endpoint, Provider: p, HTTP: net.read, Projects: projects,
-		Secret: pr.Mask,
-		RefreshFailed: func(err error) {
-			pr.Infof("warning: refreshing the upload token failed (%v); using the current one while it lasts", err)
-		},
+		Secret: pr.Mask, RefreshFailed: pr.RefreshFailed,
 	})
 	if err != nil {
 		return nil, err
 	}
-	pr.Infof("Trusted Publishing: exchanged the %s identity for an upload token at %s (valid until %s)",
-		p.Name(), target.Endpoint.Host, s.Expires().Local().Format("15:04:05"))
-	if publisher.ReusableWorkflow(s.Claims()) {
-		pr.Warn(ui.ReusableWarning)
-	}
+	pr.TrustedPublishing(p.Name(), target.Endpoint.Host, s.Expires(), s.Claims())
 	return s, nil
 }
 

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
 	"github.com/urfave/cli/v3"
 
@@ -14,6 +12,13 @@ import (
 	"github.com/pyupload/pyupload/pkg/oidc"
 )
 
+// whoamiOptions are the options of `pyupload whoami`.
+type whoamiOptions struct {
+	index    indexOptions
+	trusted  trustedOptions
+	audience string // "" asks the index
+}
+
 func whoamiCommand(env envvars.Lookup, pr *ui.Printer) *cli.Command {
 	return &cli.Command{
 		Name:  "whoami",
@@ -22,22 +27,21 @@ func whoamiCommand(env envvars.Lookup, pr *ui.Printer) *cli.Command {
 			&cli.StringFlag{Name: "audience", Usage: "audience to request (default: ask the index)"},
 		}),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
-			return runWhoami(ctx, cmd, env, pr)
+			return runWhoami(ctx, whoamiOptions{index: readIndexOptions(cmd), trusted: readTrustedOptions(cmd), audience: cmd.String("audience")}, env, pr)
 		},
 	}
 }
 
-func runWhoami(ctx context.Context, cmd *cli.Command, env envvars.Lookup, pr *ui.Printer) error {
-	t := readTrustedOptions(cmd)
-	target, net, err := indexForIdentity(cmd, env, pr)
+func runWhoami(ctx context.Context, o whoamiOptions, env envvars.Lookup, pr *ui.Printer) error {
+	target, net, err := indexForIdentity(o.index, o.trusted, env, pr)
 	if err != nil {
 		return err
 	}
-	p, err := requireIdentity(t, target, env, net)
+	p, err := requireIdentity(o.trusted, target, env, net)
 	if err != nil {
 		return err
 	}
-	aud := cmd.String("audience")
+	aud := o.audience
 	if aud == "" {
 		if aud, err = trusted.Audience(ctx, target.Endpoint, net.read, p.Name()); err != nil {
 			return err
@@ -52,21 +56,5 @@ func runWhoami(ctx context.Context, cmd *cli.Command, env envvars.Lookup, pr *ui
 	if err != nil {
 		return err
 	}
-	return pr.Print(describeIdentity(p.Name(), aud, target.Endpoint.Host, publisher.WebBase(target.Endpoint), claims))
-}
-
-// describeIdentity is whoami's report: the identity, the claims the index
-// will match, what the publisher must say, and the form to register it.
-func describeIdentity(provider, audience, host, web string, claims oidc.Claims) string {
-	var b strings.Builder
-	iss, _ := claims.String("iss")
-	fmt.Fprintf(&b, "provider:  %s\nissuer:    %s\naudience:  %s\nindex:     %s\n\n", provider, iss, audience, host)
-	b.WriteString(ui.RenderClaims(claims, "Claims the index will match"))
-	b.WriteString("\n" + ui.RenderRequirements(claims))
-	if publisher.ReusableWorkflow(claims) {
-		b.WriteString("\n" + ui.ReusableWarning)
-	}
-	_, pending := publisher.Forms(web, claims, "")
-	fmt.Fprintf(&b, "\nRegister this publisher: %s\n", pending)
-	return b.String()
+	return pr.Whoami(ui.Identity{Provider: p.Name(), Audience: aud, Host: target.Endpoint.Host, Web: publisher.WebBase(target.Endpoint), Claims: claims})
 }

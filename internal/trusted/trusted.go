@@ -170,9 +170,6 @@ func (s *Session) Claims() oidc.Claims {
 	return s.claims
 }
 
-// Provider is the identity's provider.
-func (s *Session) Provider() oidc.Provider { return s.cfg.Provider }
-
 // Token is the current upload token.
 func (s *Session) Token() mint.Token { return s.source.Current() }
 

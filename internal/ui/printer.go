@@ -35,9 +35,6 @@ func IsTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd())) // #nosec G115 -- file descriptors fit in int
 }
 
-// Stdout is where results go.
-func (p *Printer) Stdout() io.Writer { return p.out }
-
 // Stderr is where diagnostics go (the verbose log, too). Each write first
 // takes a progress bar off the terminal line, so lines never land on it.
 func (p *Printer) Stderr() io.Writer { return stderrWriter{p} }

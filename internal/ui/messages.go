@@ -1,0 +1,82 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/pyupload/pyupload/internal/publisher"
+	"github.com/pyupload/pyupload/pkg/mint"
+	"github.com/pyupload/pyupload/pkg/oidc"
+)
+
+// ShadowedIdentity notes that an API token wins over this job's CI
+// identity: a stale token silently shadowing it ends in a puzzling 403.
+func (p *Printer) ShadowedIdentity(tokenOrigin, provider string) {
+	p.Notef("using the API token from %s; this job's %s identity (Trusted Publishing) is not used. Remove the token, or pass --trusted-publishing always.", tokenOrigin, provider)
+}
+
+// TrustedPublishing says an upload token was minted, and warns about
+// what the claims show.
+func (p *Printer) TrustedPublishing(provider, host string, expires time.Time, claims oidc.Claims) {
+	p.Infof("Trusted Publishing: exchanged the %s identity for an upload token at %s (valid until %s)", provider, host, expires.Local().Format("15:04:05"))
+	if publisher.ReusableWorkflow(claims) {
+		p.Warn(ReusableWarning)
+	}
+}
+
+// RefreshFailed says a re-mint failed while the current token still
+// serves.
+func (p *Printer) RefreshFailed(err error) {
+	p.Infof("warning: refreshing the upload token failed (%v); using the current one while it lasts", err)
+}
+
+// TokenFormats are the formats of [Printer.Token].
+var TokenFormats = []string{"raw", "env", "json"}
+
+// Token prints a minted upload token on stdout: raw, as NAME=value lines
+// for $GITHUB_ENV (TWINE_USERNAME and TWINE_PASSWORD, or name=token), or
+// as JSON with its expiry.
+func (p *Printer) Token(tok mint.Token, format, name, repositoryURL, provider string) error {
+	switch format {
+	case "env":
+		if name != "" {
+			return p.Print(fmt.Sprintf("%s=%s\n", name, tok.Value))
+		}
+		return p.Print("TWINE_USERNAME=__token__\nTWINE_PASSWORD=" + tok.Value + "\n")
+	case "json":
+		return p.JSON(map[string]any{
+			"username":       "__token__",
+			"token":          tok.Value,
+			"expires":        tok.Expires.UTC().Format(time.RFC3339),
+			"expires_unix":   tok.Expires.Unix(),
+			"repository_url": repositoryURL,
+			"provider":       provider,
+		})
+	}
+	return p.Print(tok.Value + "\n")
+}
+
+// Identity is what whoami shows.
+type Identity struct {
+	Provider, Audience string
+	Host               string // the upload host
+	Web                string // the index's web pages
+	Claims             oidc.Claims
+}
+
+// Whoami prints the identity, the claims the index will match, what the
+// publisher must say, and the form to register it.
+func (p *Printer) Whoami(id Identity) error {
+	var b strings.Builder
+	iss, _ := id.Claims.String("iss")
+	fmt.Fprintf(&b, "provider:  %s\nissuer:    %s\naudience:  %s\nindex:     %s\n\n", id.Provider, iss, id.Audience, id.Host)
+	b.WriteString(RenderClaims(id.Claims, "Claims the index will match"))
+	b.WriteString("\n" + RenderRequirements(id.Claims))
+	if publisher.ReusableWorkflow(id.Claims) {
+		b.WriteString("\n" + ReusableWarning)
+	}
+	_, pending := publisher.Forms(id.Web, id.Claims, "")
+	fmt.Fprintf(&b, "\nRegister this publisher: %s\n", pending)
+	return p.Print(b.String())
+}
