@@ -24,10 +24,10 @@
 //     documents. Identity tokens are RS256 JWTs signed with the index's own
 //     key ([Index.SignIDToken], GET /_fake/jwks), which it trusts for every
 //     known issuer. Minted tokens work on /legacy/ for their publisher's
-//     projects until they expire, and cannot create projects.
-//   - With [WithGitHubActions], a fake of GitHub Actions' OIDC token
-//     endpoint ([Index.GitHubActionsRequestPath]); [NewGCPMetadata] is a
-//     separate handler imitating Google Cloud's metadata server.
+//     projects until they expire, and cannot create projects. The fakes
+//     of CI providers' token endpoints are in internal/fakeci, which signs
+//     with the index's key through [Index.SignIDToken] and dates tokens by
+//     [Index.Now]; this package knows nothing of them.
 //
 // Error bodies follow Pyramid's rendering chosen by the Accept header
 // (spec §2.1). Go's net/http server cannot send a custom reason phrase, so

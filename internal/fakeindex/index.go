@@ -57,9 +57,8 @@ type Index struct {
 	checkArchives  bool
 	mux            *http.ServeMux
 
-	// Trusted Publishing (oidc.go, jwt.go, ci.go).
+	// Trusted Publishing (oidc.go, jwt.go).
 	oidc         *oidcState // nil unless WithOIDC
-	gha          *ghaConfig // nil unless WithGitHubActions
 	signingKey   *rsa.PrivateKey
 	keyOnce      sync.Once
 	keys         *signer // the signing key and its JWKS, made on first use

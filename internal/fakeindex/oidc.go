@@ -126,9 +126,9 @@ type Publisher struct {
 // Real PyPI verifies each token against its issuer's JWKS, fetched through
 // <iss>/.well-known/openid-configuration. The fake index trusts only its
 // own key ([Index.SignIDToken], [Index.JWKS]) for every known issuer, so
-// tests and the fake CI endpoints sign tokens with it. Without WithOIDC
-// these endpoints answer 404, as on an index without Trusted Publishing.
-// The default is no Trusted Publishing.
+// tests and the CI-provider fakes of internal/fakeci sign tokens with it.
+// Without WithOIDC these endpoints answer 404, as on an index without
+// Trusted Publishing. The default is no Trusted Publishing.
 func WithOIDC(cfg OIDCConfig) Option {
 	return func(ix *Index) { ix.oidc = newOIDCState(cfg) }
 }
@@ -188,17 +188,13 @@ func newOIDCState(cfg OIDCConfig) *oidcState {
 	return st
 }
 
-// routeOIDC registers the Trusted Publishing endpoints and the fake CI
-// endpoints that are enabled.
+// routeOIDC registers the Trusted Publishing endpoints.
 func (ix *Index) routeOIDC(mux *http.ServeMux) {
 	mux.HandleFunc("GET /_fake/jwks", ix.handleJWKS)
 	if ix.oidc != nil {
 		mux.HandleFunc("GET /_/oidc/audience", ix.handleAudience)
 		mux.HandleFunc("POST /_/oidc/mint-token", ix.handleMint)
 		mux.HandleFunc("POST /_/oidc/github/mint-token", ix.handleMint)
-	}
-	if ix.gha != nil {
-		mux.HandleFunc("GET "+ghaTokenPath, ix.handleGitHubToken)
 	}
 }
 

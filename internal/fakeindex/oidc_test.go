@@ -978,3 +978,18 @@ func TestReasonHeader(t *testing.T) {
 		}
 	}
 }
+
+// TestNoCIEndpoints: the index issues no identity tokens of its own; the
+// CI-provider fakes live in internal/fakeci and are served beside it.
+func TestNoCIEndpoints(t *testing.T) {
+	t.Parallel()
+	_, srv, _ := oidcIndex(t, ghConfig())
+	for _, path := range []string{
+		"/_fake/github-actions/token?api-version=2.0&audience=pypi",
+		"/computeMetadata/v1/instance/service-accounts/default/identity?audience=pypi",
+	} {
+		if res := get(t, srv, path, withHeader("Authorization", "bearer x")); res.status != http.StatusNotFound {
+			t.Errorf("GET %s = %d, want 404", path, res.status)
+		}
+	}
+}
