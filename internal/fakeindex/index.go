@@ -141,11 +141,12 @@ func WithClock(now func() time.Time) Option {
 	return func(ix *Index) { ix.now = now }
 }
 
-// WithoutArchiveChecks skips opening the uploaded archive (spec §2 rows
-// 22–24: archive framing, filename against metadata, platform tags, RECORD,
-// METADATA, entry points). Benchmarks that upload large synthetic payloads
-// use it, since these checks read the whole file once more. It weakens the
-// index's validation, as the name says. The default is to check.
+// WithoutArchiveChecks skips opening the uploaded archive
+// (docs/index-protocol.md §2 rows 22–24: archive framing, filename against
+// metadata, platform tags, RECORD, METADATA, entry points). Benchmarks that
+// upload large synthetic payloads use it, since these checks read the whole
+// file once more. It weakens the index's validation, as the name says. The
+// default is to check.
 func WithoutArchiveChecks() Option {
 	return func(ix *Index) { ix.checkArchives = false }
 }

@@ -24,9 +24,10 @@ type metaInfo struct {
 // values.
 type fieldErr struct{ field, msg string }
 
-// metadataReply chooses the error Warehouse reports (spec §2.3):
-// metadata-version, name and version first, otherwise the alphabetically
-// first field, and that field's first error, with a period and a link.
+// metadataReply chooses the error Warehouse reports
+// (docs/index-protocol.md §2.3): metadata-version, name and version first,
+// otherwise the alphabetically first field, and that field's first error,
+// with a period and a link.
 func metadataReply(errs []fieldErr) *reply {
 	field := ""
 	for _, f := range []string{"metadata-version", "name", "version"} {

@@ -18,8 +18,8 @@ import (
 // stays valid on PyPI (warehouse/oidc/views.py: expires_at = now + 900).
 const DefaultTokenTTL = 15 * time.Minute
 
-// The issuers the index knows (spec §5, and CircleCI's root issuer). A
-// token's unverified "iss" picks the publisher kind.
+// The issuers the index knows (docs/index-protocol.md §5, and CircleCI's
+// root issuer). A token's unverified "iss" picks the publisher kind.
 const (
 	IssuerGitHub   = "https://token.actions.githubusercontent.com"
 	IssuerGitLab   = "https://gitlab.com"
@@ -58,10 +58,10 @@ type OIDCConfig struct {
 	Publishers []Publisher
 }
 
-// Publisher is a trusted publisher registered on the fake index, checked
-// as spec §5 (and Warehouse's models) describe for its Kind. Only the
-// fields of its kind matter. String comparisons follow Warehouse: a claim
-// compared with a field must be a JSON string.
+// Publisher is a trusted publisher registered on the fake index, checked as
+// docs/index-protocol.md §5 (and Warehouse's models) describe for its Kind.
+// Only the fields of its kind matter. String comparisons follow Warehouse: a
+// claim compared with a field must be a JSON string.
 type Publisher struct {
 	// Kind is KindGitHub, KindGitLab, KindGoogle or KindCircleCI. A
 	// publisher of another kind never matches.
@@ -119,9 +119,9 @@ type Publisher struct {
 
 // WithOIDC enables Trusted Publishing: GET /_/oidc/audience and POST
 // /_/oidc/mint-token (plus the legacy alias /_/oidc/github/mint-token),
-// which exchanges an identity token for an upload token exactly as spec
-// §4.2 describes, and makes minted tokens valid on /legacy/ for their
-// publisher's projects until they expire.
+// which exchanges an identity token for an upload token exactly as
+// docs/index-protocol.md §4.2 describes, and makes minted tokens valid on
+// /legacy/ for their publisher's projects until they expire.
 //
 // Real PyPI verifies each token against its issuer's JWKS, fetched through
 // <iss>/.well-known/openid-configuration. The fake index trusts only its
@@ -204,10 +204,10 @@ func (ix *Index) MintAttempts() int {
 	return int(ix.mintAttempts.Load())
 }
 
-// FailMints makes the next n POSTs to the mint endpoints answer status
-// (such as 502 or 503) with a spec §2.1-shaped body, without looking at
-// the request: the identity token is not consumed, as when a proxy in
-// front of the index fails. Nothing happens without [WithOIDC].
+// FailMints makes the next n POSTs to the mint endpoints answer status (such
+// as 502 or 503) with a body shaped as docs/index-protocol.md §2.1 says,
+// without looking at the request: the identity token is not consumed, as when
+// a proxy in front of the index fails. Nothing happens without [WithOIDC].
 func (ix *Index) FailMints(n, status int) {
 	ix.mintFaults.add(n, fault{kind: faultStatus, status: status})
 }
@@ -284,7 +284,7 @@ func writePyJSON(w http.ResponseWriter, status int, body string) {
 // Real PyPI answers only "malformed or invalid token".
 const ReasonHeader = "X-Fakeindex-Reason"
 
-// Error codes of the mint endpoint (spec §4.2).
+// Error codes of the mint endpoint (docs/index-protocol.md §4.2).
 const (
 	codeInvalidPayload          = "invalid-payload"
 	codeNotEnabled              = "not-enabled"
@@ -479,8 +479,8 @@ func (ix *Index) lookupMinted(tok string) *mintedToken {
 	return ix.oidc.minted[tok]
 }
 
-// Messages for uploads with a Trusted Publishing token (spec §2 rows 8
-// and 9).
+// Messages for uploads with a Trusted Publishing token
+// (docs/index-protocol.md §2 rows 8 and 9).
 const msgNonUserCreate = "Non-user identities cannot create new projects. This was probably caused by successfully using a pending publisher but specifying the project name incorrectly (either in the publisher or in your project's metadata). Please ensure that both match. See: https://docs.pypi.org/trusted-publishers/troubleshooting/"
 
 // checkMinted applies rows 8 and 9 to an upload of project name with a

@@ -19,7 +19,8 @@ const (
 )
 
 // fileUpload runs forklift's file_upload on a parsed request: the checks
-// of spec §2 in their order, the first failure winning, then the store.
+// of docs/index-protocol.md §2 in their order, the first failure winning,
+// then the store.
 func (ix *Index) fileUpload(r *http.Request, up *upload) *reply {
 	// Row 1: the sanitize decorator.
 	form, deleted := sanitize(up.form)

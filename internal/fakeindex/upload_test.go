@@ -60,8 +60,9 @@ func TestUploadGoodDists(t *testing.T) {
 	}
 }
 
-// TestValidation checks each row of the validation table (spec §2) that
-// the index implements: status and the exact message from the JSON body.
+// TestValidation checks each row of the validation table
+// (docs/index-protocol.md §2) that the index implements: status and the
+// exact message from the JSON body.
 func TestValidation(t *testing.T) {
 	t.Parallel()
 	whl, _ := distForm(t, mv24)
@@ -313,7 +314,7 @@ func TestSizeLimit(t *testing.T) {
 	}
 }
 
-// TestDuplicates covers row 18 and spec §3.
+// TestDuplicates covers row 18 and docs/index-protocol.md §3.
 func TestDuplicates(t *testing.T) {
 	t.Parallel()
 	t.Run("identical re-upload is 200 and stores one copy", func(t *testing.T) {
@@ -432,7 +433,8 @@ func TestReleaseRules(t *testing.T) {
 	}
 
 	clock.advance(15 * 24 * time.Hour)
-	// Identical re-uploads still succeed after 14 days (spec §3)...
+	// Identical re-uploads still succeed after 14 days
+	// (docs/index-protocol.md §3)...
 	if res := upload(t, srv, whl); res.status != http.StatusOK {
 		t.Errorf("identical re-upload after 15 days = %d %q, want 200", res.status, res.body)
 	}
