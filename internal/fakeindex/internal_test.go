@@ -158,7 +158,7 @@ func TestParseRequirement(t *testing.T) {
 
 func TestValidSpecifierSet(t *testing.T) {
 	t.Parallel()
-	for _, s := range []string{">=3.8", ">=3.8,<4.0", ">= 3.8, != 3.9.*", "~=3.10", ">=3.8,", "==3.*", "!=1.0+local"} {
+	for _, s := range []string{">=3.8", ">=3.8,<4.0", ">= 3.8, != 3.9.*", "~=3.10", ">=3.8,", ",", " , ", ">=3.8,,<4", "==3.*", "!=1.0+local"} {
 		if !validSpecifierSet(s) {
 			t.Errorf("validSpecifierSet(%q) = false, want true", s)
 		}
