@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
+	"math/bits"
 	"os"
 	"path"
 	"slices"
@@ -126,7 +128,9 @@ func (d *Dist) readWheel(r io.ReaderAt, size int64) ([]byte, error) {
 		return nil, &FormatError{Reason: fmt.Sprintf("archive has %d entries, more than the %d allowed", len(zr.File), maxEntries)}
 	}
 	d.layout.members = make(map[string]bool, len(zr.File))
-	var expanded uint64
+	// The members' sizes summed in 128 bits: hostile headers can claim
+	// sizes whose sum wraps a uint64, and the index sums without limit.
+	var expandedHi, expandedLo uint64
 	distInfo := map[string]bool{}
 	for _, f := range zr.File {
 		if err := checkMemberName(f.Name); err != nil {
@@ -139,13 +143,17 @@ func (d *Dist) readWheel(r io.ReaderAt, size int64) ([]byte, error) {
 		if f.Method != zip.Store && f.Method != zip.Deflate {
 			return nil, &FormatError{Reason: fmt.Sprintf("File does not use a supported compression type (%s uses method %d; only stored and deflated are allowed)", quote(f.Name), f.Method)}
 		}
-		expanded += f.UncompressedSize64
+		var carry uint64
+		expandedLo, carry = bits.Add64(expandedLo, f.UncompressedSize64, 0)
+		expandedHi += carry
 		if top, _, ok := strings.Cut(f.Name, "/"); ok && strings.HasSuffix(top, ".dist-info") {
 			distInfo[top] = true
 		}
 	}
-	if expanded > bombThreshold && size > 0 && expanded/uint64(size) > bombRatio {
-		return nil, &FormatError{Reason: fmt.Sprintf("File exceeds compression ratio of %d (%d bytes expand to %d)", bombRatio, size, expanded)}
+	if expandsTooMuch(expandedHi, expandedLo, size) {
+		expanded := new(big.Int).Lsh(new(big.Int).SetUint64(expandedHi), 64)
+		expanded.Or(expanded, new(big.Int).SetUint64(expandedLo))
+		return nil, &FormatError{Reason: fmt.Sprintf("File exceeds compression ratio of %d (%d bytes expand to %s)", bombRatio, size, expanded)}
 	}
 	d.layout.distInfo = sortedKeys(distInfo)
 
@@ -186,6 +194,21 @@ func (d *Dist) readWheel(r io.ReaderAt, size int64) ([]byte, error) {
 		}
 	}
 	return raw, nil
+}
+
+// expandsTooMuch is the index's decompression-bomb rule for zip files: the
+// members' uncompressed sizes (the 128-bit sum hi:lo) add up to more than
+// bombThreshold, and divided by the file's size give more than bombRatio.
+// The index divides in floating point; integer division would let ratios
+// just over the limit pass. Comparing sum > bombRatio*size exactly gives
+// the float's answer for every file smaller than 256 TiB (past that, a
+// float64 quotient near 50 rounds the excess 1/size away).
+func expandsTooMuch(hi, lo uint64, size int64) bool {
+	if hi == 0 && lo <= bombThreshold || size <= 0 {
+		return false
+	}
+	limHi, limLo := bits.Mul64(bombRatio, uint64(size))
+	return hi > limHi || hi == limHi && lo > limLo
 }
 
 func readZipMember(f *zip.File) ([]byte, error) {
