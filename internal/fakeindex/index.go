@@ -283,7 +283,7 @@ func (ix *Index) leave() {
 // is made. It returns an error wrapping [ErrFileExists] when the filename
 // or the bytes are already stored.
 func (ix *Index) Preload(project, version, filename string, content []byte) error {
-	if !dist.ValidName(project) {
+	if !projectNameRE.MatchString(project) {
 		return fmt.Errorf("preloading %s: invalid project name %q", filename, project)
 	}
 	v, err := dist.ParseVersion(version)

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/pyupload/pyupload/pkg/dist"
 )
 
 // DefaultTokenTTL is how long an upload token minted by Trusted Publishing
@@ -368,7 +366,7 @@ func (ix *Index) mint(body []byte) mintResult {
 	mt := &mintedToken{projects: map[string]bool{}, anyProject: pub.AnyProject, notBefore: now.Unix()}
 	mt.expires = now.Add(st.ttl).Unix()
 	for _, p := range pub.Projects {
-		mt.projects[dist.NormalizeName(p)] = true
+		mt.projects[canonicalName(p)] = true
 	}
 	token := "pypi-" + rand.Text() + rand.Text()
 	st.minted[token] = mt
@@ -405,10 +403,10 @@ func (st *oidcState) candidatesLocked(kind string, pending bool) []*Publisher {
 func (ix *Index) reifyLocked(pending *Publisher) mintResult {
 	st := ix.oidc
 	name := pending.Projects[0]
-	if !dist.ValidName(name) {
+	if !projectNameRE.MatchString(name) {
 		return mintFailure(codeInvalidPayload, fmt.Sprintf("The name %s is invalid.", pyRepr(name)), nil)
 	}
-	norm := dist.NormalizeName(name)
+	norm := canonicalName(name)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if ix.projects[norm] != nil {
@@ -489,7 +487,7 @@ const msgNonUserCreate = "Non-user identities cannot create new projects. This w
 // reported.
 func (ix *Index) checkMinted(mt *mintedToken, name string) *reply {
 	ix.mu.Lock()
-	p := ix.projects[dist.NormalizeName(name)]
+	p := ix.projects[canonicalName(name)]
 	ix.mu.Unlock()
 	if p == nil {
 		return badRequest("%s", msgNonUserCreate)
@@ -512,10 +510,10 @@ var ErrProjectExists = errors.New("fakeindex: project already exists")
 // cannot create projects) can upload to it. It returns an error wrapping
 // [ErrProjectExists] when the project exists under any spelling.
 func (ix *Index) CreateProject(name string) error {
-	if !dist.ValidName(name) {
+	if !projectNameRE.MatchString(name) {
 		return fmt.Errorf("creating project: invalid project name %q", name)
 	}
-	norm := dist.NormalizeName(name)
+	norm := canonicalName(name)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if ix.projects[norm] != nil {

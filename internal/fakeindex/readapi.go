@@ -43,7 +43,7 @@ type releaseSnap struct {
 func (ix *Index) snapshot(name string) (projectSnap, bool) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	p := ix.projects[dist.NormalizeName(name)]
+	p := ix.projects[canonicalName(name)]
 	if p == nil {
 		return projectSnap{}, false
 	}
