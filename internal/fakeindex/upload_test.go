@@ -199,8 +199,9 @@ func TestArchiveChecks(t *testing.T) {
 		{file: "truncated_wheel-1.0-py3-none-any.whl", raw: []string{"truncated-wheel", "1.0", "bdist_wheel", "py3"}, status: 400, want: "Invalid distribution file. File is not a zipfile"},
 		{file: "compression_bomb-1.0-py3-none-any.whl", raw: []string{"compression-bomb", "1.0", "bdist_wheel", "py3"}, status: 400, want: "Invalid distribution file. File exceeds compression ratio of 50"},
 		{file: "bzip2_member-1.0-py3-none-any.whl", raw: []string{"bzip2-member", "1.0", "bdist_wheel", "py3"}, status: 400, want: "Invalid distribution file. File does not use a supported compression type"},
-		// Warehouse refuses comments on members, not on the archive.
-		{file: "zip_comment-1.0-py3-none-any.whl", raw: []string{"zip-comment", "1.0", "bdist_wheel", "py3"}, status: 200},
+		// Warehouse refuses comments on members, not the archive's.
+		{file: "zip_comment-1.0-py3-none-any.whl", raw: []string{"zip-comment", "1.0", "bdist_wheel", "py3"}, status: 400, want: "Invalid distribution file. ZIP archive not accepted: Comment in central directory. See https://docs.pypi.org/archives for more information"},
+		{file: "data_descriptor-1.0-py3-none-any.whl", raw: []string{"data-descriptor", "1.0", "bdist_wheel", "py3"}, status: 400, want: "Invalid distribution file. ZIP archive not accepted: ZIP contains a data descriptor. See https://docs.pypi.org/archives for more information"},
 		{file: "zip_trailing_data-1.0-py3-none-any.whl", raw: []string{"zip-trailing-data", "1.0", "bdist_wheel", "py3"}, status: 400, want: "Invalid distribution file. ZIP archive not accepted: Trailing data. See https://docs.pypi.org/archives for more information"},
 		// The first copy's local sizes meet the central record of the last
 		// copy, the one Python's dict of members keeps.

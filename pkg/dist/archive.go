@@ -15,6 +15,7 @@ import (
 	"path"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -114,8 +115,6 @@ func (d *Dist) readWheel(r io.ReaderAt, size int64) ([]byte, error) {
 		switch {
 		case e.entries > maxEntries:
 			return nil, &FormatError{Reason: fmt.Sprintf("archive has %d entries, more than the %d allowed", e.entries, maxEntries)}
-		case e.comment:
-			return nil, zipNotAccepted("the archive has a comment")
 		case e.trailing:
 			return nil, zipNotAccepted("data follows the end of the archive")
 		}
@@ -138,6 +137,9 @@ func (d *Dist) readWheel(r io.ReaderAt, size int64) ([]byte, error) {
 		}
 		if d.layout.members[f.Name] {
 			return nil, zipNotAccepted("duplicate member name " + quote(f.Name))
+		}
+		if err := checkZipFraming(f); err != nil {
+			return nil, err
 		}
 		d.layout.members[f.Name] = true
 		if f.Method != zip.Store && f.Method != zip.Deflate {
@@ -211,6 +213,22 @@ func expandsTooMuch(hi, lo uint64, size int64) bool {
 	return hi > limHi || hi == limHi && lo > limLo
 }
 
+// checkZipFraming applies the index's framing rules for one zip member
+// (docs/index-protocol.md §9) that archive/zip would let through: no data
+// descriptor, no comment on the member (one on the archive is fine), no
+// control character in the name.
+func checkZipFraming(f *zip.File) error {
+	switch {
+	case f.Flags&0x08 != 0:
+		return zipNotAccepted("ZIP contains a data descriptor (member " + quote(f.Name) + "; write the archive to a seekable file)")
+	case f.Comment != "":
+		return zipNotAccepted("Comment in central directory (member " + quote(f.Name) + ")")
+	case strings.ContainsFunc(f.Name, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+		return zipNotAccepted("Invalid character in filename " + strconv.Quote(f.Name))
+	}
+	return nil
+}
+
 func readZipMember(f *zip.File) ([]byte, error) {
 	rc, err := f.Open()
 	if err != nil {
@@ -254,14 +272,13 @@ func checkMemberName(name string) error {
 // eocd is what the end-of-central-directory record says about a zip.
 type eocd struct {
 	entries  uint64 // from the zip64 record when the classic field overflows
-	comment  bool   // the archive carries a comment
-	trailing bool   // bytes follow the record
+	trailing bool   // bytes follow the record (and its comment, which is allowed)
 }
 
 // readEOCD parses the end-of-central-directory record (and its zip64 form)
 // before archive/zip does, so an archive that claims millions of entries is
-// refused before anything is allocated for them, and so the framing the
-// index refuses (comments, trailing data) is caught. ok is false when no
+// refused before anything is allocated for them, and so trailing data,
+// which the index refuses, is caught. ok is false when no
 // record is found; archive/zip then reports the error.
 func readEOCD(r io.ReaderAt, size int64) (e eocd, ok bool) {
 	const eocdLen, maxComment = 22, 65535
@@ -275,7 +292,6 @@ func readEOCD(r io.ReaderAt, size int64) (e eocd, ok bool) {
 		return e, false
 	}
 	commentLen := int(binary.LittleEndian.Uint16(buf[i+20:]))
-	e.comment = commentLen > 0
 	e.trailing = i+eocdLen+commentLen < len(buf)
 	e.entries = uint64(binary.LittleEndian.Uint16(buf[i+10:]))
 	if e.entries != 0xffff {

@@ -15,11 +15,13 @@ import (
 // zip.Writer.CreateRaw and precomputed sizes and CRC-32, never Create or
 // CreateHeader: those set the data-descriptor flag, which PyPI refuses.
 type rawMember struct {
-	name   string
-	method uint16 // zip.Store or zip.Deflate
-	data   []byte // the bytes written: the content, or its deflate stream
-	crc    uint32
-	size   uint64 // uncompressed size
+	name    string
+	method  uint16 // zip.Store or zip.Deflate
+	data    []byte // the bytes written: the content, or its deflate stream
+	crc     uint32
+	size    uint64 // uncompressed size
+	flags   uint16 // extra general-purpose flags, such as 0x08 for a data descriptor
+	comment string // a per-member comment
 }
 
 func stored(name string, content []byte) rawMember {
@@ -28,11 +30,21 @@ func stored(name string, content []byte) rawMember {
 
 func buildZip(t *testing.T, members ...rawMember) []byte {
 	t.Helper()
+	return buildZipWithComment(t, "", members...)
+}
+
+// buildZipWithComment writes members, then comment as the archive's
+// comment.
+func buildZipWithComment(t *testing.T, comment string, members ...rawMember) []byte {
+	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
+	if err := zw.SetComment(comment); err != nil {
+		t.Fatal(err)
+	}
 	for _, m := range members {
 		w, err := zw.CreateRaw(&zip.FileHeader{
-			Name: m.name, Method: m.method, CRC32: m.crc,
+			Name: m.name, Method: m.method, CRC32: m.crc, Flags: m.flags, Comment: m.comment,
 			CompressedSize64: uint64(len(m.data)), UncompressedSize64: m.size,
 		})
 		if err != nil {
@@ -181,6 +193,44 @@ func TestCompressionRatio(t *testing.T) {
 			refused := err != nil && strings.Contains(err.Error(), "File exceeds compression ratio of 50")
 			if refused != tt.refused || err != nil && !refused {
 				t.Errorf("Read(%s) error = %v, want refused for its compression ratio: %v", tt.name, err, tt.refused)
+			}
+		})
+	}
+}
+
+// TestZipFraming: the index's framing rules for zip members, and the
+// archive comment it allows.
+func TestZipFraming(t *testing.T) {
+	t.Parallel()
+	payload := stored("x/__init__.py", []byte("x = 1\n"))
+	edited := func(edit func(*rawMember)) rawMember {
+		m := payload
+		edit(&m)
+		return m
+	}
+	tests := []struct {
+		name    string
+		comment string
+		member  rawMember
+		want    string // in the error; "" for none
+	}{
+		{"sound", "", payload, ""},
+		{"archive comment", "built by hand", payload, ""},
+		{"member comment", "", edited(func(m *rawMember) { m.comment = "hi" }), "ZIP archive not accepted: Comment in central directory (member 'x/__init__.py')"},
+		{"data descriptor", "", edited(func(m *rawMember) { m.flags = 0x08 }), "ZIP archive not accepted: ZIP contains a data descriptor (member 'x/__init__.py'"},
+		{"control character in a name", "", stored("x/a\tb.py", nil), `ZIP archive not accepted: Invalid character in filename "x/a\tb.py"`},
+		{"space in a name", "", stored("x/a b.py", nil), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			archive := buildZipWithComment(t, tt.comment, append(wheelMembers("x"), tt.member)...)
+			_, err := Read(bytes.NewReader(archive), int64(len(archive)), "x-1.0-py3-none-any.whl")
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("Read(%s) error = %v, want nil", tt.name, err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("Read(%s) error = %v, want one containing %q", tt.name, err, tt.want)
 			}
 		})
 	}
