@@ -19,9 +19,9 @@
 //   - GET /: a small HTML page listing the projects.
 //   - With [WithOIDC], Trusted Publishing (docs/index-protocol.md §4,
 //     §5): GET /_/oidc/audience and POST /_/oidc/mint-token (and its
-//     legacy alias /_/oidc/github/mint-token), which exchange an identity token for a
-//     short-lived upload token with Warehouse's checks and exact error
-//     documents. Identity tokens are RS256 JWTs signed with the index's own
+//     legacy alias /_/oidc/github/mint-token), which exchange an identity
+//     token for a short-lived upload token with Warehouse's checks and
+//     exact error documents. Identity tokens are RS256 JWTs signed with the index's own
 //     key ([Index.SignIDToken], GET /_fake/jwks), which it trusts for every
 //     known issuer. Minted tokens work on /legacy/ for their publisher's
 //     projects until they expire, and cannot create projects. The fakes
@@ -43,6 +43,27 @@
 // [WithBandwidth]) let tests see what a real network does. Everything is
 // safe for concurrent use, and every wait honours the request's context.
 //
-// The package imports pkg/dist (as Warehouse uses packaging) and nothing
-// else from this module.
+// # Oracle policy
+//
+// The index is the oracle pyupload's client is tested against, and a rule
+// both sides share cannot be caught being wrong. So every validation rule
+// here is the index's own, written from Warehouse's and packaging's
+// behaviour and never from pkg/dist: the upload form, the metadata (its
+// own field table, versions, names, requirements, specifiers, markers,
+// content types, licenses, import names, Warehouse's extra rules), the
+// description's rendering, filenames and platform tags, and the archives
+// (compression ratio, zip record framing, tar reading, wheel members).
+//
+// Two things are shared. PEP 440 versions are parsed and compared with
+// pkg/dist's [dist.ParseVersion]: a standard grammar rather than a PyPI
+// rule, pinned by pkg/dist's tests against packaging's own vectors, which
+// a second copy would only transcribe again. [Index.Preload] derives a
+// file's type from its name with [dist.ParseFilename], which is test
+// set-up, not validation.
+//
+// TestClientAgreesWithIndex runs every committed distribution, every fuzz
+// seed that is or makes one, and generated archives at the edges of the
+// archive rules through both the client's checks and this package's
+// upload pipeline, and fails on any disagreement that is not listed with
+// its reason. docs/test-index.md has the whole policy and the list.
 package fakeindex
