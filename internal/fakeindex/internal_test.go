@@ -137,6 +137,8 @@ func TestParseRequirement(t *testing.T) {
 		"pkg~=1.4.2":                                                                    "pkg~=1.4.2",
 		"pkg==1.*":                                                                      "pkg==1.*",
 		"pkg===weird":                                                                   "pkg===weird",
+		"pkg>=1,":                                                                       "pkg>=1,",
+		"pkg (>=1, <2, )":                                                               "pkg>=1, <2,",
 	}
 	for in, want := range valid {
 		r, err := parseRequirement(in)
@@ -149,7 +151,8 @@ func TestParseRequirement(t *testing.T) {
 		}
 	}
 	for _, in := range []string{"", "-pkg", "pkg >>= 1", "pkg ==", "pkg (>=1", "pkg[a", "pkg; ", "pkg; os_name", "pkg; unknown_var == 'x'",
-		"pkg; os_name == 'x", "pkg ~=1", "pkg >=1.*", "pkg <1.0+local", "pkg @ ", "pkg extra"} {
+		"pkg; os_name == 'x", "pkg ~=1", "pkg >=1.*", "pkg <1.0+local", "pkg @ ", "pkg extra",
+		"pkg ,", "pkg >=1,,<2", "pkg >=1,,", "pkg (,)"} {
 		if _, err := parseRequirement(in); err == nil {
 			t.Errorf("parseRequirement(%q) = ok, want an error", in)
 		}
