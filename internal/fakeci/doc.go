@@ -8,8 +8,9 @@
 // the signature and the time, and internal/fakeindex's *Index is one. The
 // index trusts what it signs for every issuer, so a token from these fakes
 // can be exchanged at its mint endpoint, dated by the index's clock. The
-// providers' behaviour imitated here (URLs, headers, claims, lifetimes,
-// error statuses) is described in docs/index-protocol.md §5.
+// issuers, and how a client fetches each provider's token, are in
+// docs/index-protocol.md §5; the rest imitated here (headers, claims,
+// lifetimes, error statuses) follows the providers' own behaviour.
 //
 // The package depends on the Signer interface only, not on the index, so
 // the index package knows nothing of CI providers.
