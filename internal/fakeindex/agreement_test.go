@@ -87,15 +87,23 @@ func TestClientAgreesWithIndex(t *testing.T) {
 			switch {
 			case (clientErr == "") == (indexErr == ""):
 				if listed {
-					t.Errorf("listed as a known difference, but both sides agree (client: %q, index: %q); remove it from knownDifferences", clientErr, indexErr)
+					t.Errorf("client %s, index %s; want the difference knownDifferences lists (%s), or drop the entry", verdict(clientErr), verdict(indexErr), reason)
 				}
 			case !listed:
-				t.Errorf("client refuses: %q, index refuses: %q; fix the side that differs from PyPI or list the case in knownDifferences with its reason", clientErr, indexErr)
+				t.Errorf("client %s, index %s; want one verdict: fix the side that differs from PyPI, or list a deliberate difference in knownDifferences", verdict(clientErr), verdict(indexErr))
 			case clientErr == "":
-				t.Errorf("the client accepts what the index refuses (%q), but knownDifferences lists a client refusal (%s)", indexErr, reason)
+				t.Errorf("client %s, index %s; want the client's refusal knownDifferences lists (%s)", verdict(clientErr), verdict(indexErr), reason)
 			}
 		})
 	}
+}
+
+// verdict describes one side's answer: "" is an acceptance.
+func verdict(refusal string) string {
+	if refusal == "" {
+		return "accepts"
+	}
+	return "refuses: " + strconv.Quote(refusal)
 }
 
 // clientVerdict is what `pyupload check` decides: the first error, or ""
