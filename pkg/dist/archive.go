@@ -220,7 +220,7 @@ func expandsTooMuch(hi, lo uint64, size int64) bool {
 func checkZipFraming(f *zip.File) error {
 	switch {
 	case f.Flags&0x08 != 0:
-		return zipNotAccepted("ZIP contains a data descriptor (member " + quote(f.Name) + "; write the archive to a seekable file)")
+		return zipNotAccepted("ZIP contains a data descriptor (member " + quote(f.Name) + "; its sizes and CRC-32 must be in its local header)")
 	case f.Comment != "":
 		return zipNotAccepted("Comment in central directory (member " + quote(f.Name) + ")")
 	case strings.ContainsFunc(f.Name, func(r rune) bool { return r < 0x20 || r == 0x7f }):
