@@ -90,6 +90,7 @@ class Member(NamedTuple):
     kind: str = "file"        # "file" | "dir" | "symlink"
     target: str = ""          # symlink target
     compress: Optional[int] = None  # zip compression method override
+    comment: bytes = b""      # zip member comment (central directory)
 
 
 def record_hash(data: bytes) -> str:
@@ -97,20 +98,35 @@ def record_hash(data: bytes) -> str:
     return "sha256=" + base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
-def zip_bytes(members, comment=b"", compresslevel=6) -> bytes:
+class StreamOnly:
+    """A write-only stream: zipfile cannot seek back to fill in sizes, so it
+    writes a data descriptor after every member."""
+
+    def __init__(self):
+        self.buf = io.BytesIO()
+
+    def write(self, data):
+        return self.buf.write(data)
+
+    def flush(self):
+        pass
+
+
+def zip_bytes(members, comment=b"", compresslevel=6, streamed=False) -> bytes:
     """A zip of `members` in the given order, with fixed timestamps."""
-    buf = io.BytesIO()
+    out = StreamOnly() if streamed else io.BytesIO()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # zipfile warns on duplicate names
-        with zipfile.ZipFile(buf, "w") as zf:
+        with zipfile.ZipFile(out, "w") as zf:
             for m in members:
                 info = zipfile.ZipInfo(m.name, date_time=ZIP_DATE)
                 info.create_system = 3  # unix
                 info.external_attr = 0o100644 << 16
                 info.compress_type = zipfile.ZIP_DEFLATED if m.compress is None else m.compress
+                info.comment = m.comment
                 zf.writestr(info, m.data, compresslevel=compresslevel)
             zf.comment = comment
-    return buf.getvalue()
+    return (out.buf if streamed else out).getvalue()
 
 
 def with_parent_dirs(members):
@@ -448,6 +464,12 @@ def duplicate_member_wheel():
     return zip_bytes([first, first._replace(data=b'NAME = "second copy"\n')] + members[1:])
 
 
+def member_comment_wheel():
+    members = wheel_members("zip-comment", "1.0", simple_metadata("zip-comment", "1.0"))
+    return zip_bytes([members[0]._replace(comment=b"a member comment")] + members[1:],
+                     comment=b"an archive comment")
+
+
 def two_top_dirs_sdist():
     members = sdist_members("two-top-dirs", "1.0", simple_metadata("two-top-dirs", "1.0"))
     return tar_gz_bytes(members + [Member("other-1.0/README.md", b"second top-level dir\n")])
@@ -504,10 +526,14 @@ BAD_CASES = [
      bzip2_wheel, "§2 #22 `File does not use a supported compression type`"),
     ("duplicate_member-1.0-py3-none-any.whl", "`duplicate_member/__init__.py` stored twice (different bytes)",
      duplicate_member_wheel, "§2 #22 `ZIP archive not accepted: ...` (duplicate names)"),
-    ("zip_comment-1.0-py3-none-any.whl", "zip end record carries a comment",
-     lambda: zip_bytes(wheel_members("zip-comment", "1.0", simple_metadata("zip-comment", "1.0")),
-                       comment=b"a zip comment"),
-     "§2 #22 `ZIP archive not accepted: ...` (comment)"),
+    ("zip_comment-1.0-py3-none-any.whl",
+     "`zip_comment/__init__.py` carries a comment in the central directory (an archive comment is fine)",
+     member_comment_wheel, "§2 #22 `ZIP archive not accepted: Comment in central directory. ...`"),
+    ("data_descriptor-1.0-py3-none-any.whl",
+     "written to a stream, so every member is followed by a data descriptor (as zip writers that cannot seek do)",
+     lambda: zip_bytes(wheel_members("data-descriptor", "1.0", simple_metadata("data-descriptor", "1.0")),
+                       streamed=True),
+     "§2 #22 `ZIP archive not accepted: ZIP contains a data descriptor. ...`"),
     ("zip_trailing_data-1.0-py3-none-any.whl", "16 bytes of junk after the zip end record",
      lambda: w("zip-trailing-data") + b"TRAILING-JUNK!!\n", "§2 #22 `ZIP archive not accepted: ...` (trailing data)"),
     # --- wheel layout ----------------------------------------------------

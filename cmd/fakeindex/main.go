@@ -13,5 +13,5 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
-	os.Exit(code) //nolint:forbidigo // main is the one place that exits (STYLE.md C3)
+	os.Exit(code) //nolint:forbidigo // main is the one place that exits
 }

@@ -131,3 +131,26 @@ func TestRunOIDCUsage(t *testing.T) {
 		})
 	}
 }
+
+// TestGitHubEndpointNeedsRequestToken: without -github-actions-request-token
+// the command serves the index alone, and the GitHub path is unknown.
+func TestGitHubEndpointNeedsRequestToken(t *testing.T) {
+	t.Parallel()
+	cmd := startRun(t, "-storage", t.TempDir(), "-github-publisher", "example-org/example-pkg:release.yml")
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, cmd.base+"/_fake/github-actions/token?api-version=2.0&audience=pypi", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "bearer anything")
+	client := &http.Client{Transport: &http.Transport{}}
+	defer client.CloseIdleConnections()
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("GET the GitHub token path = %d, want 404", resp.StatusCode)
+	}
+	cmd.stop(t)
+}

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
+	"github.com/pyupload/pyupload/internal/fakeci"
 	"github.com/pyupload/pyupload/internal/fakeindex"
 	"github.com/pyupload/pyupload/pkg/dist"
 )
@@ -108,7 +110,7 @@ func (o *oidcFlags) check() error {
 }
 
 // options turns the flags into index options: Trusted Publishing is always
-// on, and the fake GitHub endpoint when a request token is given.
+// on.
 func (o *oidcFlags) options() []fakeindex.Option {
 	cfg := fakeindex.OIDCConfig{Audience: o.audience, TokenTTL: o.tokenTTL}
 	for _, p := range o.publishers {
@@ -118,11 +120,20 @@ func (o *oidcFlags) options() []fakeindex.Option {
 			Projects: append([]string(nil), o.projects...), AnyProject: len(o.projects) == 0,
 		})
 	}
-	opts := []fakeindex.Option{fakeindex.WithOIDC(cfg)}
-	if o.requestToken != "" {
-		opts = append(opts, fakeindex.WithGitHubActions(o.requestToken, githubClaims(o.publishers[0])))
+	return []fakeindex.Option{fakeindex.WithOIDC(cfg)}
+}
+
+// handler is what the server serves: the index, and with a request token
+// the fake GitHub token endpoint beside it on the same server, so one
+// address (and one printed URL per role) serves both.
+func (o *oidcFlags) handler(ix *fakeindex.Index) http.Handler {
+	if o.requestToken == "" {
+		return ix
 	}
-	return opts
+	mux := http.NewServeMux()
+	mux.Handle(fakeci.GitHubTokenPath, fakeci.NewGitHubActions(ix, o.requestToken, githubClaims(o.publishers[0])))
+	mux.Handle("/", ix)
+	return mux
 }
 
 // githubClaims are the claims of a tag push of v1.0.0 running p's

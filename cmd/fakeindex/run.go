@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pyupload/pyupload/internal/fakeci"
 	"github.com/pyupload/pyupload/internal/fakeindex"
 )
 
@@ -154,7 +155,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	base := "http://" + ln.Addr().String()
 	var ghaURL string
 	if f.oidc.requestToken != "" {
-		ghaURL = base + ix.GitHubActionsRequestPath()
+		ghaURL = base + fakeci.GitHubRequestPath
 	}
 	// The listener accepts already; the files are written before the
 	// stdout lines, so whoever sees a line can read the files too.
@@ -181,7 +182,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	log := &requestLog{w: stderr}
 	srv := &http.Server{
-		Handler:           log.wrap(ix),
+		Handler:           log.wrap(f.oidc.handler(ix)),
 		ReadHeaderTimeout: 30 * time.Second,
 		// Requests end when ctx does, so stalls and waits stop at shutdown.
 		BaseContext: func(net.Listener) context.Context { return ctx },

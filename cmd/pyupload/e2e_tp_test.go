@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"maps"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pyupload/pyupload/internal/fakeci"
 	"github.com/pyupload/pyupload/internal/fakeindex"
 	"github.com/pyupload/pyupload/internal/ui"
 )
@@ -35,12 +37,21 @@ var ghPublisher = fakeindex.Publisher{
 	WorkflowFilename: "release.yml", Projects: []string{"pyupload-mv22", "pyupload-mv23"},
 }
 
-// startTPIndex serves a fake index with Trusted Publishing, the fake
-// GitHub token endpoint, and the publisher's projects already created.
+// startTPIndex serves a fake index with Trusted Publishing and, on the
+// same server, the fake GitHub token endpoint, with the publisher's
+// projects already created.
 func startTPIndex(t *testing.T, cfg fakeindex.OIDCConfig, opts ...fakeindex.Option) (*fakeindex.Index, string) {
 	t.Helper()
-	opts = append([]fakeindex.Option{fakeindex.WithOIDC(cfg), fakeindex.WithGitHubActions(ghaRequestToken, ghClaims)}, opts...)
-	ix, u := startIndex(t, opts...)
+	ix := fakeindex.New(append([]fakeindex.Option{fakeindex.WithTokens(testToken), fakeindex.WithStorageDir(t.TempDir()), fakeindex.WithOIDC(cfg)}, opts...)...)
+	mux := http.NewServeMux()
+	mux.Handle(fakeci.GitHubTokenPath, fakeci.NewGitHubActions(ix, ghaRequestToken, ghClaims))
+	mux.Handle("/", ix)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(func() {
+		srv.Close()
+		_ = ix.Close()
+	})
+	u := srv.URL
 	for _, p := range cfg.Publishers {
 		for _, name := range p.Projects {
 			if err := ix.CreateProject(name); err != nil {
@@ -51,10 +62,12 @@ func startTPIndex(t *testing.T, cfg fakeindex.OIDCConfig, opts ...fakeindex.Opti
 	return ix, u
 }
 
-func ghaEnv(ix *fakeindex.Index, indexURL string) []string {
+// ghaEnv is the environment of a GitHub Actions job with id-token: write
+// whose token endpoint is the one startTPIndex serves beside the index.
+func ghaEnv(_ *fakeindex.Index, indexURL string) []string {
 	return []string{
 		"GITHUB_ACTIONS=true",
-		"ACTIONS_ID_TOKEN_REQUEST_URL=" + indexURL + ix.GitHubActionsRequestPath(),
+		"ACTIONS_ID_TOKEN_REQUEST_URL=" + indexURL + fakeci.GitHubRequestPath,
 		"ACTIONS_ID_TOKEN_REQUEST_TOKEN=" + ghaRequestToken,
 	}
 }
@@ -251,7 +264,7 @@ func TestE2EOtherProviders(t *testing.T) {
 		}},
 		{"google", google, func(t *testing.T, ix *fakeindex.Index, _ string) ([]string, []string) {
 			t.Helper()
-			meta := httptest.NewServer(fakeindex.NewGCPMetadata(ix, google.Email, "1234"))
+			meta := httptest.NewServer(fakeci.NewGCPMetadata(ix, google.Email, "1234"))
 			t.Cleanup(meta.Close)
 			return []string{"GCE_METADATA_HOST=" + strings.TrimPrefix(meta.URL, "http://")}, []string{"--provider", "google"}
 		}},

@@ -3,12 +3,12 @@ package fakeindex
 import (
 	"archive/tar"
 	"archive/zip"
-	"compress/flate"
 	"compress/gzip"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"net/http"
 	"os"
 	"regexp"
@@ -20,23 +20,27 @@ import (
 )
 
 // maxMemberSize caps the archive members the index reads (METADATA,
-// RECORD, entry_points.txt).
+// RECORD, entry_points.txt, WHEEL, PKG-INFO).
 const maxMemberSize = 16 << 20
 
-// Warehouse's decompression-bomb rule: more than 50 times expansion, once
-// past 64 MiB.
+// Warehouse's decompression-bomb rule for zip files: more than 50 times
+// expansion, once the members add up to more than 64 MiB
+// (COMPRESSION_RATIO_THRESHOLD, COMPRESSION_RATIO_MIN_SIZE).
 const (
 	bombRatio     = 50
 	bombThreshold = 64 << 20
 )
 
+// msgArchives ends the framing messages, as Warehouse words them.
+const msgArchives = ". See https://docs.pypi.org/archives for more information"
+
 func invalidDist(msg string) *reply {
 	return badRequest("Invalid distribution file. %s", msg)
 }
 
-// checkArchive runs rows 22 to 24 on the spooled file: archive validation
-// (with [dist.Read] for the framing), then the sdist or wheel filename and
-// member rules. For a wheel it returns the METADATA member (PEP 658).
+// checkArchive runs rows 22 to 24 on the spooled file: Warehouse's
+// _is_valid_dist_file, then the sdist or wheel filename and member rules.
+// For a wheel it returns the METADATA member (PEP 658).
 func checkArchive(c *spooled, filetype string, meta *metaInfo) ([]byte, *reply) {
 	f, err := os.Open(c.path) // #nosec G703 -- the spool file the index created
 	if err != nil {
@@ -46,6 +50,7 @@ func checkArchive(c *spooled, filetype string, meta *metaInfo) ([]byte, *reply) 
 	fn := c.filename
 
 	var zr *zip.Reader
+	var tarMembers map[string]bool
 	switch {
 	case strings.HasSuffix(fn, ".zip") || strings.HasSuffix(fn, ".whl"):
 		zr, err = zip.NewReader(f, c.size)
@@ -56,30 +61,23 @@ func checkArchive(c *spooled, filetype string, meta *metaInfo) ([]byte, *reply) 
 			return nil, rp
 		}
 	case strings.HasSuffix(fn, ".tar.gz"):
-		// The name only decides the kind: an sdist is read the same under
-		// any name, and its own name is judged in row 23.
-		if rp := distFraming(f, c.size, "x-0.tar.gz", nil); rp != nil {
+		var rp *reply
+		if tarMembers, rp = checkTar(f); rp != nil {
 			return nil, rp
 		}
 	}
 
-	if filetype == string(dist.Sdist) {
-		return nil, checkSdist(f, fn, meta)
+	if filetype == filetypeSdist {
+		return nil, checkSdist(fn, meta, tarMembers)
 	}
 	return checkWheel(zr, fn, meta)
 }
 
 // checkZip is _is_valid_dist_file for .whl and .zip files, in its order:
 // expansion ratio, compression methods, the member the kind requires, then
-// the zip framing (by dist.Read).
-func checkZip(f *os.File, size int64, zr *zip.Reader, fn string) *reply {
-	var expanded uint64
-	names := make(map[string]bool, len(zr.File))
-	for _, zf := range zr.File {
-		expanded += zf.UncompressedSize64
-		names[zf.Name] = true
-	}
-	if expanded > bombThreshold && size > 0 && float64(expanded)/float64(size) > bombRatio {
+// the record framing (zipFraming).
+func checkZip(r io.ReaderAt, size int64, zr *zip.Reader, fn string) *reply {
+	if expandsTooMuch(zr, size) {
 		return invalidDist(fmt.Sprintf("File exceeds compression ratio of %d", bombRatio))
 	}
 	for _, zf := range zr.File {
@@ -87,6 +85,7 @@ func checkZip(f *os.File, size int64, zr *zip.Reader, fn string) *reply {
 			return invalidDist("File does not use a supported compression type")
 		}
 	}
+	target := ""
 	if strings.HasSuffix(fn, ".zip") {
 		list := make([]string, 0, len(zr.File))
 		for _, zf := range zr.File {
@@ -96,63 +95,108 @@ func checkZip(f *os.File, size int64, zr *zip.Reader, fn string) *reply {
 		if top == "" || top == "." || top == "/" {
 			return invalidDist("Incorrect number of top-level directories in sdist")
 		}
-		if target := top + "/PKG-INFO"; !names[target] {
+		target = top + "/PKG-INFO"
+		if member(zr, target) == nil {
 			return invalidDist("PKG-INFO not found at " + target)
 		}
-		return nil // a .zip sdist always fails row 23; dist.Read refuses it outright
+	} else {
+		parts := strings.SplitN(fn, "-", 3)
+		if len(parts) < 3 {
+			return invalidDist("Unable to parse name and version from wheel filename")
+		}
+		target = parts[0] + "-" + parts[1] + ".dist-info/WHEEL"
+		if member(zr, target) == nil {
+			return invalidDist("WHEEL not found at " + target)
+		}
 	}
-	parts := strings.SplitN(fn, "-", 3)
-	if len(parts) < 3 {
-		return invalidDist("Unable to parse name and version from wheel filename")
+	// ZipFile.read decompresses the member and checks its CRC; a failure
+	// is a BadZipFile, which _is_valid_dist_file reports as None.
+	if _, err := readMember(zr, target); err != nil {
+		return invalidDist("None")
 	}
-	dir := parts[0] + "-" + parts[1] + ".dist-info"
-	if !names[dir+"/WHEEL"] {
-		return invalidDist("WHEEL not found at " + dir + "/WHEEL")
+	if reason := zipFraming(r, size, zr); reason != "" {
+		return invalidDist("ZIP archive not accepted: " + reason + msgArchives)
 	}
-	// dist.Read parses the filename, so give it one with the same
-	// name-version when that parses, to look in the same .dist-info.
-	name := parts[0] + "-" + parts[1] + "-py3-none-any.whl"
-	if _, err := dist.ParseFilename(name); err != nil {
-		name = "x-0-py3-none-any.whl"
-	}
-	return distFraming(f, size, name, names)
+	return nil
 }
 
-// distFraming runs dist.Read over the file for the framing rules (zip
-// comments, trailing data, duplicate members; gzip and tar structure, one
-// top-level directory, PKG-INFO). Metadata that does not parse is no
-// concern here: Warehouse never reads it. For a wheel (names set), a
-// missing METADATA is reported by row 24 instead, so dist.Read's errors are
-// not used when the METADATA it looked for is absent.
-func distFraming(r io.ReaderAt, size int64, name string, names map[string]bool) *reply {
-	_, err := dist.Read(r, size, name)
-	var me *dist.MetadataError
-	var fe *dist.FormatError
-	switch {
-	case err == nil, errors.As(err, &me):
-		return nil
-	case errors.As(err, &fe):
-		if names == nil && damaged(err) {
-			// tarfile.ReadError, EOFError or zlib.error: Warehouse's
-			// _is_valid_dist_file returns (False, None).
-			return invalidDist("None")
-		}
-		if names != nil {
-			fn, _ := dist.ParseFilename(name)
-			if !names[fn.Name+"-"+fn.Version+".dist-info/METADATA"] {
-				return nil
+// expandsTooMuch is the bomb rule as Python computes it: the members'
+// sizes summed without overflow (Python's integers), divided by the
+// file's size as a correctly rounded float.
+func expandsTooMuch(zr *zip.Reader, size int64) bool {
+	sum := new(big.Int)
+	for _, zf := range zr.File {
+		sum.Add(sum, new(big.Int).SetUint64(zf.UncompressedSize64))
+	}
+	if sum.Cmp(big.NewInt(bombThreshold)) <= 0 || size <= 0 {
+		return false
+	}
+	ratio, _ := new(big.Rat).SetFrac(sum, big.NewInt(size)).Float64()
+	return ratio > bombRatio
+}
+
+// checkTar is _is_valid_dist_file for .tar.gz files: the whole stream must
+// read as a gzip-compressed tar (tarfile.open and getnames), without
+// sparse members, under one top-level directory holding PKG-INFO. It
+// returns the member names as Python's tarfile gives them (directories
+// without their trailing slash), which the License-File rule looks up.
+func checkTar(f *os.File) (map[string]bool, *reply) {
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		// tarfile.is_tarfile tries every compression: an uncompressed tar
+		// is a tarfile, which "r:gz" then fails to open.
+		if _, serr := f.Seek(0, io.SeekStart); serr == nil {
+			if _, terr := tar.NewReader(f).Next(); terr == nil {
+				return nil, invalidDist("None")
 			}
 		}
-		return invalidDist(fe.Reason)
+		return nil, invalidDist("File is not a tarfile")
 	}
-	return &reply{status: http.StatusInternalServerError, message: "fakeindex: reading the upload: " + err.Error()}
-}
-
-// damaged reports a compressed stream that ends early or fails its
-// checks.
-func damaged(err error) bool {
-	var corrupt flate.CorruptInputError
-	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, gzip.ErrChecksum) || errors.As(err, &corrupt)
+	defer func() { _ = gz.Close() }()
+	tr := tar.NewReader(gz)
+	names := map[string]bool{}
+	var list []string
+	sparse := false
+	for first := true; ; first = false {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			// is_tarfile reads the first header; later failures are
+			// tarfile.ReadError, EOFError or zlib.error, reported as None.
+			if first {
+				return nil, invalidDist("File is not a tarfile")
+			}
+			return nil, invalidDist("None")
+		}
+		if h.Typeflag == tar.TypeXGlobalHeader {
+			continue // pax global headers are no members in tarfile
+		}
+		if h.Typeflag == tar.TypeGNUSparse {
+			sparse = true
+		}
+		for k := range h.PAXRecords {
+			sparse = sparse || strings.HasPrefix(k, "GNU.sparse.")
+		}
+		name := h.Name
+		if h.Typeflag == tar.TypeDir {
+			name = strings.TrimRight(name, "/")
+		}
+		names[name] = true
+		list = append(list, name)
+	}
+	if sparse {
+		return nil, invalidDist("tar archive not accepted: Sparse members are not allowed" + msgArchives)
+	}
+	top := commonPath(list)
+	if top == "" || top == "." || top == "/" {
+		return nil, invalidDist("Incorrect number of top-level directories in sdist")
+	}
+	if target := top + "/PKG-INFO"; !names[target] {
+		return nil, invalidDist("PKG-INFO not found at " + target)
+	}
+	return names, nil
 }
 
 // commonPath is os.path.commonpath over archive member names: the longest
@@ -186,8 +230,9 @@ func commonPath(names []string) string {
 	return prefix + strings.Join(common, "/")
 }
 
-// checkSdist is row 23: PEP 625 names, then License-File members.
-func checkSdist(f *os.File, fn string, meta *metaInfo) *reply {
+// checkSdist is row 23: PEP 625 names, then License-File members (looked
+// up in members, the tar's names).
+func checkSdist(fn string, meta *metaInfo, members map[string]bool) *reply {
 	stem, ok := strings.CutSuffix(fn, ".tar.gz")
 	if !ok {
 		stem = strings.TrimSuffix(fn, ".zip")
@@ -200,10 +245,10 @@ func checkSdist(f *os.File, fn string, meta *metaInfo) *reply {
 		return badRequest("Invalid source distribution filename: %s", fn)
 	}
 	nameFromFilename := stem[:i]
-	norm := dist.NormalizeName(meta.name)
+	norm := canonicalName(meta.name)
 	// Warehouse's edge case for post-releases spelled with a hyphen
 	// ("1.0-1"): split at the second-to-last hyphen instead.
-	if strings.Contains(meta.version.String(), ".post") && dist.NormalizeName(nameFromFilename) != norm && strings.Count(fn, "-") >= 2 {
+	if strings.Contains(meta.version.String(), ".post") && canonicalName(nameFromFilename) != norm && strings.Count(fn, "-") >= 2 {
 		nameFromFilename = fn[:strings.LastIndexByte(fn, '-')]
 		if j := strings.LastIndexByte(nameFromFilename, '-'); j >= 0 {
 			nameFromFilename = nameFromFilename[:j]
@@ -212,7 +257,7 @@ func checkSdist(f *os.File, fn string, meta *metaInfo) *reply {
 		}
 	}
 	want := strings.ReplaceAll(norm, "-", "_")
-	if dist.NormalizeName(nameFromFilename) != norm {
+	if canonicalName(nameFromFilename) != norm {
 		return badRequest("Start filename for %s with %s.", pyRepr(meta.name), pyRepr(want))
 	}
 	expected := want + "-" + meta.version.String() + ".tar.gz"
@@ -223,12 +268,8 @@ func checkSdist(f *os.File, fn string, meta *metaInfo) *reply {
 	if len(licenses) == 0 {
 		return nil
 	}
-	names, err := tarNames(f)
-	if err != nil {
-		return invalidDist("None")
-	}
-	list := make([]string, 0, len(names))
-	for n := range names {
+	list := make([]string, 0, len(members))
+	for n := range members {
 		list = append(list, n)
 	}
 	top := commonPath(list)
@@ -237,39 +278,11 @@ func checkSdist(f *os.File, fn string, meta *metaInfo) *reply {
 		if top != "" {
 			target = top + "/" + lf
 		}
-		if !names[target] {
+		if !members[target] {
 			return badRequest("License-File %s does not exist in distribution file %s at %s", lf, fn, target)
 		}
 	}
 	return nil
-}
-
-// tarNames lists the members of a .tar.gz, directories without their
-// trailing slash, as Python's tarfile names them.
-func tarNames(f *os.File) (map[string]bool, error) {
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, err
-	}
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = gz.Close() }()
-	tr := tar.NewReader(gz)
-	names := map[string]bool{}
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return names, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if h.Typeflag == tar.TypeXGlobalHeader {
-			continue
-		}
-		names[strings.TrimSuffix(h.Name, "/")] = true
-	}
 }
 
 var (
@@ -298,12 +311,12 @@ func checkWheel(zr *zip.Reader, fn string, meta *metaInfo) ([]byte, *reply) {
 	}
 	tags := strings.Split(parts[len(parts)-1], "-")
 	for plat := range strings.SplitSeq(strings.ToLower(tags[len(tags)-1]), ".") {
-		if !dist.ValidPlatformTag(plat) {
+		if !validPlatformTag(plat) {
 			return nil, badRequest("Binary wheel '%s' has an unsupported platform tag '%s'.", fn, plat)
 		}
 	}
-	canonical := dist.NormalizeName(meta.name)
-	if dist.NormalizeName(parts[0]) != canonical {
+	canonical := canonicalName(meta.name)
+	if canonicalName(parts[0]) != canonical {
 		return nil, badRequest("Start filename for %s with %s.", pyRepr(meta.name), pyRepr(strings.ReplaceAll(canonical, "-", "_")))
 	}
 	if want := strings.ReplaceAll(canonical, "-", "_"); parts[0] != want {

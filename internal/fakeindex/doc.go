@@ -1,7 +1,7 @@
 // Package fakeindex is a test index that behaves like PyPI's server
-// (Warehouse) as shared/spec/index-protocol.md describes it. It is the far
-// end of pyupload's pipeline: pkg/upload (and, through cmd/pyupload, the
-// whole CLI) sends its multipart POSTs to an [*Index] served in-process with
+// (Warehouse) as docs/index-protocol.md describes it. It is the far end of
+// pyupload's pipeline: pkg/upload (and, through cmd/pyupload, the whole
+// CLI) sends its multipart POSTs to an [*Index] served in-process with
 // net/http/httptest, and cmd/fakeindex serves the same handler on loopback
 // for demos, benchmarks and real clients such as twine.
 //
@@ -9,32 +9,33 @@
 //
 //   - POST /legacy/: the upload endpoint, routed by ":action" and
 //     validated in Warehouse's order with its status codes and exact
-//     messages (spec §1, §2, §3). Uploaded bytes are streamed to a spool
-//     file while sha256 and blake2b-256 are computed; no upload is ever
-//     held in memory.
+//     messages (docs/index-protocol.md §1, §2, §3). Uploaded bytes are
+//     streamed to a spool file while sha256 and blake2b-256 are computed;
+//     no upload is ever held in memory.
 //   - POST /legacy: the 308 redirect Warehouse answers without the slash.
 //   - GET /pypi/<project>/json, /pypi/<project>/<version>/json, /simple/,
 //     /simple/<project>/ and /files/<filename>: the read APIs a client uses
-//     to resolve an ambiguous upload (spec §7).
+//     to resolve an ambiguous upload (docs/index-protocol.md §7).
 //   - GET /: a small HTML page listing the projects.
-//   - With [WithOIDC], Trusted Publishing (spec §4, §5): GET
-//     /_/oidc/audience and POST /_/oidc/mint-token (and its legacy alias
-//     /_/oidc/github/mint-token), which exchange an identity token for a
-//     short-lived upload token with Warehouse's checks and exact error
-//     documents. Identity tokens are RS256 JWTs signed with the index's own
+//   - With [WithOIDC], Trusted Publishing (docs/index-protocol.md §4,
+//     §5): GET /_/oidc/audience and POST /_/oidc/mint-token (and its
+//     legacy alias /_/oidc/github/mint-token), which exchange an identity
+//     token for a short-lived upload token with Warehouse's checks and
+//     exact error documents. Identity tokens are RS256 JWTs signed with the index's own
 //     key ([Index.SignIDToken], GET /_fake/jwks), which it trusts for every
 //     known issuer. Minted tokens work on /legacy/ for their publisher's
-//     projects until they expire, and cannot create projects.
-//   - With [WithGitHubActions], a fake of GitHub Actions' OIDC token
-//     endpoint ([Index.GitHubActionsRequestPath]); [NewGCPMetadata] is a
-//     separate handler imitating Google Cloud's metadata server.
+//     projects until they expire, and cannot create projects. The fakes
+//     of CI providers' token endpoints are in internal/fakeci, which signs
+//     with the index's key through [Index.SignIDToken] and dates tokens by
+//     [Index.Now]; this package knows nothing of them.
 //
 // Error bodies follow Pyramid's rendering chosen by the Accept header
-// (spec §2.1). Go's net/http server cannot send a custom reason phrase, so
-// the status line that Warehouse puts on the wire travels only in the body:
-// the JSON "code" member, or the first line of the text/plain body. That is
-// exactly why clients must read the body rather than the status line (over
-// HTTP/2, which PyPI serves, the phrase is lost anyway).
+// (docs/index-protocol.md §2.1). Go's net/http server cannot send a custom
+// reason phrase, so the status line that Warehouse puts on the wire travels
+// only in the body: the JSON "code" member, or the first line of the
+// text/plain body. That is exactly why clients must read the body rather
+// than the status line (over HTTP/2, which PyPI serves, the phrase is lost
+// anyway).
 //
 // Faults ([Index.FailUploads], [Index.RateLimitUploads],
 // [Index.ResetUploadsMidBody], [Index.ResetUploadsAfterStore],
@@ -42,6 +43,27 @@
 // [WithBandwidth]) let tests see what a real network does. Everything is
 // safe for concurrent use, and every wait honours the request's context.
 //
-// The package imports pkg/dist (as Warehouse uses packaging) and nothing
-// else from this module.
+// # Oracle policy
+//
+// The index is the oracle pyupload's client is tested against, and a rule
+// both sides share cannot be caught being wrong. So every validation rule
+// here is the index's own, written from Warehouse's and packaging's
+// behaviour and never from pkg/dist: the upload form, the metadata (its
+// own field table, versions, names, requirements, specifiers, markers,
+// content types, licenses, import names, Warehouse's extra rules), the
+// description's rendering, filenames and platform tags, and the archives
+// (compression ratio, zip record framing, tar reading, wheel members).
+//
+// Two things are shared. PEP 440 versions are parsed and compared with
+// pkg/dist's [dist.ParseVersion]: a standard grammar rather than a PyPI
+// rule, pinned by pkg/dist's tests against packaging's own vectors, which
+// a second copy would only transcribe again. [Index.Preload] derives a
+// file's type from its name with [dist.ParseFilename], which is test
+// set-up, not validation.
+//
+// TestClientAgreesWithIndex runs every committed distribution, every fuzz
+// seed that is or makes one, and generated archives at the edges of the
+// archive rules through both the client's checks and this package's
+// upload pipeline, and fails on any disagreement that is not listed with
+// its reason. docs/test-index.md has the whole policy and the list.
 package fakeindex

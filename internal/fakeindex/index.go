@@ -57,9 +57,8 @@ type Index struct {
 	checkArchives  bool
 	mux            *http.ServeMux
 
-	// Trusted Publishing (oidc.go, jwt.go, ci.go).
+	// Trusted Publishing (oidc.go, jwt.go).
 	oidc         *oidcState // nil unless WithOIDC
-	gha          *ghaConfig // nil unless WithGitHubActions
 	signingKey   *rsa.PrivateKey
 	keyOnce      sync.Once
 	keys         *signer // the signing key and its JWKS, made on first use
@@ -142,11 +141,12 @@ func WithClock(now func() time.Time) Option {
 	return func(ix *Index) { ix.now = now }
 }
 
-// WithoutArchiveChecks skips opening the uploaded archive (spec §2 rows
-// 22–24: archive framing, filename against metadata, platform tags, RECORD,
-// METADATA, entry points). Benchmarks that upload large synthetic payloads
-// use it, since these checks read the whole file once more. It weakens the
-// index's validation, as the name says. The default is to check.
+// WithoutArchiveChecks skips opening the uploaded archive
+// (docs/index-protocol.md §2 rows 22–24: archive framing, filename against
+// metadata, platform tags, RECORD, METADATA, entry points). Benchmarks that
+// upload large synthetic payloads use it, since these checks read the whole
+// file once more. It weakens the index's validation, as the name says. The
+// default is to check.
 func WithoutArchiveChecks() Option {
 	return func(ix *Index) { ix.checkArchives = false }
 }
@@ -283,7 +283,7 @@ func (ix *Index) leave() {
 // is made. It returns an error wrapping [ErrFileExists] when the filename
 // or the bytes are already stored.
 func (ix *Index) Preload(project, version, filename string, content []byte) error {
-	if !dist.ValidName(project) {
+	if !projectNameRE.MatchString(project) {
 		return fmt.Errorf("preloading %s: invalid project name %q", filename, project)
 	}
 	v, err := dist.ParseVersion(version)

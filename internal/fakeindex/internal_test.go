@@ -137,6 +137,8 @@ func TestParseRequirement(t *testing.T) {
 		"pkg~=1.4.2":                                                                    "pkg~=1.4.2",
 		"pkg==1.*":                                                                      "pkg==1.*",
 		"pkg===weird":                                                                   "pkg===weird",
+		"pkg>=1,":                                                                       "pkg>=1,",
+		"pkg (>=1, <2, )":                                                               "pkg>=1, <2,",
 	}
 	for in, want := range valid {
 		r, err := parseRequirement(in)
@@ -149,7 +151,8 @@ func TestParseRequirement(t *testing.T) {
 		}
 	}
 	for _, in := range []string{"", "-pkg", "pkg >>= 1", "pkg ==", "pkg (>=1", "pkg[a", "pkg; ", "pkg; os_name", "pkg; unknown_var == 'x'",
-		"pkg; os_name == 'x", "pkg ~=1", "pkg >=1.*", "pkg <1.0+local", "pkg @ ", "pkg extra"} {
+		"pkg; os_name == 'x", "pkg ~=1", "pkg >=1.*", "pkg <1.0+local", "pkg @ ", "pkg extra",
+		"pkg ,", "pkg >=1,,<2", "pkg >=1,,", "pkg (,)"} {
 		if _, err := parseRequirement(in); err == nil {
 			t.Errorf("parseRequirement(%q) = ok, want an error", in)
 		}
@@ -158,7 +161,7 @@ func TestParseRequirement(t *testing.T) {
 
 func TestValidSpecifierSet(t *testing.T) {
 	t.Parallel()
-	for _, s := range []string{">=3.8", ">=3.8,<4.0", ">= 3.8, != 3.9.*", "~=3.10", ">=3.8,", "==3.*", "!=1.0+local"} {
+	for _, s := range []string{">=3.8", ">=3.8,<4.0", ">= 3.8, != 3.9.*", "~=3.10", ">=3.8,", ",", " , ", ">=3.8,,<4", "==3.*", "!=1.0+local"} {
 		if !validSpecifierSet(s) {
 			t.Errorf("validSpecifierSet(%q) = false, want true", s)
 		}

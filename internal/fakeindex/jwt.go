@@ -19,11 +19,11 @@ import (
 const jwtLeeway = 30 * time.Second
 
 // WithSigningKey sets the RSA key the index signs identity tokens with
-// ([Index.SignIDToken], the fake CI endpoints) and verifies them against
-// at /_/oidc/mint-token. Tests that create many indexes share one key this
-// way, since generating a key takes a while under the race detector; a
-// test that needs tokens the index must refuse can sign them itself with
-// the same key. A nil key is ignored. The default is a 2048-bit key
+// ([Index.SignIDToken], for tests and internal/fakeci) and verifies them
+// against at /_/oidc/mint-token. Tests that create many indexes share one
+// key this way, since generating a key takes a while under the race
+// detector; a test that needs tokens the index must refuse can sign them
+// itself with the same key. A nil key is ignored. The default is a 2048-bit key
 // generated on first use, different for every index.
 func WithSigningKey(key *rsa.PrivateKey) Option {
 	return func(ix *Index) {
@@ -90,6 +90,11 @@ func (ix *Index) KeyID() string { return ix.signer().kid }
 func (ix *Index) JWKS() []byte {
 	return append([]byte(nil), ix.signer().jwks...)
 }
+
+// Now returns the time by the index's clock ([WithClock]). Fakes that
+// issue identity tokens for the index (internal/fakeci) date them by it, so
+// the tokens are fresh whatever time a test sets.
+func (ix *Index) Now() time.Time { return ix.now() }
 
 // SignIDToken returns an RS256 JWT carrying claims, signed with the
 // index's key, with the header {"alg": "RS256", "kid": [Index.KeyID],

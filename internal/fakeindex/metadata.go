@@ -24,9 +24,10 @@ type metaInfo struct {
 // values.
 type fieldErr struct{ field, msg string }
 
-// metadataReply chooses the error Warehouse reports (spec §2.3):
-// metadata-version, name and version first, otherwise the alphabetically
-// first field, and that field's first error, with a period and a link.
+// metadataReply chooses the error Warehouse reports
+// (docs/index-protocol.md §2.3): metadata-version, name and version first,
+// otherwise the alphabetically first field, and that field's first error,
+// with a period and a link.
 func metadataReply(errs []fieldErr) *reply {
 	field := ""
 	for _, f := range []string{"metadata-version", "name", "version"} {
@@ -59,6 +60,57 @@ func metadataReply(errs []fieldErr) *reply {
 	return badRequest("%s See %s for more information.", msg, see)
 }
 
+// metadataVersions are the Metadata-Version values Warehouse supports
+// (SUPPORTED_METADATA_VERSIONS), oldest first as packaging orders them to
+// date each field.
+var metadataVersions = []string{"1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"}
+
+// metadataField is one core-metadata field as Warehouse reads it from the
+// form: packaging's _EMAIL_TO_RAW_MAPPING under Warehouse's form keys
+// (_FORM_TO_RAW_MAPPING), whether packaging reads it as a list
+// (_LIST_FIELDS, and Project-URL's mapping), and the metadata version its
+// _Validator says added it.
+type metadataField struct {
+	key, header string // form key; lowercase header, which messages quote
+	list        bool
+	added       string
+}
+
+var metadataFields = []metadataField{
+	{"metadata_version", "metadata-version", false, "1.0"},
+	{"name", "name", false, "1.0"},
+	{"version", "version", false, "1.0"},
+	{"dynamic", "dynamic", true, "2.2"},
+	{"platform", "platform", true, "1.0"},
+	{"supported_platform", "supported-platform", true, "1.1"},
+	{"summary", "summary", false, "1.0"},
+	{"description", "description", false, "1.0"},
+	{"description_content_type", "description-content-type", false, "2.1"},
+	{"keywords", "keywords", false, "1.0"},
+	{"home_page", "home-page", false, "1.0"},
+	{"download_url", "download-url", false, "1.1"},
+	{"author", "author", false, "1.0"},
+	{"author_email", "author-email", false, "1.0"},
+	{"maintainer", "maintainer", false, "1.2"},
+	{"maintainer_email", "maintainer-email", false, "1.2"},
+	{"license", "license", false, "1.0"},
+	{"license_expression", "license-expression", false, "2.4"},
+	{"license_file", "license-file", true, "2.4"},
+	{"classifiers", "classifier", true, "1.1"},
+	{"requires_dist", "requires-dist", true, "1.2"},
+	{"requires_python", "requires-python", false, "1.2"},
+	{"requires_external", "requires-external", true, "1.2"},
+	{"project_urls", "project-url", true, "1.2"},
+	{"provides_extra", "provides-extra", true, "2.1"},
+	{"provides_dist", "provides-dist", true, "1.2"},
+	{"obsoletes_dist", "obsoletes-dist", true, "1.2"},
+	{"import_name", "import-name", true, "2.5"},
+	{"import_namespace", "import-namespace", true, "2.5"},
+	{"requires", "requires", true, "1.1"},
+	{"provides", "provides", true, "1.1"},
+	{"obsoletes", "obsoletes", true, "1.1"},
+}
+
 // checkMetadata is Warehouse's metadata.parse(None, form_data=...): the
 // form is read into packaging's RawMetadata, validated by
 // Metadata.from_raw, then by Warehouse's own rules. Each stage reports
@@ -66,17 +118,16 @@ func metadataReply(errs []fieldErr) *reply {
 func checkMetadata(form url.Values) (*metaInfo, *reply) {
 	raw := url.Values{}
 	var unparsed []fieldErr
-	for i := range dist.Fields {
-		f := &dist.Fields[i]
-		vals := form[f.FormKey]
+	for _, f := range metadataFields {
+		vals := form[f.key]
 		if len(vals) == 0 || len(vals) == 1 && vals[0] == "" {
 			continue // "" is treated as absent
 		}
-		if !f.Multi && len(vals) > 1 || f.FormKey == "project_urls" && duplicateLabel(vals) {
-			unparsed = append(unparsed, fieldErr{f.FormKey, pyRepr(f.FormKey) + " has invalid data"})
+		if !f.list && len(vals) > 1 || f.key == "project_urls" && duplicateLabel(vals) {
+			unparsed = append(unparsed, fieldErr{f.key, pyRepr(f.key) + " has invalid data"})
 			continue
 		}
-		raw[f.FormKey] = vals
+		raw[f.key] = vals
 	}
 	if len(unparsed) > 0 {
 		return nil, metadataReply(unparsed)
@@ -93,23 +144,21 @@ func checkMetadata(form url.Values) (*metaInfo, *reply) {
 	case !hasMV:
 		add("metadata-version", "None is not a valid metadata version")
 	default:
-		if mvIndex = slices.Index(dist.AllowedMetadataVersions, mv[0]); mvIndex < 0 {
+		if mvIndex = slices.Index(metadataVersions, mv[0]); mvIndex < 0 {
 			add("metadata-version", "%s is not a valid metadata version", pyRepr(mv[0]))
 		}
 	}
-	for i := range dist.Fields {
-		f := &dist.Fields[i]
-		_, present := raw[f.FormKey]
-		if f.FormKey == "metadata_version" || !present && f.FormKey != "name" && f.FormKey != "version" {
+	for _, f := range metadataFields {
+		_, present := raw[f.key]
+		if f.key == "metadata_version" || !present && f.key != "name" && f.key != "version" {
 			continue
 		}
-		header := strings.ToLower(f.Header)
-		if mvIndex >= 0 && slices.Index(dist.AllowedMetadataVersions, f.Since) > mvIndex {
-			add(header, "%s introduced in metadata version %s, not %s", header, f.Since, mv[0])
+		if mvIndex >= 0 && slices.Index(metadataVersions, f.added) > mvIndex {
+			add(f.header, "%s introduced in metadata version %s, not %s", f.header, f.added, mv[0])
 			continue
 		}
-		if msg := validateField(f.FormKey, header, raw[f.FormKey]); msg != "" {
-			add(header, "%s", msg)
+		if msg := validateField(f.key, f.header, raw[f.key]); msg != "" {
+			add(f.header, "%s", msg)
 		}
 	}
 	if len(errs) > 0 {
@@ -199,8 +248,7 @@ func validateField(key, header string, vals []string) string {
 }
 
 func isMetadataHeader(lower string) bool {
-	_, ok := dist.FieldByHeader(lower)
-	return ok
+	return slices.ContainsFunc(metadataFields, func(f metadataField) bool { return f.header == lower })
 }
 
 // duplicateLabel reports a Project-URL label given twice, which packaging

@@ -10,16 +10,14 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/pyupload/pyupload/pkg/dist"
 )
 
 // DefaultTokenTTL is how long an upload token minted by Trusted Publishing
 // stays valid on PyPI (warehouse/oidc/views.py: expires_at = now + 900).
 const DefaultTokenTTL = 15 * time.Minute
 
-// The issuers the index knows (spec §5, and CircleCI's root issuer). A
-// token's unverified "iss" picks the publisher kind.
+// The issuers the index knows (docs/index-protocol.md §5, and CircleCI's
+// root issuer). A token's unverified "iss" picks the publisher kind.
 const (
 	IssuerGitHub   = "https://token.actions.githubusercontent.com"
 	IssuerGitLab   = "https://gitlab.com"
@@ -58,10 +56,10 @@ type OIDCConfig struct {
 	Publishers []Publisher
 }
 
-// Publisher is a trusted publisher registered on the fake index, checked
-// as spec §5 (and Warehouse's models) describe for its Kind. Only the
-// fields of its kind matter. String comparisons follow Warehouse: a claim
-// compared with a field must be a JSON string.
+// Publisher is a trusted publisher registered on the fake index, checked as
+// docs/index-protocol.md §5 (and Warehouse's models) describe for its Kind.
+// Only the fields of its kind matter. String comparisons follow Warehouse: a
+// claim compared with a field must be a JSON string.
 type Publisher struct {
 	// Kind is KindGitHub, KindGitLab, KindGoogle or KindCircleCI. A
 	// publisher of another kind never matches.
@@ -119,16 +117,16 @@ type Publisher struct {
 
 // WithOIDC enables Trusted Publishing: GET /_/oidc/audience and POST
 // /_/oidc/mint-token (plus the legacy alias /_/oidc/github/mint-token),
-// which exchanges an identity token for an upload token exactly as spec
-// §4.2 describes, and makes minted tokens valid on /legacy/ for their
-// publisher's projects until they expire.
+// which exchanges an identity token for an upload token exactly as
+// docs/index-protocol.md §4.2 describes, and makes minted tokens valid on
+// /legacy/ for their publisher's projects until they expire.
 //
 // Real PyPI verifies each token against its issuer's JWKS, fetched through
 // <iss>/.well-known/openid-configuration. The fake index trusts only its
 // own key ([Index.SignIDToken], [Index.JWKS]) for every known issuer, so
-// tests and the fake CI endpoints sign tokens with it. Without WithOIDC
-// these endpoints answer 404, as on an index without Trusted Publishing.
-// The default is no Trusted Publishing.
+// tests and the CI-provider fakes of internal/fakeci sign tokens with it.
+// Without WithOIDC these endpoints answer 404, as on an index without
+// Trusted Publishing. The default is no Trusted Publishing.
 func WithOIDC(cfg OIDCConfig) Option {
 	return func(ix *Index) { ix.oidc = newOIDCState(cfg) }
 }
@@ -188,17 +186,13 @@ func newOIDCState(cfg OIDCConfig) *oidcState {
 	return st
 }
 
-// routeOIDC registers the Trusted Publishing endpoints and the fake CI
-// endpoints that are enabled.
+// routeOIDC registers the Trusted Publishing endpoints.
 func (ix *Index) routeOIDC(mux *http.ServeMux) {
 	mux.HandleFunc("GET /_fake/jwks", ix.handleJWKS)
 	if ix.oidc != nil {
 		mux.HandleFunc("GET /_/oidc/audience", ix.handleAudience)
 		mux.HandleFunc("POST /_/oidc/mint-token", ix.handleMint)
 		mux.HandleFunc("POST /_/oidc/github/mint-token", ix.handleMint)
-	}
-	if ix.gha != nil {
-		mux.HandleFunc("GET "+ghaTokenPath, ix.handleGitHubToken)
 	}
 }
 
@@ -208,10 +202,10 @@ func (ix *Index) MintAttempts() int {
 	return int(ix.mintAttempts.Load())
 }
 
-// FailMints makes the next n POSTs to the mint endpoints answer status
-// (such as 502 or 503) with a spec §2.1-shaped body, without looking at
-// the request: the identity token is not consumed, as when a proxy in
-// front of the index fails. Nothing happens without [WithOIDC].
+// FailMints makes the next n POSTs to the mint endpoints answer status (such
+// as 502 or 503) with a body shaped as docs/index-protocol.md §2.1 says,
+// without looking at the request: the identity token is not consumed, as when
+// a proxy in front of the index fails. Nothing happens without [WithOIDC].
 func (ix *Index) FailMints(n, status int) {
 	ix.mintFaults.add(n, fault{kind: faultStatus, status: status})
 }
@@ -288,7 +282,7 @@ func writePyJSON(w http.ResponseWriter, status int, body string) {
 // Real PyPI answers only "malformed or invalid token".
 const ReasonHeader = "X-Fakeindex-Reason"
 
-// Error codes of the mint endpoint (spec §4.2).
+// Error codes of the mint endpoint (docs/index-protocol.md §4.2).
 const (
 	codeInvalidPayload          = "invalid-payload"
 	codeNotEnabled              = "not-enabled"
@@ -372,7 +366,7 @@ func (ix *Index) mint(body []byte) mintResult {
 	mt := &mintedToken{projects: map[string]bool{}, anyProject: pub.AnyProject, notBefore: now.Unix()}
 	mt.expires = now.Add(st.ttl).Unix()
 	for _, p := range pub.Projects {
-		mt.projects[dist.NormalizeName(p)] = true
+		mt.projects[canonicalName(p)] = true
 	}
 	token := "pypi-" + rand.Text() + rand.Text()
 	st.minted[token] = mt
@@ -409,10 +403,10 @@ func (st *oidcState) candidatesLocked(kind string, pending bool) []*Publisher {
 func (ix *Index) reifyLocked(pending *Publisher) mintResult {
 	st := ix.oidc
 	name := pending.Projects[0]
-	if !dist.ValidName(name) {
+	if !projectNameRE.MatchString(name) {
 		return mintFailure(codeInvalidPayload, fmt.Sprintf("The name %s is invalid.", pyRepr(name)), nil)
 	}
-	norm := dist.NormalizeName(name)
+	norm := canonicalName(name)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if ix.projects[norm] != nil {
@@ -483,8 +477,8 @@ func (ix *Index) lookupMinted(tok string) *mintedToken {
 	return ix.oidc.minted[tok]
 }
 
-// Messages for uploads with a Trusted Publishing token (spec §2 rows 8
-// and 9).
+// Messages for uploads with a Trusted Publishing token
+// (docs/index-protocol.md §2 rows 8 and 9).
 const msgNonUserCreate = "Non-user identities cannot create new projects. This was probably caused by successfully using a pending publisher but specifying the project name incorrectly (either in the publisher or in your project's metadata). Please ensure that both match. See: https://docs.pypi.org/trusted-publishers/troubleshooting/"
 
 // checkMinted applies rows 8 and 9 to an upload of project name with a
@@ -493,7 +487,7 @@ const msgNonUserCreate = "Non-user identities cannot create new projects. This w
 // reported.
 func (ix *Index) checkMinted(mt *mintedToken, name string) *reply {
 	ix.mu.Lock()
-	p := ix.projects[dist.NormalizeName(name)]
+	p := ix.projects[canonicalName(name)]
 	ix.mu.Unlock()
 	if p == nil {
 		return badRequest("%s", msgNonUserCreate)
@@ -516,10 +510,10 @@ var ErrProjectExists = errors.New("fakeindex: project already exists")
 // cannot create projects) can upload to it. It returns an error wrapping
 // [ErrProjectExists] when the project exists under any spelling.
 func (ix *Index) CreateProject(name string) error {
-	if !dist.ValidName(name) {
+	if !projectNameRE.MatchString(name) {
 		return fmt.Errorf("creating project: invalid project name %q", name)
 	}
-	norm := dist.NormalizeName(name)
+	norm := canonicalName(name)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if ix.projects[norm] != nil {

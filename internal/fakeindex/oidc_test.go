@@ -734,7 +734,7 @@ func withEdit(p fakeindex.Publisher, edit func(*fakeindex.Publisher)) fakeindex.
 }
 
 // TestMintedTokenUpload checks what a minted token may do on /legacy/
-// (spec §2 rows 8 and 9).
+// (docs/index-protocol.md §2 rows 8 and 9).
 func TestMintedTokenUpload(t *testing.T) {
 	t.Parallel()
 	f24, _ := distForm(t, mv24)
@@ -975,6 +975,21 @@ func TestReasonHeader(t *testing.T) {
 		res := mint(t, srv, tt.body)
 		if got := res.header.Get(fakeindex.ReasonHeader); got != tt.want {
 			t.Errorf("%s: %s = %q, want %q", tt.name, fakeindex.ReasonHeader, got, tt.want)
+		}
+	}
+}
+
+// TestNoCIEndpoints: the index issues no identity tokens of its own; the
+// CI-provider fakes live in internal/fakeci and are served beside it.
+func TestNoCIEndpoints(t *testing.T) {
+	t.Parallel()
+	_, srv, _ := oidcIndex(t, ghConfig())
+	for _, path := range []string{
+		"/_fake/github-actions/token?api-version=2.0&audience=pypi",
+		"/computeMetadata/v1/instance/service-accounts/default/identity?audience=pypi",
+	} {
+		if res := get(t, srv, path, withHeader("Authorization", "bearer x")); res.status != http.StatusNotFound {
+			t.Errorf("GET %s = %d, want 404", path, res.status)
 		}
 	}
 }

@@ -112,7 +112,13 @@ func parseRequirement(s string) (*requirement, error) {
 			spec = strings.TrimSpace(spec[1 : len(spec)-1])
 		}
 		if spec != "" {
-			for item := range strings.SplitSeq(spec, ",") {
+			// packaging's version_many reads a comma after every specifier,
+			// so one may end the list; an empty item elsewhere is an error.
+			items := strings.Split(spec, ",")
+			if len(items) > 1 && strings.TrimSpace(items[len(items)-1]) == "" {
+				items = items[:len(items)-1]
+			}
+			for _, item := range items {
 				if !validSpecifier(item) {
 					return nil, errRequirement
 				}

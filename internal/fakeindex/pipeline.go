@@ -10,6 +10,12 @@ import (
 	"github.com/pyupload/pyupload/pkg/dist"
 )
 
+// The filetype values the UploadForm accepts.
+const (
+	filetypeSdist = "sdist"
+	filetypeWheel = "bdist_wheel"
+)
+
 // Messages with a help link, as Warehouse words them.
 const (
 	msgInvalidAuth  = "Invalid or non-existent authentication information. See https://pypi.org/help/#invalid-auth for more information."
@@ -19,8 +25,9 @@ const (
 )
 
 // fileUpload runs forklift's file_upload on a parsed request: the checks
-// of spec §2 in their order, the first failure winning, then the store.
-func (ix *Index) fileUpload(r *http.Request, up *upload) *reply {
+// of docs/index-protocol.md §2 in their order, the first failure winning,
+// then the store.
+func (ix *Index) fileUpload(up *upload) *reply {
 	// Row 1: the sanitize decorator.
 	form, deleted := sanitize(up.form)
 	for _, name := range up.fileFields {
@@ -29,7 +36,7 @@ func (ix *Index) fileUpload(r *http.Request, up *upload) *reply {
 		}
 	}
 	// Row 2 (admin flags) is not modelled. Row 3: an identity.
-	minted, rp := ix.identify(r)
+	minted, rp := ix.identify(up.authorization)
 	if rp != nil {
 		return rp
 	}
@@ -77,7 +84,7 @@ func (ix *Index) fileUpload(r *http.Request, up *upload) *reply {
 		return &reply{status: http.StatusInternalServerError, message: "fakeindex: the upload was not spooled"}
 	}
 	// Row 16: the size limits, now that the whole body is in.
-	norm := dist.NormalizeName(meta.name)
+	norm := canonicalName(meta.name)
 	ix.mu.Lock()
 	var projectTotal int64
 	if p := ix.projects[norm]; p != nil {
@@ -124,7 +131,7 @@ func (ix *Index) fileUpload(r *http.Request, up *upload) *reply {
 		File: File{
 			Filename: c.filename, Filetype: ff.filetype, PyVersion: ff.pyversion,
 			SHA256: c.sha256, Blake2b256: c.blake2, Size: c.size,
-			Fields: cloneValues(up.form), UploadedVia: r.UserAgent(), UploadTime: ix.now().UTC(),
+			Fields: cloneValues(up.form), UploadedVia: up.userAgent, UploadTime: ix.now().UTC(),
 		},
 		path:    c.path,
 		md5:     md5sum,
@@ -169,10 +176,10 @@ func sanitize(raw url.Values) (url.Values, map[string]bool) {
 	return form, deleted
 }
 
-// authenticate returns nil when the request carries an accepted token, and
-// the 403 Warehouse gives otherwise.
-func (ix *Index) authenticate(r *http.Request) *reply {
-	_, rp := ix.identify(r)
+// authenticate returns nil when the Authorization header carries an
+// accepted token, and the 403 Warehouse gives otherwise.
+func (ix *Index) authenticate(authorization string) *reply {
+	_, rp := ix.identify(authorization)
 	return rp
 }
 
@@ -180,8 +187,8 @@ func (ix *Index) authenticate(r *http.Request) *reply {
 // the request carries (nil for an API token). Like Warehouse, which looks
 // the macaroon up without verifying its caveats, it accepts an expired
 // minted token here; the upload fails later, at the permission check.
-func (ix *Index) identify(r *http.Request) (*mintedToken, *reply) {
-	method, cred, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+func (ix *Index) identify(authorization string) (*mintedToken, *reply) {
+	method, cred, _ := strings.Cut(authorization, " ")
 	token, ok := "", false
 	switch strings.ToLower(method) {
 	case "basic":
@@ -221,8 +228,15 @@ type formFields struct {
 
 var (
 	projectNameRE = regexp.MustCompile(`(?i)^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$`)
+	nameRunRE     = regexp.MustCompile(`[-_.]+`)
 	hexDigestRE   = regexp.MustCompile(`(?i)^[A-F0-9]{64}\n?$`) // Python's $ also matches before a final newline
 )
+
+// canonicalName is packaging's canonicalize_name (PEP 503), which keys
+// projects: runs of '-', '_' and '.' become one '-', letters lower case.
+func canonicalName(name string) string {
+	return strings.ToLower(nameRunRE.ReplaceAllString(name, "-"))
+}
 
 // checkForm validates the UploadForm (row 5) the way WTForms reports it:
 // the name error first, then the alphabetically first field in error, then
@@ -253,17 +267,17 @@ func checkForm(form url.Values) (formFields, *reply) {
 		return ff, badRequest("Invalid value for blake2_256_digest. Error: Use a valid, hex-encoded, BLAKE2 message digest.")
 	case ff.filetype == "":
 		return ff, badRequest("Invalid value for filetype. Error: This field is required.")
-	case ff.filetype != string(dist.Sdist) && ff.filetype != string(dist.Wheel):
+	case ff.filetype != filetypeSdist && ff.filetype != filetypeWheel:
 		return ff, badRequest("Invalid value for filetype. Error: Use a known file type.")
 	case !optional(ff.sha256) && !hexDigestRE.MatchString(ff.sha256):
 		return ff, badRequest("Invalid value for sha256_digest. Error: Use a valid, hex-encoded, SHA256 message digest.")
 	}
 	switch {
-	case ff.filetype != string(dist.Sdist) && ff.pyversion == "":
+	case ff.filetype != filetypeSdist && ff.pyversion == "":
 		return ff, badRequest("Invalid value for pyversion. Error: Python version is required for binary distribution uploads.")
-	case ff.filetype == string(dist.Sdist) && ff.pyversion == "":
+	case ff.filetype == filetypeSdist && ff.pyversion == "":
 		ff.pyversion = "source"
-	case ff.filetype == string(dist.Sdist) && ff.pyversion != "source":
+	case ff.filetype == filetypeSdist && ff.pyversion != "source":
 		return ff, badRequest("Invalid value for pyversion. Error: Use 'source' as Python version for an sdist.")
 	}
 	if ff.md5 == "" && ff.sha256 == "" && ff.blake2 == "" {
@@ -288,7 +302,7 @@ func checkFilename(filename, filetype string) *reply {
 	}
 	ext := m[1] // as written: the mapping check is case-sensitive
 	allowed := ext == ".whl"
-	if filetype == string(dist.Sdist) {
+	if filetype == filetypeSdist {
 		allowed = ext == ".tar.gz" || ext == ".zip"
 	}
 	if !allowed {
@@ -343,7 +357,7 @@ func (ix *Index) checkExistingLocked(c *spooled, norm string, v dist.Version, fi
 		return badRequest("Uploading new files to releases older than 14 days is not allowed.")
 	}
 	// Row 21.
-	if filetype == string(dist.Sdist) && rel.hasSdist() {
+	if filetype == filetypeSdist && rel.hasSdist() {
 		return badRequest("Only one sdist may be uploaded per release.")
 	}
 	return nil

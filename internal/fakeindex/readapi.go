@@ -43,7 +43,7 @@ type releaseSnap struct {
 func (ix *Index) snapshot(name string) (projectSnap, bool) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	p := ix.projects[dist.NormalizeName(name)]
+	p := ix.projects[canonicalName(name)]
 	if p == nil {
 		return projectSnap{}, false
 	}
@@ -154,7 +154,8 @@ func (s *projectSnap) latest() *releaseSnap {
 	return best
 }
 
-// releaseDoc is the JSON API document for one release (spec §7).
+// releaseDoc is the JSON API document for one release
+// (docs/index-protocol.md §7).
 func (ix *Index) releaseDoc(base string, s projectSnap, rel *releaseSnap) map[string]any {
 	m := rel.meta
 	str := func(key string) any {

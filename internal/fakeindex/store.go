@@ -58,7 +58,7 @@ func (p *project) findRelease(v dist.Version) *release {
 
 func (r *release) hasSdist() bool {
 	for _, f := range r.files {
-		if f.Filetype == string(dist.Sdist) {
+		if f.Filetype == filetypeSdist {
 			return true
 		}
 	}
@@ -68,7 +68,7 @@ func (r *release) hasSdist() bool {
 // storeLocked records sf, creating its project and release as needed, and
 // updates the project's display name. ix.mu must be held.
 func (ix *Index) storeLocked(sf *storedFile, name string, v dist.Version, meta url.Values) {
-	norm := dist.NormalizeName(name)
+	norm := canonicalName(name)
 	p := ix.projects[norm]
 	if p == nil {
 		p = &project{normalized: norm}

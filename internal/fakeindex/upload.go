@@ -23,11 +23,14 @@ import (
 // has no such limit, but a description of 64 MiB is absurd already.
 const maxFormBytes = 64 << 20
 
-// upload is a parsed POST to /legacy/.
+// upload is a parsed POST to /legacy/: all the upload pipeline sees of
+// the request, so tests can run the pipeline without HTTP.
 type upload struct {
-	form       url.Values // every non-file field, as received
-	fileFields []string   // names of file parts other than content and gpg_signature, in order
-	content    *spooled   // the last content file part; nil when there is none
+	authorization string     // the Authorization header
+	userAgent     string     // the User-Agent header
+	form          url.Values // every non-file field, as received
+	fileFields    []string   // names of file parts other than content and gpg_signature, in order
+	content       *spooled   // the last content file part; nil when there is none
 }
 
 // spooled is the content part, streamed to a file in the spool directory.
@@ -96,7 +99,8 @@ func (ix *Index) legacy(r *http.Request, body io.Reader) *reply {
 	action, inQuery := lastValue(r.URL.Query(), ":action")
 	// Spool the content only when it may be stored: for a file_upload (or
 	// an action still unknown) by a request whose credentials could pass.
-	keep := (!inQuery || action == "file_upload") && ix.authenticate(r) == nil
+	auth := r.Header.Get("Authorization")
+	keep := (!inQuery || action == "file_upload") && ix.authenticate(auth) == nil
 	up, err := ix.readUpload(r, body, keep)
 	defer up.cleanup()
 	if err != nil {
@@ -119,7 +123,8 @@ func (ix *Index) legacy(r *http.Request, body io.Reader) *reply {
 	}
 	switch action {
 	case "file_upload":
-		return ix.fileUpload(r, up)
+		up.authorization, up.userAgent = auth, r.UserAgent()
+		return ix.fileUpload(up)
 	case "submit", "submit_pkg_info":
 		return &reply{status: http.StatusGone, message: "Project pre-registration is no longer required or supported, upload your files instead."}
 	case "doc_upload":

@@ -60,8 +60,9 @@ func TestUploadGoodDists(t *testing.T) {
 	}
 }
 
-// TestValidation checks each row of the validation table (spec §2) that
-// the index implements: status and the exact message from the JSON body.
+// TestValidation checks each row of the validation table
+// (docs/index-protocol.md §2) that the index implements: status and the
+// exact message from the JSON body.
 func TestValidation(t *testing.T) {
 	t.Parallel()
 	whl, _ := distForm(t, mv24)
@@ -198,9 +199,13 @@ func TestArchiveChecks(t *testing.T) {
 		{file: "truncated_wheel-1.0-py3-none-any.whl", raw: []string{"truncated-wheel", "1.0", "bdist_wheel", "py3"}, status: 400, want: "Invalid distribution file. File is not a zipfile"},
 		{file: "compression_bomb-1.0-py3-none-any.whl", raw: []string{"compression-bomb", "1.0", "bdist_wheel", "py3"}, status: 400, want: "Invalid distribution file. File exceeds compression ratio of 50"},
 		{file: "bzip2_member-1.0-py3-none-any.whl", raw: []string{"bzip2-member", "1.0", "bdist_wheel", "py3"}, status: 400, want: "Invalid distribution file. File does not use a supported compression type"},
-		{file: "zip_comment-1.0-py3-none-any.whl", raw: []string{"zip-comment", "1.0", "bdist_wheel", "py3"}, status: 400, want: "Invalid distribution file. ZIP archive not accepted: ", prefix: true},
-		{file: "zip_trailing_data-1.0-py3-none-any.whl", raw: []string{"zip-trailing-data", "1.0", "bdist_wheel", "py3"}, status: 400, want: "Invalid distribution file. ZIP archive not accepted: ", prefix: true},
-		{file: "duplicate_member-1.0-py3-none-any.whl", raw: []string{"duplicate-member", "1.0", "bdist_wheel", "py3"}, status: 400, want: "Invalid distribution file. ZIP archive not accepted: ", prefix: true},
+		// Warehouse refuses comments on members, not the archive's.
+		{file: "zip_comment-1.0-py3-none-any.whl", raw: []string{"zip-comment", "1.0", "bdist_wheel", "py3"}, status: 400, want: "Invalid distribution file. ZIP archive not accepted: Comment in central directory. See https://docs.pypi.org/archives for more information"},
+		{file: "data_descriptor-1.0-py3-none-any.whl", raw: []string{"data-descriptor", "1.0", "bdist_wheel", "py3"}, status: 400, want: "Invalid distribution file. ZIP archive not accepted: ZIP contains a data descriptor. See https://docs.pypi.org/archives for more information"},
+		{file: "zip_trailing_data-1.0-py3-none-any.whl", raw: []string{"zip-trailing-data", "1.0", "bdist_wheel", "py3"}, status: 400, want: "Invalid distribution file. ZIP archive not accepted: Trailing data. See https://docs.pypi.org/archives for more information"},
+		// The first copy's local sizes meet the central record of the last
+		// copy, the one Python's dict of members keeps.
+		{file: "duplicate_member-1.0-py3-none-any.whl", raw: []string{"duplicate-member", "1.0", "bdist_wheel", "py3"}, status: 400, want: "Invalid distribution file. ZIP archive not accepted: Mis-matched data size. See https://docs.pypi.org/archives for more information"},
 		{file: "wrong_parts-1.0.whl", raw: []string{"wrong-parts", "1.0", "bdist_wheel", "py3"}, status: 400, want: "Invalid distribution file. Unable to parse name and version from wheel filename"},
 		{file: "missing_wheel-1.0-py3-none-any.whl", status: 400, want: "Invalid distribution file. WHEEL not found at missing_wheel-1.0.dist-info/WHEEL"},
 		{file: "dist_info_mismatch-1.0-py3-none-any.whl", raw: []string{"dist-info-mismatch", "1.0", "bdist_wheel", "py3"}, status: 400, want: "Invalid distribution file. WHEEL not found at dist_info_mismatch-1.0.dist-info/WHEEL"},
@@ -313,7 +318,7 @@ func TestSizeLimit(t *testing.T) {
 	}
 }
 
-// TestDuplicates covers row 18 and spec §3.
+// TestDuplicates covers row 18 and docs/index-protocol.md §3.
 func TestDuplicates(t *testing.T) {
 	t.Parallel()
 	t.Run("identical re-upload is 200 and stores one copy", func(t *testing.T) {
@@ -432,7 +437,8 @@ func TestReleaseRules(t *testing.T) {
 	}
 
 	clock.advance(15 * 24 * time.Hour)
-	// Identical re-uploads still succeed after 14 days (spec §3)...
+	// Identical re-uploads still succeed after 14 days
+	// (docs/index-protocol.md §3)...
 	if res := upload(t, srv, whl); res.status != http.StatusOK {
 		t.Errorf("identical re-upload after 15 days = %d %q, want 200", res.status, res.body)
 	}

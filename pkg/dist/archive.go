@@ -9,10 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
+	"math/bits"
 	"os"
 	"path"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -112,8 +115,6 @@ func (d *Dist) readWheel(r io.ReaderAt, size int64) ([]byte, error) {
 		switch {
 		case e.entries > maxEntries:
 			return nil, &FormatError{Reason: fmt.Sprintf("archive has %d entries, more than the %d allowed", e.entries, maxEntries)}
-		case e.comment:
-			return nil, zipNotAccepted("the archive has a comment")
 		case e.trailing:
 			return nil, zipNotAccepted("data follows the end of the archive")
 		}
@@ -126,7 +127,9 @@ func (d *Dist) readWheel(r io.ReaderAt, size int64) ([]byte, error) {
 		return nil, &FormatError{Reason: fmt.Sprintf("archive has %d entries, more than the %d allowed", len(zr.File), maxEntries)}
 	}
 	d.layout.members = make(map[string]bool, len(zr.File))
-	var expanded uint64
+	// The members' sizes summed in 128 bits: hostile headers can claim
+	// sizes whose sum wraps a uint64, and the index sums without limit.
+	var expandedHi, expandedLo uint64
 	distInfo := map[string]bool{}
 	for _, f := range zr.File {
 		if err := checkMemberName(f.Name); err != nil {
@@ -135,17 +138,24 @@ func (d *Dist) readWheel(r io.ReaderAt, size int64) ([]byte, error) {
 		if d.layout.members[f.Name] {
 			return nil, zipNotAccepted("duplicate member name " + quote(f.Name))
 		}
+		if err := checkZipFraming(f); err != nil {
+			return nil, err
+		}
 		d.layout.members[f.Name] = true
 		if f.Method != zip.Store && f.Method != zip.Deflate {
 			return nil, &FormatError{Reason: fmt.Sprintf("File does not use a supported compression type (%s uses method %d; only stored and deflated are allowed)", quote(f.Name), f.Method)}
 		}
-		expanded += f.UncompressedSize64
+		var carry uint64
+		expandedLo, carry = bits.Add64(expandedLo, f.UncompressedSize64, 0)
+		expandedHi += carry
 		if top, _, ok := strings.Cut(f.Name, "/"); ok && strings.HasSuffix(top, ".dist-info") {
 			distInfo[top] = true
 		}
 	}
-	if expanded > bombThreshold && size > 0 && expanded/uint64(size) > bombRatio {
-		return nil, &FormatError{Reason: fmt.Sprintf("File exceeds compression ratio of %d (%d bytes expand to %d)", bombRatio, size, expanded)}
+	if expandsTooMuch(expandedHi, expandedLo, size) {
+		expanded := new(big.Int).Lsh(new(big.Int).SetUint64(expandedHi), 64)
+		expanded.Or(expanded, new(big.Int).SetUint64(expandedLo))
+		return nil, &FormatError{Reason: fmt.Sprintf("File exceeds compression ratio of %d (%d bytes expand to %s)", bombRatio, size, expanded)}
 	}
 	d.layout.distInfo = sortedKeys(distInfo)
 
@@ -186,6 +196,37 @@ func (d *Dist) readWheel(r io.ReaderAt, size int64) ([]byte, error) {
 		}
 	}
 	return raw, nil
+}
+
+// expandsTooMuch is the index's decompression-bomb rule for zip files: the
+// members' uncompressed sizes (the 128-bit sum hi:lo) add up to more than
+// bombThreshold, and divided by the file's size give more than bombRatio.
+// The index divides in floating point; integer division would let ratios
+// just over the limit pass. Comparing sum > bombRatio*size exactly gives
+// the float's answer for every file smaller than 256 TiB (past that, a
+// float64 quotient near 50 rounds the excess 1/size away).
+func expandsTooMuch(hi, lo uint64, size int64) bool {
+	if hi == 0 && lo <= bombThreshold || size <= 0 {
+		return false
+	}
+	limHi, limLo := bits.Mul64(bombRatio, uint64(size))
+	return hi > limHi || hi == limHi && lo > limLo
+}
+
+// checkZipFraming applies the index's framing rules for one zip member
+// (docs/index-protocol.md §9) that archive/zip would let through: no data
+// descriptor, no comment on the member (one on the archive is fine), no
+// control character in the name.
+func checkZipFraming(f *zip.File) error {
+	switch {
+	case f.Flags&0x08 != 0:
+		return zipNotAccepted("ZIP contains a data descriptor (member " + quote(f.Name) + "; its sizes and CRC-32 must be in its local header)")
+	case f.Comment != "":
+		return zipNotAccepted("Comment in central directory (member " + quote(f.Name) + ")")
+	case strings.ContainsFunc(f.Name, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+		return zipNotAccepted("Invalid character in filename " + strconv.Quote(f.Name))
+	}
+	return nil
 }
 
 func readZipMember(f *zip.File) ([]byte, error) {
@@ -231,14 +272,13 @@ func checkMemberName(name string) error {
 // eocd is what the end-of-central-directory record says about a zip.
 type eocd struct {
 	entries  uint64 // from the zip64 record when the classic field overflows
-	comment  bool   // the archive carries a comment
-	trailing bool   // bytes follow the record
+	trailing bool   // bytes follow the record (and its comment, which is allowed)
 }
 
 // readEOCD parses the end-of-central-directory record (and its zip64 form)
 // before archive/zip does, so an archive that claims millions of entries is
-// refused before anything is allocated for them, and so the framing the
-// index refuses (comments, trailing data) is caught. ok is false when no
+// refused before anything is allocated for them, and so trailing data,
+// which the index refuses, is caught. ok is false when no
 // record is found; archive/zip then reports the error.
 func readEOCD(r io.ReaderAt, size int64) (e eocd, ok bool) {
 	const eocdLen, maxComment = 22, 65535
@@ -252,7 +292,6 @@ func readEOCD(r io.ReaderAt, size int64) (e eocd, ok bool) {
 		return e, false
 	}
 	commentLen := int(binary.LittleEndian.Uint16(buf[i+20:]))
-	e.comment = commentLen > 0
 	e.trailing = i+eocdLen+commentLen < len(buf)
 	e.entries = uint64(binary.LittleEndian.Uint16(buf[i+10:]))
 	if e.entries != 0xffff {

@@ -283,10 +283,15 @@ func validURL(s string) bool {
 }
 
 // validSpecifierSet accepts a comma-separated list of PEP 440 version
-// specifiers such as ">=3.9, !=3.10.*".
+// specifiers such as ">=3.9, !=3.10.*". Like packaging's SpecifierSet,
+// which the index uses, it skips items that are empty once stripped, so
+// ">=3.9," and even "," are valid.
 func validSpecifierSet(s string) bool {
 	for clause := range strings.SplitSeq(s, ",") {
 		clause = strings.TrimSpace(clause)
+		if clause == "" {
+			continue
+		}
 		op := ""
 		for _, o := range []string{"===", "~=", "==", "!=", "<=", ">=", "<", ">"} {
 			if strings.HasPrefix(clause, o) {

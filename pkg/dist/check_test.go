@@ -47,7 +47,12 @@ func TestCheckContentType(t *testing.T) {
 
 func TestSpecifiersAndExpressions(t *testing.T) {
 	t.Parallel()
-	specs := map[string]bool{">=3.9": true, ">=3.8, !=3.9.*, <4": true, "~=3.10": true, "===foo": true, "3.9": false, ">=": false, ">=3.9,": false, "=>3.9": false}
+	specs := map[string]bool{
+		">=3.9": true, ">=3.8, !=3.9.*, <4": true, "~=3.10": true, "===foo": true,
+		// packaging's SpecifierSet drops empty items, so the index accepts these.
+		">=3.9,": true, ">=3.9, ,<4": true, ",": true, " , ": true,
+		"3.9": false, ">=": false, "=>3.9": false, ">=3.9,3.10": false,
+	}
 	for s, ok := range specs {
 		if got := validSpecifierSet(s); got != ok {
 			t.Errorf("validSpecifierSet(%q) = %v, want %v", s, got, ok)
@@ -89,5 +94,40 @@ func TestRSTRenderErrors(t *testing.T) {
 		if got := rstRenderErrors(tt.text); len(got) != tt.want {
 			t.Errorf("%s: rstRenderErrors() = %v, want %d errors", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestCheckRequiresPython: the index validates Requires-Python with
+// packaging's SpecifierSet, which ignores empty items, so a trailing comma
+// is no error.
+func TestCheckRequiresPython(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		value string
+		want  bool // an error is reported
+	}{
+		{">=3.9", false},
+		{">=3.9,", false},
+		{">=3.9, <4,", false},
+		{",", false},
+		{">=3.9,,<4", false},
+		{">=3.9, 3.10", true},
+		{"3.9", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			t.Parallel()
+			d := sdist("x-1.0.tar.gz", "x", "1.0")
+			d.Metadata.MetadataVersion, d.Metadata.RequiresPython = "2.1", tt.value
+			var got []string
+			for _, p := range Check(d) {
+				if p.Field == "Requires-Python" && p.Severity == Error {
+					got = append(got, p.Message)
+				}
+			}
+			if (len(got) > 0) != tt.want {
+				t.Errorf("Check(Requires-Python %q) errors = %q, want an error: %v", tt.value, got, tt.want)
+			}
+		})
 	}
 }

@@ -117,7 +117,8 @@ var badExpect = map[string]string{
 	"version_dog-1.0-py3-none-any.whl":                      "'dog' is invalid for 'version'",
 	"version_mismatch-1.0-py3-none-any.whl":                 "Version in filename should be '2.0' not '1.0'.",
 	"wrong_parts-1.0.whl":                                   "wrong number of parts",
-	"zip_comment-1.0-py3-none-any.whl":                      "ZIP archive not accepted: the archive has a comment.",
+	"zip_comment-1.0-py3-none-any.whl":                      "ZIP archive not accepted: Comment in central directory (member 'zip_comment/__init__.py').",
+	"data_descriptor-1.0-py3-none-any.whl":                  "ZIP archive not accepted: ZIP contains a data descriptor (member 'data_descriptor/__init__.py';",
 	"zip_trailing_data-1.0-py3-none-any.whl":                "ZIP archive not accepted: data follows the end of the archive.",
 }
 

@@ -3,6 +3,7 @@ package upload
 import (
 	"archive/zip"
 	"fmt"
+	"hash/crc32"
 	"math/rand/v2"
 	"net/http/httptest"
 	"os"
@@ -44,11 +45,17 @@ func platformWheels(b *testing.B, n int, size int) []*dist.Dist {
 			"bench_pkg-1.0.dist-info/RECORD":   []byte("bench_pkg/_native.bin,,\nbench_pkg-1.0.dist-info/METADATA,,\nbench_pkg-1.0.dist-info/WHEEL,,\nbench_pkg-1.0.dist-info/RECORD,,\n"),
 		}
 		for _, member := range []string{"bench_pkg/_native.bin", "bench_pkg-1.0.dist-info/METADATA", "bench_pkg-1.0.dist-info/WHEEL", "bench_pkg-1.0.dist-info/RECORD"} {
-			w, err := zw.CreateHeader(&zip.FileHeader{Name: member, Method: zip.Store})
+			// CreateRaw with the sizes and CRC-32 up front: CreateHeader
+			// writes data descriptors, which PyPI (and pkg/dist) refuse.
+			data := files[member]
+			w, err := zw.CreateRaw(&zip.FileHeader{
+				Name: member, Method: zip.Store, CRC32: crc32.ChecksumIEEE(data),
+				CompressedSize64: uint64(len(data)), UncompressedSize64: uint64(len(data)),
+			})
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := w.Write(files[member]); err != nil {
+			if _, err := w.Write(data); err != nil {
 				b.Fatal(err)
 			}
 		}
