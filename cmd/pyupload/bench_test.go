@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"bufio"
+	"hash/crc32"
 	"io"
 	"math/rand/v2"
 	"net/http/httptest"
@@ -28,19 +29,27 @@ func writeBigWheel(tb testing.TB, dir string, size int64) string {
 	}
 	bw := bufio.NewWriterSize(f, 1<<20)
 	zw := zip.NewWriter(bw)
-	add := func(name string, method uint16, r io.Reader) {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: method})
+	// Stored members with their sizes and CRC-32 up front (CreateRaw):
+	// CreateHeader writes data descriptors, which PyPI and pyupload refuse.
+	// open gives the member's bytes afresh, once for the CRC, once to write.
+	add := func(name string, size int64, open func() io.Reader) {
+		crc := crc32.NewIEEE()
+		if _, err := io.Copy(crc, open()); err != nil {
+			tb.Fatal(err)
+		}
+		w, err := zw.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Store, CRC32: crc.Sum32(), CompressedSize64: uint64(size), UncompressedSize64: uint64(size)})
 		if err != nil {
 			tb.Fatal(err)
 		}
-		if _, err := io.Copy(w, r); err != nil {
+		if _, err := io.Copy(w, open()); err != nil {
 			tb.Fatal(err)
 		}
 	}
-	add("big/payload.bin", zip.Store, io.LimitReader(&prng{r: rand.New(rand.NewPCG(3, 4))}, size))
-	add("big-1.0.dist-info/METADATA", zip.Deflate, strings.NewReader("Metadata-Version: 2.1\nName: big\nVersion: 1.0\nSummary: big\nDescription-Content-Type: text/markdown\n\n# big\n"))
-	add("big-1.0.dist-info/WHEEL", zip.Deflate, strings.NewReader("Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"))
-	add("big-1.0.dist-info/RECORD", zip.Deflate, strings.NewReader("big/payload.bin,,\nbig-1.0.dist-info/METADATA,,\nbig-1.0.dist-info/WHEEL,,\nbig-1.0.dist-info/RECORD,,\n"))
+	text := func(name, s string) { add(name, int64(len(s)), func() io.Reader { return strings.NewReader(s) }) }
+	add("big/payload.bin", size, func() io.Reader { return io.LimitReader(&prng{r: rand.New(rand.NewPCG(3, 4))}, size) })
+	text("big-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: big\nVersion: 1.0\nSummary: big\nDescription-Content-Type: text/markdown\n\n# big\n")
+	text("big-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+	text("big-1.0.dist-info/RECORD", "big/payload.bin,,\nbig-1.0.dist-info/METADATA,,\nbig-1.0.dist-info/WHEEL,,\nbig-1.0.dist-info/RECORD,,\n")
 	if err := zw.Close(); err != nil {
 		tb.Fatal(err)
 	}
