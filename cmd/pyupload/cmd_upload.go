@@ -162,8 +162,8 @@ func authenticate(ctx context.Context, target *credentials.Resolved, t trustedOp
 		return func(context.Context) (string, string, error) { return target.Username, target.Password, nil }, nil
 	}
 	p, err := trusted.Identity(idc)
-	if errors.Is(err, oidc.ErrNoProvider) && target.Mode != credentials.Always {
-		return nil, credentials.ErrNoCredentials
+	if errors.Is(err, oidc.ErrNoProvider) && target.WithoutIdentity() != nil {
+		return nil, target.WithoutIdentity()
 	}
 	if err != nil {
 		return nil, trustedError(err, target)

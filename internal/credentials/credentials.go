@@ -231,6 +231,17 @@ func pick(values ...string) (string, Source) {
 	return "", Unset
 }
 
+// WithoutIdentity is the error when Trusted Publishing finds no CI
+// identity: in mode auto there are then no credentials at all
+// ([ErrNoCredentials]); in mode always it is nil, and the missing identity
+// itself is the error to report.
+func (r *Resolved) WithoutIdentity() error {
+	if r.Mode == Always {
+		return nil
+	}
+	return ErrNoCredentials
+}
+
 // PasswordOrigin names where the password came from, for messages.
 func (r *Resolved) PasswordOrigin() string {
 	switch r.PasswordFrom {

@@ -213,3 +213,13 @@ func TestStringsHideThePassword(t *testing.T) {
 		}
 	}
 }
+
+func TestWithoutIdentity(t *testing.T) {
+	t.Parallel()
+	if err := (&Resolved{Mode: Auto}).WithoutIdentity(); !errors.Is(err, ErrNoCredentials) {
+		t.Errorf("auto: WithoutIdentity() = %v, want ErrNoCredentials", err)
+	}
+	if err := (&Resolved{Mode: Always}).WithoutIdentity(); err != nil {
+		t.Errorf("always: WithoutIdentity() = %v, want nil (the missing identity is the error)", err)
+	}
+}

@@ -103,19 +103,23 @@ type Session struct {
 
 // Audience asks the index for the audience identity tokens must carry.
 func Audience(ctx context.Context, endpoint *url.URL, client *http.Client, provider string) (string, error) {
-	mc := &mint.Client{HTTP: client, Base: &url.URL{Scheme: endpoint.Scheme, Host: endpoint.Host}}
-	aud, err := mc.Audience(ctx)
+	aud, err := mintClient(endpoint, client).Audience(ctx)
 	if err != nil {
 		return "", NewError("discovering the audience", err, provider, endpoint)
 	}
 	return aud, nil
 }
 
+// mintClient talks to the token exchange on the upload endpoint's host.
+func mintClient(endpoint *url.URL, client *http.Client) *mint.Client {
+	return &mint.Client{HTTP: client, Base: &url.URL{Scheme: endpoint.Scheme, Host: endpoint.Host}}
+}
+
 // Start discovers the audience and mints the first upload token, so that a
 // misconfiguration is reported before any upload starts.
 func Start(ctx context.Context, cfg Config) (*Session, error) {
 	s := &Session{cfg: cfg}
-	mc := &mint.Client{HTTP: cfg.HTTP, Base: &url.URL{Scheme: cfg.Endpoint.Scheme, Host: cfg.Endpoint.Host}}
+	mc := mintClient(cfg.Endpoint, cfg.HTTP)
 	aud, err := mc.Audience(ctx)
 	if err != nil {
 		return nil, s.fail("discovering the audience", err)
