@@ -41,7 +41,10 @@ var forbiddenDeps = map[string][]string{
 	"internal/fakeindex": {"pkg/upload", "pkg/oidc", "pkg/mint", "internal/transport", "internal/preflight", "internal/credentials", "internal/trusted", "internal/publisher", "internal/ui", "github.com/urfave/cli/v3"},
 	"internal/fakeci":    {"pkg/upload", "pkg/oidc", "pkg/mint", "internal/transport", "internal/preflight", "internal/credentials", "internal/trusted", "internal/publisher", "internal/ui", "github.com/urfave/cli/v3"},
 	"cmd/fakeindex":      {"pkg/upload", "pkg/oidc", "pkg/mint", "internal/preflight", "internal/credentials", "internal/trusted", "internal/publisher", "internal/ui"},
-	"cmd/pyupload":       {"internal/fakeindex", "internal/fakeci"},
+	// Test support: builds archives for the client's tests and the index's
+	// alike, so it must lean on neither (and only tests import it).
+	"internal/testzip": {"pkg/upload", "pkg/oidc", "pkg/mint", "pkg/dist", "internal/fakeindex", "github.com/urfave/cli/v3"},
+	"cmd/pyupload":     {"internal/fakeindex", "internal/fakeci"},
 }
 
 // qualified names a dependency as go list does.

@@ -21,6 +21,7 @@ import (
 
 	"golang.org/x/crypto/blake2b"
 
+	"github.com/pyupload/pyupload/internal/testzip"
 	"github.com/pyupload/pyupload/pkg/dist"
 	pyupload "github.com/pyupload/pyupload/pkg/upload"
 )
@@ -270,11 +271,7 @@ func metadataWheel(t *testing.T, name string, metadata []byte) agreementCase {
 	headers, _ := parseHeaders(metadata)
 	project := strings.ReplaceAll(canonicalName(first(headers["name"], "unnamed")), "-", "_")
 	version := first(headers["version"], "0")
-	dir := project + "-" + version + ".dist-info/"
-	content := zipOf(t, "",
-		stored(dir+"METADATA", metadata),
-		stored(dir+"WHEEL", []byte("Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n")),
-		stored(dir+"RECORD", []byte(dir+"METADATA,,\n"+dir+"WHEEL,,\n"+dir+"RECORD,,\n")))
+	content := testzip.Build(t, "", testzip.DistInfo(project, version, metadata)...)
 	return agreementCase{name: name, filename: project + "-" + version + "-py3-none-any.whl", content: content}
 }
 
@@ -297,25 +294,23 @@ func generatedArchives(t *testing.T) []agreementCase {
 		project, _, _ := strings.Cut(zr.File[0].Name, "-")
 		return agreementCase{name: "generated: " + name, filename: project + "-1.0-py3-none-any.whl", content: content}
 	}
-	w := wheelMembers("x")
-	payload := stored("x/__init__.py", []byte("x = 1\n"))
-	edited := func(edit func(*rawMember)) rawMember {
+	w := testzip.WheelMembers("x")
+	payload := testzip.Stored("x/__init__.py", []byte("x = 1\n"))
+	edited := func(edit func(*testzip.Member)) testzip.Member {
 		m := payload
 		edit(&m)
 		return m
 	}
-	return []agreementCase{
-		wheel("expands to exactly 64 MiB", thresholdWheel(t, bombThreshold)),
-		wheel("expands to 64 MiB and one byte", thresholdWheel(t, bombThreshold+1)),
-		wheel("one byte under 50 times its size", ratioWheel(t, -1)),
-		wheel("exactly 50 times its size", ratioWheel(t, 0)),
-		wheel("one byte over 50 times its size", ratioWheel(t, 1)),
-		wheel("member sizes summing past 64 bits", overflowWheel(t, 2)),
-		wheel("archive comment", zipOf(t, "a comment", append(w, payload)...)),
-		wheel("member comment", zipOf(t, "", append(w, edited(func(m *rawMember) { m.comment = "a comment" }))...)),
-		wheel("data descriptor", zipOf(t, "", append(w, edited(func(m *rawMember) { m.flags = 0x08 }))...)),
-		wheel("control character in a member name", zipOf(t, "", append(w, stored("x/a\tb.py", nil))...)),
+	var cases []agreementCase
+	for _, e := range bombLimits.Edges() {
+		cases = append(cases, wheel(e.Name, e.Wheel(t)))
 	}
+	return append(cases,
+		wheel("archive comment", testzip.Build(t, "a comment", append(w, payload)...)),
+		wheel("member comment", testzip.Build(t, "", append(w, edited(func(m *testzip.Member) { m.Comment = "a comment" }))...)),
+		wheel("data descriptor", testzip.Build(t, "", append(w, edited(func(m *testzip.Member) { m.Flags = 0x08 }))...)),
+		wheel("control character in a member name", testzip.Build(t, "", append(w, testzip.Stored("x/a\tb.py", nil))...)),
+	)
 }
 
 // looseForm is the form for a file the client cannot read, as a client

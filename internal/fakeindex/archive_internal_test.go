@@ -4,174 +4,21 @@ import (
 	"archive/tar"
 	"archive/zip"
 	"bytes"
-	"compress/flate"
 	"compress/gzip"
 	"fmt"
-	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/pyupload/pyupload/internal/testzip"
 	"github.com/pyupload/pyupload/pkg/dist"
 )
 
-// rawMember is one member of a test archive. Members are written with
-// zip.Writer.CreateRaw and precomputed sizes and CRC-32, never Create or
-// CreateHeader: those set the data-descriptor flag, which PyPI refuses.
-type rawMember struct {
-	name    string
-	method  uint16 // zip.Store or zip.Deflate
-	data    []byte // the bytes written: the content, or its deflate stream
-	crc     uint32
-	size    uint64 // uncompressed size
-	flags   uint16 // extra general-purpose flags, such as 0x08 for a data descriptor
-	comment string // a per-member comment
-	nonUTF8 bool   // write the name without the UTF-8 flag
-}
-
-func stored(name string, content []byte) rawMember {
-	return rawMember{name: name, method: zip.Store, data: content, crc: crc32.ChecksumIEEE(content), size: uint64(len(content))}
-}
-
-func deflated(name string, content []byte) rawMember {
-	var b bytes.Buffer
-	w, _ := flate.NewWriter(&b, flate.BestCompression) // only fails for a bad level
-	_, _ = w.Write(content)
-	_ = w.Close()
-	return rawMember{name: name, method: zip.Deflate, data: b.Bytes(), crc: crc32.ChecksumIEEE(content), size: uint64(len(content))}
-}
-
-// zipOf writes members, then comment as the archive's comment.
-func zipOf(t *testing.T, comment string, members ...rawMember) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, m := range members {
-		flags := m.flags
-		if !m.nonUTF8 && !isASCII(m.name) {
-			flags |= 0x800 // as Python's zipfile and CreateHeader mark UTF-8 names
-		}
-		w, err := zw.CreateRaw(&zip.FileHeader{
-			Name: m.name, Method: m.method, CRC32: m.crc, Flags: flags, Comment: m.comment, NonUTF8: m.nonUTF8,
-			CompressedSize64: uint64(len(m.data)), UncompressedSize64: m.size,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := w.Write(m.data); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.SetComment(comment); err != nil {
-		t.Fatal(err)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-// wheelMembers are the members a wheel of name 1.0 needs besides its
-// payload, with metadata that both the client and the index accept.
-func wheelMembers(name string) []rawMember {
-	dir := name + "-1.0.dist-info/"
-	return []rawMember{
-		stored(dir+"METADATA", []byte("Metadata-Version: 2.1\nName: "+name+"\nVersion: 1.0\nSummary: s\nDescription-Content-Type: text/plain\n\nbody\n")),
-		stored(dir+"WHEEL", []byte("Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n")),
-		stored(dir+"RECORD", []byte(dir+"METADATA,,\n"+dir+"WHEEL,,\n"+dir+"RECORD,,\n")),
-	}
-}
-
-// zeroMiB is the deflate stream of 1 MiB of zeros, ended by a sync flush
-// and not final: deflate blocks that refer only to their own bytes can be
-// concatenated, so n copies and a final empty block are the stream of n
-// MiB of zeros, without compressing 64 MiB in every test run.
-var zeroMiB = sync.OnceValues(func() (segment, final []byte) {
-	var b bytes.Buffer
-	w, _ := flate.NewWriter(&b, flate.BestCompression)
-	_, _ = w.Write(make([]byte, 1<<20))
-	_ = w.Flush()
-	segment = bytes.Clone(b.Bytes())
-	b.Reset()
-	w.Reset(&b)
-	_ = w.Close()
-	return segment, b.Bytes()
-})
-
-// zeros is a deflated member of n MiB of zeros.
-func zeros(name string, n int) rawMember {
-	segment, final := zeroMiB()
-	crc := uint32(0)
-	mib := make([]byte, 1<<20)
-	for range n {
-		crc = crc32.Update(crc, crc32.IEEETable, mib)
-	}
-	data := append(bytes.Repeat(segment, n), final...)
-	return rawMember{name: name, method: zip.Deflate, data: data, crc: crc, size: uint64(n) << 20}
-}
-
-// expansion returns the members' total uncompressed size and how far it
-// is past bombRatio times the archive's size.
-func expansion(archive []byte, members []rawMember) (total, excess int64) {
-	for _, m := range members {
-		total += int64(m.size)
-	}
-	return total, total - bombRatio*int64(len(archive))
-}
-
-// ratioWheel is the wheel ratio-1.0-py3-none-any.whl, expanding past
-// bombThreshold to exactly excess bytes more than bombRatio times its
-// size. A stored padding member tunes it: each byte of content adds one
-// byte to both sizes (excess -49), each byte of its name two bytes to the
-// archive, in the local header and the central directory (excess -100).
-func ratioWheel(t *testing.T, excess int64) []byte {
-	t.Helper()
-	build := func(name string, pad int) ([]byte, []rawMember) {
-		ms := append(wheelMembers("ratio"), zeros("ratio/zeros.bin", 64), stored("ratio/"+name, make([]byte, pad)))
-		return zipOf(t, "", ms...), ms
-	}
-	archive, ms := build("p", 0)
-	_, d0 := expansion(archive, ms)
-	extra := 0
-	for (d0-excess-100*int64(extra))%49 != 0 {
-		extra++
-	}
-	archive, ms = build("p"+strings.Repeat("x", extra), int((d0-excess-100*int64(extra))/49))
-	if total, got := expansion(archive, ms); got != excess || total <= bombThreshold {
-		t.Fatalf("ratioWheel(%d) expands %d bytes, %d past the ratio", excess, total, got)
-	}
-	return archive
-}
-
-// thresholdWheel is the wheel threshold-1.0-py3-none-any.whl, expanding
-// about 1000 times to exactly total bytes.
-func thresholdWheel(t *testing.T, total int64) []byte {
-	t.Helper()
-	ms := append(wheelMembers("threshold"), zeros("threshold/zeros.bin", 63))
-	have, _ := expansion(nil, ms)
-	ms = append(ms, deflated("threshold/rest.bin", make([]byte, total-have)))
-	archive := zipOf(t, "", ms...)
-	if got, excess := expansion(archive, ms); got != total || excess <= 0 {
-		t.Fatalf("thresholdWheel(%d) expands %d bytes, %d past the ratio", total, got, excess)
-	}
-	return archive
-}
-
-// overflowWheel is the wheel ratio-1.0-py3-none-any.whl with n members
-// that claim 2⁶³ bytes each, so that a uint64 sum of their sizes wraps.
-func overflowWheel(t *testing.T, n int64) []byte {
-	t.Helper()
-	ms := wheelMembers("ratio")
-	for i := range n {
-		// A final empty deflate block: the claimed size is never read.
-		ms = append(ms, rawMember{name: fmt.Sprintf("ratio/%d.bin", i), method: zip.Deflate, data: []byte{3, 0}, size: 1 << 63})
-	}
-	return zipOf(t, "", ms...)
-}
+// bombLimits are the zip-bomb limits the tests build archives for.
+var bombLimits = testzip.Limits{Ratio: bombRatio, Threshold: bombThreshold}
 
 // spool writes content where checkArchive can read it.
 func spool(t *testing.T, filename string, content []byte) *spooled {
@@ -205,30 +52,21 @@ func archiveMessage(t *testing.T, filename string, content []byte) string {
 func TestCompressionRatio(t *testing.T) {
 	t.Parallel()
 	const bomb = "Invalid distribution file. File exceeds compression ratio of 50"
-	tests := []struct {
-		name  string
-		wheel func(*testing.T, int64) []byte
-		n     int64
-		want  string
-	}{
-		{"expands to exactly 64 MiB", thresholdWheel, bombThreshold, ""},
-		{"expands to 64 MiB and one byte", thresholdWheel, bombThreshold + 1, bomb},
-		{"one byte under 50 times the size", ratioWheel, -1, ""},
-		{"exactly 50 times the size", ratioWheel, 0, ""},
-		{"one byte over 50 times the size", ratioWheel, 1, bomb},
-		{"sizes summing past 64 bits", overflowWheel, 2, bomb},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+	for _, e := range bombLimits.Edges() {
+		t.Run(e.Name, func(t *testing.T) {
 			t.Parallel()
-			archive := tt.wheel(t, tt.n)
+			want := ""
+			if e.Over {
+				want = bomb
+			}
+			archive := e.Wheel(t)
 			zr, err := zip.NewReader(bytes.NewReader(archive), int64(len(archive)))
 			if err != nil {
 				t.Fatal(err)
 			}
 			name, _, _ := strings.Cut(zr.File[0].Name, "-")
-			if got := archiveMessage(t, name+"-1.0-py3-none-any.whl", archive); got != tt.want {
-				t.Errorf("checkArchive(%s) = %q, want %q", tt.name, got, tt.want)
+			if got := archiveMessage(t, name+"-1.0-py3-none-any.whl", archive); got != want {
+				t.Errorf("checkArchive(%s) = %q, want %q", e.Name, got, want)
 			}
 		})
 	}
@@ -238,28 +76,28 @@ func TestCompressionRatio(t *testing.T) {
 // from a sound wheel in one way.
 func TestZipFraming(t *testing.T) {
 	t.Parallel()
-	w := wheelMembers("x")
-	payload := stored("x/__init__.py", []byte("x = 1\n"))
-	with := func(m rawMember, edit func(*rawMember)) rawMember {
+	w := testzip.WheelMembers("x")
+	payload := testzip.Stored("x/__init__.py", []byte("x = 1\n"))
+	with := func(m testzip.Member, edit func(*testzip.Member)) testzip.Member {
 		edit(&m)
 		return m
 	}
-	sound := zipOf(t, "", append(w, payload)...)
+	sound := testzip.Build(t, "", append(w, payload)...)
 	tests := []struct {
 		name    string
 		archive []byte
 		want    string
 	}{
 		{"sound", sound, ""},
-		{"archive comment", zipOf(t, "built by hand", append(w, payload)...), ""},
-		{"deflated member", zipOf(t, "", append(w, deflated("x/data.txt", bytes.Repeat([]byte("data "), 100)))...), ""},
-		{"member comment", zipOf(t, "", append(w, with(payload, func(m *rawMember) { m.comment = "hi" }))...), "Comment in central directory"},
-		{"data descriptor", zipOf(t, "", append(w, with(payload, func(m *rawMember) { m.flags = 0x08 }))...), "ZIP contains a data descriptor"},
-		{"control character in a name", zipOf(t, "", append(w, stored("x/a\tb.py", nil))...), "Invalid character in filename"},
-		{"space in a name", zipOf(t, "", append(w, stored("x/a b.py", nil))...), ""},
-		{"non-ASCII name flagged UTF-8", zipOf(t, "", append(w, stored("x/é.py", nil))...), ""},
-		{"non-ASCII name without the UTF-8 flag", zipOf(t, "", append(w, with(stored("x/é.py", nil), func(m *rawMember) { m.nonUTF8 = true }))...), "Filename not in central directory"},
-		{"same member twice", zipOf(t, "", append(w, payload, payload)...), "Duplicate filename in local headers"},
+		{"archive comment", testzip.Build(t, "built by hand", append(w, payload)...), ""},
+		{"deflated member", testzip.Build(t, "", append(w, testzip.Deflated("x/data.txt", bytes.Repeat([]byte("data "), 100)))...), ""},
+		{"member comment", testzip.Build(t, "", append(w, with(payload, func(m *testzip.Member) { m.Comment = "hi" }))...), "Comment in central directory"},
+		{"data descriptor", testzip.Build(t, "", append(w, with(payload, func(m *testzip.Member) { m.Flags = 0x08 }))...), "ZIP contains a data descriptor"},
+		{"control character in a name", testzip.Build(t, "", append(w, testzip.Stored("x/a\tb.py", nil))...), "Invalid character in filename"},
+		{"space in a name", testzip.Build(t, "", append(w, testzip.Stored("x/a b.py", nil))...), ""},
+		{"non-ASCII name flagged UTF-8", testzip.Build(t, "", append(w, testzip.Stored("x/é.py", nil))...), ""},
+		{"non-ASCII name without the UTF-8 flag", testzip.Build(t, "", append(w, with(testzip.Stored("x/é.py", nil), func(m *testzip.Member) { m.NonUTF8 = true }))...), "Filename not in central directory"},
+		{"same member twice", testzip.Build(t, "", append(w, payload, payload)...), "Duplicate filename in local headers"},
 		{"trailing data", append(bytes.Clone(sound), "junk"...), "Trailing data"},
 		{"data before the archive", append([]byte("#!/bin/sh\n"), sound...), "Unknown record signature"},
 	}

@@ -1,9 +1,7 @@
 package upload
 
 import (
-	"archive/zip"
 	"fmt"
-	"hash/crc32"
 	"math/rand/v2"
 	"net/http/httptest"
 	"os"
@@ -12,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pyupload/pyupload/internal/fakeindex"
+	"github.com/pyupload/pyupload/internal/testzip"
 	"github.com/pyupload/pyupload/pkg/dist"
 )
 
@@ -30,39 +29,16 @@ func platformWheels(b *testing.B, n int, size int) []*dist.Dist {
 		py, plat := pythons[i/len(platforms)%len(pythons)], platforms[i%len(platforms)]
 		name := fmt.Sprintf("bench_pkg-1.0-%s-%s-%s.whl", py, py, plat)
 		path := filepath.Join(dir, name)
-		f, err := os.Create(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		zw := zip.NewWriter(f)
 		for j := range payload {
 			payload[j] = byte(rng.Uint32())
 		}
-		files := map[string][]byte{
-			"bench_pkg/_native.bin":            payload,
-			"bench_pkg-1.0.dist-info/METADATA": []byte("Metadata-Version: 2.1\nName: bench-pkg\nVersion: 1.0\nSummary: s\nDescription-Content-Type: text/markdown\n\n# b\n"),
-			"bench_pkg-1.0.dist-info/WHEEL":    []byte("Wheel-Version: 1.0\nGenerator: bench\nRoot-Is-Purelib: false\nTag: " + py + "-" + py + "-" + plat + "\n"),
-			"bench_pkg-1.0.dist-info/RECORD":   []byte("bench_pkg/_native.bin,,\nbench_pkg-1.0.dist-info/METADATA,,\nbench_pkg-1.0.dist-info/WHEEL,,\nbench_pkg-1.0.dist-info/RECORD,,\n"),
-		}
-		for _, member := range []string{"bench_pkg/_native.bin", "bench_pkg-1.0.dist-info/METADATA", "bench_pkg-1.0.dist-info/WHEEL", "bench_pkg-1.0.dist-info/RECORD"} {
-			// CreateRaw with the sizes and CRC-32 up front: CreateHeader
-			// writes data descriptors, which PyPI (and pkg/dist) refuse.
-			data := files[member]
-			w, err := zw.CreateRaw(&zip.FileHeader{
-				Name: member, Method: zip.Store, CRC32: crc32.ChecksumIEEE(data),
-				CompressedSize64: uint64(len(data)), UncompressedSize64: uint64(len(data)),
-			})
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, err := w.Write(data); err != nil {
-				b.Fatal(err)
-			}
-		}
-		if err := zw.Close(); err != nil {
-			b.Fatal(err)
-		}
-		if err := f.Close(); err != nil {
+		archive := testzip.Build(b, "",
+			testzip.Stored("bench_pkg/_native.bin", payload),
+			testzip.Stored("bench_pkg-1.0.dist-info/METADATA", []byte("Metadata-Version: 2.1\nName: bench-pkg\nVersion: 1.0\nSummary: s\nDescription-Content-Type: text/markdown\n\n# b\n")),
+			testzip.Stored("bench_pkg-1.0.dist-info/WHEEL", []byte("Wheel-Version: 1.0\nGenerator: bench\nRoot-Is-Purelib: false\nTag: "+py+"-"+py+"-"+plat+"\n")),
+			testzip.Stored("bench_pkg-1.0.dist-info/RECORD", []byte("bench_pkg/_native.bin,,\nbench_pkg-1.0.dist-info/METADATA,,\nbench_pkg-1.0.dist-info/WHEEL,,\nbench_pkg-1.0.dist-info/RECORD,,\n")),
+		)
+		if err := os.WriteFile(path, archive, 0o600); err != nil {
 			b.Fatal(err)
 		}
 		d, err := dist.Open(path)
