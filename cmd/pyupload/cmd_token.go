@@ -54,11 +54,7 @@ func runToken(ctx context.Context, o tokenOptions, env envvars.Lookup, pr *ui.Pr
 	if o.trusted.mode == string(credentials.Never) {
 		return ui.Usagef("token mints by Trusted Publishing; --trusted-publishing never leaves nothing to do")
 	}
-	target, net, err := indexForIdentity(o.index, o.trusted, env, pr)
-	if err != nil {
-		return err
-	}
-	p, err := requireIdentity(o.trusted, target, env, net)
+	target, net, p, err := identityAt(o.index, o.trusted, env, pr)
 	if err != nil {
 		return err
 	}
@@ -69,27 +65,25 @@ func runToken(ctx context.Context, o tokenOptions, env envvars.Lookup, pr *ui.Pr
 	return pr.Token(s.Token(), o.format, o.name, target.Endpoint.String(), p.Name())
 }
 
-// indexForIdentity resolves the index for the commands that only need its
-// Trusted Publishing endpoints (token, whoami), and the clients to reach
-// it. Only the endpoint matters: a password set for other tools is not
-// used, and not an error.
-func indexForIdentity(idx indexOptions, t trustedOptions, env envvars.Lookup, pr *ui.Printer) (*credentials.Resolved, *network, error) {
+// identityAt resolves the index for the commands that only need its
+// Trusted Publishing endpoints (token, whoami), the clients to reach it,
+// and the CI identity (none is an explained failure). Only the endpoint
+// matters: a password set for other tools is not used, and not an error.
+func identityAt(idx indexOptions, t trustedOptions, env envvars.Lookup, pr *ui.Printer) (*credentials.Resolved, *network, oidc.Provider, error) {
 	if _, err := credentials.ParseMode(t.mode); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	target, err := resolve(idx, credentials.Fields{}, string(credentials.Auto), env)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	net, err := newNetwork(idx.cert, idx.verbose, pr)
-	return target, net, err
-}
-
-// requireIdentity finds the CI identity; none is an explained failure.
-func requireIdentity(t trustedOptions, target *credentials.Resolved, env envvars.Lookup, net *network) (oidc.Provider, error) {
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	p, err := trusted.Identity(trusted.IdentityConfig{TokenFile: t.tokenFile, Provider: t.provider, Env: env, HTTP: net.read, ReadFile: os.ReadFile})
 	if err != nil {
-		return nil, trustedError(err, target)
+		return nil, nil, nil, trustedError(err, target)
 	}
-	return p, nil
+	return target, net, p, nil
 }

@@ -33,11 +33,7 @@ func whoamiCommand(env envvars.Lookup, pr *ui.Printer) *cli.Command {
 }
 
 func runWhoami(ctx context.Context, o whoamiOptions, env envvars.Lookup, pr *ui.Printer) error {
-	target, net, err := indexForIdentity(o.index, o.trusted, env, pr)
-	if err != nil {
-		return err
-	}
-	p, err := requireIdentity(o.trusted, target, env, net)
+	target, net, p, err := identityAt(o.index, o.trusted, env, pr)
 	if err != nil {
 		return err
 	}

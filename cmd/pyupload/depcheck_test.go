@@ -43,6 +43,7 @@ var forbiddenDeps = map[string][]string{
 	"cmd/fakeindex":      {"pkg/upload", "pkg/oidc", "pkg/mint", "internal/preflight", "internal/credentials", "internal/trusted", "internal/publisher", "internal/ui"},
 	// Test support: builds archives for the client's tests and the index's
 	// alike, so it must lean on neither (and only tests import it).
+	"internal/golden":  {"pkg/upload", "pkg/oidc", "pkg/mint", "pkg/dist", "internal/fakeindex", "github.com/urfave/cli/v3"},
 	"internal/testzip": {"pkg/upload", "pkg/oidc", "pkg/mint", "pkg/dist", "internal/fakeindex", "github.com/urfave/cli/v3"},
 	"cmd/pyupload":     {"internal/fakeindex", "internal/fakeci"},
 }

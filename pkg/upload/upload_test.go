@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -21,11 +20,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/pyupload/pyupload/internal/golden"
 	"github.com/pyupload/pyupload/internal/transport"
 	"github.com/pyupload/pyupload/pkg/dist"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 const goodDir = "../../testdata/dists/good/"
 
@@ -114,23 +112,7 @@ func TestFormGolden(t *testing.T) {
 			for _, f := range Form(openDist(t, name), "a comment", "") {
 				fmt.Fprintf(&b, "%s: %q\n", f.Key, f.Value)
 			}
-			path := filepath.Join("testdata", "form", name+".golden")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("reading golden file (go test -update writes it): %v", err)
-			}
-			if diff := cmp.Diff(string(want), b.String()); diff != "" {
-				t.Errorf("Form(%s) differs from %s (-want +got):\n%s", name, path, diff)
-			}
+			golden.Check(t, filepath.Join("testdata", "form", name+".golden"), b.String())
 		})
 	}
 }
