@@ -60,7 +60,7 @@ done
 rm -rf "$GOOD" "$BAD"
 mkdir -p "$GOOD" "$BAD"
 
-# Sort backend output by PyPI's filename rules (docs/index-protocol.md §1.4).
+# Sort backend output by PyPI's filename rules (docs/index-server.md §1.4).
 "$PY" - "$WORK/out" "$GOOD" "$BAD" <<'PYEOF'
 import email.parser, os, re, shutil, sys, tarfile, zipfile
 from packaging.version import Version

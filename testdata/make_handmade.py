@@ -730,7 +730,7 @@ def describe_built(path):
     mv = re.search(r"^Metadata-Version: (.*)$", headers, re.M).group(1)
     notes = [f"real backend output, Metadata-Version {mv}"]
     if "\nLicense-File:" in headers and mv < "2.4":
-        notes.append(f"has `License-File` under {mv}: a client must drop it (docs/index-protocol.md §1.3)")
+        notes.append(f"has `License-File` under {mv}: a client must drop it (docs/index-server.md §1.3)")
     if re.search(r"^License: .*\n {8}", headers, re.M):
         notes.append("multi-line `License` (folded, the whole licence text)")
     if path.endswith(".tar.gz") and sum(n.endswith("PKG-INFO") for n in names) > 1:
@@ -742,7 +742,7 @@ def describe_built(path):
 
 def write_good_readme(path, made):
     lines = ["# Valid distributions", "",
-             "Every file here should pass pyupload's checks and PyPI's (docs/index-protocol.md §1.3, §1.4, §2, §2.2, §2.3).",
+             "Every file here should pass pyupload's checks and PyPI's (docs/index-server.md §1.3, §1.4, §2, §2.2, §2.3).",
              "Regenerate with `testdata/build-dists.sh` (backends, then `make_handmade.py`).", "",
              "`twine check` from Debian's twine 4.0.2 (pkginfo 1.8.2) fails on some of them, wrongly:",
              "it cannot read Metadata-Version 2.3 and later (\"missing required fields: Name, Version\"),",
@@ -764,7 +764,7 @@ def write_good_readme(path, made):
 def write_bad_readme(path, made):
     lines = ["# Malformed distributions", "",
              "One file per case; each is valid except for the one thing listed (the section numbers",
-             "point into `docs/index-protocol.md`). Regenerate with `testdata/build-dists.sh`.",
+             "point into `docs/index-server.md`). Regenerate with `testdata/build-dists.sh`.",
              "Files without a `make_handmade.py` row are real backend output moved here by",
              "`build-dists.sh` because PyPI would refuse their filename.", "",
              "| file | what is wrong | where PyPI stops it |", "|---|---|---|"]

@@ -9,7 +9,7 @@
 // index trusts what it signs for every issuer, so a token from these fakes
 // can be exchanged at its mint endpoint, dated by the index's clock. The
 // issuers, and how a client fetches each provider's token, are in
-// docs/index-protocol.md §5; the rest imitated here (headers, claims,
+// docs/index-server.md §5; the rest imitated here (headers, claims,
 // lifetimes, error statuses) follows the providers' own behaviour.
 //
 // The package depends on the Signer interface only, not on the index, so

@@ -1,5 +1,5 @@
 // Package fakeindex is a test index that behaves like PyPI's server
-// (Warehouse) as docs/index-protocol.md describes it. It is the far end of
+// (Warehouse) as docs/index-server.md describes it. It is the far end of
 // pyupload's pipeline: pkg/upload (and, through cmd/pyupload, the whole
 // CLI) sends its multipart POSTs to an [*Index] served in-process with
 // net/http/httptest, and cmd/fakeindex serves the same handler on loopback
@@ -9,15 +9,15 @@
 //
 //   - POST /legacy/: the upload endpoint, routed by ":action" and
 //     validated in Warehouse's order with its status codes and exact
-//     messages (docs/index-protocol.md §1, §2, §3). Uploaded bytes are
+//     messages (docs/index-server.md §1, §2, §3). Uploaded bytes are
 //     streamed to a spool file while sha256 and blake2b-256 are computed;
 //     no upload is ever held in memory.
 //   - POST /legacy: the 308 redirect Warehouse answers without the slash.
 //   - GET /pypi/<project>/json, /pypi/<project>/<version>/json, /simple/,
 //     /simple/<project>/ and /files/<filename>: the read APIs a client uses
-//     to resolve an ambiguous upload (docs/index-protocol.md §7).
+//     to resolve an ambiguous upload (docs/index-server.md §7).
 //   - GET /: a small HTML page listing the projects.
-//   - With [WithOIDC], Trusted Publishing (docs/index-protocol.md §4,
+//   - With [WithOIDC], Trusted Publishing (docs/index-server.md §4,
 //     §5): GET /_/oidc/audience and POST /_/oidc/mint-token (and its
 //     legacy alias /_/oidc/github/mint-token), which exchange an identity
 //     token for a short-lived upload token with Warehouse's checks and
@@ -30,7 +30,7 @@
 //     [Index.Now]; this package knows nothing of them.
 //
 // Error bodies follow Pyramid's rendering chosen by the Accept header
-// (docs/index-protocol.md §2.1). Go's net/http server cannot send a custom
+// (docs/index-server.md §2.1). Go's net/http server cannot send a custom
 // reason phrase, so the status line that Warehouse puts on the wire travels
 // only in the body: the JSON "code" member, or the first line of the
 // text/plain body. That is exactly why clients must read the body rather

@@ -142,7 +142,7 @@ func WithClock(now func() time.Time) Option {
 }
 
 // WithoutArchiveChecks skips opening the uploaded archive
-// (docs/index-protocol.md §2 rows 22–24: archive framing, filename against
+// (docs/index-server.md §2 rows 22–24: archive framing, filename against
 // metadata, platform tags, RECORD, METADATA, entry points). Benchmarks that
 // upload large synthetic payloads use it, since these checks read the whole
 // file once more. It weakens the index's validation, as the name says. The

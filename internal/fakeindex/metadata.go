@@ -25,7 +25,7 @@ type metaInfo struct {
 type fieldErr struct{ field, msg string }
 
 // metadataReply chooses the error Warehouse reports
-// (docs/index-protocol.md §2.3): metadata-version, name and version first,
+// (docs/index-server.md §2.3): metadata-version, name and version first,
 // otherwise the alphabetically first field, and that field's first error,
 // with a period and a link.
 func metadataReply(errs []fieldErr) *reply {

@@ -16,7 +16,7 @@ import (
 // stays valid on PyPI (warehouse/oidc/views.py: expires_at = now + 900).
 const DefaultTokenTTL = 15 * time.Minute
 
-// The issuers the index knows (docs/index-protocol.md §5, and CircleCI's
+// The issuers the index knows (docs/index-server.md §5, and CircleCI's
 // root issuer). A token's unverified "iss" picks the publisher kind.
 const (
 	IssuerGitHub   = "https://token.actions.githubusercontent.com"
@@ -57,7 +57,7 @@ type OIDCConfig struct {
 }
 
 // Publisher is a trusted publisher registered on the fake index, checked as
-// docs/index-protocol.md §5 (and Warehouse's models) describe for its Kind.
+// docs/index-server.md §5 (and Warehouse's models) describe for its Kind.
 // Only the fields of its kind matter. String comparisons follow Warehouse: a
 // claim compared with a field must be a JSON string.
 type Publisher struct {
@@ -118,7 +118,7 @@ type Publisher struct {
 // WithOIDC enables Trusted Publishing: GET /_/oidc/audience and POST
 // /_/oidc/mint-token (plus the legacy alias /_/oidc/github/mint-token),
 // which exchanges an identity token for an upload token exactly as
-// docs/index-protocol.md §4.2 describes, and makes minted tokens valid on
+// docs/index-server.md §4.2 describes, and makes minted tokens valid on
 // /legacy/ for their publisher's projects until they expire.
 //
 // Real PyPI verifies each token against its issuer's JWKS, fetched through
@@ -203,7 +203,7 @@ func (ix *Index) MintAttempts() int {
 }
 
 // FailMints makes the next n POSTs to the mint endpoints answer status (such
-// as 502 or 503) with a body shaped as docs/index-protocol.md §2.1 says,
+// as 502 or 503) with a body shaped as docs/index-server.md §2.1 says,
 // without looking at the request: the identity token is not consumed, as when
 // a proxy in front of the index fails. Nothing happens without [WithOIDC].
 func (ix *Index) FailMints(n, status int) {
@@ -282,7 +282,7 @@ func writePyJSON(w http.ResponseWriter, status int, body string) {
 // Real PyPI answers only "malformed or invalid token".
 const ReasonHeader = "X-Fakeindex-Reason"
 
-// Error codes of the mint endpoint (docs/index-protocol.md §4.2).
+// Error codes of the mint endpoint (docs/index-server.md §4.2).
 const (
 	codeInvalidPayload          = "invalid-payload"
 	codeNotEnabled              = "not-enabled"
@@ -478,7 +478,7 @@ func (ix *Index) lookupMinted(tok string) *mintedToken {
 }
 
 // Messages for uploads with a Trusted Publishing token
-// (docs/index-protocol.md §2 rows 8 and 9).
+// (docs/index-server.md §2 rows 8 and 9).
 const msgNonUserCreate = "Non-user identities cannot create new projects. This was probably caused by successfully using a pending publisher but specifying the project name incorrectly (either in the publisher or in your project's metadata). Please ensure that both match. See: https://docs.pypi.org/trusted-publishers/troubleshooting/"
 
 // checkMinted applies rows 8 and 9 to an upload of project name with a

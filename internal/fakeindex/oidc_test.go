@@ -734,7 +734,7 @@ func withEdit(p fakeindex.Publisher, edit func(*fakeindex.Publisher)) fakeindex.
 }
 
 // TestMintedTokenUpload checks what a minted token may do on /legacy/
-// (docs/index-protocol.md §2 rows 8 and 9).
+// (docs/index-server.md §2 rows 8 and 9).
 func TestMintedTokenUpload(t *testing.T) {
 	t.Parallel()
 	f24, _ := distForm(t, mv24)

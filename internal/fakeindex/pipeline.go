@@ -25,7 +25,7 @@ const (
 )
 
 // fileUpload runs forklift's file_upload on a parsed request: the checks
-// of docs/index-protocol.md §2 in their order, the first failure winning,
+// of docs/index-server.md §2 in their order, the first failure winning,
 // then the store.
 func (ix *Index) fileUpload(up *upload) *reply {
 	// Row 1: the sanitize decorator.

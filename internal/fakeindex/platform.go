@@ -3,7 +3,7 @@ package fakeindex
 import "regexp"
 
 // The platform tags of Warehouse's _valid_platform_tag
-// (warehouse/forklift/legacy.py, docs/index-protocol.md §2.2).
+// (warehouse/forklift/legacy.py, docs/index-server.md §2.2).
 var (
 	fixedPlatforms = setOf("any", "win32", "win_arm64", "win_amd64", "win_ia64",
 		"manylinux1_x86_64", "manylinux1_i686", "manylinux2010_x86_64", "manylinux2010_i686",

@@ -155,7 +155,7 @@ func (s *projectSnap) latest() *releaseSnap {
 }
 
 // releaseDoc is the JSON API document for one release
-// (docs/index-protocol.md §7).
+// (docs/index-server.md §7).
 func (ix *Index) releaseDoc(base string, s projectSnap, rel *releaseSnap) map[string]any {
 	m := rel.meta
 	str := func(key string) any {

@@ -16,7 +16,7 @@ import (
 // reply is what Warehouse answers: a Pyramid HTTPException whose message is
 // both the reason phrase and the body's detail (forklift's
 // _exc_with_message), rendered per the request's Accept header
-// (docs/index-protocol.md §2.1).
+// (docs/index-server.md §2.1).
 type reply struct {
 	status     int
 	message    string      // reason phrase and detail; "" means the standard title

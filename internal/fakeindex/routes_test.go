@@ -14,7 +14,7 @@ import (
 )
 
 // TestErrorBodies checks Pyramid's three renderings, chosen by Accept
-// (docs/index-protocol.md §2.1).
+// (docs/index-server.md §2.1).
 func TestErrorBodies(t *testing.T) {
 	t.Parallel()
 	_, srv := newIndex(t)

@@ -61,7 +61,7 @@ func TestUploadGoodDists(t *testing.T) {
 }
 
 // TestValidation checks each row of the validation table
-// (docs/index-protocol.md §2) that the index implements: status and the
+// (docs/index-server.md §2) that the index implements: status and the
 // exact message from the JSON body.
 func TestValidation(t *testing.T) {
 	t.Parallel()
@@ -318,7 +318,7 @@ func TestSizeLimit(t *testing.T) {
 	}
 }
 
-// TestDuplicates covers row 18 and docs/index-protocol.md §3.
+// TestDuplicates covers row 18 and docs/index-server.md §3.
 func TestDuplicates(t *testing.T) {
 	t.Parallel()
 	t.Run("identical re-upload is 200 and stores one copy", func(t *testing.T) {
@@ -438,7 +438,7 @@ func TestReleaseRules(t *testing.T) {
 
 	clock.advance(15 * 24 * time.Hour)
 	// Identical re-uploads still succeed after 14 days
-	// (docs/index-protocol.md §3)...
+	// (docs/index-server.md §3)...
 	if res := upload(t, srv, whl); res.status != http.StatusOK {
 		t.Errorf("identical re-upload after 15 days = %d %q, want 200", res.status, res.body)
 	}

@@ -7,7 +7,7 @@
 // it decides nothing and does no I/O.
 //
 // The facts come from the index's publisher-matching rules, described in
-// docs/index-protocol.md §5.
+// docs/index-server.md §5.
 package publisher
 
 import (

@@ -214,7 +214,7 @@ func expandsTooMuch(hi, lo uint64, size int64) bool {
 }
 
 // checkZipFraming applies the index's framing rules for one zip member
-// (docs/index-protocol.md §9) that archive/zip would let through: no data
+// (docs/index-server.md §9) that archive/zip would let through: no data
 // descriptor, no comment on the member (one on the archive is fine), no
 // control character in the name.
 func checkZipFraming(f *zip.File) error {

@@ -380,7 +380,7 @@ var pythonKeywords = set("False", "None", "True", "and", "as", "assert", "async"
 	"while", "with", "yield")
 
 // filename compares the filename with the metadata exactly as the index
-// does (docs/index-protocol.md §1.4).
+// does (docs/index-server.md §1.4).
 func (c *checker) filename(d *Dist, version Version) {
 	fn, m := d.Filename, d.Metadata
 	if NormalizeName(fn.Name) != NormalizeName(m.Name) {

@@ -74,7 +74,7 @@ func (f *Field) Values(m *Metadata) []string {
 	return nil
 }
 
-// Fields lists every core metadata field (docs/index-protocol.md §1.3), in
+// Fields lists every core metadata field (docs/index-server.md §1.3), in
 // the order the form sends them.
 var Fields = []Field{
 	{Header: "Metadata-Version", FormKey: "metadata_version", Since: "1.0", str: func(m *Metadata) *string { return &m.MetadataVersion }},

@@ -2,7 +2,7 @@ package dist
 
 import "strings"
 
-// Platform tags the index accepts (docs/index-protocol.md §2.2, from
+// Platform tags the index accepts (docs/index-server.md §2.2, from
 // Warehouse's _valid_platform_tag). Everything else, notably linux_x86_64,
 // is refused.
 var fixedPlatformTags = map[string]bool{

@@ -53,7 +53,7 @@ func (e *HTTPError) Error() string {
 func (e *HTTPError) Temporary() bool { return transport.Temporary(e.StatusCode) }
 
 // fileExistsText is the prefix Warehouse keeps for twine's sake
-// (docs/index-protocol.md §3).
+// (docs/index-server.md §3).
 const fileExistsText = "File already exists"
 
 func (e *HTTPError) fileExists() bool {

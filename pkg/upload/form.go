@@ -13,7 +13,7 @@ import (
 )
 
 // Form returns the non-file form fields for d, in the order they are sent
-// (docs/index-protocol.md §1.2, §1.3): the control fields, every metadata
+// (docs/index-server.md §1.2, §1.3): the control fields, every metadata
 // field under its form key, the digests, then the comment and the
 // attestations (a JSON array, PEP 740) when there are any. Nothing is sent
 // that the metadata lacks.

@@ -416,7 +416,7 @@ func TestRetryAfterBeyondBudget(t *testing.T) {
 }
 
 // TestFormKeysFollowTheSpec checks the form keys against
-// docs/index-protocol.md §1.3, written out here independently of dist.Fields.
+// docs/index-server.md §1.3, written out here independently of dist.Fields.
 func TestFormKeysFollowTheSpec(t *testing.T) {
 	t.Parallel()
 	spec := map[string]string{ // form key → the value set below
