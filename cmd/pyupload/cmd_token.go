@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
 	"slices"
 
 	"github.com/urfave/cli/v3"
@@ -81,7 +80,7 @@ func identityAt(idx indexOptions, t trustedOptions, env envvars.Lookup, pr *ui.P
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	p, err := trusted.Identity(trusted.IdentityConfig{TokenFile: t.tokenFile, Provider: t.provider, Env: env, HTTP: net.read, ReadFile: os.ReadFile})
+	p, err := trusted.Identity(identityConfig(t, env, net))
 	if err != nil {
 		return nil, nil, nil, trustedError(err, target)
 	}

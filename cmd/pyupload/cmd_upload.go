@@ -118,7 +118,7 @@ func parseCheckURL(raw string) (*url.URL, error) {
 	if err != nil || u.Host == "" {
 		return nil, ui.Usagef("invalid --check-url %q", transport.Redact(raw))
 	}
-	if u.Scheme != "https" && !(u.Scheme == "http" && transport.IsLoopback(u.Hostname())) {
+	if !transport.Secure(u) {
 		return nil, ui.Usagef("--check-url must use https (plain http only for loopback hosts): %s", transport.Redact(raw))
 	}
 	return u, nil
@@ -151,7 +151,7 @@ func companions(o uploadOptions, dists []*dist.Dist) (map[string]string, error) 
 // upload token minted by Trusted Publishing now, so that a
 // misconfiguration shows before any upload starts.
 func authenticate(ctx context.Context, target *credentials.Resolved, t trustedOptions, dists []*dist.Dist, env envvars.Lookup, net *network, pr *ui.Printer) (upload.Credentials, error) {
-	idc := trusted.IdentityConfig{TokenFile: t.tokenFile, Provider: t.provider, Env: env, HTTP: net.read, ReadFile: os.ReadFile}
+	idc := identityConfig(t, env, net)
 	switch target.Method {
 	case credentials.NoCredentials:
 		return nil, credentials.ErrNoCredentials
@@ -162,8 +162,10 @@ func authenticate(ctx context.Context, target *credentials.Resolved, t trustedOp
 		return func(context.Context) (string, string, error) { return target.Username, target.Password, nil }, nil
 	}
 	p, err := trusted.Identity(idc)
-	if errors.Is(err, oidc.ErrNoProvider) && target.WithoutIdentity() != nil {
-		return nil, target.WithoutIdentity()
+	if errors.Is(err, oidc.ErrNoProvider) {
+		if noIdentity := target.WithoutIdentity(); noIdentity != nil {
+			return nil, noIdentity
+		}
 	}
 	if err != nil {
 		return nil, trustedError(err, target)
@@ -173,6 +175,11 @@ func authenticate(ctx context.Context, target *credentials.Resolved, t trustedOp
 		return nil, err
 	}
 	return s.Credentials, nil
+}
+
+// identityConfig says where identity tokens may come from.
+func identityConfig(t trustedOptions, env envvars.Lookup, net *network) trusted.IdentityConfig {
+	return trusted.IdentityConfig{TokenFile: t.tokenFile, Provider: t.provider, Env: env, HTTP: net.read, ReadFile: os.ReadFile}
 }
 
 // trustedError gives a failure to find an identity the index's context.

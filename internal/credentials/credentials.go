@@ -188,7 +188,7 @@ func Resolve(in Input) (*Resolved, error) {
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return nil, &URLError{URL: transport.Redact(raw)}
 	}
-	if u.Scheme == "http" && !transport.IsLoopback(u.Hostname()) {
+	if !transport.Secure(u) {
 		return nil, fmt.Errorf("%w: %s", ErrInsecureURL, transport.Redact(raw))
 	}
 	var userinfo Fields

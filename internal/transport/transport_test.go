@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -114,5 +115,26 @@ func TestLoggerRedacts(t *testing.T) {
 	}
 	if !strings.Contains(out, "index.example/token") {
 		t.Errorf("log lacks the request:\n%s", out)
+	}
+}
+
+func TestSecure(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]bool{
+		"https://upload.pypi.org/legacy/": true,
+		"http://127.0.0.1:8080/legacy/":   true,
+		"http://[::1]/legacy/":            true,
+		"http://localhost/legacy/":        true,
+		"http://upload.example/legacy/":   false,
+		"http://10.0.0.1/legacy/":         false,
+		"ftp://127.0.0.1/legacy/":         false,
+	} {
+		u, err := url.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := Secure(u); got != want {
+			t.Errorf("Secure(%s) = %v, want %v", raw, got, want)
+		}
 	}
 }

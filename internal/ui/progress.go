@@ -29,8 +29,8 @@ type Progress struct {
 	now   func() time.Time
 	start time.Time
 
-	sent, done, retries atomic.Int64
-	// Outcomes, for the summary: files already on the index count as done
+	sent, retries atomic.Int64
+	// Outcomes of the files done: those already on the index count as done
 	// (and their bytes as progress) but were not sent.
 	uploaded, present, failed, skippedBytes atomic.Int64
 
@@ -107,7 +107,6 @@ func newProgress(w io.Writer, tty bool, total int64, files int, now func() time.
 func (p *Progress) Event(e upload.Event) {
 	p.sent.Add(e.Bytes)
 	if e.Done {
-		p.done.Add(1)
 		switch e.Status {
 		case upload.Uploaded:
 			p.uploaded.Add(1)
@@ -140,9 +139,10 @@ type snapshot struct {
 func (p *Progress) sampleNow() snapshot {
 	now := p.now()
 	s := snapshot{
-		sent: p.sent.Load(), total: p.total, done: int(p.done.Load()), files: p.files, retries: p.retries.Load(), elapsed: now.Sub(p.start),
+		sent: p.sent.Load(), total: p.total, files: p.files, retries: p.retries.Load(), elapsed: now.Sub(p.start),
 		uploaded: p.uploaded.Load(), present: p.present.Load(), failed: p.failed.Load(), skipped: p.skippedBytes.Load(),
 	}
+	s.done = int(s.uploaded + s.present + s.failed)
 	p.window = append(p.window, sample{at: now, sent: s.sent})
 	for len(p.window) > 2 && now.Sub(p.window[1].at) >= rateWindow {
 		p.window = p.window[1:]
@@ -187,7 +187,6 @@ func (p *Progress) Close() {
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		p.clearLine()
-		p.tty = false // nothing is drawn any more
 		if p.endSection != nil {
 			p.endSection()
 		}

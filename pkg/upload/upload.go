@@ -84,7 +84,7 @@ func New(client *http.Client, endpoint *url.URL, opts ...Option) (*Uploader, err
 			return nil, err
 		}
 	}
-	if endpoint.Scheme != "https" && !(endpoint.Scheme == "http" && (o.allowHTTP || transport.IsLoopback(endpoint.Hostname()))) {
+	if !transport.Secure(endpoint) && !(o.allowHTTP && endpoint.Scheme == "http") {
 		return nil, fmt.Errorf("%w: %s", ErrInsecureURL, endpoint.Redacted())
 	}
 	c := *client
