@@ -21,11 +21,14 @@ var (
 	_ cli.EnvValueSource = envSource{}
 )
 
-func (s envSource) Lookup() (string, bool) { return firstSet(s.env, s.key) }
-func (s envSource) String() string         { return "environment variable " + s.key }
-func (s envSource) GoString() string       { return fmt.Sprintf("envSource{key:%q}", s.key) }
-func (s envSource) IsFromEnv() bool        { return true }
-func (s envSource) Key() string            { return s.key }
+func (s envSource) Lookup() (string, bool) {
+	v, _, ok := firstSet(s.env, s.key)
+	return v, ok
+}
+func (s envSource) String() string   { return "environment variable " + s.key }
+func (s envSource) GoString() string { return fmt.Sprintf("envSource{key:%q}", s.key) }
+func (s envSource) IsFromEnv() bool  { return true }
+func (s envSource) Key() string      { return s.key }
 
 // fromEnv binds a flag to the variables the registry says feed it.
 func fromEnv(env envvars.Lookup, flag string) cli.ValueSourceChain {
@@ -38,31 +41,22 @@ func fromEnv(env envvars.Lookup, flag string) cli.ValueSourceChain {
 }
 
 // firstSet returns the first of the variables that is set and not blank,
-// trimmed.
-func firstSet(env envvars.Lookup, keys ...string) (string, bool) {
+// trimmed, and its name.
+func firstSet(env envvars.Lookup, keys ...string) (value, name string, ok bool) {
 	for _, k := range keys {
-		if v, ok := env(k); ok && strings.TrimSpace(v) != "" {
-			return strings.TrimSpace(v), true
+		if v, set := env(k); set && strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v), k, true
 		}
 	}
-	return "", false
+	return "", "", false
 }
 
 // flagEnv reads the variables that feed flag, for the settings
-// credentials.Resolve takes from the environment apart from the flags.
-func flagEnv(env envvars.Lookup, flag string) string {
-	v, _ := firstSet(env, envvars.ForFlag(flag)...)
-	return v
-}
-
-// flagEnvName names the variable flagEnv read, or "".
-func flagEnvName(env envvars.Lookup, flag string) string {
-	for _, k := range envvars.ForFlag(flag) {
-		if _, ok := firstSet(env, k); ok {
-			return k
-		}
-	}
-	return ""
+// credentials.Resolve takes from the environment apart from the flags; name
+// is the variable read, or "".
+func flagEnv(env envvars.Lookup, flag string) (value, name string) {
+	value, name, _ = firstSet(env, envvars.ForFlag(flag)...)
+	return value, name
 }
 
 // envNote is the "[$A, $B]" help suffix of a flag whose variables are read

@@ -25,13 +25,14 @@ func resolve(idx indexOptions, creds credentials.Fields, mode string, env envvar
 	if err != nil {
 		return nil, err
 	}
+	repositoryURL, _ := flagEnv(env, "repository-url")
+	repository, _ := flagEnv(env, "repository")
+	username, _ := flagEnv(env, "username")
+	password, passwordVar := flagEnv(env, "password")
 	in := credentials.Input{
-		Flags: credentials.Fields{RepositoryURL: idx.repositoryURL, Repository: idx.repository, Username: creds.Username, Password: creds.Password},
-		Env: credentials.Fields{
-			RepositoryURL: flagEnv(env, "repository-url"), Repository: flagEnv(env, "repository"),
-			Username: flagEnv(env, "username"), Password: flagEnv(env, "password"),
-		},
-		PasswordVar: flagEnvName(env, "password"),
+		Flags:       credentials.Fields{RepositoryURL: idx.repositoryURL, Repository: idx.repository, Username: creds.Username, Password: creds.Password},
+		Env:         credentials.Fields{RepositoryURL: repositoryURL, Repository: repository, Username: username, Password: password},
+		PasswordVar: passwordVar,
 		ConfigName:  configFileName(idx.configFile, env),
 		Mode:        m,
 	}
