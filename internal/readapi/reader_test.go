@@ -1,0 +1,161 @@
+package readapi_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/pyupload/pyupload/internal/readapi"
+)
+
+// giteaLike serves a private owner's simple page under the upload path
+// (credentials required) and a user's web page at the host's /simple/.
+type giteaLike struct {
+	mu    sync.Mutex
+	auths map[string]string // path → Authorization header seen
+}
+
+func (g *giteaLike) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	g.mu.Lock()
+	g.auths[r.URL.Path] = r.Header.Get("Authorization")
+	g.mu.Unlock()
+	switch r.URL.Path {
+	case "/api/packages/o/pypi/simple/pkg/":
+		if user, pass, ok := r.BasicAuth(); !ok || user != "me" || pass != "secret" {
+			http.Error(w, "Unauthorized", http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprintf(w, `<html><body><a href="/api/packages/o/pypi/files/pkg/1.0/pkg-1.0.tar.gz#sha256=%s">pkg-1.0.tar.gz</a>`+
+			`<a href="/api/packages/o/pypi/files/pkg/0.9/pkg-0.9.tar.gz#sha256=%s">pkg-0.9.tar.gz</a></body></html>`, shaA, shaB)
+	case "/simple/pkg/":
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<html><body><a href="/">Home</a><a href="/explore">Explore</a></body></html>`)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+func newLogger(buf *bytes.Buffer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+func noRedirects() *http.Client {
+	return &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func TestLookupSendsCredentialsOnlyToTheUploadOrigin(t *testing.T) {
+	g := &giteaLike{auths: map[string]string{}}
+	srv := httptest.NewServer(g)
+	defer srv.Close()
+	other := &giteaLike{auths: map[string]string{}}
+	otherSrv := httptest.NewServer(other)
+	defer otherSrv.Close()
+
+	auth := func(context.Context) (string, string, error) { return "me", "secret", nil }
+	var logs bytes.Buffer
+	r := readapi.New(readapi.Config{Client: noRedirects(), Endpoint: mustURL(t, srv.URL+"/api/packages/o/pypi"), Auth: auth, Logger: newLogger(&logs)})
+	l, err := r.Lookup(t.Context(), "pkg", "1.0")
+	if err != nil || l == nil {
+		t.Fatalf("Lookup = %v, %v; want a listing", l, err)
+	}
+	if diff := cmp.Diff(map[string]string{"pkg-1.0.tar.gz": shaA}, l.Files); diff != "" {
+		t.Errorf("release files (-want +got):\n%s", diff)
+	}
+	if l.Project[shaB] != "pkg-0.9.tar.gz" || !l.Exists() {
+		t.Errorf("project files = %v, exists = %v", l.Project, l.Exists())
+	}
+
+	// The same lookup pointed by --check-url at another host sends nothing.
+	r = readapi.New(readapi.Config{Client: noRedirects(), Endpoint: mustURL(t, srv.URL+"/api/packages/o/pypi"),
+		CheckURL: mustURL(t, otherSrv.URL+"/api/packages/o/pypi/simple/"), Auth: auth, Logger: newLogger(&logs)})
+	if l, _ := r.Lookup(t.Context(), "pkg", "1.0"); l != nil {
+		t.Errorf("anonymous lookup of a private page = %+v, want nil", l)
+	}
+	if got := other.auths["/api/packages/o/pypi/simple/pkg/"]; got != "" {
+		t.Errorf("credentials sent to another origin: %q", got)
+	}
+	if !strings.Contains(logs.String(), "401 Unauthorized: the index wants credentials") {
+		t.Errorf("the 401 is not explained in the logs:\n%s", logs.String())
+	}
+}
+
+func TestLookupSkipsPagesThatAreNotSimplePages(t *testing.T) {
+	g := &giteaLike{auths: map[string]string{}}
+	srv := httptest.NewServer(g)
+	defer srv.Close()
+	var logs bytes.Buffer
+	// Anonymous: the private page answers 401, devpi's path 404, and the
+	// host's /simple/pkg/ is a web page.
+	r := readapi.New(readapi.Config{Client: noRedirects(), Endpoint: mustURL(t, srv.URL+"/api/packages/o/pypi"), Logger: newLogger(&logs)})
+	l, err := r.Lookup(t.Context(), "pkg", "1.0")
+	if err != nil || l != nil {
+		t.Fatalf("Lookup = %+v, %v; want nil, nil (no source can tell)", l, err)
+	}
+	for _, want := range []string{
+		"/api/packages/o/pypi/simple/pkg/ why=\"401 Unauthorized",
+		"/api/packages/o/pypi/+simple/pkg/ why=\"404 Not Found: no such page\"",
+		"/simple/pkg/ why=\"not a simple repository page: HTML with 2 links, none of them to a file\"",
+	} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("logs lack %q:\n%s", want, logs.String())
+		}
+	}
+}
+
+func TestLookupRefusesAnswersOfTheWrongShape(t *testing.T) {
+	tests := []struct {
+		name, ctype, body, why string
+	}{
+		{"HTML where the JSON API should be", "text/html", "<html>hi</html>", "not a JSON API answer"},
+		{"JSON that is not PyPI's", "application/json", `{"message":"ok"}`, "without PyPI's info and urls"},
+		{"broken JSON", "application/json", `{"info":`, "decoding the JSON API answer"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if strings.HasPrefix(r.URL.Path, "/pypi/") {
+					w.Header().Set("Content-Type", tt.ctype)
+					fmt.Fprint(w, tt.body)
+					return
+				}
+				http.NotFound(w, r)
+			}))
+			defer srv.Close()
+			var logs bytes.Buffer
+			r := readapi.New(readapi.Config{Client: noRedirects(), Endpoint: mustURL(t, srv.URL+"/legacy/"), Logger: newLogger(&logs)})
+			if l, _ := r.Lookup(t.Context(), "pkg", "1.0"); l != nil {
+				t.Fatalf("Lookup = %+v, want nil", l)
+			}
+			if !strings.Contains(logs.String(), tt.why) {
+				t.Errorf("logs lack %q:\n%s", tt.why, logs.String())
+			}
+		})
+	}
+}
+
+func TestSameOrigin(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"https://h.example/a", "https://H.example:443/b", true},
+		{"http://h.example/", "http://h.example:80/", true},
+		{"https://h.example/", "http://h.example/", false},
+		{"https://h.example/", "https://h.example:8443/", false},
+		{"https://upload.pypi.org/legacy/", "https://pypi.org/simple/", false},
+	}
+	for _, tt := range tests {
+		if got := readapi.SameOrigin(mustURL(t, tt.a), mustURL(t, tt.b)); got != tt.want {
+			t.Errorf("SameOrigin(%s, %s) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
