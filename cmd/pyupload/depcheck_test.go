@@ -30,6 +30,8 @@ var forbiddenDeps = map[string][]string{
 	"internal/transport": {"pkg/dist", "pkg/upload", "pkg/oidc", "pkg/mint", "github.com/urfave/cli/v3"},
 	"internal/pypirc":    {"net/http", "pkg/dist", "pkg/upload", "pkg/oidc", "pkg/mint", "github.com/urfave/cli/v3"},
 	"internal/envvars":   {"pkg/dist", "pkg/upload", "pkg/mint", "internal/ui", "github.com/urfave/cli/v3"},
+	// Reading an index's listings serves the upload; it knows nothing of it.
+	"internal/readapi": {"pkg/upload", "pkg/oidc", "pkg/mint", "internal/credentials", "internal/trusted", "internal/ui", "github.com/urfave/cli/v3"},
 	// The middle stages know their inputs, never the stages after them.
 	"internal/preflight":   {"net/http", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/credentials", "internal/trusted", "internal/ui", "github.com/urfave/cli/v3"},
 	"internal/credentials": {"pkg/dist", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/preflight", "internal/trusted", "internal/ui", "github.com/urfave/cli/v3"},
@@ -38,9 +40,9 @@ var forbiddenDeps = map[string][]string{
 	// Everything shown is decided at the end, and only the CLI parses flags.
 	"internal/ui": {"github.com/urfave/cli/v3"},
 	// The test index and the CI fakes are independent of the client.
-	"internal/fakeindex": {"pkg/upload", "pkg/oidc", "pkg/mint", "internal/transport", "internal/preflight", "internal/credentials", "internal/trusted", "internal/publisher", "internal/ui", "github.com/urfave/cli/v3"},
-	"internal/fakeci":    {"pkg/upload", "pkg/oidc", "pkg/mint", "internal/transport", "internal/preflight", "internal/credentials", "internal/trusted", "internal/publisher", "internal/ui", "github.com/urfave/cli/v3"},
-	"cmd/fakeindex":      {"pkg/upload", "pkg/oidc", "pkg/mint", "internal/preflight", "internal/credentials", "internal/trusted", "internal/publisher", "internal/ui"},
+	"internal/fakeindex": {"pkg/upload", "internal/readapi", "pkg/oidc", "pkg/mint", "internal/transport", "internal/preflight", "internal/credentials", "internal/trusted", "internal/publisher", "internal/ui", "github.com/urfave/cli/v3"},
+	"internal/fakeci":    {"pkg/upload", "internal/readapi", "pkg/oidc", "pkg/mint", "internal/transport", "internal/preflight", "internal/credentials", "internal/trusted", "internal/publisher", "internal/ui", "github.com/urfave/cli/v3"},
+	"cmd/fakeindex":      {"pkg/upload", "internal/readapi", "pkg/oidc", "pkg/mint", "internal/preflight", "internal/credentials", "internal/trusted", "internal/publisher", "internal/ui"},
 	// Test support: builds archives for the client's tests and the index's
 	// alike, so it must lean on neither (and only tests import it).
 	"internal/golden":  {"pkg/upload", "pkg/oidc", "pkg/mint", "pkg/dist", "internal/fakeindex", "github.com/urfave/cli/v3"},

@@ -115,31 +115,20 @@ func newListing(s Source, u *url.URL, files []File, version string) *Listing {
 }
 
 // fetch asks one source. It returns the files, or nil and why the answer
-// cannot be used.
+// cannot be used. Credentials are sent, like pip does, only when the
+// upload URL's own origin asks for them with a 401.
 func (r *Reader) fetch(ctx context.Context, s Source, u *url.URL) ([]File, string) {
 	ctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return nil, err.Error()
+	resp, err := r.get(ctx, s, u, false)
+	if err == nil && resp.StatusCode == http.StatusUnauthorized && r.auth != nil && SameOrigin(u, r.origin) {
+		drain(resp)
+		resp, err = r.get(ctx, s, u, true)
 	}
-	req.Header.Set("Accept", accept(s.Kind))
-	// Read APIs are cached for minutes; ask for a fresh answer.
-	req.Header.Set("Cache-Control", "no-cache")
-	if r.auth != nil && SameOrigin(u, r.origin) {
-		if user, pass, err := r.auth(ctx); err == nil && (user != "" || pass != "") {
-			req.SetBasicAuth(user, pass)
-		}
-	}
-	resp, err := r.client.Do(req)
 	if err != nil {
 		return nil, "request failed: " + err.Error()
 	}
-	defer func() {
-		// Drained, so the connection is kept for the next request.
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		_ = resp.Body.Close()
-	}()
+	defer drain(resp)
 	if resp.StatusCode != http.StatusOK {
 		return nil, statusVerdict(resp)
 	}
@@ -148,6 +137,31 @@ func (r *Reader) fetch(ctx context.Context, s Source, u *url.URL) ([]File, strin
 		return nil, err.Error()
 	}
 	return files, ""
+}
+
+func (r *Reader) get(ctx context.Context, s Source, u *url.URL, withAuth bool) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", accept(s.Kind))
+	// Read APIs are cached for minutes; ask for a fresh answer.
+	req.Header.Set("Cache-Control", "no-cache")
+	if withAuth {
+		user, pass, err := r.auth(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("getting credentials: %w", err)
+		}
+		req.SetBasicAuth(user, pass)
+	}
+	return r.client.Do(req)
+}
+
+// drain reads a little of what is left, so the connection is kept for
+// the next request, and closes the body.
+func drain(resp *http.Response) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	_ = resp.Body.Close()
 }
 
 func accept(k Kind) string {
@@ -163,7 +177,7 @@ func statusVerdict(resp *http.Response) string {
 	case resp.StatusCode == http.StatusNotFound:
 		return msg + ": no such page"
 	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
-		return msg + ": the index wants credentials for reads (they are sent only to the upload URL's own host)"
+		return msg + ": the index refuses this read (upload credentials are offered only to the upload URL's own origin)"
 	case resp.StatusCode >= 300 && resp.StatusCode < 400:
 		return msg + ": redirect to " + transportSafe(resp.Header.Get("Location")) + " not followed"
 	}

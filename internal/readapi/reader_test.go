@@ -83,7 +83,7 @@ func TestLookupSendsCredentialsOnlyToTheUploadOrigin(t *testing.T) {
 	if got := other.auths["/api/packages/o/pypi/simple/pkg/"]; got != "" {
 		t.Errorf("credentials sent to another origin: %q", got)
 	}
-	if !strings.Contains(logs.String(), "401 Unauthorized: the index wants credentials") {
+	if !strings.Contains(logs.String(), "401 Unauthorized: the index refuses this read") {
 		t.Errorf("the 401 is not explained in the logs:\n%s", logs.String())
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/pyupload/pyupload/internal/transport"
@@ -39,6 +38,7 @@ type HTTPError struct {
 	StatusCode int
 	Message    string
 	RetryAfter time.Duration // from a 429 or 503's Retry-After header
+	body       string        // the start of the answer, to recognise "already exists" texts
 }
 
 func (e *HTTPError) Error() string {
@@ -52,29 +52,27 @@ func (e *HTTPError) Error() string {
 // and 505, which no retry can fix.
 func (e *HTTPError) Temporary() bool { return transport.Temporary(e.StatusCode) }
 
-// fileExistsText is the prefix Warehouse keeps for twine's sake
-// (docs/index-server.md §3).
-const fileExistsText = "File already exists"
-
-func (e *HTTPError) fileExists() bool {
-	return e.StatusCode == http.StatusBadRequest && strings.HasPrefix(e.Message, fileExistsText)
-}
-
 // ConflictError says which file conflicts and how. It matches
 // [ErrFileExists] with errors.Is.
 type ConflictError struct {
 	Filename     string
 	LocalSHA256  string
-	RemoteSHA256 string // "" when the index did not say
-	Detail       string // the index's message, if it gave one
+	RemoteSHA256 string // the index's sha256 for Filename; "" when not known
+	// OtherFilename: the index holds these very bytes under this other
+	// name, which PyPI refuses to take again.
+	OtherFilename string
+	Detail        string // the index's message, if it gave one
 	// Unverified: the read API could not tell what is on the index, so
-	// only the index's "File already exists" message stands behind this.
+	// only the index's "already exists" answer stands behind this.
 	Unverified bool
 }
 
 func (e *ConflictError) Error() string {
 	if e.Unverified {
-		return fmt.Sprintf("%s: the index says %q, and its read API could not confirm by hash whether the file there is identical (pass --check-url to point at the index's simple API, or --skip-existing to trust the message)", e.Filename, e.Detail)
+		return fmt.Sprintf("%s: the index says a file with this name already exists (%q), and no read API could confirm by hash whether it is this file. If an earlier run uploaded it, run again with --skip-existing; to verify by hash, pass --check-url with the index's simple index URL", e.Filename, e.Detail)
+	}
+	if e.OtherFilename != "" {
+		return fmt.Sprintf("%s: the same bytes (sha256 %s) are already on the index as %s, and an index never takes a file's bytes twice; rebuild or bump the version", e.Filename, e.LocalSHA256, e.OtherFilename)
 	}
 	msg := fmt.Sprintf("%s is already on the index with different contents (local sha256 %s", e.Filename, e.LocalSHA256)
 	if e.RemoteSHA256 != "" {

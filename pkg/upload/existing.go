@@ -2,191 +2,183 @@ package upload
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"strings"
-	"time"
 
+	"golang.org/x/sync/errgroup"
+
+	"github.com/pyupload/pyupload/internal/readapi"
 	"github.com/pyupload/pyupload/pkg/dist"
 )
 
-// remote is what the index's read API lists for one release.
-type remote struct {
-	known  bool              // a read API answered: the rest can be trusted
-	exists bool              // the release has at least one file
-	sha256 map[string]string // filename → sha256, for this release
-	all    map[string]string // sha256 → filename, for every file of the project seen
+// Evidence is how the outcome of a file is known.
+type Evidence int
+
+// The kinds of evidence, strongest first.
+const (
+	NoEvidence Evidence = iota
+	// UploadAnswer: the index accepted this run's upload.
+	UploadAnswer
+	// ReadAPI: the index's read API lists a sha256 for this filename.
+	ReadAPI
+	// LostAnswerDuplicate: the index answered "already exists" to a retry
+	// after this run's earlier attempt, whose whole body was sent, lost its
+	// answer: that attempt stored the file.
+	LostAnswerDuplicate
+	// DuplicateAnswer: only the index's "already exists" answer; the
+	// bytes there were not verified.
+	DuplicateAnswer
+)
+
+func (e Evidence) String() string {
+	return [...]string{"", "the index accepted the upload", "the read API lists its sha256",
+		"the index's duplicate answer after this run's attempt lost its answer",
+		"the index says a file with this name exists (not verified by hash)"}[e]
 }
 
-// checker asks an index's read API which files it has. PyPI's JSON API is
-// tried first; PEP 691's simple API second (and only, when the check URL
-// names a simple index).
-type checker struct {
-	client *http.Client
-	base   *url.URL // JSON API base, e.g. https://pypi.org
-	simple *url.URL // PEP 691 base, e.g. https://pypi.org/simple/
+// duplicate recognises the answers registries give to a filename they
+// already hold, as twine's skip_upload does: 409 (pypiserver, Gitea,
+// Forgejo, devpi), 400 "already exist(s)" (PyPI, TestPyPI, Google
+// Artifact Registry), 400 "updating asset" (Nexus), 403 "overwrite
+// artifact" (Artifactory), 400 "already been taken" (GitLab).
+func (e *HTTPError) duplicate() bool {
+	text := strings.ToLower(e.Message + "\n" + e.body)
+	switch e.StatusCode {
+	case http.StatusConflict:
+		return true
+	case http.StatusBadRequest:
+		return strings.Contains(text, "already exist") || strings.Contains(text, "updating asset") || strings.Contains(text, "already been taken")
+	case http.StatusForbidden:
+		return strings.Contains(text, "overwrite artifact")
+	}
+	return false
 }
 
-// newChecker derives the read API from the upload endpoint unless an
-// explicit check URL is given.
-func newChecker(client *http.Client, endpoint, check *url.URL) *checker {
-	c := &checker{client: client}
-	if check != nil {
-		u := *check
-		if !strings.HasSuffix(u.Path, "/") {
-			u.Path += "/"
-		}
-		if strings.Contains(u.Path, "/simple") {
-			c.simple = &u
-			return c
-		}
-		c.base = &url.URL{Scheme: u.Scheme, Host: u.Host, Path: strings.TrimSuffix(u.Path, "/")}
-		c.simple = c.base.JoinPath("simple") // JoinPath drops the slash; added below
-		c.simple.Path += "/"
-		return c
-	}
-	host := endpoint.Host
-	switch strings.ToLower(endpoint.Hostname()) {
-	case "upload.pypi.org":
-		host = "pypi.org"
-	case "test.pypi.org":
-		host = "test.pypi.org"
-	}
-	c.base = &url.URL{Scheme: endpoint.Scheme, Host: host}
-	c.simple = &url.URL{Scheme: endpoint.Scheme, Host: host, Path: "/simple/"}
-	return c
+// release groups the files of one name and version.
+type release struct {
+	name, version string
+	listing       *readapi.Listing // nil when no read API could tell
 }
 
-// releaseURL is where a human sees the release.
-func (c *checker) releaseURL(name, version string) string {
-	base := c.base
-	if base == nil {
-		base = &url.URL{Scheme: c.simple.Scheme, Host: c.simple.Host}
+func releaseKey(d *dist.Dist) string {
+	v := d.Metadata.Version
+	if pv, err := dist.ParseVersion(v); err == nil {
+		v = pv.String()
 	}
-	return base.JoinPath("project", dist.NormalizeName(name), version).String() + "/"
+	return dist.NormalizeName(d.Metadata.Name) + "\x00" + v
 }
 
-// errNoReadAPI: neither read API answered usefully.
-var errNoReadAPI = errors.New("upload: the index's read API did not answer")
+// decision is what the read API's answer means for one file before
+// anything is sent.
+type decision int
 
-// lookupTimeout bounds each read API call: they only save work, so a slow
-// one must not hold up the uploads.
-const lookupTimeout = 30 * time.Second
+const (
+	send     decision = iota // not there, or the read API cannot tell
+	present                  // the same sha256 is there
+	conflict                 // other bytes are there under this name, or these bytes under another
+)
 
-// lookup lists the release's files. The JSON API answers for PyPI; when it
-// has no release (404) or fails, the simple API is asked, which also knows
-// projects without that release. When neither knows the project, the
-// result is not known: on PyPI a new project, elsewhere an index without
-// these APIs.
-func (c *checker) lookup(ctx context.Context, name, version string) (*remote, error) {
-	var jsonErr error
-	if c.base != nil {
-		r, err := c.lookupJSON(ctx, name, version)
-		if err == nil && r.known {
-			return r, nil
-		}
-		jsonErr = err
+// decide compares a local file with a release's listing.
+func decide(d *dist.Dist, l *readapi.Listing) (decision, string) {
+	if l == nil {
+		return send, ""
 	}
-	if c.simple == nil {
-		return &remote{}, jsonErr
-	}
-	r, err := c.lookupSimple(ctx, name, version)
-	if err != nil && jsonErr != nil {
-		return nil, errors.Join(jsonErr, err)
-	}
-	if err != nil {
-		return &remote{}, nil // the JSON API said 404; the simple API is absent
-	}
-	return r, nil
-}
-
-func (c *checker) get(ctx context.Context, u *url.URL, accept string, v any) (found bool, err error) {
-	ctx, cancel := context.WithTimeout(ctx, lookupTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return false, err
-	}
-	req.Header.Set("Accept", accept)
-	// Read APIs are cached for minutes; ask for a fresh answer.
-	req.Header.Set("Cache-Control", "no-cache")
-	resp, err := c.client.Do(req)
-	if err != nil {
-		return false, err
-	}
-	defer func() { _ = resp.Body.Close() }()
+	sha, listed := l.Files[d.Filename.Base]
 	switch {
-	case resp.StatusCode == http.StatusNotFound:
-		return false, nil
-	case resp.StatusCode != http.StatusOK:
-		return false, fmt.Errorf("%w: GET %s: %d", errNoReadAPI, u.Path, resp.StatusCode)
+	case listed && sha == d.SHA256:
+		return present, sha
+	case listed && sha != "":
+		return conflict, sha
 	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 64<<20)).Decode(v); err != nil {
-		return false, fmt.Errorf("%w: decoding %s: %w", errNoReadAPI, u.Path, err)
+	// Only PyPI's software refuses the same bytes under another name.
+	if other, ok := l.Project[d.SHA256]; ok && other != d.Filename.Base && l.Source.Warehouse {
+		return conflict, other
 	}
-	return true, nil
+	return send, ""
 }
 
-func (c *checker) lookupJSON(ctx context.Context, name, version string) (*remote, error) {
-	var doc struct {
-		URLs []struct {
-			Filename string            `json:"filename"`
-			Digests  map[string]string `json:"digests"`
-		} `json:"urls"`
-	}
-	u := c.base.JoinPath("pypi", dist.NormalizeName(name), version, "json")
-	found, err := c.get(ctx, u, "application/json", &doc)
-	if err != nil {
-		return nil, err
-	}
-	r := newRemote(found)
-	if !found {
-		return r, nil
-	}
-	for _, f := range doc.URLs {
-		r.exists = true
-		r.sha256[f.Filename] = strings.ToLower(f.Digests["sha256"])
-		r.all[strings.ToLower(f.Digests["sha256"])] = f.Filename
-	}
-	return r, nil
-}
-
-func (c *checker) lookupSimple(ctx context.Context, name, version string) (*remote, error) {
-	var doc struct {
-		Files []struct {
-			Filename string            `json:"filename"`
-			Hashes   map[string]string `json:"hashes"`
-		} `json:"files"`
-	}
-	u := c.simple.JoinPath(dist.NormalizeName(name))
-	u.Path += "/"
-	found, err := c.get(ctx, u, "application/vnd.pypi.simple.v1+json", &doc)
-	if err != nil {
-		return nil, err
-	}
-	r := newRemote(found)
-	if !found {
-		return r, nil
-	}
-	want, verr := dist.ParseVersion(version)
-	for _, f := range doc.Files {
-		sha := strings.ToLower(f.Hashes["sha256"])
-		r.all[sha] = f.Filename
-		fn, err := dist.ParseFilename(f.Filename)
-		if err != nil || verr != nil || !fn.ParsedVersion.Equal(want) {
-			continue
+// settle marks a file that need not be sent. It returns an error for a
+// conflict that must stop the batch before any upload.
+func (u *Uploader) settle(d *dist.Dist, l *readapi.Listing, res *Result) (sendIt bool, err error) {
+	verdict, remote := decide(d, l)
+	base := d.Filename.Base
+	switch verdict {
+	case present:
+		res.Status, res.Evidence = AlreadyPresent, ReadAPI
+	case conflict:
+		cerr := &ConflictError{Filename: base, LocalSHA256: d.SHA256, RemoteSHA256: remote}
+		if _, sameName := l.Files[base]; !sameName {
+			cerr = &ConflictError{Filename: base, LocalSHA256: d.SHA256, OtherFilename: remote}
+		} else {
+			res.RemoteSHA256 = remote
 		}
-		r.exists = true
-		r.sha256[f.Filename] = sha
+		if !u.opts.skipExisting {
+			res.Status, res.Err = Failed, cerr
+			return false, cerr
+		}
+		res.Status, res.Evidence, res.Err = Skipped, ReadAPI, cerr
+	default:
+		return true, nil
 	}
-	return r, nil
+	// Counted as sent, so progress totals add up.
+	u.opts.progress(Event{File: base, Bytes: d.Size, Total: d.Size, Done: true, Status: res.Status})
+	return false, nil
 }
 
-// newRemote starts a lookup's result; known says whether an API answered.
-func newRemote(known bool) *remote {
-	return &remote{known: known, sha256: map[string]string{}, all: map[string]string{}}
+// resolveDuplicate decides an index's "already exists" answer. The read
+// API decides by hash when it can; otherwise an earlier attempt of this
+// run whose answer was lost explains it, and only then --skip-existing
+// trusts the message. A file never becomes "not on the index" here: the
+// index says it has one.
+func (u *Uploader) resolveDuplicate(ctx context.Context, d *dist.Dist, he *HTTPError, lostAnswer bool, res Result) Result {
+	base := d.Filename.Base
+	l, _ := u.read.Lookup(ctx, d.Metadata.Name, d.Metadata.Version)
+	if l != nil {
+		if sha := l.Files[base]; sha == d.SHA256 {
+			res.Status, res.Evidence = AlreadyPresent, ReadAPI
+			if lostAnswer {
+				res.Status = Uploaded
+			}
+			return res
+		} else if sha != "" {
+			res.RemoteSHA256 = sha
+			cerr := &ConflictError{Filename: base, LocalSHA256: d.SHA256, RemoteSHA256: sha, Detail: he.Message}
+			if u.opts.skipExisting {
+				res.Status, res.Evidence, res.Err = Skipped, ReadAPI, cerr
+				return res
+			}
+			res.Status, res.Err = Failed, cerr
+			return res
+		}
+	}
+	switch {
+	case lostAnswer:
+		res.Status, res.Evidence = Uploaded, LostAnswerDuplicate
+	case u.opts.skipExisting:
+		res.Status, res.Evidence = Skipped, DuplicateAnswer
+	default:
+		res.Status, res.Evidence = Failed, DuplicateAnswer
+		res.Err = &ConflictError{Filename: base, LocalSHA256: d.SHA256, Detail: he.Message, Unverified: true}
+	}
+	return res
+}
+
+// lookupAll asks the read API about every release at once. A lookup
+// never fails the batch: without an answer, the upload endpoint decides.
+func (u *Uploader) lookupAll(ctx context.Context, releases map[string]*release) error {
+	g := new(errgroup.Group)
+	g.SetLimit(u.opts.jobs)
+	for _, r := range releases {
+		g.Go(func() error {
+			// Each goroutine writes only its own release.
+			r.listing, _ = u.read.Lookup(ctx, r.name, r.version)
+			return nil
+		})
+	}
+	_ = g.Wait()
+	if ctx.Err() != nil {
+		return fmt.Errorf("checking the index for existing files: %w", context.Cause(ctx))
+	}
+	return nil
 }

@@ -199,8 +199,8 @@ func TestSkipExistingFallback(t *testing.T) {
 				t.Fatal(err)
 			}
 			res, err := up.Upload(t.Context(), goodDists(t, "pyupload_mv22-2.2-py3-none-any.whl"))
-			if skip && (err != nil || res[0].Status != AlreadyPresent) {
-				t.Errorf("with skip-existing: %v, %v; want already present", res[0].Status, err)
+			if skip && (err != nil || res[0].Status != Skipped || res[0].Evidence != DuplicateAnswer) {
+				t.Errorf("with skip-existing: %v (%v), %v; want skipped on the index's word", res[0].Status, res[0].Evidence, err)
 			}
 			if !skip {
 				ce, ok := errors.AsType[*ConflictError](err)

@@ -20,6 +20,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/pyupload/pyupload/internal/readapi"
 	"github.com/pyupload/pyupload/internal/transport"
 
 	"github.com/pyupload/pyupload/pkg/dist"
@@ -28,37 +29,53 @@ import (
 // Status is the outcome of one file.
 type Status int
 
-// The outcomes of a file. Only Uploaded and AlreadyPresent mean the file
-// is on the index.
+// The outcomes of a file. Uploaded and AlreadyPresent mean the local file
+// is on the index; Skipped that the index has a file with its name, which
+// may not be the same bytes (Result.Evidence and Result.RemoteSHA256 say).
 const (
 	NotAttempted   Status = iota // never started (an earlier failure or cancellation stopped the batch)
 	Uploaded                     // stored by this run
 	AlreadyPresent               // the identical file was already on the index
 	Failed                       // the index refused it, or retries ran out
 	Canceled                     // the context was cancelled during the upload
+	Skipped                      // not sent: the index has a file with this name ([WithSkipExisting])
 )
 
 func (s Status) String() string {
-	return [...]string{"not attempted", "uploaded", "already present", "failed", "canceled"}[s]
+	return [...]string{"not attempted", "uploaded", "already present", "failed", "canceled", "skipped"}[s]
 }
 
-// OnIndex reports whether the file is on the index after the run.
+// OnIndex reports whether the local file is on the index after the run.
 func (s Status) OnIndex() bool { return s == Uploaded || s == AlreadyPresent }
 
 // Result is what happened to one file.
 type Result struct {
-	Dist       *dist.Dist
-	Status     Status
-	Attempts   int
-	Err        error  // why it failed, for Failed and Canceled
-	ReleaseURL string // where the release is shown, e.g. https://pypi.org/project/pkg/1.0/
+	Dist     *dist.Dist
+	Status   Status
+	Attempts int
+	Err      error // why it failed, for Failed and Canceled; the conflict, for a Skipped file that differs
+	// Evidence is how the outcome is known, for files the index holds.
+	Evidence Evidence
+	// RemoteSHA256 is the index's sha256 for this filename when it differs
+	// from the local file.
+	RemoteSHA256 string
+	// ReleaseURL is where the release is shown, e.g.
+	// https://pypi.org/project/pkg/1.0/, or "" when the index's pages are
+	// not known.
+	ReleaseURL string
+}
+
+// IndexHasName reports whether the index holds a file with this name after
+// the run, ours or not: true also for a refused duplicate.
+func (r Result) IndexHasName() bool {
+	return r.Status.OnIndex() || r.Status == Skipped || r.Evidence == DuplicateAnswer || r.RemoteSHA256 != ""
 }
 
 // Uploader uploads distributions to one index endpoint.
 type Uploader struct {
 	client   *http.Client
 	endpoint *url.URL
-	check    *checker
+	read     *readapi.Reader
 	opts     options
 }
 
@@ -93,25 +110,12 @@ func New(client *http.Client, endpoint *url.URL, opts ...Option) (*Uploader, err
 	if read == nil {
 		read = &c
 	}
-	return &Uploader{client: &c, endpoint: endpoint, check: newChecker(read, endpoint, o.checkURL), opts: o}, nil
+	r := readapi.New(readapi.Config{Client: read, Endpoint: endpoint, CheckURL: o.checkURL, Auth: readapi.Auth(o.credentials), Logger: o.logger})
+	return &Uploader{client: &c, endpoint: endpoint, read: r, opts: o}, nil
 }
 
 // defaultBackoff: uploads are heavy, so wait longer than metadata calls.
 var defaultBackoff = transport.Exponential(time.Second, time.Minute)
-
-// release groups the files of one name and version.
-type release struct {
-	name, version string
-	remote        *remote // nil when the read API could not tell
-}
-
-func releaseKey(d *dist.Dist) string {
-	v := d.Metadata.Version
-	if pv, err := dist.ParseVersion(v); err == nil {
-		v = pv.String()
-	}
-	return dist.NormalizeName(d.Metadata.Name) + "\x00" + v
-}
 
 // Upload uploads files, which must have passed dist.Check, and returns one
 // Result per file in the order given. Before any byte is sent it asks the
@@ -129,56 +133,21 @@ func (u *Uploader) Upload(ctx context.Context, files []*dist.Dist) ([]Result, er
 		if releases[key] == nil {
 			releases[key] = &release{name: d.Metadata.Name, version: d.Metadata.Version}
 		}
-		results[i] = Result{Dist: d, ReleaseURL: u.check.releaseURL(d.Metadata.Name, d.Metadata.Version)}
+		results[i] = Result{Dist: d, ReleaseURL: readapi.ReleasePage(u.endpoint, d.Metadata.Name, d.Metadata.Version)}
 	}
-	lookups, lctx := errgroup.WithContext(ctx)
-	lookups.SetLimit(u.opts.jobs)
-	for _, r := range releases {
-		lookups.Go(func() error {
-			rem, err := u.check.lookup(lctx, r.name, r.version)
-			if err != nil {
-				u.opts.logger.Debug("existence check failed; relying on the upload endpoint", "release", r.name+" "+r.version, "error", err)
-				return nil
-			}
-			if rem.known {
-				r.remote = rem // each goroutine writes only its own release
-			}
-			return nil
-		})
+	if err := u.lookupAll(ctx, releases); err != nil {
+		return results, err
 	}
-	_ = lookups.Wait() // lookups never fail the batch: the upload endpoint decides
-	if ctx.Err() != nil {
-		return results, fmt.Errorf("checking the index for existing files: %w", context.Cause(ctx))
-	}
-
 	// Decide by hash before anything is sent.
 	var conflicts []error
 	var pending []int
 	for i, d := range files {
-		rem := releases[releaseKey(d)].remote
-		if rem == nil {
+		sendIt, err := u.settle(d, releases[releaseKey(d)].listing, &results[i])
+		if err != nil {
+			conflicts = append(conflicts, err)
+		} else if sendIt {
 			pending = append(pending, i)
-			continue
 		}
-		if sha, ok := rem.sha256[d.Filename.Base]; ok {
-			if sha == d.SHA256 {
-				results[i].Status = AlreadyPresent
-				// Counted as sent, so progress totals add up.
-				u.opts.progress(Event{File: d.Filename.Base, Bytes: d.Size, Total: d.Size, Done: true, Status: AlreadyPresent})
-				continue
-			}
-			results[i].Status = Failed
-			results[i].Err = &ConflictError{Filename: d.Filename.Base, LocalSHA256: d.SHA256, RemoteSHA256: sha}
-			conflicts = append(conflicts, results[i].Err)
-			continue
-		}
-		if other, ok := rem.all[d.SHA256]; ok && other != d.Filename.Base {
-			results[i].Status = Failed
-			results[i].Err = fmt.Errorf("%s: the same bytes are already on the index as %s: %w", d.Filename.Base, other, ErrFileExists)
-			conflicts = append(conflicts, results[i].Err)
-			continue
-		}
-		pending = append(pending, i)
 	}
 	if len(conflicts) > 0 {
 		return results, errors.Join(conflicts...)
@@ -193,27 +162,41 @@ func (u *Uploader) Upload(ctx context.Context, files []*dist.Dist) ([]Result, er
 	var first, rest []int
 	seen := map[string]bool{}
 	for _, i := range pending {
-		rel := releases[releaseKey(files[i])]
 		key := releaseKey(files[i])
-		if !seen[key] && (rel.remote == nil || !rel.remote.exists) {
+		if l := releases[key].listing; !seen[key] && (l == nil || !l.Exists()) {
 			first = append(first, i)
 		} else {
 			rest = append(rest, i)
 		}
 		seen[key] = true
 	}
-	if err := u.fanOut(ctx, files, first, results); err != nil {
-		return results, err
+	if !u.fanOut(ctx, files, first, results) {
+		u.fanOut(ctx, files, rest, results)
 	}
-	return results, u.fanOut(ctx, files, rest, results)
+	return results, batchError(ctx, results)
 }
 
-// fanOut uploads files[idx...] over the bounded pool. Each goroutine writes
-// only its own results[i].
-func (u *Uploader) fanOut(ctx context.Context, files []*dist.Dist, idx []int, results []Result) error {
-	if len(idx) == 0 {
-		return nil
+// batchError joins every file's failure (a file cut off by another's
+// failure is not one); it wraps the context's cause after a cancellation.
+func batchError(ctx context.Context, results []Result) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("uploading: %w", context.Cause(ctx))
 	}
+	var errs []error
+	for _, r := range results {
+		if r.Status == Failed && !errors.Is(r.Err, ErrStoppedByOtherFailure) {
+			errs = append(errs, r.Err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// fanOut uploads files[idx...] over the bounded pool, and reports
+// whether a failure stopped the batch. Each goroutine writes only its own
+// results[i]. An index's "already exists" answer never stops the others:
+// the file's state is known, and the rest of the release can still be
+// completed.
+func (u *Uploader) fanOut(ctx context.Context, files []*dist.Dist, idx []int, results []Result) (stopped bool) {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(u.opts.jobs)
 	for _, i := range idx {
@@ -222,68 +205,66 @@ func (u *Uploader) fanOut(ctx context.Context, files []*dist.Dist, idx []int, re
 				return nil // an earlier failure stopped the batch; this file stays NotAttempted
 			}
 			results[i] = u.uploadOne(gctx, files[i], results[i])
-			if results[i].Status == Canceled && ctx.Err() == nil {
+			r := results[i]
+			if r.Status == Canceled && ctx.Err() == nil {
 				// Cut off because another file failed: not this file's fault.
 				results[i].Err = fmt.Errorf("%s: %w", files[i].Filename.Base, ErrStoppedByOtherFailure)
 				return nil
 			}
-			if results[i].Status == Failed {
-				return results[i].Err
+			if r.Status == Failed && !r.IndexHasName() {
+				return r.Err
 			}
 			return nil
 		})
 	}
-	err := g.Wait()
-	if ctx.Err() != nil {
-		return fmt.Errorf("uploading: %w", context.Cause(ctx))
-	}
-	if err == nil {
-		return nil
-	}
-	var errs []error
-	for _, i := range idx {
-		if results[i].Err != nil && !errors.Is(results[i].Err, ErrStoppedByOtherFailure) {
-			errs = append(errs, results[i].Err)
-		}
-	}
-	return errors.Join(errs...)
+	return g.Wait() != nil || ctx.Err() != nil
 }
 
 // uploadOne uploads one file with retries.
 func (u *Uploader) uploadOne(ctx context.Context, d *dist.Dist, res Result) Result {
 	base := d.Filename.Base
-	done := func(s Status, err error) Result {
+	done := func(r Result) Result {
+		if r.Status.OnIndex() || r.Status == Skipped {
+			// The failed attempts' bytes were taken back; the file counts whole.
+			u.opts.progress(Event{File: base, Bytes: d.Size, Total: d.Size, Attempt: r.Attempts})
+		}
+		u.opts.progress(Event{File: base, Total: d.Size, Attempt: r.Attempts, Done: true, Status: r.Status, Err: r.Err})
+		return r
+	}
+	fail := func(s Status, err error) Result {
 		res.Status, res.Err = s, err
-		u.opts.progress(Event{File: base, Total: d.Size, Attempt: res.Attempts, Done: true, Status: s, Err: err})
-		return res
+		return done(res)
 	}
 	b, err := newBody(d, Form(d, u.opts.comment, u.opts.attestations[d.Path]))
 	if err != nil {
-		return done(Failed, fmt.Errorf("%s: building the form: %w", base, err))
+		return fail(Failed, fmt.Errorf("%s: building the form: %w", base, err))
 	}
 	start := u.opts.now()
+	lostAnswer := false // an earlier attempt sent everything and no answer told what happened
 	for attempt := 1; ; attempt++ {
 		res.Attempts = attempt
 		sentAll, err := u.attempt(ctx, d, b, attempt)
 		if err == nil {
-			return done(Uploaded, nil)
+			res.Status, res.Evidence = Uploaded, UploadAnswer
+			u.opts.progress(Event{File: base, Total: d.Size, Attempt: attempt, Done: true, Status: Uploaded})
+			return res
 		}
 		if ctx.Err() != nil {
-			return done(Canceled, fmt.Errorf("%s: %w", base, context.Cause(ctx)))
+			return fail(Canceled, fmt.Errorf("%s: %w", base, context.Cause(ctx)))
 		}
 		he, isHTTP := errors.AsType[*HTTPError](err)
-		if isHTTP && he.fileExists() {
-			return u.resolveExists(ctx, d, he, done)
+		if isHTTP && he.duplicate() {
+			return done(u.resolveDuplicate(ctx, d, he, lostAnswer, res))
 		}
 		if !retryable(err) {
-			return done(Failed, fmt.Errorf("%s: %w", base, err))
+			return fail(Failed, fmt.Errorf("%s: %w", base, err))
 		}
-		// The index may have stored the file even though we saw a failure:
-		// ask before sending it again.
-		if sentAll {
-			if present, _ := u.present(ctx, d); present {
-				u.opts.progress(Event{File: base, Bytes: d.Size, Total: d.Size, Attempt: attempt})
-				return done(Uploaded, nil)
+		if sentAll && ambiguous(err) {
+			lostAnswer = true
+			// The index may have stored the file: ask before sending it again.
+			if l, _ := u.read.Lookup(ctx, d.Metadata.Name, d.Metadata.Version); l != nil && l.Files[base] == d.SHA256 {
+				res.Status, res.Evidence = Uploaded, ReadAPI
+				return done(res)
 			}
 		}
 		wait := u.opts.backoff(attempt)
@@ -294,44 +275,25 @@ func (u *Uploader) uploadOne(ctx context.Context, d *dist.Dist, res Result) Resu
 		// ends the retries now rather than sleeping past it.
 		elapsed := u.opts.now().Sub(start)
 		if attempt >= u.opts.attempts || elapsed+wait > u.opts.maxElapsed {
-			return done(Failed, fmt.Errorf("%s: giving up after %d attempts in %s: %w", base, attempt, elapsed.Round(time.Second), err))
+			return fail(Failed, fmt.Errorf("%s: giving up after %d attempts in %s: %w", base, attempt, elapsed.Round(time.Second), err))
 		}
 		u.opts.logger.Debug("retrying upload", "file", base, "attempt", attempt, "wait", wait, "error", err)
 		u.opts.progress(Event{File: base, Total: d.Size, Attempt: attempt, Retry: true, Err: err})
 		if err := transport.Sleep(ctx, wait); err != nil {
-			return done(Canceled, fmt.Errorf("%s: %w", base, err))
+			return fail(Canceled, fmt.Errorf("%s: %w", base, err))
 		}
 	}
 }
 
-// resolveExists decides a "File already exists" answer by hash: the
-// identical file is success, another file a conflict, never a skip. Only
-// when the read API cannot tell does the index's message decide, and then
-// only under [WithSkipExisting] (twine's fallback).
-func (u *Uploader) resolveExists(ctx context.Context, d *dist.Dist, he *HTTPError, done func(Status, error) Result) Result {
-	rem, err := u.check.lookup(ctx, d.Metadata.Name, d.Metadata.Version)
-	if err == nil && rem.known {
-		if sha, ok := rem.sha256[d.Filename.Base]; ok && sha == d.SHA256 {
-			u.opts.progress(Event{File: d.Filename.Base, Bytes: d.Size, Total: d.Size})
-			return done(AlreadyPresent, nil)
-		}
-		return done(Failed, &ConflictError{Filename: d.Filename.Base, LocalSHA256: d.SHA256, RemoteSHA256: rem.sha256[d.Filename.Base], Detail: he.Message})
+// ambiguous reports failures after which the index may have stored the
+// file: the connection failed or no answer came, or a server error (a
+// proxy's 502 or 504 says nothing of what the index behind it did). A 429
+// is answered before the upload is handled.
+func ambiguous(err error) bool {
+	if he, ok := errors.AsType[*HTTPError](err); ok {
+		return he.StatusCode >= 500
 	}
-	if u.opts.skipExisting {
-		u.opts.logger.Debug("read API could not confirm; skipping on the index's message", "file", d.Filename.Base)
-		u.opts.progress(Event{File: d.Filename.Base, Bytes: d.Size, Total: d.Size})
-		return done(AlreadyPresent, nil)
-	}
-	return done(Failed, &ConflictError{Filename: d.Filename.Base, LocalSHA256: d.SHA256, Detail: he.Message, Unverified: true})
-}
-
-// present asks the read API whether the identical file is on the index.
-func (u *Uploader) present(ctx context.Context, d *dist.Dist) (bool, error) {
-	rem, err := u.check.lookup(ctx, d.Metadata.Name, d.Metadata.Version)
-	if err != nil {
-		return false, err
-	}
-	return rem.known && rem.sha256[d.Filename.Base] == d.SHA256, nil
+	return true
 }
 
 // retryable reports failures worth another attempt: network errors
