@@ -311,16 +311,20 @@ func TestE2EUploadJSON(t *testing.T) {
 		Filename string `json:"filename"`
 		Status   string `json:"status"`
 		OnIndex  bool   `json:"on_index"`
+		Verified bool   `json:"verified"`
 		SHA256   string `json:"sha256"`
+		Remote   string `json:"remote_sha256"`
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || r.code != ui.ExitOK {
 		t.Fatalf("exit %d, decoding %q: %v", r.code, r.stdout, err)
 	}
-	if len(got) != 1 || got[0].Status != "uploaded" || !got[0].OnIndex || len(got[0].SHA256) != 64 {
+	if len(got) != 1 || got[0].Status != "uploaded" || !got[0].OnIndex || !got[0].Verified || len(got[0].SHA256) != 64 {
 		t.Errorf("--json = %+v", got)
 	}
+	// The index holds other bytes under that name: on the index, not ours.
 	r = runBinary(t, tokenEnv, uploadArgs(u, "--json", good+"pyupload_mv24-2.4-py3-none-any.whl")...)
-	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || r.code != ui.ExitFailure || got[0].Status != "failed" || got[0].OnIndex {
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || r.code != ui.ExitFailure || got[0].Status != "failed" ||
+		!got[0].OnIndex || got[0].Verified || len(got[0].Remote) != 64 {
 		t.Errorf("conflict with --json: exit %d, %+v, %v", r.code, got, err)
 	}
 }

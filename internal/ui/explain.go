@@ -64,8 +64,11 @@ func Explain(err error) (msg, hint string, code int) {
 	if re, ok := errors.AsType[*upload.RedirectError](err); ok && re.MissingSlash {
 		return err.Error(), "add the trailing slash to the upload URL, e.g. https://upload.pypi.org/legacy/", ExitFailure
 	}
-	if he, ok := errors.AsType[*upload.HTTPError](err); ok && he.StatusCode == http.StatusForbidden {
-		return err.Error(), "check the credentials: API tokens go in --password / TWINE_PASSWORD with the username __token__, and must be allowed to upload to this project", ExitFailure
+	if he, ok := errors.AsType[*upload.HTTPError](err); ok && (he.StatusCode == http.StatusForbidden || he.StatusCode == http.StatusUnauthorized) {
+		return err.Error(), credentialsHint(he.Host), ExitFailure
+	}
+	if ce, ok := errors.AsType[*upload.ConflictError](err); ok && ce.Unverified {
+		return err.Error(), "if an earlier run uploaded these files, run the same command with --skip-existing; to have pyupload compare hashes instead, pass --check-url with the index's simple index URL (--verbose shows which read URLs were tried)", ExitFailure
 	}
 	for _, h := range plainHints {
 		if errors.Is(err, h.err) {

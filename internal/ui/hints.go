@@ -145,3 +145,19 @@ func RenderClaims(c oidc.Claims, heading string) string {
 	}
 	return b.String()
 }
+
+// credentialsHint names what to check when an index refuses the upload's
+// credentials: PyPI's API tokens on PyPI, the registry's own tokens and
+// their scope anywhere else.
+func credentialsHint(host string) string {
+	if isPyPI(host) {
+		return "check the credentials: API tokens go in --password / TWINE_PASSWORD with the username __token__, and must be allowed to upload to this project"
+	}
+	return fmt.Sprintf("check the credentials for %s: the username and the password or access token (--username/--password, TWINE_USERNAME/TWINE_PASSWORD, or .pypirc); the token may lack upload (write) scope for this repository or package", host)
+}
+
+// isPyPI reports whether host is PyPI's or TestPyPI's upload host.
+func isPyPI(host string) bool {
+	h := strings.ToLower(host)
+	return h == "upload.pypi.org" || h == "test.pypi.org"
+}

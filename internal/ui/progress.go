@@ -32,7 +32,7 @@ type Progress struct {
 	sent, retries atomic.Int64
 	// Outcomes of the files done: those already on the index count as done
 	// (and their bytes as progress) but were not sent.
-	uploaded, present, failed, skippedBytes atomic.Int64
+	uploaded, present, skippedFiles, failed, skippedBytes atomic.Int64
 
 	// Only the sampling goroutine (or Close, after it stopped) touches
 	// these.
@@ -113,6 +113,9 @@ func (p *Progress) Event(e upload.Event) {
 		case upload.AlreadyPresent:
 			p.present.Add(1)
 			p.skippedBytes.Add(e.Total)
+		case upload.Skipped:
+			p.skippedFiles.Add(1)
+			p.skippedBytes.Add(e.Total)
 		default:
 			p.failed.Add(1)
 		}
@@ -130,6 +133,7 @@ type snapshot struct {
 	elapsed                   time.Duration
 	rate                      float64 // bytes per second; 0 when unknown
 	uploaded, present, failed int64
+	skippedFiles              int64 // not sent under --skip-existing
 	skipped                   int64 // bytes of files already on the index
 }
 
@@ -140,9 +144,9 @@ func (p *Progress) sampleNow() snapshot {
 	now := p.now()
 	s := snapshot{
 		sent: p.sent.Load(), total: p.total, files: p.files, retries: p.retries.Load(), elapsed: now.Sub(p.start),
-		uploaded: p.uploaded.Load(), present: p.present.Load(), failed: p.failed.Load(), skipped: p.skippedBytes.Load(),
+		uploaded: p.uploaded.Load(), present: p.present.Load(), skippedFiles: p.skippedFiles.Load(), failed: p.failed.Load(), skipped: p.skippedBytes.Load(),
 	}
-	s.done = int(s.uploaded + s.present + s.failed)
+	s.done = int(s.uploaded + s.present + s.skippedFiles + s.failed)
 	p.window = append(p.window, sample{at: now, sent: s.sent})
 	for len(p.window) > 2 && now.Sub(p.window[1].at) >= rateWindow {
 		p.window = p.window[1:]
@@ -228,6 +232,9 @@ func summaryLine(s snapshot) string {
 	outcome := fmt.Sprintf("%d uploaded", s.uploaded)
 	if s.present > 0 {
 		outcome += fmt.Sprintf(", %d already present", s.present)
+	}
+	if s.skippedFiles > 0 {
+		outcome += fmt.Sprintf(", %d skipped", s.skippedFiles)
 	}
 	if s.failed > 0 {
 		outcome += fmt.Sprintf(", %d failed", s.failed)

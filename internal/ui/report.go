@@ -112,10 +112,13 @@ func encodeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// UploadReport prints the upload's outcome on stdout: one line per file on
-// the index (status, file, sha256) and where to see each release, or every
-// file's outcome as JSON.
+// UploadReport prints the upload's outcome on stdout: one line per file
+// the index holds (status, file, sha256, and how that is known when it
+// is not the index's acceptance) and where to see each release, or every
+// file's outcome as JSON. Files skipped although the index holds other
+// bytes are also warned about on stderr.
 func (p *Printer) UploadReport(res []upload.Result, asJSON bool) error {
+	defer p.warnSkipped(res)
 	if asJSON {
 		return writeUploadJSON(p.out, res)
 	}
@@ -123,11 +126,11 @@ func (p *Printer) UploadReport(res []upload.Result, asJSON bool) error {
 	var urls []string
 	seen := map[string]bool{}
 	for _, r := range res {
-		if !r.Status.OnIndex() {
+		if !r.Status.OnIndex() && r.Status != upload.Skipped {
 			continue
 		}
-		ew.printf("%-15s %s sha256:%s\n", r.Status, r.Dist.Filename.Base, r.Dist.SHA256)
-		if !seen[r.ReleaseURL] {
+		ew.printf("%-15s %s sha256:%s%s\n", r.Status, r.Dist.Filename.Base, r.Dist.SHA256, howKnown(r))
+		if r.ReleaseURL != "" && !seen[r.ReleaseURL] {
 			seen[r.ReleaseURL] = true
 			urls = append(urls, r.ReleaseURL)
 		}
@@ -138,43 +141,96 @@ func (p *Printer) UploadReport(res []upload.Result, asJSON bool) error {
 	return ew.err
 }
 
-// FailureSummary says on stderr, after a failure, which files are on the
-// index and which are not, so a half-published release can be finished.
-func (p *Printer) FailureSummary(res []upload.Result) {
-	var on, off []string
+// howKnown explains an outcome that is not simply the index accepting the
+// upload or its read API listing the same sha256.
+func howKnown(r upload.Result) string {
+	switch {
+	case r.RemoteSHA256 != "":
+		return " (the index has other bytes under this name: sha256:" + r.RemoteSHA256 + ")"
+	case r.Status == upload.Uploaded && r.Evidence == upload.LostAnswerDuplicate:
+		return " (confirmed by the index's duplicate answer after the first answer was lost)"
+	case r.Status == upload.Uploaded && r.Evidence == upload.ReadAPI:
+		return " (confirmed by the read API after the answer was lost)"
+	case r.Status == upload.Skipped && r.Evidence == upload.DuplicateAnswer:
+		return " (the index says it has this file; not verified by hash)"
+	}
+	return ""
+}
+
+func (p *Printer) warnSkipped(res []upload.Result) {
 	for _, r := range res {
-		if r.Status.OnIndex() {
-			on = append(on, filepath.Base(r.Dist.Path))
-		} else {
-			off = append(off, fmt.Sprintf("%s (%s)", filepath.Base(r.Dist.Path), r.Status))
+		if r.Status == upload.Skipped && r.RemoteSHA256 != "" {
+			p.Warn(fmt.Sprintf("%s was skipped, but the index holds different bytes under this name (index sha256 %s, local sha256 %s): the release on the index is not the one built here. A published file can never be replaced; publish a new version to ship this build.",
+				r.Dist.Filename.Base, r.RemoteSHA256, r.Dist.SHA256))
 		}
-	}
-	if len(on) > 0 {
-		_, _ = fmt.Fprintf(p.err, "on the index: %s\n", strings.Join(on, ", "))
-	}
-	if len(off) > 0 {
-		_, _ = fmt.Fprintf(p.err, "not on the index: %s\n", strings.Join(off, ", "))
 	}
 }
 
+// FailureSummary says on stderr, after a failure, which files are on the
+// index and which are not, so a half-published release can be finished.
+// A file the index says it holds is never listed as missing.
+func (p *Printer) FailureSummary(res []upload.Result) {
+	var on, unverified, other, off []string
+	for _, r := range res {
+		name := filepath.Base(r.Dist.Path)
+		switch {
+		case r.Status.OnIndex():
+			on = append(on, name)
+		case r.RemoteSHA256 != "":
+			other = append(other, name)
+		case r.IndexHasName():
+			unverified = append(unverified, name)
+		default:
+			off = append(off, fmt.Sprintf("%s (%s)", name, r.Status))
+		}
+	}
+	for _, group := range []struct {
+		label string
+		names []string
+	}{
+		{"on the index", on},
+		{"on the index by name, not verified to be these bytes", unverified},
+		{"on the index with other bytes", other},
+		{"not on the index", off},
+	} {
+		if len(group.names) > 0 {
+			_, _ = fmt.Fprintf(p.err, "%s: %s\n", group.label, strings.Join(group.names, ", "))
+		}
+	}
+}
+
+// fileJSON is one file's outcome. on_index: the index holds a file with
+// this name; verified: it is known to be these very bytes.
 type fileJSON struct {
-	Path       string `json:"path"`
-	Filename   string `json:"filename"`
-	Status     string `json:"status"`
-	OnIndex    bool   `json:"on_index"`
-	SHA256     string `json:"sha256"`
-	Size       int64  `json:"size"`
-	Attempts   int    `json:"attempts"`
-	ReleaseURL string `json:"release_url"`
-	Error      string `json:"error,omitempty"`
+	Path         string `json:"path"`
+	Filename     string `json:"filename"`
+	Status       string `json:"status"`
+	OnIndex      bool   `json:"on_index"`
+	Verified     bool   `json:"verified"`
+	Evidence     string `json:"evidence,omitempty"`
+	SHA256       string `json:"sha256"`
+	RemoteSHA256 string `json:"remote_sha256,omitempty"`
+	Size         int64  `json:"size"`
+	Attempts     int    `json:"attempts"`
+	ReleaseURL   string `json:"release_url,omitempty"`
+	Error        string `json:"error,omitempty"`
+}
+
+// evidenceJSON names each kind of evidence in --json, stably.
+var evidenceJSON = map[upload.Evidence]string{
+	upload.UploadAnswer:        "upload-answer",
+	upload.ReadAPI:             "read-api",
+	upload.LostAnswerDuplicate: "duplicate-after-lost-answer",
+	upload.DuplicateAnswer:     "duplicate-answer",
 }
 
 func writeUploadJSON(w io.Writer, res []upload.Result) error {
 	out := make([]fileJSON, len(res))
 	for i, r := range res {
 		out[i] = fileJSON{
-			Path: r.Dist.Path, Filename: r.Dist.Filename.Base, Status: r.Status.String(), OnIndex: r.Status.OnIndex(),
-			SHA256: r.Dist.SHA256, Size: r.Dist.Size, Attempts: r.Attempts, ReleaseURL: r.ReleaseURL,
+			Path: r.Dist.Path, Filename: r.Dist.Filename.Base, Status: r.Status.String(),
+			OnIndex: r.IndexHasName(), Verified: r.Status.OnIndex(), Evidence: evidenceJSON[r.Evidence],
+			SHA256: r.Dist.SHA256, RemoteSHA256: r.RemoteSHA256, Size: r.Dist.Size, Attempts: r.Attempts, ReleaseURL: r.ReleaseURL,
 		}
 		if r.Err != nil {
 			out[i].Error = r.Err.Error()

@@ -37,6 +37,7 @@ var (
 type HTTPError struct {
 	StatusCode int
 	Message    string
+	Host       string // the index that answered, so hints can name it
 	RetryAfter time.Duration // from a 429 or 503's Retry-After header
 	body       string        // the start of the answer, to recognise "already exists" texts
 }
@@ -69,7 +70,7 @@ type ConflictError struct {
 
 func (e *ConflictError) Error() string {
 	if e.Unverified {
-		return fmt.Sprintf("%s: the index says a file with this name already exists (%q), and no read API could confirm by hash whether it is this file. If an earlier run uploaded it, run again with --skip-existing; to verify by hash, pass --check-url with the index's simple index URL", e.Filename, e.Detail)
+		return fmt.Sprintf("%s: the index says a file with this name already exists (%q), and no read API could tell by hash whether it is this file", e.Filename, e.Detail)
 	}
 	if e.OtherFilename != "" {
 		return fmt.Sprintf("%s: the same bytes (sha256 %s) are already on the index as %s, and an index never takes a file's bytes twice; rebuild or bump the version", e.Filename, e.LocalSHA256, e.OtherFilename)

@@ -32,7 +32,7 @@ func checkResponse(resp *http.Response, endpoint *url.URL) error {
 		}
 	}
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	e := &HTTPError{StatusCode: resp.StatusCode, Message: errorMessage(resp, raw), body: string(raw[:min(len(raw), 4096)])}
+	e := &HTTPError{StatusCode: resp.StatusCode, Message: errorMessage(resp, raw), Host: endpoint.Host, body: string(raw[:min(len(raw), 4096)])}
 	if e.Temporary() {
 		e.RetryAfter = transport.RetryAfter(resp.Header, time.Now())
 	}
