@@ -85,17 +85,20 @@ func WithProgress(f func(Event)) Option {
 }
 
 // WithReadClient sets the client for the index's read APIs (existence
-// checks). It may retry; it never carries upload credentials. The default
-// is the upload client.
+// checks). It may retry, and must not follow redirects. The upload's
+// credentials are sent on a read only when the upload URL's own origin
+// answers 401 to an anonymous one. The default is the upload client.
 func WithReadClient(c *http.Client) Option {
 	return func(o *options) error { o.readClient = c; return nil }
 }
 
-// WithCheckURL sets where existing files are looked up: either an index's
-// PEP 691 simple API ("https://pypi.org/simple/") or the base of its JSON
-// API ("https://pypi.org"). The default derives it from the upload URL
-// (upload.pypi.org and test.pypi.org map to their read hosts, any other
-// index to its own host).
+// WithCheckURL sets where existing files are looked up: either a simple
+// index ("https://pypi.org/simple/", devpi's ".../+simple/"; PEP 691 JSON
+// or PEP 503 HTML) or the base of a PyPI-style JSON API
+// ("https://pypi.org"). The default derives the places to ask from the
+// upload URL: PyPI's and TestPyPI's read hosts, a "/legacy/" endpoint's
+// own host, and for any other registry "<upload URL>/simple/",
+// "<upload URL>/+simple/" and "<host>/simple/", in that order.
 func WithCheckURL(u *url.URL) Option {
 	return func(o *options) error { o.checkURL = u; return nil }
 }
@@ -163,10 +166,13 @@ func WithAnswerTimeout(d time.Duration) Option {
 	}
 }
 
-// WithSkipExisting lets the index's "File already exists" message count as
-// "already uploaded" when the read API cannot confirm it by hash (twine's
-// --skip-existing). When the read API answers, the hash decides regardless.
-// The default treats an unconfirmed "File already exists" as an error.
+// WithSkipExisting skips a file the index already holds under its name
+// (twine's --skip-existing): status [Skipped], with the evidence. When the
+// read API shows other bytes there, the file is skipped too, with both
+// hashes in the result, instead of failing the batch before any upload.
+// The same bytes are always "already present", with or without it. The
+// default treats other bytes, and an "already exists" answer no read API
+// can confirm, as errors.
 func WithSkipExisting() Option {
 	return func(o *options) error { o.skipExisting = true; return nil }
 }
