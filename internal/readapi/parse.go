@@ -19,7 +19,7 @@ type File struct {
 	SHA256   string // lowercase hex; "" when the answer gives none
 }
 
-// ErrNotSimplePage: the answer is not a simple repository page, such as
+// ErrNotSimplePage means the answer is not a simple repository page, such as
 // a registry's web page served where a simple index was expected.
 var ErrNotSimplePage = errors.New("not a simple repository page")
 

@@ -120,23 +120,28 @@ func newListing(s Source, u *url.URL, files []File, version string) *Listing {
 func (r *Reader) fetch(ctx context.Context, s Source, u *url.URL) ([]File, string) {
 	ctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
-	resp, err := r.get(ctx, s, u, false)
-	if err == nil && resp.StatusCode == http.StatusUnauthorized && r.auth != nil && SameOrigin(u, r.origin) {
-		drain(resp)
-		resp, err = r.get(ctx, s, u, true)
+	files, verdict, status := r.ask(ctx, s, u, false)
+	if status == http.StatusUnauthorized && r.auth != nil && SameOrigin(u, r.origin) {
+		files, verdict, _ = r.ask(ctx, s, u, true)
 	}
+	return files, verdict
+}
+
+// ask makes one request and decodes its answer.
+func (r *Reader) ask(ctx context.Context, s Source, u *url.URL, withAuth bool) (files []File, verdict string, status int) {
+	resp, err := r.get(ctx, s, u, withAuth)
 	if err != nil {
-		return nil, "request failed: " + err.Error()
+		return nil, "request failed: " + err.Error(), 0
 	}
 	defer drain(resp)
 	if resp.StatusCode != http.StatusOK {
-		return nil, statusVerdict(resp)
+		return nil, statusVerdict(resp), resp.StatusCode
 	}
-	files, err := decode(s.Kind, resp.Header.Get("Content-Type"), io.LimitReader(resp.Body, r.maxBody))
+	files, err = decode(s.Kind, resp.Header.Get("Content-Type"), io.LimitReader(resp.Body, r.maxBody))
 	if err != nil {
-		return nil, err.Error()
+		return nil, err.Error(), resp.StatusCode
 	}
-	return files, ""
+	return files, "", resp.StatusCode
 }
 
 func (r *Reader) get(ctx context.Context, s Source, u *url.URL, withAuth bool) (*http.Response, error) {

@@ -34,11 +34,11 @@ func (g *giteaLike) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		w.Header().Set("Content-Type", "text/html")
-		fmt.Fprintf(w, `<html><body><a href="/api/packages/o/pypi/files/pkg/1.0/pkg-1.0.tar.gz#sha256=%s">pkg-1.0.tar.gz</a>`+
+		_, _ = fmt.Fprintf(w, `<html><body><a href="/api/packages/o/pypi/files/pkg/1.0/pkg-1.0.tar.gz#sha256=%s">pkg-1.0.tar.gz</a>`+
 			`<a href="/api/packages/o/pypi/files/pkg/0.9/pkg-0.9.tar.gz#sha256=%s">pkg-0.9.tar.gz</a></body></html>`, shaA, shaB)
 	case "/simple/pkg/":
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprint(w, `<html><body><a href="/">Home</a><a href="/explore">Explore</a></body></html>`)
+		_, _ = fmt.Fprint(w, `<html><body><a href="/">Home</a><a href="/explore">Explore</a></body></html>`)
 	default:
 		http.NotFound(w, r)
 	}
@@ -124,7 +124,7 @@ func TestLookupRefusesAnswersOfTheWrongShape(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if strings.HasPrefix(r.URL.Path, "/pypi/") {
 					w.Header().Set("Content-Type", tt.ctype)
-					fmt.Fprint(w, tt.body)
+					_, _ = fmt.Fprint(w, tt.body)
 					return
 				}
 				http.NotFound(w, r)

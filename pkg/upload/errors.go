@@ -37,7 +37,7 @@ var (
 type HTTPError struct {
 	StatusCode int
 	Message    string
-	Host       string // the index that answered, so hints can name it
+	Host       string        // the index that answered, so hints can name it
 	RetryAfter time.Duration // from a 429 or 503's Retry-After header
 	body       string        // the start of the answer, to recognise "already exists" texts
 }

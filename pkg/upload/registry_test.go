@@ -38,7 +38,7 @@ func (s *stubRegistry) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		defer s.mu.Unlock()
 		w.Header().Set("Content-Type", "text/html")
 		for name, sha := range s.files {
-			fmt.Fprintf(w, "<a href=\"/files/%s#sha256=%s\">%s</a><br>\n", name, sha, name)
+			_, _ = fmt.Fprintf(w, "<a href=\"/files/%s#sha256=%s\">%s</a><br>\n", name, sha, name)
 		}
 	default:
 		http.NotFound(w, r)
