@@ -36,37 +36,40 @@ type faultPlan struct {
 
 // Faults apply in the order they were requested: FailUploads(2, 503) then
 // RateLimitUploads(1, …) makes the next two uploads fail with 503 and the
-// third get 429. Each applies to POSTs to /legacy/ whatever their :action.
+// third get 429. Each applies to POSTs to the upload endpoint
+// ([Index.UploadPath]) whatever their :action, and under every profile,
+// whose registry words the failure.
 
-// FailUploads makes the next n POSTs to /legacy/ answer status (such as
-// 500, 502 or 503) with a §2.1-shaped body naming the standard reason,
-// after reading the whole request body. Nothing is stored.
+// FailUploads makes the next n uploads answer status (such as 500, 502
+// or 503) with a body naming the standard reason in the registry's error
+// format (§2.1-shaped on PyPI), after reading the whole request body.
+// Nothing is stored.
 func (ix *Index) FailUploads(n, status int) {
 	ix.addFault(n, fault{kind: faultStatus, status: status})
 }
 
-// RateLimitUploads makes the next n POSTs to /legacy/ answer 429 "Too many
+// RateLimitUploads makes the next n uploads answer 429 "Too many
 // requests" with a Retry-After header of retryAfter in whole seconds,
 // rounded up, after reading the whole request body.
 func (ix *Index) RateLimitUploads(n int, retryAfter time.Duration) {
 	ix.addFault(n, fault{kind: faultRateLimit, status: http.StatusTooManyRequests, wait: retryAfter})
 }
 
-// ResetUploadsMidBody makes the next n POSTs to /legacy/ read about half of
+// ResetUploadsMidBody makes the next n uploads read about half of
 // the request body (half the Content-Length, or 32 KiB of a chunked body)
 // and then abort the connection without a response. Nothing is stored.
 func (ix *Index) ResetUploadsMidBody(n int) {
 	ix.addFault(n, fault{kind: faultResetMidBody})
 }
 
-// ResetUploadsAfterStore makes the next n POSTs to /legacy/ be processed in
+// ResetUploadsAfterStore makes the next n uploads be processed in
 // full (a valid file is stored) but answered by aborting the connection:
 // the ambiguous failure a client resolves by asking the read API.
 func (ix *Index) ResetUploadsAfterStore(n int) {
 	ix.addFault(n, fault{kind: faultResetAfterStore})
 }
 
-// StallUploads makes the next n POSTs to /legacy/ stop reading the request
+// StallUploads makes the next n uploads stop reading the request
 // body about half way for d, then continue normally. The stall ends early,
 // and the request is dropped, if the request's context is cancelled.
 func (ix *Index) StallUploads(n int, d time.Duration) {

@@ -57,6 +57,13 @@ type Index struct {
 	checkArchives  bool
 	mux            *http.ServeMux
 
+	// The registry imitated (profile.go).
+	profile     Profile
+	reg         registry
+	noReadAPI   bool
+	readAuthSet *bool // WithReadAuth, when given
+	readAuth    bool  // whether reads need credentials: readAuthSet or the profile's default
+
 	// Trusted Publishing (oidc.go, jwt.go).
 	oidc         *oidcState // nil unless WithOIDC
 	signingKey   *rsa.PrivateKey
@@ -164,23 +171,18 @@ func New(opts ...Option) *Index {
 		projects:       map[string]*project{},
 		byFilename:     map[string]*storedFile{},
 		byBlake2:       map[string]*storedFile{},
+		profile:        ProfilePyPI,
 	}
 	for _, opt := range opts {
 		opt(ix)
 	}
+	ix.reg = registryFor(ix.profile)
+	ix.readAuth = ix.reg.readAuth()
+	if ix.readAuthSet != nil {
+		ix.readAuth = *ix.readAuthSet
+	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /legacy/{$}", ix.handleLegacy)
-	mux.HandleFunc("POST /legacy", ix.handleLegacyNoSlash)
-	mux.HandleFunc("GET /legacy/{$}", ix.handleEndpointPage)
-	mux.HandleFunc("GET /pypi/{project}/json", ix.handleProjectJSON)
-	mux.HandleFunc("GET /pypi/{project}/json/{$}", ix.handleProjectJSON)
-	mux.HandleFunc("GET /pypi/{project}/{version}/json", ix.handleReleaseJSON)
-	mux.HandleFunc("GET /pypi/{project}/{version}/json/{$}", ix.handleReleaseJSON)
-	mux.HandleFunc("GET /simple/{$}", ix.handleSimpleIndex)
-	mux.HandleFunc("GET /simple/{project}/{$}", ix.handleSimpleDetail)
-	mux.HandleFunc("GET /simple/{project}", ix.handleSimpleNoSlash)
-	mux.HandleFunc("GET /files/{filename}", ix.handleFile)
-	mux.HandleFunc("GET /{$}", ix.handleHome)
+	ix.reg.routes(ix, mux)
 	ix.routeOIDC(mux)
 	ix.mux = mux
 	return ix
@@ -188,10 +190,10 @@ func New(opts ...Option) *Index {
 
 // ServeHTTP implements [http.Handler]: it waits the configured latency
 // (or until the request is cancelled), then routes the request. A POST to
-// /legacy/ counts as an upload attempt, and as in flight, from the moment
-// it arrives, latency included.
+// the upload endpoint ([Index.UploadPath]) counts as an upload attempt,
+// and as in flight, from the moment it arrives, latency included.
 func (ix *Index) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodPost && r.URL.Path == "/legacy/" {
+	if r.Method == http.MethodPost && ix.isUpload(r.URL.Path) {
 		ix.attempts.Add(1)
 		ix.enter()
 		defer ix.leave()
@@ -248,17 +250,17 @@ func (ix *Index) Content(filename string) ([]byte, error) {
 	return os.ReadFile(f.path)
 }
 
-// PeakInFlight returns the largest number of POSTs to /legacy/ that were
-// in progress at the same time (from their arrival, latency included, to
-// the end of their handling).
+// PeakInFlight returns the largest number of POSTs to the upload endpoint
+// that were in progress at the same time (from their arrival, latency
+// included, to the end of their handling).
 func (ix *Index) PeakInFlight() int {
 	ix.inFlightMu.Lock()
 	defer ix.inFlightMu.Unlock()
 	return ix.peak
 }
 
-// UploadAttempts returns how many POSTs to /legacy/ the index has received,
-// whatever their outcome.
+// UploadAttempts returns how many POSTs to the upload endpoint the index
+// has received, whatever their outcome.
 func (ix *Index) UploadAttempts() int {
 	return int(ix.attempts.Load())
 }

@@ -152,7 +152,7 @@ func (ix *Index) fileUpload(up *upload) *reply {
 	}
 	c.path = "" // the index owns the file now
 	ix.storeLocked(sf, meta.name, meta.version, meta.values)
-	return &reply{status: http.StatusOK}
+	return &reply{status: http.StatusOK, kind: kindStored}
 }
 
 // sanitize is forklift's sanitize decorator on the non-file fields: a key
@@ -200,9 +200,11 @@ func (ix *Index) identify(authorization string) (*mintedToken, *reply) {
 		if !found {
 			break
 		}
-		if user != "__token__" {
+		// Other registries take a token as the password whatever the
+		// username (docs/test-index.md, registry profiles).
+		if user != "__token__" && ix.profile == ProfilePyPI {
 			// Raised by the basic-auth policy with no detail in the body.
-			return nil, &reply{status: http.StatusForbidden, message: msgUserPass, hideDetail: true}
+			return nil, &reply{status: http.StatusForbidden, message: msgUserPass, hideDetail: true, kind: kindBadAuth}
 		}
 		token, ok = strings.TrimSpace(pass), true
 	case "token", "bearer":
@@ -216,7 +218,11 @@ func (ix *Index) identify(authorization string) (*mintedToken, *reply) {
 			return mt, nil
 		}
 	}
-	return nil, &reply{status: http.StatusForbidden, message: msgInvalidAuth}
+	kind := kindBadAuth
+	if strings.TrimSpace(authorization) == "" {
+		kind = kindNoAuth
+	}
+	return nil, &reply{status: http.StatusForbidden, message: msgInvalidAuth, kind: kind}
 }
 
 // formFields are the UploadForm's values: WTForms takes the first value of
@@ -333,6 +339,9 @@ func (ix *Index) checkExisting(c *spooled, norm string, v dist.Version, filetype
 }
 
 func (ix *Index) checkExistingLocked(c *spooled, norm string, v dist.Version, filetype string) *reply {
+	if ix.profile != ProfilePyPI {
+		return ix.checkFilenameLocked(c)
+	}
 	// Row 18: a file with this name or these bytes.
 	dup := ix.byFilename[c.filename]
 	if dup == nil {
@@ -340,9 +349,11 @@ func (ix *Index) checkExistingLocked(c *spooled, norm string, v dist.Version, fi
 	}
 	if dup != nil {
 		if dup.Filename == c.filename && dup.SHA256 == c.sha256 && dup.Blake2b256 == c.blake2 {
-			return &reply{status: http.StatusOK} // identical: nothing changes
+			return &reply{status: http.StatusOK, kind: kindIdentical} // identical: nothing changes
 		}
-		return badRequest("File already exists (%s, with blake2_256 hash %s). See https://pypi.org/help/#file-name-reuse for more information.", pyRepr(c.filename), pyRepr(c.blake2))
+		rp := badRequest("File already exists (%s, with blake2_256 hash %s). See https://pypi.org/help/#file-name-reuse for more information.", pyRepr(c.filename), pyRepr(c.blake2))
+		rp.kind = kindExists
+		return rp
 	}
 	p := ix.projects[norm]
 	if p == nil {
@@ -361,4 +372,22 @@ func (ix *Index) checkExistingLocked(c *spooled, norm string, v dist.Version, fi
 		return badRequest("Only one sdist may be uploaded per release.")
 	}
 	return nil
+}
+
+// checkFilenameLocked is the duplicate rule of every registry but PyPI:
+// a filename is taken once, whatever the bytes, and the 14-day window and
+// the one-sdist rule do not exist (docs/test-index.md, registry profiles).
+// The profile decides how to answer an identical file; only devpi takes
+// it. ix.mu must be held.
+func (ix *Index) checkFilenameLocked(c *spooled) *reply {
+	dup := ix.byFilename[c.filename]
+	if dup == nil {
+		return nil
+	}
+	f := dup.File
+	kind := kindExists
+	if dup.SHA256 == c.sha256 && dup.Blake2b256 == c.blake2 {
+		kind = kindIdentical
+	}
+	return &reply{status: http.StatusConflict, message: "File already exists", kind: kind, file: &f}
 }

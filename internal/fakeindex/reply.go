@@ -24,7 +24,38 @@ type reply struct {
 	location   string      // for redirects: Pyramid's move template names it
 	header     http.Header // extra headers, such as Retry-After
 	page       string      // a whole HTML page sent instead of an error document
+
+	// kind says what the upload pipeline decided, so a profile other than
+	// PyPI can answer it in its registry's own words (profile.go).
+	kind replyKind
+	// file is the stored file a duplicate collides with (kindIdentical
+	// and kindExists), whose name and path registries quote.
+	file *File
+
+	// custom is devpi's abort_submit, an exception class made for the
+	// message: the message is its title, with no explanation or detail.
+	custom bool
+	// explanation replaces the status's explanation (devpi's abort).
+	explanation string
+
+	// raw replies are another registry's answers: body is sent as is,
+	// with ctype as the Content-Type unless it is empty.
+	raw   bool
+	ctype string
+	body  string
 }
+
+// replyKind classifies an answer of the upload pipeline.
+type replyKind int
+
+const (
+	kindError     replyKind = iota // any other answer: its status and message say it all
+	kindStored                     // the file was stored
+	kindIdentical                  // the filename is taken by the same bytes
+	kindExists                     // the filename (or, on PyPI, the bytes) is taken by another file
+	kindNoAuth                     // the request carries no credentials
+	kindBadAuth                    // the credentials do not verify
+)
 
 func badRequest(format string, args ...any) *reply {
 	return &reply{status: http.StatusBadRequest, message: fmt.Sprintf(format, args...)}
@@ -37,8 +68,10 @@ var pyramidStatus = map[int]struct{ title, explanation string }{
 	301: {"Moved Permanently", "The resource has been moved to"},
 	308: {"Permanent Redirect", "The resource has been moved to"},
 	400: {"Bad Request", "The server could not comply with the request since it is either malformed or otherwise incorrect."},
+	401: {"Unauthorized", "This server could not verify that you are authorized to access the document you requested.  Either you supplied the wrong credentials (e.g., bad password), or your browser does not understand how to supply the credentials required."},
 	403: {"Forbidden", "Access was denied to this resource."},
 	404: {"Not Found", "The resource could not be found."},
+	409: {"Conflict", "There was a conflict when trying to complete your request."},
 	410: {"Gone", "This resource is no longer available.  No forwarding address is given."},
 	413: {"Request Entity Too Large", "The body of your request was too large for this server."},
 	429: {"Too Many Requests", "The action could not be performed because there were too many requests by the client."},
@@ -94,6 +127,15 @@ func errorFormat(r *http.Request) string {
 // write sends the reply.
 func (rp *reply) write(w http.ResponseWriter, r *http.Request) {
 	maps.Copy(w.Header(), rp.header)
+	if rp.raw {
+		if rp.ctype != "" {
+			w.Header().Set("Content-Type", rp.ctype)
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(rp.body)))
+		w.WriteHeader(rp.status)
+		_, _ = io.WriteString(w, rp.body) // #nosec G705 -- a registry's answer, built by this package
+		return
+	}
 	if rp.page != "" {
 		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
 		w.WriteHeader(rp.status)
@@ -105,14 +147,7 @@ func (rp *reply) write(w http.ResponseWriter, r *http.Request) {
 	}
 	format := errorFormat(r)
 	body := rp.render(format)
-	switch format {
-	case formatJSON:
-		w.Header().Set("Content-Type", "application/json")
-	case formatHTML:
-		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
-	default:
-		w.Header().Set("Content-Type", "text/plain; charset=UTF-8")
-	}
+	w.Header().Set("Content-Type", pyramidContentType(format))
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(rp.status)
 	// The detail is HTML-escaped in the HTML variant; the status line is
@@ -120,12 +155,29 @@ func (rp *reply) write(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, body) // #nosec G705 -- Pyramid's error page, reproduced
 }
 
+// pyramidContentType is the Content-Type of Pyramid's rendering in format.
+func pyramidContentType(format string) string {
+	switch format {
+	case formatJSON:
+		return "application/json"
+	case formatHTML:
+		return "text/html; charset=UTF-8"
+	}
+	return "text/plain; charset=UTF-8"
+}
+
 // render reproduces Pyramid's HTTPException.prepare for one format.
 func (rp *reply) render(format string) string {
 	title, explanation := statusTitle(rp.status)
+	if rp.explanation != "" {
+		explanation = rp.explanation
+	}
 	status := rp.statusLine()
 	detail := rp.message
-	if rp.hideDetail {
+	if rp.custom {
+		title, explanation = rp.message, ""
+	}
+	if rp.hideDetail || rp.custom {
 		detail = ""
 	}
 	escape, br := func(s string) string { return s }, "\n"

@@ -49,8 +49,9 @@ func (u *upload) cleanup() {
 	}
 }
 
-// handleLegacy is POST /legacy/: routing by :action, faults, then the
-// upload pipeline.
+// handleLegacy is POST to the upload endpoint (/legacy/ on PyPI): routing
+// by :action, faults, then the upload pipeline, whose answer the profile's
+// registry words.
 func (ix *Index) handleLegacy(w http.ResponseWriter, r *http.Request) {
 	f := ix.takeFault()
 	body := io.Reader(r.Body)
@@ -78,7 +79,7 @@ func (ix *Index) handleLegacy(w http.ResponseWriter, r *http.Request) {
 			rp.message = "Too many requests"
 			rp.header = http.Header{"Retry-After": {retryAfterSeconds(f.wait)}}
 		}
-		rp.write(w, r)
+		ix.answer(rp, r).write(w, r)
 		return
 	}
 
@@ -90,7 +91,17 @@ func (ix *Index) handleLegacy(w http.ResponseWriter, r *http.Request) {
 		abortConnection(w)
 		return
 	}
-	rp.write(w, r)
+	ix.answer(rp, r).write(w, r)
+}
+
+// answer is the profile's registry's answer to a pipeline reply. Extra
+// headers, such as Retry-After, are kept whatever the registry.
+func (ix *Index) answer(rp *reply, r *http.Request) *reply {
+	out := ix.reg.answer(rp, r)
+	if out != rp && out.header == nil {
+		out.header = rp.header
+	}
+	return out
 }
 
 // legacy reads the request and answers it; a nil reply means the client
