@@ -12,6 +12,7 @@ import (
 
 // registry is a test index behaving like one registry, on loopback.
 type registry struct {
+	name     string
 	ix       *fakeindex.Index
 	base     string // the server's URL
 	endpoint string // its upload URL
@@ -26,13 +27,18 @@ func startRegistry(t *testing.T, name string, opts ...fakeindex.Option) registry
 	ix := fakeindex.New(append([]fakeindex.Option{fakeindex.WithProfile(p), fakeindex.WithTokens(testToken), fakeindex.WithStorageDir(t.TempDir())}, opts...)...)
 	srv := httptest.NewServer(ix)
 	t.Cleanup(func() { srv.Close(); _ = ix.Close() })
-	return registry{ix: ix, base: srv.URL, endpoint: srv.URL + ix.UploadPath()}
+	return registry{name: name, ix: ix, base: srv.URL, endpoint: srv.URL + ix.UploadPath()}
 }
 
-// upload runs the binary against the registry with the usual credentials.
+// upload runs the binary against the registry with the usual credentials:
+// a user's name and token, or PyPI's __token__.
 func (r registry) upload(t *testing.T, args ...string) binaryRun {
 	t.Helper()
-	return runBinary(t, []string{"TWINE_USERNAME=someone", "TWINE_PASSWORD=" + testToken},
+	user := "someone"
+	if r.name == "pypi" {
+		user = "__token__"
+	}
+	return runBinary(t, []string{"TWINE_USERNAME=" + user, "TWINE_PASSWORD=" + testToken},
 		append([]string{"--repository-url", r.endpoint, "--disable-progress-bar", "--verbose"}, args...)...)
 }
 
