@@ -53,8 +53,8 @@ func reportFlags() []cli.Flag {
 func transferFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Value: 4, Usage: "files uploaded at once"},
-		&cli.StringFlag{Name: "check-url", Usage: "the index's simple API (e.g. https://pypi.org/simple/) or JSON API base, to look up existing files by hash; derived from the upload URL by default"},
-		&cli.BoolFlag{Name: "skip-existing", Usage: "when the index's read API cannot confirm by hash, trust its \"File already exists\" answer (identical files are always skipped, and a file the read API shows to differ is always an error)"},
+		&cli.StringFlag{Name: "check-url", Usage: "where to look up existing files by hash: a simple index (e.g. https://pypi.org/simple/, devpi's .../+simple/) or a JSON API base; derived from the upload URL by default (--verbose shows what was tried)"},
+		&cli.BoolFlag{Name: "skip-existing", Usage: "skip a file the index already has under its name: unverified when no read API can tell, with a warning when the index holds other bytes (identical files are always skipped, without this flag)"},
 		&cli.StringFlag{Name: "comment", Aliases: []string{"c"}, Usage: "comment stored with each file"},
 		&cli.BoolFlag{Name: "attestations", Usage: "send each dist's PEP 740 attestations (<dist>.*.attestation files beside it); PyPI accepts them with Trusted Publishing only"},
 		&cli.BoolFlag{Name: "non-interactive", Usage: "accepted for twine compatibility; pyupload never prompts"},
