@@ -24,8 +24,6 @@ type want struct {
 	has    string
 }
 
-func exactly(s string) *string { return &s }
-
 func (w want) check(t *testing.T, what string, res result) {
 	t.Helper()
 	if res.status != w.status {
@@ -60,24 +58,24 @@ var profileTests = []struct {
 	},
 	{
 		profile: fakeindex.ProfileGitea, uploadPath: "/api/packages/owner/pypi", simplePath: "/api/packages/owner/pypi/simple/",
-		stored:        want{status: 201, body: exactly("")},
-		again:         want{status: 409, body: exactly("package file already exists")},
-		conflict:      want{status: 409, body: exactly("package file already exists")},
-		badToken:      want{status: 401, body: exactly("Failed to authenticate user")},
-		anonymousRead: want{status: 401, body: exactly("reqPackageAccess")},
+		stored:        want{status: 201, body: new("")},
+		again:         want{status: 409, body: new("package file already exists")},
+		conflict:      want{status: 409, body: new("package file already exists")},
+		badToken:      want{status: 401, body: new("Failed to authenticate user")},
+		anonymousRead: want{status: 401, body: new("reqPackageAccess")},
 		releasePage:   "/owner/-/packages/pypi/pyupload-mv24/2.4",
 	},
 	{
 		profile: fakeindex.ProfileGitLab, uploadPath: "/api/v4/projects/42/packages/pypi", simplePath: "/api/v4/projects/42/packages/pypi/simple/",
-		stored:        want{status: 201, body: exactly(`{"message":"201 Created"}`)},
-		again:         want{status: 400, body: exactly(`{"message":"400 Bad request - Validation failed: File name has already been taken"}`)},
-		conflict:      want{status: 400, body: exactly(`{"message":"400 Bad request - Validation failed: File name has already been taken"}`)},
-		badToken:      want{status: 401, body: exactly(`{"message":"401 Unauthorized"}`)},
-		anonymousRead: want{status: 401, body: exactly(`{"message":"401 Unauthorized"}`)},
+		stored:        want{status: 201, body: new(`{"message":"201 Created"}`)},
+		again:         want{status: 400, body: new(`{"message":"400 Bad request - Validation failed: File name has already been taken"}`)},
+		conflict:      want{status: 400, body: new(`{"message":"400 Bad request - Validation failed: File name has already been taken"}`)},
+		badToken:      want{status: 401, body: new(`{"message":"401 Unauthorized"}`)},
+		anonymousRead: want{status: 401, body: new(`{"message":"401 Unauthorized"}`)},
 	},
 	{
 		profile: fakeindex.ProfileNexus, uploadPath: "/repository/pypi-hosted/", simplePath: "/repository/pypi-hosted/simple/",
-		stored:        want{status: 200, body: exactly("")},
+		stored:        want{status: 200, body: new("")},
 		again:         want{status: 400, has: "Repository does not allow updating assets: pypi-hosted"},
 		conflict:      want{status: 400, has: "Repository does not allow updating assets: pypi-hosted"},
 		badToken:      want{status: 401, has: "Error 401"},
@@ -85,7 +83,7 @@ var profileTests = []struct {
 	},
 	{
 		profile: fakeindex.ProfileArtifactory, uploadPath: "/artifactory/api/pypi/pypi-local", simplePath: "/artifactory/api/pypi/pypi-local/simple/",
-		stored:        want{status: 200, body: exactly("")},
+		stored:        want{status: 200, body: new("")},
 		again:         want{status: 403, has: `"message" : "Not enough permissions to delete/overwrite artifact 'pypi-local:pyupload-mv24/2.4/` + mv24Name + `' (user: '__token__' needs DELETE permission)."`},
 		conflict:      want{status: 403, has: "overwrite artifact 'pypi-local:"},
 		badToken:      want{status: 401, has: `"message" : "Bad credentials"`},
@@ -93,7 +91,7 @@ var profileTests = []struct {
 	},
 	{
 		profile: fakeindex.ProfilePypiserver, uploadPath: "/", simplePath: "/simple/",
-		stored:        want{status: 200, body: exactly("")},
+		stored:        want{status: 200, body: new("")},
 		again:         want{status: 409, has: "<pre>Package &#039;" + mv24Name + "&#039; already exists!\n  You may start server with `--overwrite` option.</pre>"},
 		conflict:      want{status: 409, has: "already exists!"},
 		badToken:      want{status: 403, has: "Error: 403 Forbidden"},
@@ -101,7 +99,7 @@ var profileTests = []struct {
 	},
 	{
 		profile: fakeindex.ProfileDevpi, uploadPath: "/root/dev/", simplePath: "/root/dev/+simple/",
-		stored:        want{status: 200, body: exactly("")},
+		stored:        want{status: 200, body: new("")},
 		again:         want{status: 200, has: "200 Upload of identical file to non volatile index."},
 		conflict:      want{status: 409, has: "409 " + mv24Name + " already exists in non-volatile index"},
 		badToken:      want{status: 401, has: "401 Unauthorized"},
@@ -355,7 +353,7 @@ func TestProfileFaults(t *testing.T) {
 	ix.FailUploads(1, http.StatusServiceUnavailable)
 	ix.ResetUploadsAfterStore(1)
 	f, _ := distForm(t, mv24)
-	want{status: 503, body: exactly("Service Unavailable")}.check(t, "failed upload", uploadAt(t, ix, srv, f))
+	want{status: 503, body: new("Service Unavailable")}.check(t, "failed upload", uploadAt(t, ix, srv, f))
 	if _, err := tryUpload(t.Context(), srv, f, withPath(ix.UploadPath()+"/")); err == nil {
 		t.Errorf("upload after ResetUploadsAfterStore succeeded, want a reset")
 	}
@@ -404,6 +402,12 @@ func TestProfileSpecifics(t *testing.T) {
 		if res.header.Get("Content-Type") != "application/vnd.pypi.simple.v1+json" || len(files) != 1 {
 			t.Errorf("GET = %q %q, want one file in PEP 691 JSON", res.header.Get("Content-Type"), res.body)
 		}
+	})
+	t.Run("other actions are refused, not answered with a page", func(t *testing.T) {
+		t.Parallel()
+		ix, srv := newProfileIndex(t, fakeindex.ProfileNexus)
+		res := uploadAt(t, ix, srv, f.set(":action", "submit"))
+		want{status: 400, has: "Unsupported &#39;:action&#39; field: submit"}.check(t, "submit", res)
 	})
 	t.Run("upload paths with and without a slash count as attempts", func(t *testing.T) {
 		t.Parallel()
