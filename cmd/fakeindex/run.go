@@ -32,6 +32,7 @@ type serveFlags struct {
 	failStatus      int
 	maxFileSize     int64
 	noArchiveChecks bool
+	profile         fakeindex.Profile
 	oidc            oidcFlags
 }
 
@@ -58,7 +59,7 @@ func parseFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	fs := flag.NewFlagSet("fakeindex", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		_, _ = fmt.Fprintf(stderr, "usage: fakeindex [flags]\n\nServes a PyPI look-alike (upload endpoint /legacy/, Trusted Publishing at /_/oidc/, JSON and simple APIs) until interrupted.\n\n")
+		_, _ = fmt.Fprintf(stderr, "usage: fakeindex [flags]\n\nServes a PyPI look-alike (upload endpoint /legacy/, Trusted Publishing at /_/oidc/, JSON and simple APIs) until interrupted.\nWith -profile it answers as another registry does, at that registry's paths.\n\n")
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:0", "listen `address`; must be loopback unless -public")
@@ -72,6 +73,12 @@ func parseFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	fs.IntVar(&f.failStatus, "fail-status", http.StatusServiceUnavailable, "`status` for -fail-uploads")
 	fs.Int64Var(&f.maxFileSize, "max-file-size", 100<<20, "per-file upload limit in `bytes`")
 	fs.BoolVar(&f.noArchiveChecks, "no-archive-checks", false, "do not open uploaded archives (for large synthetic payloads)")
+	f.profile = fakeindex.ProfilePyPI
+	fs.Func("profile", "the `registry` to answer as: "+strings.Join(fakeindex.ProfileNames(), ", ")+" (default pypi)", func(name string) error {
+		p, err := fakeindex.ParseProfile(name)
+		f.profile = p
+		return err
+	})
 	f.oidc.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -103,6 +110,7 @@ func parseFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 
 func (f *serveFlags) options() []fakeindex.Option {
 	opts := []fakeindex.Option{
+		fakeindex.WithProfile(f.profile),
 		fakeindex.WithMaxFileSize(f.maxFileSize),
 		fakeindex.WithLatency(f.latency),
 		fakeindex.WithBandwidth(f.bandwidth),
@@ -120,11 +128,13 @@ func (f *serveFlags) options() []fakeindex.Option {
 }
 
 // run is the whole command: it parses args, prints the base URL as the
-// first line of stdout ("fakeindex listening on <URL>") and, with
-// -github-actions-request-token, the fake GitHub token endpoint's URL as
+// first line of stdout ("fakeindex listening on <URL>"), with
+// -github-actions-request-token the fake GitHub token endpoint's URL as
 // the second ("fakeindex github-actions-token-url <URL>", for
-// ACTIONS_ID_TOKEN_REQUEST_URL), serves until ctx is cancelled, then shuts down
-// gracefully. It logs one line per request to stderr and returns the exit
+// ACTIONS_ID_TOKEN_REQUEST_URL), then the profile's upload URL
+// ("fakeindex upload-url <URL>") and, unless it has none, its simple
+// index ("fakeindex simple-url <URL>", for --check-url), serves until ctx
+// is cancelled, then shuts down gracefully. It logs one line per request to stderr and returns the exit
 // code: 0, 1 when serving failed, 2 for a usage error.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	f, err := parseFlags(args, stderr)
@@ -169,15 +179,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	if _, err := fmt.Fprintf(stdout, "fakeindex listening on %s\n", base); err != nil {
+	if err := announce(stdout, base, ghaURL, ix); err != nil {
 		_ = ln.Close()
 		return 1
-	}
-	if ghaURL != "" {
-		if _, err := fmt.Fprintf(stdout, "fakeindex github-actions-token-url %s\n", ghaURL); err != nil {
-			_ = ln.Close()
-			return 1
-		}
 	}
 
 	log := &requestLog{w: stderr}
@@ -207,6 +211,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	log.printf("fakeindex: stopped")
 	return 0
+}
+
+// announce prints the stdout lines run's comment lists, in one write so
+// that a reader sees them all at once: the first two are kept where
+// scripts expect them, the profile's URLs come after.
+func announce(stdout io.Writer, base, ghaURL string, ix *fakeindex.Index) error {
+	var b strings.Builder
+	b.WriteString("fakeindex listening on " + base + "\n")
+	if ghaURL != "" {
+		b.WriteString("fakeindex github-actions-token-url " + ghaURL + "\n")
+	}
+	b.WriteString("fakeindex upload-url " + base + ix.UploadPath() + "\n")
+	if p := ix.SimplePath(); p != "" {
+		b.WriteString("fakeindex simple-url " + base + p + "\n")
+	}
+	_, err := io.WriteString(stdout, b.String())
+	return err
 }
 
 // writeAtomically writes content to path through a temporary file, so a

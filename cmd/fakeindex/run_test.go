@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -203,6 +204,47 @@ func TestRun(t *testing.T) {
 	}
 }
 
+// TestRunProfile serves another registry: the start-up lines give its
+// upload and simple URLs, and an upload there is answered as it would.
+func TestRunProfile(t *testing.T) {
+	t.Parallel()
+	const token = "gitea-run-test-token"
+	cmd := startRun(t, "-profile", "gitea", "-token", token, "-storage", t.TempDir())
+	var urls []string
+	for range 2 {
+		line, err := cmd.stdout.ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		urls = append(urls, strings.TrimSpace(line))
+	}
+	want := []string{"fakeindex upload-url " + cmd.base + "/api/packages/owner/pypi", "fakeindex simple-url " + cmd.base + "/api/packages/owner/pypi/simple/"}
+	if !slices.Equal(urls, want) {
+		t.Fatalf("stdout lines after the first = %q, want %q", urls, want)
+	}
+	body, ctype := uploadBody(t, "../../testdata/dists/good/pyupload_mv24-2.4-py3-none-any.whl")
+	upload := strings.TrimPrefix(urls[0], "fakeindex upload-url ")
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, upload, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", ctype)
+	req.SetBasicAuth("anyone", token)
+	client := &http.Client{Transport: &http.Transport{}}
+	defer client.CloseIdleConnections()
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Errorf("upload to %s = %d, want 201", upload, resp.StatusCode)
+	}
+	if log := cmd.stop(t); !strings.Contains(log, "POST /api/packages/owner/pypi 201") {
+		t.Errorf("stderr lacks the upload:\n%s", log)
+	}
+}
+
 func basicToken(token string) string {
 	req, _ := http.NewRequest(http.MethodGet, "http://x/", nil) //nolint:noctx // only builds a header
 	req.SetBasicAuth("__token__", token)
@@ -224,6 +266,7 @@ func TestRunUsage(t *testing.T) {
 		{[]string{"-fail-status", "42"}, 2, "is not an HTTP status"},
 		{[]string{"-max-file-size", "0"}, 2, "must be positive"},
 		{[]string{"-token", ""}, 2, "empty token"},
+		{[]string{"-profile", "warehouse"}, 2, `unknown profile "warehouse" (known: artifactory, devpi, gitea, gitlab, nexus, pypi, pypiserver)`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -5,7 +5,8 @@
 // net/http/httptest, and cmd/fakeindex serves the same handler on loopback
 // for demos, benchmarks and real clients such as twine.
 //
-// An [*Index] is an [net/http.Handler] with:
+// An [*Index] is an [net/http.Handler]. Under the default profile,
+// PyPI's, it has:
 //
 //   - POST /legacy/: the upload endpoint, routed by ":action" and
 //     validated in Warehouse's order with its status codes and exact
@@ -29,7 +30,26 @@
 //     with the index's key through [Index.SignIDToken] and dates tokens by
 //     [Index.Now]; this package knows nothing of them.
 //
-// Error bodies follow Pyramid's rendering chosen by the Accept header
+// # Registry profiles
+//
+// [WithProfile] makes the index answer as another registry that takes
+// the same uploads: [ProfileGitea], [ProfileGitLab], [ProfileNexus],
+// [ProfileArtifactory], [ProfilePypiserver] or [ProfileDevpi] instead of
+// [ProfilePyPI], the default described above. A profile changes where uploads go
+// ([Index.UploadPath]), the duplicate rule (a filename is taken once,
+// whatever its bytes; devpi, like PyPI, takes identical bytes again),
+// the statuses and bodies of the answers, the read API
+// ([Index.SimplePath]), the release's web page ([Index.ReleasePage]) and
+// whether reads need credentials ([WithReadAuth]); [WithoutReadAPI]
+// removes the read API for the cases where only the upload's answer
+// tells. The upload pipeline is shared: it classifies its outcome
+// (stored, identical, exists, no or wrong credentials, any other error)
+// and the profile's registry words it, so storage, validation, faults,
+// shaping, [Index.Files] and [Index.Preload] work under every profile.
+// docs/test-index.md has each registry's answers and where they were
+// taken from.
+//
+// On PyPI, error bodies follow Pyramid's rendering chosen by the Accept header
 // (docs/index-server.md §2.1). Go's net/http server cannot send a custom
 // reason phrase, so the status line that Warehouse puts on the wire travels
 // only in the body: the JSON "code" member, or the first line of the

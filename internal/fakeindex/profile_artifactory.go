@@ -14,9 +14,8 @@ import (
 const artifactoryRepo = "pypi-local"
 
 // artifactoryRegistry is a JFrog Artifactory local PyPI repository
-// (docs/test-index.md, registry profiles: Artifactory's REST API
-// documentation, its answers quoted in twine's tests of --skip-existing
-// and in uv's issue 7917).
+// (docs/test-index.md, registry profiles, lists where its answers were
+// taken from: Artifactory's source is not public).
 type artifactoryRegistry struct{}
 
 const artifactoryBase = "/artifactory/api/pypi/" + artifactoryRepo

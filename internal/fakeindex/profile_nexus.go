@@ -50,8 +50,8 @@ func (nexusRegistry) denied(replyKind, *http.Request) *reply {
 }
 
 // nexusError is errorPageHtml.vm without its images and stylesheets: the
-// description sits in a content-section div, where twine's tests of
-// --skip-existing found "updating asset".
+// description sits in a content-section div, where clients that skip
+// existing files look for "updating asset".
 func nexusError(status int, description string) *reply {
 	page := fmt.Sprintf(`<html>
 <head>

@@ -132,10 +132,17 @@ func (ix *Index) legacy(r *http.Request, body io.Reader) *reply {
 	if !inQuery {
 		action, _ = lastValue(up.form, ":action")
 	}
-	switch action {
-	case "file_upload":
+	switch {
+	case action == "file_upload":
 		up.authorization, up.userAgent = auth, r.UserAgent()
 		return ix.fileUpload(up)
+	case ix.profile != ProfilePyPI:
+		// Other registries have none of Warehouse's answers to other
+		// actions, and a 200 page would pass for a stored file: they get
+		// pypiserver's refusal.
+		return badRequest("Unsupported ':action' field: %s", action)
+	}
+	switch action {
 	case "submit", "submit_pkg_info":
 		return &reply{status: http.StatusGone, message: "Project pre-registration is no longer required or supported, upload your files instead."}
 	case "doc_upload":
