@@ -3,14 +3,16 @@
 # offline. Starts bin/fakeindex on a free loopback port with a trusted
 # publisher and a fake GitHub Actions token endpoint, then publishes the
 # sample dists from testdata with bin/pyupload by Trusted Publishing in a
-# simulated GitHub Actions job, shows what the index lists, and stops it.
+# simulated GitHub Actions job, shows what the index lists, finishes a
+# half-published release on a Gitea-like registry, and stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 work=$(mktemp -d)
 index_pid=""
+gitea_pid=""
 cleanup() {
-  if [ -n "$index_pid" ]; then kill "$index_pid" 2>/dev/null || true; wait "$index_pid" 2>/dev/null || true; fi
+  for pid in $index_pid $gitea_pid; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -75,5 +77,19 @@ TWINE_PASSWORD=$api_token bin/pyupload --repository-url "$url/legacy/" --disable
 
 say "the index now lists"
 http_get "$url/"
+
+say "another registry: a Gitea-like index (private packages; 409 for a file it already has)"
+bin/fakeindex -addr 127.0.0.1:0 -profile gitea -token "$api_token" -url-file "$work/gitea-url" -storage "$work/gitea-store" >"$work/gitea.log" 2>&1 &
+gitea_pid=$!
+for _ in $(seq 100); do [ -s "$work/gitea-url" ] && break; sleep 0.1; done
+[ -s "$work/gitea-url" ] || { echo "fakeindex -profile gitea did not start:"; cat "$work/gitea.log"; exit 1; }
+gitea="$(cat "$work/gitea-url")/api/packages/owner/pypi"
+echo "upload URL $gitea"
+export TWINE_USERNAME=demo TWINE_PASSWORD=$api_token
+echo "a release job that stopped half-way: only the wheel arrived"
+bin/pyupload --repository-url "$gitea" --disable-progress-bar testdata/dists/good/pyupload_mv22-2.2-py3-none-any.whl
+echo "the same release again, whole: the wheel is found by hash on the private simple page, the sdist is sent"
+bin/pyupload --repository-url "$gitea" --disable-progress-bar testdata/dists/good/pyupload_mv22-2.2*
+unset TWINE_USERNAME TWINE_PASSWORD
 
 say "stopping the index"
