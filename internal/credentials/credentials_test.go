@@ -67,7 +67,7 @@ password = alice-secret
 			Input{Flags: Fields{Repository: "private"}, Env: Fields{Repository: "testpypi"}, Config: cfg},
 			want{"https://private.example/legacy/", "private", "alice", "alice-secret", Config, Config, APIToken}, ""},
 		{"environment repository name",
-			Input{Env: Fields{Repository: "testpypi"}, Config: cfg},
+			Input{Env: Fields{Repository: "testpypi"}},
 			want{"https://test.pypi.org/legacy/", "testpypi", "__token__", "", Default, Unset, TrustedPublishing}, ""},
 		{"pypi section's credentials",
 			Input{Config: cfg},
