@@ -175,7 +175,8 @@ func (e *URLError) Error() string {
 //     __token__, as API tokens need. An empty `password =` in the section
 //     is an empty password, as in twine, not a missing one.
 //   - The endpoint must use https, except on loopback hosts: everything
-//     sent there is a secret.
+//     sent there is a secret. PyPI's and TestPyPI's hosts get https, as
+//     twine gives them.
 //   - Trusted Publishing: mode always ignores a password from the config
 //     file and refuses any other; mode auto uses it when no password is
 //     found; mode never needs a password.
@@ -212,6 +213,9 @@ func Resolve(in Input) (*Resolved, error) {
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return nil, &URLError{URL: transport.Redact(raw)}
 	}
+	if u.User == nil && pypiHosts[u.Host] {
+		u.Scheme = "https" // as twine's normalize_repository_url
+	}
 	if !transport.Secure(u) {
 		return nil, fmt.Errorf("%w: %s", ErrInsecureURL, transport.Redact(raw))
 	}
@@ -246,6 +250,10 @@ func Resolve(in Input) (*Resolved, error) {
 	}
 	return r, nil
 }
+
+// pypiHosts are the hosts twine always reaches over https, whatever the
+// URL's scheme says.
+var pypiHosts = map[string]bool{"pypi.python.org": true, "testpypi.python.org": true, "upload.pypi.org": true, "test.pypi.org": true}
 
 // pick returns the first non-empty value, with its source: the values are
 // given in the order flag, environment, URL, config.
