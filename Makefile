@@ -2,6 +2,7 @@
 # needs Debian's python3 and twine (.ci/run installs them).
 
 GO            ?= go
+PYTHON        ?= /usr/bin/python3
 GOLANGCI_LINT ?= golangci-lint
 # Pinned: CI installs exactly this version through the Go module proxy.
 GOLANGCI_LINT_VERSION := v2.15.0
@@ -12,7 +13,7 @@ FUZZTIME      ?= 15s
 FUZZ_TARGETS  := pkg/dist:FuzzParseFilename pkg/dist:FuzzParseMetadata pkg/dist:FuzzRead pkg/dist:FuzzParseVersion \
                  pkg/oidc:FuzzParseClaims pkg/mint:FuzzMint pkg/upload:FuzzErrorMessage internal/pypirc:FuzzParse
 
-.PHONY: all build demo test race lint lint-install fuzz bench conformance testdata clean
+.PHONY: all build demo test race lint lint-install fuzz bench conformance pypirc-golden testdata clean
 
 all: build test
 
@@ -56,6 +57,11 @@ bench:
 ## conformance: compare with Debian's python3 email parser and twine check
 conformance:
 	$(GO) test -tags conformance -run Conformance -count=1 ./pkg/dist
+
+## pypirc-golden: rewrite internal/pypirc's golden files from Python's configparser, through
+## twine's get_config (Debian's python3; twine if installed)
+pypirc-golden:
+	$(PYTHON) scripts/pypirc-golden.py
 
 ## testdata: rebuild the sample dists (needs Debian's python3 build backends)
 testdata:

@@ -76,7 +76,7 @@ func identityAt(idx indexOptions, t trustedOptions, env envvars.Lookup, pr *ui.P
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	net, err := newNetwork(idx.cert, idx.verbose, pr)
+	net, err := newNetwork(tlsFilesFor(idx, target, env), idx.verbose, pr)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -87,7 +87,7 @@ func runUpload(ctx context.Context, o uploadOptions, env envvars.Lookup, pr *ui.
 	if err != nil {
 		return err
 	}
-	net, err := newNetwork(o.index.cert, o.index.verbose, pr)
+	net, err := newNetwork(tlsFilesFor(o.index, target, env), o.index.verbose, pr)
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,8 @@ func indexFlags(env envvars.Lookup) []cli.Flag {
 		&cli.StringFlag{Name: "repository-url", Usage: "upload endpoint (ends in /legacy/ on PyPI-compatible indexes); its host serves the token exchange; overrides --repository" + envNote("repository-url")},
 		&cli.StringFlag{Name: "repository", Aliases: []string{"r"}, Usage: "pypi, testpypi, or a section of the config file (default: pypi)" + envNote("repository")},
 		&cli.StringFlag{Name: "config-file", Usage: "the .pypirc to read repositories and credentials from (default ~/.pypirc)"},
-		&cli.StringFlag{Name: "cert", Usage: "CA bundle (PEM) to verify the index with", Sources: fromEnv(env, "cert")},
+		&cli.StringFlag{Name: "cert", Usage: "CA bundle (PEM) to verify the index with (default: the config section's ca_cert, then $REQUESTS_CA_BUNDLE, $CURL_CA_BUNDLE, then the system's roots)", Sources: fromEnv(env, "cert")},
+		&cli.StringFlag{Name: "client-cert", Usage: "client certificate for the index: one PEM file with the certificate and its private key (default: the config section's client_cert)", Sources: fromEnv(env, "client-cert")},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "log every request (credentials and tokens are never logged)"},
 	}
 }
@@ -79,6 +80,7 @@ func concat(groups ...[]cli.Flag) []cli.Flag {
 // indexOptions are the index flags' values.
 type indexOptions struct {
 	repositoryURL, repository, configFile, cert string
+	clientCert                                  string
 	verbose                                     bool
 }
 
@@ -88,6 +90,7 @@ func readIndexOptions(cmd *cli.Command) indexOptions {
 		repository:    cmd.String("repository"),
 		configFile:    cmd.String("config-file"),
 		cert:          cmd.String("cert"),
+		clientCert:    cmd.String("client-cert"),
 		verbose:       cmd.Bool("verbose"),
 	}
 }

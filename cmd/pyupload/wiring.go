@@ -82,8 +82,8 @@ type network struct {
 	logger       *slog.Logger // nil unless --verbose
 }
 
-func newNetwork(certFile string, verbose bool, pr *ui.Printer) (*network, error) {
-	tlsConfig, err := loadCert(certFile)
+func newNetwork(files tlsFiles, verbose bool, pr *ui.Printer) (*network, error) {
+	roots, cert, err := files.load()
 	if err != nil {
 		return nil, err
 	}
@@ -91,23 +91,76 @@ func newNetwork(certFile string, verbose bool, pr *ui.Printer) (*network, error)
 	if verbose {
 		n.logger = slog.New(slog.NewTextHandler(pr.Stderr(), &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	ua := "pyupload/" + versionString()
-	n.upload = transport.NewClient(transport.Options{UserAgent: ua, Logger: n.logger, TLS: tlsConfig})
-	n.read = transport.NewClient(transport.Options{UserAgent: ua, Logger: n.logger, TLS: tlsConfig, Retry: true})
+	o := transport.Options{UserAgent: "pyupload/" + versionString(), Logger: n.logger, RootCAs: roots, ClientCert: cert}
+	n.upload = transport.NewClient(o)
+	o.Retry = true
+	n.read = transport.NewClient(o)
 	return n, nil
 }
 
-func loadCert(path string) (*tls.Config, error) {
-	if path == "" {
-		return nil, nil
+// tlsFiles are the files TLS uses: a CA bundle to verify the index with,
+// and a client certificate (one PEM file with the certificate and its
+// private key, as requests takes it). "" uses the system roots, and sends
+// no certificate.
+type tlsFiles struct{ caBundle, clientCert string }
+
+// tlsFilesFor takes each file from the first source that names one: the
+// flag (or its variables, PYUPLOAD_* then TWINE_*), then the config
+// section of a repository name (ca_cert, client_cert), as twine does; a CA
+// bundle then from REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE, as requests reads
+// them (requests would let them win over --cert; here the more specific
+// setting wins).
+func tlsFilesFor(idx indexOptions, target *credentials.Resolved, env envvars.Lookup) tlsFiles {
+	f := tlsFiles{caBundle: idx.cert, clientCert: idx.clientCert}
+	if f.caBundle == "" {
+		f.caBundle = target.CACert
 	}
-	pem, err := os.ReadFile(path)
+	if f.caBundle == "" {
+		f.caBundle, _, _ = firstSet(env, "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+	}
+	if f.clientCert == "" {
+		f.clientCert = target.ClientCert
+	}
+	return f
+}
+
+// load reads the CA bundle (a PEM file, or a directory of them as requests
+// allows) and the client certificate.
+func (f tlsFiles) load() (*x509.CertPool, *tls.Certificate, error) {
+	var roots *x509.CertPool
+	if f.caBundle != "" {
+		roots = x509.NewCertPool()
+		files := []string{f.caBundle}
+		if entries, err := os.ReadDir(f.caBundle); err == nil {
+			files = files[:0]
+			for _, e := range entries {
+				if e.Type().IsRegular() {
+					files = append(files, filepath.Join(f.caBundle, e.Name()))
+				}
+			}
+		}
+		found := false
+		for _, name := range files {
+			pem, err := os.ReadFile(name)
+			if err != nil {
+				return nil, nil, fmt.Errorf("reading CA bundle: %w", err)
+			}
+			found = roots.AppendCertsFromPEM(pem) || found
+		}
+		if !found {
+			return nil, nil, fmt.Errorf("reading CA bundle %s: no PEM certificates found", f.caBundle)
+		}
+	}
+	if f.clientCert == "" {
+		return roots, nil, nil
+	}
+	pem, err := os.ReadFile(f.clientCert)
 	if err != nil {
-		return nil, fmt.Errorf("reading CA bundle: %w", err)
+		return nil, nil, fmt.Errorf("reading the client certificate: %w", err)
 	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("reading CA bundle %s: no PEM certificates found", path)
+	cert, err := tls.X509KeyPair(pem, pem)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the client certificate %s (one PEM file with the certificate and its unencrypted private key): %w", f.clientCert, err)
 	}
-	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, nil
+	return roots, &cert, nil
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/pyupload/pyupload/internal/pypirc"
@@ -110,7 +111,11 @@ type Resolved struct {
 	Method                     Method
 	Mode                       Mode
 	ConfigName                 string
-	passwordVar                string
+	// CACert and ClientCert are the config section's ca_cert and
+	// client_cert; "" when a URL was given, as twine reads them only for a
+	// repository name. Flags and variables win over them (cmd/pyupload).
+	CACert, ClientCert string
+	passwordVar        string
 }
 
 // Errors of resolution; internal/ui turns them into exit codes and hints.
@@ -126,14 +131,27 @@ var (
 	ErrNoCredentials = errors.New("no credentials: no API token was given (--password, TWINE_PASSWORD) and no CI identity for Trusted Publishing was found")
 )
 
-// RepositoryError is a repository name the config file does not define.
+// RepositoryError is a repository name the config file does not define
+// (twine: "Missing section"), or defines without an upload URL.
 type RepositoryError struct {
 	Name       string
 	ConfigName string
-	Known      []string
+	Known      []string // the repositories [distutils] index-servers lists
+	// Unlisted: the file has a section of that name, but index-servers
+	// does not list it, so twine (and pyupload) ignore the section.
+	Unlisted bool
+	// NoURL: the section has no `repository` key (only pypi and testpypi
+	// have a default).
+	NoURL bool
 }
 
 func (e *RepositoryError) Error() string {
+	switch {
+	case e.NoURL:
+		return fmt.Sprintf("repository %q in %s has no upload URL: add `repository = https://host/legacy/` to its section, or use --repository-url", e.Name, e.ConfigName)
+	case e.Unlisted:
+		return fmt.Sprintf("repository %q: %s has a [%s] section, but [distutils] index-servers (%s) does not list it, so it is ignored, as twine does: add it to index-servers", e.Name, e.ConfigName, e.Name, strings.Join(e.Known, ", "))
+	}
 	return fmt.Sprintf("unknown repository %q: use pypi, testpypi, a section of %s (%s), or --repository-url", e.Name, e.ConfigName, strings.Join(e.Known, ", "))
 }
 
@@ -147,15 +165,18 @@ func (e *URLError) Error() string {
 // Resolve decides, in twine's order, where to upload and with what:
 //
 //   - The endpoint: a repository URL (command line, then environment) wins
-//     over a repository name, which names a section of the config file
-//     (pypi and testpypi are built in; the default is pypi). The config
-//     file (and an error reading it) matters only for a name.
+//     over a repository name, which names a repository of the config file
+//     as twine's get_config reads it (pypi and testpypi are built in; the
+//     default is pypi). The config file (and an error reading it) matters
+//     only for a name, and so do its ca_cert and client_cert.
 //   - Each of username and password on its own: the command line, then
 //     the environment, then the URL's userinfo, then the config file's
 //     section (with [server-login] as its fallback); a username defaults to
-//     __token__, as API tokens need.
+//     __token__, as API tokens need. An empty `password =` in the section
+//     is an empty password, as in twine, not a missing one.
 //   - The endpoint must use https, except on loopback hosts: everything
-//     sent there is a secret.
+//     sent there is a secret. PyPI's and TestPyPI's hosts get https, as
+//     twine gives them.
 //   - Trusted Publishing: mode always ignores a password from the config
 //     file and refuses any other; mode auto uses it when no password is
 //     found; mode never needs a password.
@@ -180,13 +201,20 @@ func Resolve(in Input) (*Resolved, error) {
 		}
 		var ok bool
 		if section, ok = cfg.Repository(name); !ok {
-			return nil, &RepositoryError{Name: name, ConfigName: in.ConfigName, Known: cfg.Servers()}
+			return nil, &RepositoryError{Name: name, ConfigName: in.ConfigName, Known: cfg.Servers(), Unlisted: slices.Contains(cfg.Sections(), name)}
+		}
+		if !section.Has(pypirc.KeyRepository) {
+			return nil, &RepositoryError{Name: name, ConfigName: in.ConfigName, Known: cfg.Servers(), NoURL: true}
 		}
 		raw, r.Repository = section.URL, name
+		r.CACert, r.ClientCert = section.CACert, section.ClientCert
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return nil, &URLError{URL: transport.Redact(raw)}
+	}
+	if u.User == nil && pypiHosts[u.Host] {
+		u.Scheme = "https" // as twine's normalize_repository_url
 	}
 	if !transport.Secure(u) {
 		return nil, fmt.Errorf("%w: %s", ErrInsecureURL, transport.Redact(raw))
@@ -200,6 +228,9 @@ func Resolve(in Input) (*Resolved, error) {
 	r.Endpoint = u
 	r.Username, r.UsernameFrom = pick(in.Flags.Username, in.Env.Username, userinfo.Username, section.Username)
 	r.Password, r.PasswordFrom = pick(in.Flags.Password, in.Env.Password, userinfo.Password, section.Password)
+	if r.PasswordFrom == Unset && section.Has(pypirc.KeyPassword) {
+		r.PasswordFrom = Config // an empty `password =` is an empty password, as in twine
+	}
 	if r.Username == "" {
 		r.Username, r.UsernameFrom = "__token__", Default
 	}
@@ -210,7 +241,7 @@ func Resolve(in Input) (*Resolved, error) {
 		r.Method = TrustedPublishing
 	case r.Mode == Always && r.Password != "":
 		return nil, ErrPasswordWithTrustedPublishing
-	case r.Password != "":
+	case r.PasswordFrom != Unset:
 		r.Method = APIToken
 	case r.Mode == Never:
 		r.Method = NoCredentials
@@ -219,6 +250,10 @@ func Resolve(in Input) (*Resolved, error) {
 	}
 	return r, nil
 }
+
+// pypiHosts are the hosts twine always reaches over https, whatever the
+// URL's scheme says.
+var pypiHosts = map[string]bool{"pypi.python.org": true, "testpypi.python.org": true, "upload.pypi.org": true, "test.pypi.org": true}
 
 // pick returns the first non-empty value, with its source: the values are
 // given in the order flag, environment, URL, config.
@@ -263,7 +298,7 @@ func (r *Resolved) PasswordOrigin() string {
 // String describes the resolution without the password.
 func (r *Resolved) String() string {
 	pw := "none"
-	if r.Password != "" {
+	if r.PasswordFrom != Unset {
 		pw = "<redacted> from " + r.PasswordFrom.String()
 	}
 	return fmt.Sprintf("%s as %s (from %s), password %s, method %d", r.Endpoint.Redacted(), r.Username, r.UsernameFrom, pw, r.Method)

@@ -67,7 +67,7 @@ password = alice-secret
 			Input{Flags: Fields{Repository: "private"}, Env: Fields{Repository: "testpypi"}, Config: cfg},
 			want{"https://private.example/legacy/", "private", "alice", "alice-secret", Config, Config, APIToken}, ""},
 		{"environment repository name",
-			Input{Env: Fields{Repository: "testpypi"}, Config: cfg},
+			Input{Env: Fields{Repository: "testpypi"}},
 			want{"https://test.pypi.org/legacy/", "testpypi", "__token__", "", Default, Unset, TrustedPublishing}, ""},
 		{"pypi section's credentials",
 			Input{Config: cfg},
@@ -112,6 +112,9 @@ password = alice-secret
 			Input{Flags: Fields{RepositoryURL: "ftp://upload.example/legacy/"}}, want{}, "invalid repository URL"},
 		{"plain http to another host",
 			Input{Flags: Fields{RepositoryURL: "http://u:secret@upload.example/legacy/"}}, want{}, "must use https (plain http is allowed only for loopback hosts): http://redacted@upload.example/legacy/"},
+		{"plain http to PyPI becomes https, as in twine",
+			Input{Flags: Fields{Repository: "x"}, Config: config(t, "[distutils]\nindex-servers = x\n[x]\nrepository = http://test.pypi.org/legacy/\n")},
+			want{"https://test.pypi.org/legacy/", "x", "__token__", "", Default, Unset, TrustedPublishing}, ""},
 		{"plain http to loopback",
 			Input{Flags: Fields{RepositoryURL: "http://127.0.0.1:8080/legacy/"}},
 			want{"http://127.0.0.1:8080/legacy/", "", "__token__", "", Default, Unset, TrustedPublishing}, ""},
@@ -143,6 +146,26 @@ password = alice-secret
 		{"never: no password, no credentials",
 			Input{Mode: Never},
 			want{"https://upload.pypi.org/legacy/", "pypi", "__token__", "", Default, Unset, NoCredentials}, ""},
+		{"an empty password in the section is a password, over [server-login]'s",
+			Input{Config: config(t, "[server-login]\npassword = legacy\n[pypi]\npassword =\n")},
+			want{"https://upload.pypi.org/legacy/", "pypi", "__token__", "", Default, Config, APIToken}, ""},
+		{"always: an empty password in the section is ignored too",
+			Input{Config: config(t, "[pypi]\npassword =\n"), Mode: Always},
+			want{"https://upload.pypi.org/legacy/", "pypi", "__token__", "", Default, Unset, TrustedPublishing}, ""},
+		{"an empty password in the section loses to the environment",
+			Input{Env: Fields{Password: "s"}, Config: config(t, "[pypi]\npassword =\n")},
+			want{"https://upload.pypi.org/legacy/", "pypi", "__token__", "s", Default, Env, APIToken}, ""},
+		{"[DEFAULT] gives every listed section its options",
+			Input{Flags: Fields{Repository: "x"}, Config: config(t, "[DEFAULT]\npassword = shared\n[distutils]\nindex-servers = x\n[x]\nrepository = https://x.example/legacy/\n")},
+			want{"https://x.example/legacy/", "x", "__token__", "shared", Default, Config, APIToken}, ""},
+		{"a section index-servers does not list is missing, as in twine",
+			Input{Flags: Fields{Repository: "x"}, Config: config(t, "[distutils]\nindex-servers = pypi\n[x]\nrepository = https://x.example/legacy/\n"), ConfigName: "/h/.pypirc"},
+			want{}, `repository "x": /h/.pypirc has a [x] section, but [distutils] index-servers (pypi) does not list it`},
+		{"testpypi is built in only when listed",
+			Input{Flags: Fields{Repository: "testpypi"}, Config: cfg}, want{}, `unknown repository "testpypi"`},
+		{"a listed section without a URL",
+			Input{Flags: Fields{Repository: "x"}, Config: config(t, "[distutils]\nindex-servers = x\n[x]\nusername = u\n"), ConfigName: "/h/.pypirc"},
+			want{}, `repository "x" in /h/.pypirc has no upload URL`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -165,6 +188,21 @@ password = alice-secret
 				t.Errorf("Resolve() (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestResolveTLSFiles: ca_cert and client_cert come from the section of a
+// repository name, never with a URL (twine reads no config then).
+func TestResolveTLSFiles(t *testing.T) {
+	t.Parallel()
+	cfg := config(t, "[distutils]\nindex-servers = x\n[x]\nrepository = https://x.example/legacy/\nca_cert = ca.pem\nclient_cert = client.pem\n")
+	r, err := Resolve(Input{Flags: Fields{Repository: "x"}, Config: cfg})
+	if err != nil || r.CACert != "ca.pem" || r.ClientCert != "client.pem" {
+		t.Errorf("Resolve(-r x) = %+v, %v, want the section's ca_cert and client_cert", r, err)
+	}
+	r, err = Resolve(Input{Flags: Fields{RepositoryURL: "https://x.example/legacy/"}, Env: Fields{Repository: "x"}, Config: cfg})
+	if err != nil || r.CACert != "" || r.ClientCert != "" {
+		t.Errorf("Resolve(--repository-url) = %+v, %v, want no TLS files from the config", r, err)
 	}
 }
 

@@ -2,9 +2,10 @@
 // pyupload's pipeline: pkg/oidc, pkg/mint and pkg/upload.
 //
 // [NewClient] builds an *http.Client from [Options]: a clone of
-// http.DefaultTransport with explicit timeouts, wrapped, from the inside
-// out, by [NewLogger] (when a logger is given), [NewRetry] (when
-// Options.Retry is set) and [NewUserAgent]. The client never follows
+// http.DefaultTransport with explicit timeouts and the TLS roots and
+// client certificate, wrapped, from the inside out, by a layer that makes
+// TLS failures final ([TLSError]), [NewLogger] (when a logger is given),
+// [NewRetry] (when Options.Retry is set) and [NewUserAgent]. The client never follows
 // redirects. cmd/pyupload builds the clients and hands them to the stages:
 // one without the retry layer for uploads, which pkg/upload retries itself
 // with a rebuilt body, and one with it for the CI's token endpoints, the
@@ -13,7 +14,7 @@
 // tests.
 //
 // The package also holds the rules the stages share: which statuses are
-// worth a retry ([Temporary]), the backoff ([Exponential],
+// worth a retry ([Temporary]) and which errors never are ([IsTLSError]), the backoff ([Exponential],
 // [DefaultBackoff]), a wait that ends with its context ([Sleep]), the
 // server's Retry-After ([RetryAfter]), where plain http may carry
 // credentials ([IsLoopback]), and how to print a URL without its secrets

@@ -2,6 +2,7 @@ package transport
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"log/slog"
 	"net"
 	"net/http"
@@ -12,7 +13,13 @@ import (
 type Options struct {
 	UserAgent string       // sent on every request
 	Logger    *slog.Logger // debug log of requests; nil logs nothing
-	TLS       *tls.Config  // custom roots (--cert); nil uses the system roots
+	// RootCAs verify the servers (--cert and the other CA bundles); nil
+	// uses the system roots, where Go's SSL_CERT_FILE and SSL_CERT_DIR
+	// apply.
+	RootCAs *x509.CertPool
+	// ClientCert is sent whenever a server asks for a client certificate
+	// (--client-cert); nil sends none.
+	ClientCert *tls.Certificate
 	// Retry retries idempotent requests (GET, HEAD, OPTIONS) on network
 	// errors and [Temporary] statuses. Uploads use a client without it:
 	// pkg/upload retries them itself, rebuilding the streamed body
@@ -21,10 +28,11 @@ type Options struct {
 }
 
 // NewClient builds the one *http.Client of a run: a clone of
-// http.DefaultTransport with explicit timeouts, then, from the inside out,
-// logging, retry and the User-Agent. The client never follows redirects:
-// a redirect could carry credentials to another host, and the index's
-// upload endpoint never redirects a correct URL.
+// http.DefaultTransport with explicit timeouts and the TLS options, then,
+// from the inside out, TLS errors made final ([TLSError]), logging, retry
+// and the User-Agent. The client never follows redirects: a redirect could
+// carry credentials to another host, and the index's upload endpoint never
+// redirects a correct URL.
 func NewClient(o Options) *http.Client {
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	base.DialContext = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
@@ -32,10 +40,8 @@ func NewClient(o Options) *http.Client {
 	base.ResponseHeaderTimeout = 10 * time.Minute // the index reads the whole body before answering
 	base.ExpectContinueTimeout = time.Second
 	base.WriteBufferSize = 256 << 10 // uploads stream large bodies; fewer, larger writes
-	if o.TLS != nil {
-		base.TLSClientConfig = o.TLS
-	}
-	var rt http.RoundTripper = base
+	base.TLSClientConfig = tlsConfig(o.RootCAs, o.ClientCert)
+	var rt http.RoundTripper = &tlsErrors{inner: base}
 	if o.Logger != nil {
 		rt = NewLogger(rt, o.Logger)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pyupload/pyupload/internal/credentials"
 	"github.com/pyupload/pyupload/internal/preflight"
+	"github.com/pyupload/pyupload/internal/transport"
 	"github.com/pyupload/pyupload/internal/trusted"
 	"github.com/pyupload/pyupload/pkg/dist"
 	"github.com/pyupload/pyupload/pkg/oidc"
@@ -54,6 +55,12 @@ func Explain(err error) (msg, hint string, code int) {
 		return "interrupted", "", ExitInterrupted
 	case errors.Is(err, ErrChecksFailed):
 		return "", "", ExitFailure
+	}
+	if te, ok := errors.AsType[*transport.TLSError](err); ok {
+		if te.Untrusted {
+			return err.Error(), "the index's certificate is not trusted here: if a private CA signed it, pass that CA's bundle (PEM) with --cert, TWINE_CERT, REQUESTS_CA_BUNDLE or ca_cert in .pypirc", ExitFailure
+		}
+		return err.Error(), "the index refused the TLS connection: if it requires a client certificate, pass one PEM file with the certificate and its private key with --client-cert, TWINE_CLIENT_CERT or client_cert in .pypirc", ExitFailure
 	}
 	if te, ok := errors.AsType[*trusted.Error](err); ok {
 		if errors.Is(te.Err, oidc.ErrNoProvider) {

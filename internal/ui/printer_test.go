@@ -14,6 +14,7 @@ import (
 
 	"github.com/pyupload/pyupload/internal/credentials"
 	"github.com/pyupload/pyupload/internal/preflight"
+	"github.com/pyupload/pyupload/internal/transport"
 	"github.com/pyupload/pyupload/internal/trusted"
 	"github.com/pyupload/pyupload/pkg/dist"
 	"github.com/pyupload/pyupload/pkg/mint"
@@ -170,6 +171,9 @@ func TestExplain(t *testing.T) {
 		{"missing slash", &upload.RedirectError{MissingSlash: true}, ExitFailure, "add the trailing slash", ""},
 		{"identity spent", endpointErr(mint.ErrIdentitySpent), ExitFailure, "can be exchanged only once", ""},
 		{"refresh failed", endpointErr(&mint.Error{StatusCode: 503}), ExitFailure, "wait a few minutes", ""},
+		{"untrusted certificate", fmt.Errorf("x.whl: %w", &transport.TLSError{Err: errors.New("x509: unknown authority"), Untrusted: true}), ExitFailure, "--cert, TWINE_CERT, REQUESTS_CA_BUNDLE", "--client-cert"},
+		{"client certificate", &transport.TLSError{Err: errors.New("remote error: tls: certificate required"), ClientCertAsked: true}, ExitFailure, "--client-cert", "REQUESTS_CA_BUNDLE"},
+		{"certificate on the audience", endpointErr(&transport.TLSError{Err: errors.New("x509"), Untrusted: true}), ExitFailure, "--cert", ""},
 		{"other", errors.New("boom"), ExitFailure, "", ""},
 	}
 	for _, tt := range tests {

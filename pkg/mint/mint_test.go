@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/pyupload/pyupload/internal/transport"
 )
 
 func serve(t *testing.T, h http.HandlerFunc) *Client {
@@ -210,6 +214,24 @@ func TestTokenSourceRefusalIsFinal(t *testing.T) {
 	s := &TokenSource{Client: c, Audience: "pypi", IDToken: func(context.Context, string) (string, error) { return "jwt", nil }}
 	if _, err := s.Token(t.Context()); err == nil || calls.Load() != 1 {
 		t.Errorf("Token() = %v after %d calls; want one refused call", err, calls.Load())
+	}
+}
+
+// TestTokenSourceTLSFailureIsFinal: a server whose certificate is not
+// trusted gets one try, not one per fresh identity token.
+func TestTokenSourceTLSFailureIsFinal(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	t.Cleanup(srv.Close)
+	u, _ := url.Parse(srv.URL)
+	var ids atomic.Int32
+	s := &TokenSource{
+		Client: &Client{HTTP: &http.Client{}, Base: u}, Audience: "pypi", Backoff: func(int) time.Duration { return 0 },
+		IDToken: func(context.Context, string) (string, error) { ids.Add(1); return "jwt", nil },
+	}
+	if _, err := s.Token(t.Context()); !transport.IsTLSError(err) || ids.Load() != 1 {
+		t.Errorf("Token() = %v after %d identity tokens; want one try failing on the certificate", err, ids.Load())
 	}
 }
 

@@ -155,7 +155,8 @@ func (s *TokenSource) backoff(attempt int) time.Duration {
 
 var mintBackoff = transport.Exponential(time.Second, 20*time.Second)
 
-// isNetwork: transport failures (not a refusal) are worth a retry.
+// isNetwork: transport failures (not a refusal, nor a TLS failure) are
+// worth a retry.
 func isNetwork(err error) bool {
-	return err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+	return err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) && !transport.IsTLSError(err)
 }
