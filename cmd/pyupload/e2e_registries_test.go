@@ -45,7 +45,7 @@ func (r registry) upload(t *testing.T, args ...string) binaryRun {
 // statusLines counts the report's lines starting with each status.
 func statusLines(stdout string) map[string]int {
 	n := map[string]int{}
-	for _, line := range strings.Split(stdout, "\n") {
+	for line := range strings.SplitSeq(stdout, "\n") {
 		for _, s := range []string{"uploaded", "already present", "skipped"} {
 			if strings.HasPrefix(line, s+" ") {
 				n[s]++
