@@ -28,6 +28,10 @@ type Source struct {
 	// Warehouse: the index is PyPI's own software, which also refuses
 	// the same bytes under another filename.
 	Warehouse bool
+	// Fallback: the host's root simple index, asked when nothing under
+	// the upload URL answered. It may be another index on the same host,
+	// so it can confirm a file is there but never prove a conflict.
+	Fallback bool
 }
 
 // URL is where this source lists the release.
@@ -67,15 +71,23 @@ func Candidates(endpoint, check *url.URL) []Source {
 	}
 	up := withSlash(endpoint)
 	up.RawQuery, up.Fragment = "", ""
-	root := &url.URL{Scheme: endpoint.Scheme, Host: endpoint.Host, Path: "/simple/"}
+	bases := []*url.URL{up.JoinPath("simple"), up.JoinPath("+simple")}
+	if strings.HasSuffix(up.Path, "/upload/") {
+		// Azure Artifacts uploads to .../pypi/upload/ and serves .../pypi/simple/.
+		bases = append(bases, up.JoinPath("..", "simple"))
+	}
 	var out []Source
 	seen := map[string]bool{}
-	for _, base := range []*url.URL{up.JoinPath("simple"), up.JoinPath("+simple"), root} {
+	for _, base := range bases {
 		base.Path = strings.TrimSuffix(base.Path, "/") + "/"
-		if !seen[base.String()] {
-			seen[base.String()] = true
+		if !seen[base.Path] {
+			seen[base.Path] = true
 			out = append(out, Source{Kind: Simple, Base: base})
 		}
+	}
+	if !seen["/simple/"] {
+		root := &url.URL{Scheme: endpoint.Scheme, Host: endpoint.Host, Path: "/simple/"}
+		out = append(out, Source{Kind: Simple, Base: root, Fallback: true})
 	}
 	return out
 }

@@ -29,22 +29,27 @@ func TestCandidates(t *testing.T) {
 		{"Gitea", "https://git.example/api/packages/owner/pypi", "", []string{
 			"simple https://git.example/api/packages/owner/pypi/simple/",
 			"simple https://git.example/api/packages/owner/pypi/+simple/",
-			"simple https://git.example/simple/"}},
+			"fallback https://git.example/simple/"}},
 		{"GitLab", "https://gitlab.example/api/v4/projects/42/packages/pypi", "", []string{
 			"simple https://gitlab.example/api/v4/projects/42/packages/pypi/simple/",
 			"simple https://gitlab.example/api/v4/projects/42/packages/pypi/+simple/",
-			"simple https://gitlab.example/simple/"}},
+			"fallback https://gitlab.example/simple/"}},
 		{"devpi", "https://devpi.example/root/dev/", "", []string{
 			"simple https://devpi.example/root/dev/simple/",
 			"simple https://devpi.example/root/dev/+simple/",
-			"simple https://devpi.example/simple/"}},
+			"fallback https://devpi.example/simple/"}},
 		{"pypiserver at the root", "http://localhost:8080/", "", []string{
 			"simple http://localhost:8080/simple/",
 			"simple http://localhost:8080/+simple/"}},
+		{"Azure Artifacts", "https://pkgs.dev.azure.example/org/_packaging/feed/pypi/upload/", "", []string{
+			"simple https://pkgs.dev.azure.example/org/_packaging/feed/pypi/upload/simple/",
+			"simple https://pkgs.dev.azure.example/org/_packaging/feed/pypi/upload/+simple/",
+			"simple https://pkgs.dev.azure.example/org/_packaging/feed/pypi/simple/",
+			"fallback https://pkgs.dev.azure.example/simple/"}},
 		{"userinfo never reaches a read URL", "https://u:p@nexus.example/repository/pypi-hosted/", "", []string{
 			"simple https://nexus.example/repository/pypi-hosted/simple/",
 			"simple https://nexus.example/repository/pypi-hosted/+simple/",
-			"simple https://nexus.example/simple/"}},
+			"fallback https://nexus.example/simple/"}},
 		{"check URL naming a simple root", "https://upload.pypi.org/legacy/", "https://mirror.example/pypi/simple", []string{"simple https://mirror.example/pypi/simple/"}},
 		{"check URL naming devpi's simple root", "https://devpi.example/root/dev/", "https://devpi.example/root/dev/+simple/", []string{"simple https://devpi.example/root/dev/+simple/"}},
 		{"check URL naming a Warehouse", "https://upload.pypi.org/legacy/", "https://pypi.org", []string{"json https://pypi.org", "simple https://pypi.org/simple/"}},
@@ -60,6 +65,9 @@ func TestCandidates(t *testing.T) {
 				kind := "simple"
 				if s.Kind == readapi.PyPIJSON {
 					kind = "json"
+				}
+				if s.Fallback {
+					kind = "fallback"
 				}
 				got = append(got, kind+" "+s.Base.String())
 			}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"path"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -43,7 +42,9 @@ func ParseSimpleJSON(r io.Reader) ([]File, error) {
 	}
 	out := make([]File, 0, len(doc.Files))
 	for _, f := range doc.Files {
-		out = append(out, File{Filename: f.Filename, SHA256: sha256Hex(f.Hashes["sha256"])})
+		if plainFilename(f.Filename) {
+			out = append(out, File{Filename: f.Filename, SHA256: sha256Hex(f.Hashes["sha256"])})
+		}
 	}
 	return out, nil
 }
@@ -66,7 +67,9 @@ func ParsePyPIJSON(r io.Reader) ([]File, error) {
 	}
 	out := make([]File, 0, len(*doc.URLs))
 	for _, f := range *doc.URLs {
-		out = append(out, File{Filename: f.Filename, SHA256: sha256Hex(f.Digests["sha256"])})
+		if plainFilename(f.Filename) {
+			out = append(out, File{Filename: f.Filename, SHA256: sha256Hex(f.Digests["sha256"])})
+		}
 	}
 	return out, nil
 }
@@ -84,11 +87,25 @@ func ParseSimpleHTML(r io.Reader) ([]File, error) {
 	var href string
 	var text strings.Builder
 	inAnchor := false
+	closeAnchor := func() {
+		inAnchor = false
+		if parentLink(href) {
+			return
+		}
+		if f, ok := fileLink(href, strings.TrimSpace(text.String())); ok {
+			files = append(files, f)
+		} else {
+			others++
+		}
+	}
 	for {
 		switch z.Next() {
 		case html.ErrorToken:
 			if err := z.Err(); !errors.Is(err, io.EOF) {
 				return nil, fmt.Errorf("reading HTML: %w", err)
+			}
+			if inAnchor {
+				others++ // an anchor never closed is not a file link
 			}
 			return simpleVerdict(files, others, declared)
 		case html.StartTagToken, html.SelfClosingTagToken:
@@ -97,24 +114,19 @@ func ParseSimpleHTML(r io.Reader) ([]File, error) {
 			case atom.Meta:
 				declared = declared || (attr(t, "name") == "pypi:repository-version" && attr(t, "content") != "")
 			case atom.A:
+				if inAnchor {
+					others++ // a link opened inside another is not a simple page's
+				}
 				inAnchor, href = true, attr(t, "href")
 				text.Reset()
 			}
 		case html.TextToken:
-			if inAnchor && text.Len() < 1024 {
+			if inAnchor && text.Len() < maxFilename {
 				text.Write(z.Text())
 			}
 		case html.EndTagToken:
 			if name, _ := z.TagName(); inAnchor && string(name) == "a" {
-				inAnchor = false
-				if parentLink(href) {
-					break
-				}
-				if f, ok := fileLink(href, strings.TrimSpace(text.String())); ok {
-					files = append(files, f)
-				} else {
-					others++
-				}
+				closeAnchor()
 			}
 		}
 	}
@@ -147,22 +159,22 @@ func attr(t html.Token, key string) string {
 // may list, current and legacy.
 var distExtensions = []string{".whl", ".tar.gz", ".zip", ".tar.bz2", ".tar.xz", ".tgz", ".tar", ".egg", ".exe", ".msi", ".rpm", ".dmg"}
 
+// maxFilename bounds a file name from an index: longer ones are not
+// distributions (PyPI's own limit is far below).
+const maxFilename = 255
+
 // fileLink reports whether an anchor names a distribution file: its text
-// is the last segment of its link, or ends like a distribution.
+// ends like a distribution and is a plain file name.
 func fileLink(href, text string) (File, bool) {
-	if text == "" || strings.ContainsAny(text, "/\\") {
+	if !plainFilename(text) {
 		return File{}, false
 	}
-	u, err := url.Parse(href)
-	if err != nil {
-		return File{}, false
-	}
-	last, _ := url.PathUnescape(path.Base(u.Path))
-	named := last == text
+	named := false
 	for _, ext := range distExtensions {
 		named = named || strings.HasSuffix(strings.ToLower(text), ext)
 	}
-	if !named {
+	u, err := url.Parse(href)
+	if !named || err != nil {
 		return File{}, false
 	}
 	f := File{Filename: text}
@@ -170,6 +182,15 @@ func fileLink(href, text string) (File, bool) {
 		f.SHA256 = sha256Hex(hex)
 	}
 	return f, true
+}
+
+// plainFilename: not empty, not too long, no path separators and no
+// control characters, so a name from an index is safe to compare and show.
+func plainFilename(s string) bool {
+	if s == "" || len(s) > maxFilename || strings.ContainsAny(s, "/\\") {
+		return false
+	}
+	return !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) })
 }
 
 // parentLink: directory listings served as simple pages link "../".

@@ -149,3 +149,17 @@ func FuzzParseSimpleJSON(f *testing.F) {
 		}
 	})
 }
+
+// TestParseSimpleHTMLHostilePages: pages that only look like simple pages.
+func TestParseSimpleHTMLHostilePages(t *testing.T) {
+	for name, page := range map[string]string{
+		"an anchor never closed before the next": `<a href="/">Home<a href="pkg-1.0.tar.gz">pkg-1.0.tar.gz</a>`,
+		"an anchor never closed at the end":      `<a href="pkg-1.0.tar.gz">pkg-1.0.tar.gz</a><a href="/">Home`,
+		"links named after their own path":       `<a href="/explore">explore</a><a href="/help">help</a>`,
+		"a control character in a file name":     "<a href=\"x.tar.gz\">pkg-1.0\x1b[31m.tar.gz</a>",
+	} {
+		if files, err := readapi.ParseSimpleHTML(strings.NewReader(page)); !errors.Is(err, readapi.ErrNotSimplePage) {
+			t.Errorf("%s: ParseSimpleHTML = %v, %v; want ErrNotSimplePage", name, files, err)
+		}
+	}
+}

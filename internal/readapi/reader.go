@@ -2,6 +2,7 @@ package readapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -21,7 +22,6 @@ type Auth func(ctx context.Context) (username, password string, err error)
 // Listing is what a read API says of one release.
 type Listing struct {
 	Source Source
-	URL    string            // the page that answered
 	Files  map[string]string // this release's files: filename → sha256 ("" when not given)
 	// Project maps sha256 → filename for every file of the project the
 	// answer shows (only this release's for PyPI's JSON API).
@@ -44,7 +44,7 @@ type Reader struct {
 
 // Config configures a [Reader].
 type Config struct {
-	Client   *http.Client // must not follow redirects (transport.NewClient does not)
+	Client   *http.Client // copied; its copy never follows redirects
 	Endpoint *url.URL     // the upload URL
 	CheckURL *url.URL     // --check-url, or nil
 	Auth     Auth         // nil: anonymous reads
@@ -60,8 +60,12 @@ const (
 
 // New returns a Reader for the sources [Candidates] derives.
 func New(c Config) *Reader {
+	// A redirect could carry the credentials to another port or scheme
+	// of the same host: never follow one.
+	client := *c.Client
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	r := &Reader{
-		client: c.Client, sources: Candidates(c.Endpoint, c.CheckURL), origin: c.Endpoint,
+		client: &client, sources: Candidates(c.Endpoint, c.CheckURL), origin: c.Endpoint,
 		auth: c.Auth, logger: c.Logger, timeout: requestTimeout, maxBody: maxAnswer,
 	}
 	if r.logger == nil {
@@ -70,14 +74,19 @@ func New(c Config) *Reader {
 	return r
 }
 
-// Sources are where the Reader asks, in order.
-func (r *Reader) Sources() []Source { return r.sources }
-
 // Lookup returns the first usable answer for the release, or nil when no
 // source could tell (nothing found, no read API, answers unusable). Every
 // source's answer is logged at debug level, with why it was not used.
 // The error is only the context's.
 func (r *Reader) Lookup(ctx context.Context, name, version string) (*Listing, error) {
+	return r.LookupFile(ctx, name, version, "")
+}
+
+// LookupFile is [Reader.Lookup] for one file: a usable answer that does
+// not list filename (a cached page, say) does not end the search; it is
+// returned only when no later source lists the file.
+func (r *Reader) LookupFile(ctx context.Context, name, version, filename string) (*Listing, error) {
+	var first *Listing
 	for _, s := range r.sources {
 		u := s.URL(name, version)
 		files, verdict := r.fetch(ctx, s, u)
@@ -88,15 +97,20 @@ func (r *Reader) Lookup(ctx context.Context, name, version string) (*Listing, er
 			r.logger.Debug("read API not used", "url", u.Redacted(), "why", verdict)
 			continue
 		}
-		l := newListing(s, u, files, version)
+		l := newListing(s, files, version)
 		r.logger.Debug("read API answered", "url", u.Redacted(), "release_files", len(l.Files), "project_files", len(files))
-		return l, nil
+		if _, listed := l.Files[filename]; filename == "" || listed {
+			return l, nil
+		}
+		if first == nil {
+			first = l
+		}
 	}
-	return nil, nil
+	return first, nil
 }
 
-func newListing(s Source, u *url.URL, files []File, version string) *Listing {
-	l := &Listing{Source: s, URL: u.String(), Files: map[string]string{}, Project: map[string]string{}}
+func newListing(s Source, files []File, version string) *Listing {
+	l := &Listing{Source: s, Files: map[string]string{}, Project: map[string]string{}}
 	want, verr := dist.ParseVersion(version)
 	for _, f := range files {
 		if f.SHA256 != "" {
@@ -120,16 +134,19 @@ func newListing(s Source, u *url.URL, files []File, version string) *Listing {
 func (r *Reader) fetch(ctx context.Context, s Source, u *url.URL) ([]File, string) {
 	ctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
-	files, verdict, status := r.ask(ctx, s, u, false)
+	files, verdict, status := r.ask(ctx, s, u, "", "")
 	if status == http.StatusUnauthorized && r.auth != nil && SameOrigin(u, r.origin) {
-		files, verdict, _ = r.ask(ctx, s, u, true)
+		if user, pass, err := r.auth(ctx); err == nil && (user != "" || pass != "") {
+			files, verdict, _ = r.ask(ctx, s, u, user, pass)
+		}
 	}
 	return files, verdict
 }
 
-// ask makes one request and decodes its answer.
-func (r *Reader) ask(ctx context.Context, s Source, u *url.URL, withAuth bool) (files []File, verdict string, status int) {
-	resp, err := r.get(ctx, s, u, withAuth)
+// ask makes one request, with Basic credentials unless both are empty,
+// and decodes its answer.
+func (r *Reader) ask(ctx context.Context, s Source, u *url.URL, user, pass string) (files []File, verdict string, status int) {
+	resp, err := r.get(ctx, s, u, user, pass)
 	if err != nil {
 		return nil, "request failed: " + err.Error(), 0
 	}
@@ -137,14 +154,14 @@ func (r *Reader) ask(ctx context.Context, s Source, u *url.URL, withAuth bool) (
 	if resp.StatusCode != http.StatusOK {
 		return nil, statusVerdict(resp), resp.StatusCode
 	}
-	files, err = decode(s.Kind, resp.Header.Get("Content-Type"), io.LimitReader(resp.Body, r.maxBody))
+	files, err = decode(s.Kind, resp.Header.Get("Content-Type"), &cappedReader{r: resp.Body, left: r.maxBody, limit: r.maxBody})
 	if err != nil {
 		return nil, err.Error(), resp.StatusCode
 	}
 	return files, "", resp.StatusCode
 }
 
-func (r *Reader) get(ctx context.Context, s Source, u *url.URL, withAuth bool) (*http.Response, error) {
+func (r *Reader) get(ctx context.Context, s Source, u *url.URL, user, pass string) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
@@ -152,14 +169,37 @@ func (r *Reader) get(ctx context.Context, s Source, u *url.URL, withAuth bool) (
 	req.Header.Set("Accept", accept(s.Kind))
 	// Read APIs are cached for minutes; ask for a fresh answer.
 	req.Header.Set("Cache-Control", "no-cache")
-	if withAuth {
-		user, pass, err := r.auth(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("getting credentials: %w", err)
-		}
+	if user != "" || pass != "" {
 		req.SetBasicAuth(user, pass)
 	}
 	return r.client.Do(req)
+}
+
+// errTooLarge: an answer past the cap is refused rather than read as if
+// it ended there (a cut HTML page would look complete).
+var errTooLarge = errors.New("answer larger than the read cap")
+
+type cappedReader struct {
+	r           io.Reader
+	left, limit int64
+}
+
+func (c *cappedReader) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		// At the cap: only the end of the answer may follow.
+		var probe [1]byte
+		n, err := c.r.Read(probe[:])
+		if n == 0 {
+			return 0, err
+		}
+		return 0, fmt.Errorf("%w (%d bytes)", errTooLarge, c.limit)
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
 }
 
 // drain reads a little of what is left, so the connection is kept for

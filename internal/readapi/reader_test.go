@@ -3,12 +3,14 @@ package readapi_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -157,5 +159,112 @@ func TestSameOrigin(t *testing.T) {
 		if got := readapi.SameOrigin(mustURL(t, tt.a), mustURL(t, tt.b)); got != tt.want {
 			t.Errorf("SameOrigin(%s, %s) = %v, want %v", tt.a, tt.b, got, tt.want)
 		}
+	}
+}
+
+// TestLookupNeverFollowsRedirects: even with a client that follows
+// redirects, a redirect after the credentials were sent is not followed
+// (it could take them to another port or scheme of the same host).
+func TestLookupNeverFollowsRedirects(t *testing.T) {
+	var leaked atomic.Bool
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		leaked.Store(r.Header.Get("Authorization") != "")
+		http.NotFound(w, r)
+	}))
+	defer elsewhere.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") == "" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		http.Redirect(w, r, elsewhere.URL+r.URL.Path, http.StatusFound)
+	}))
+	defer srv.Close()
+	var logs bytes.Buffer
+	auth := func(context.Context) (string, string, error) { return "__token__", "pypi-secret", nil }
+	r := readapi.New(readapi.Config{Client: http.DefaultClient, Endpoint: mustURL(t, srv.URL+"/repo/"), Auth: auth, Logger: newLogger(&logs)})
+	if l, _ := r.Lookup(t.Context(), "pkg", "1.0"); l != nil || leaked.Load() {
+		t.Fatalf("Lookup = %+v, credentials leaked: %v", l, leaked.Load())
+	}
+	if !strings.Contains(logs.String(), "302 Found: redirect to") {
+		t.Errorf("the redirect is not explained:\n%s", logs.String())
+	}
+}
+
+// TestLookupAsksWithCredentialsOnlyWhenThereAreSome: empty credentials
+// are not a reason to ask again.
+func TestLookupAsksWithCredentialsOnlyWhenThereAreSome(t *testing.T) {
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		requests.Add(1)
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+	defer srv.Close()
+	auth := func(context.Context) (string, string, error) { return "", "", nil }
+	r := readapi.New(readapi.Config{Client: noRedirects(), Endpoint: mustURL(t, srv.URL+"/repo/"), Auth: auth})
+	if l, _ := r.Lookup(t.Context(), "pkg", "1.0"); l != nil {
+		t.Fatalf("Lookup = %+v, want nil", l)
+	}
+	if got, want := requests.Load(), int64(len(readapi.Candidates(mustURL(t, srv.URL+"/repo/"), nil))); got != want {
+		t.Errorf("%d requests, want one per source (%d)", got, want)
+	}
+}
+
+// TestLookupFileGoesOnPastAStaleAnswer: a page that does not list the
+// file (a cached one) does not end the search for it.
+func TestLookupFileGoesOnPastAStaleAnswer(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		switch r.URL.Path {
+		case "/repo/simple/pkg/":
+			_, _ = fmt.Fprintf(w, `<a href="pkg-1.0.tar.gz#sha256=%s">pkg-1.0.tar.gz</a>`, shaA)
+		case "/repo/+simple/pkg/":
+			_, _ = fmt.Fprintf(w, `<a href="pkg-1.0.tar.gz#sha256=%s">pkg-1.0.tar.gz</a><a href="pkg-1.0-py3-none-any.whl#sha256=%s">pkg-1.0-py3-none-any.whl</a>`, shaA, shaB)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	r := readapi.New(readapi.Config{Client: noRedirects(), Endpoint: mustURL(t, srv.URL+"/repo/")})
+	l, err := r.LookupFile(t.Context(), "pkg", "1.0", "pkg-1.0-py3-none-any.whl")
+	if err != nil || l == nil || l.Files["pkg-1.0-py3-none-any.whl"] != shaB {
+		t.Fatalf("LookupFile = %+v, %v; want the page that lists the wheel", l, err)
+	}
+	l, _ = r.LookupFile(t.Context(), "pkg", "1.0", "pkg-1.0-cp312-cp312-win_amd64.whl")
+	if l == nil || len(l.Files) != 1 {
+		t.Errorf("LookupFile of a file no page lists = %+v, want the first usable answer", l)
+	}
+}
+
+// TestLookupRefusesAnswersPastTheCap: a page cut at the cap would look
+// complete; it is refused instead.
+func TestLookupRefusesAnswersPastTheCap(t *testing.T) {
+	page := fmt.Sprintf(`<a href="pkg-1.0.tar.gz#sha256=%s">pkg-1.0.tar.gz</a>`, shaA)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = fmt.Fprint(w, page+strings.Repeat(" ", 100))
+	}))
+	defer srv.Close()
+	var logs bytes.Buffer
+	r := readapi.New(readapi.Config{Client: noRedirects(), Endpoint: mustURL(t, srv.URL+"/repo/"), Logger: newLogger(&logs)})
+	readapi.SetMaxAnswer(r, int64(len(page)+100))
+	if l, _ := r.Lookup(t.Context(), "pkg", "1.0"); l == nil {
+		t.Fatalf("an answer exactly at the cap was refused:\n%s", logs.String())
+	}
+	readapi.SetMaxAnswer(r, int64(len(page)))
+	if l, _ := r.Lookup(t.Context(), "pkg", "1.0"); l != nil || !strings.Contains(logs.String(), "answer larger than the read cap") {
+		t.Errorf("an answer past the cap = %+v\n%s", l, logs.String())
+	}
+}
+
+// TestLookupStopsWhenCancelled: cancellation is the one error.
+func TestLookupStopsWhenCancelled(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	r := readapi.New(readapi.Config{Client: noRedirects(), Endpoint: mustURL(t, srv.URL+"/repo/")})
+	if _, err := r.Lookup(ctx, "pkg", "1.0"); !errors.Is(err, context.Canceled) {
+		t.Errorf("Lookup after cancel: %v, want context.Canceled", err)
 	}
 }

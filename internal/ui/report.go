@@ -147,6 +147,8 @@ func howKnown(r upload.Result) string {
 	switch {
 	case r.RemoteSHA256 != "":
 		return " (the index has other bytes under this name: sha256:" + r.RemoteSHA256 + ")"
+	case r.OtherFilename != "":
+		return fmt.Sprintf(" (not on the index under this name; its bytes are, as %q)", r.OtherFilename)
 	case r.Status == upload.Uploaded && r.Evidence == upload.LostAnswerDuplicate:
 		return " (confirmed by the index's duplicate answer after the first answer was lost)"
 	case r.Status == upload.Uploaded && r.Evidence == upload.ReadAPI:
@@ -159,9 +161,14 @@ func howKnown(r upload.Result) string {
 
 func (p *Printer) warnSkipped(res []upload.Result) {
 	for _, r := range res {
-		if r.Status == upload.Skipped && r.RemoteSHA256 != "" {
+		switch {
+		case r.Status != upload.Skipped:
+		case r.RemoteSHA256 != "":
 			p.Warn(fmt.Sprintf("%s was skipped, but the index holds different bytes under this name (index sha256 %s, local sha256 %s): the release on the index is not the one built here. A published file can never be replaced; publish a new version to ship this build.",
 				r.Dist.Filename.Base, r.RemoteSHA256, r.Dist.SHA256))
+		case r.OtherFilename != "":
+			p.Warn(fmt.Sprintf("%s was skipped: the index holds its very bytes (sha256 %s) under another name, %q, and takes no file's bytes twice; it is not on the index under its own name.",
+				r.Dist.Filename.Base, r.Dist.SHA256, r.OtherFilename))
 		}
 	}
 }
@@ -180,6 +187,8 @@ func (p *Printer) FailureSummary(res []upload.Result) {
 			other = append(other, name)
 		case r.IndexHasName():
 			unverified = append(unverified, name)
+		case r.OtherFilename != "":
+			off = append(off, fmt.Sprintf("%s (%s: its bytes are on the index as %q)", name, r.Status, r.OtherFilename))
 		default:
 			off = append(off, fmt.Sprintf("%s (%s)", name, r.Status))
 		}
@@ -210,6 +219,7 @@ type fileJSON struct {
 	Evidence     string `json:"evidence,omitempty"`
 	SHA256       string `json:"sha256"`
 	RemoteSHA256 string `json:"remote_sha256,omitempty"`
+	OtherFile    string `json:"same_bytes_as,omitempty"`
 	Size         int64  `json:"size"`
 	Attempts     int    `json:"attempts"`
 	ReleaseURL   string `json:"release_url,omitempty"`
@@ -229,8 +239,8 @@ func writeUploadJSON(w io.Writer, res []upload.Result) error {
 	for i, r := range res {
 		out[i] = fileJSON{
 			Path: r.Dist.Path, Filename: r.Dist.Filename.Base, Status: r.Status.String(),
-			OnIndex: r.IndexHasName(), Verified: r.Status.OnIndex(), Evidence: evidenceJSON[r.Evidence],
-			SHA256: r.Dist.SHA256, RemoteSHA256: r.RemoteSHA256, Size: r.Dist.Size, Attempts: r.Attempts, ReleaseURL: r.ReleaseURL,
+			OnIndex: r.IndexHasName(), Verified: r.Verified(), Evidence: evidenceJSON[r.Evidence],
+			SHA256: r.Dist.SHA256, RemoteSHA256: r.RemoteSHA256, OtherFile: r.OtherFilename, Size: r.Dist.Size, Attempts: r.Attempts, ReleaseURL: r.ReleaseURL,
 		}
 		if r.Err != nil {
 			out[i].Error = r.Err.Error()

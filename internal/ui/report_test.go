@@ -27,6 +27,10 @@ func outcomes() []upload.Result {
 			Err: &upload.ConflictError{Filename: "e.whl", Unverified: true, Detail: "package file already exists"}},
 		{Dist: d("f.tar.gz"), Status: upload.Skipped, Evidence: upload.ReadAPI, RemoteSHA256: other, Err: conflict},
 		{Dist: d("g.tar.gz"), Status: upload.Failed, Attempts: 5, Err: errors.New("g.tar.gz: giving up after 5 attempts")},
+		{Dist: d("i.whl"), Status: upload.Skipped, Evidence: upload.ReadAPI, OtherFilename: "i-renamed.whl",
+			Err: &upload.ConflictError{Filename: "i.whl", LocalSHA256: strings.Repeat("a", 64), OtherFilename: "i-renamed.whl"}},
+		{Dist: d("j.whl"), Status: upload.Failed, Evidence: upload.ReadAPI, OtherFilename: "j-renamed.whl",
+			Err: &upload.ConflictError{Filename: "j.whl", LocalSHA256: strings.Repeat("a", 64), OtherFilename: "j-renamed.whl"}},
 		{Dist: d("h.tar.gz"), Status: upload.NotAttempted},
 	}
 }

@@ -73,7 +73,7 @@ func (e *ConflictError) Error() string {
 		return fmt.Sprintf("%s: the index says a file with this name already exists (%q), and no read API could tell by hash whether it is this file", e.Filename, e.Detail)
 	}
 	if e.OtherFilename != "" {
-		return fmt.Sprintf("%s: the same bytes (sha256 %s) are already on the index as %s, and an index never takes a file's bytes twice; rebuild or bump the version", e.Filename, e.LocalSHA256, e.OtherFilename)
+		return fmt.Sprintf("%s: the same bytes (sha256 %s) are already on the index as %q, and an index never takes a file's bytes twice; rebuild or bump the version", e.Filename, e.LocalSHA256, e.OtherFilename)
 	}
 	msg := fmt.Sprintf("%s is already on the index with different contents (local sha256 %s", e.Filename, e.LocalSHA256)
 	if e.RemoteSHA256 != "" {

@@ -2,6 +2,7 @@ package upload
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -15,7 +16,7 @@ import (
 // Evidence is how the outcome of a file is known.
 type Evidence int
 
-// The kinds of evidence, strongest first.
+// The kinds of evidence.
 const (
 	NoEvidence Evidence = iota
 	// UploadAnswer: the index accepted this run's upload.
@@ -24,18 +25,12 @@ const (
 	ReadAPI
 	// LostAnswerDuplicate: the index answered "already exists" to a retry
 	// after this run's earlier attempt, whose whole body was sent, lost its
-	// answer: that attempt stored the file.
+	// answer: that attempt stored the file. An inference, not a hash.
 	LostAnswerDuplicate
 	// DuplicateAnswer: only the index's "already exists" answer; the
 	// bytes there were not verified.
 	DuplicateAnswer
 )
-
-func (e Evidence) String() string {
-	return [...]string{"", "the index accepted the upload", "the read API lists its sha256",
-		"the index's duplicate answer after this run's attempt lost its answer",
-		"the index says a file with this name exists (not verified by hash)"}[e]
-}
 
 // duplicate recognises the answers registries give to a filename they
 // already hold, as twine's skip_upload does: 409 (pypiserver, Gitea,
@@ -58,72 +53,100 @@ func (e *HTTPError) duplicate() bool {
 // release groups the files of one name and version.
 type release struct {
 	name, version string
+	parsed        *dist.Version    // nil when the version does not parse
 	listing       *readapi.Listing // nil when no read API could tell
+	started       bool             // a file of it was scheduled to go first
 }
 
-func releaseKey(d *dist.Dist) string {
-	v := d.Metadata.Version
-	if pv, err := dist.ParseVersion(v); err == nil {
-		v = pv.String()
+// groupReleases maps every file to its release: one name, one version by
+// PEP 440 equality (1.0 and 1.0.0 are one release on the index).
+func groupReleases(files []*dist.Dist) ([]*release, []*release) {
+	var all []*release
+	of := make([]*release, len(files))
+	byName := map[string][]*release{}
+	for i, d := range files {
+		name := dist.NormalizeName(d.Metadata.Name)
+		var pv *dist.Version
+		if v, err := dist.ParseVersion(d.Metadata.Version); err == nil {
+			pv = &v
+		}
+		for _, r := range byName[name] {
+			if (pv == nil && r.parsed == nil && r.version == d.Metadata.Version) || (pv != nil && r.parsed != nil && pv.Equal(*r.parsed)) {
+				of[i] = r
+				break
+			}
+		}
+		if of[i] == nil {
+			of[i] = &release{name: d.Metadata.Name, version: d.Metadata.Version, parsed: pv}
+			byName[name] = append(byName[name], of[i])
+			all = append(all, of[i])
+		}
 	}
-	return dist.NormalizeName(d.Metadata.Name) + "\x00" + v
+	return all, of
 }
 
-// decision is what the read API's answer means for one file before
-// anything is sent.
-type decision int
-
-const (
-	send     decision = iota // not there, or the read API cannot tell
-	present                  // the same sha256 is there
-	conflict                 // other bytes are there under this name, or these bytes under another
-)
-
-// decide compares a local file with a release's listing.
-func decide(d *dist.Dist, l *readapi.Listing) (decision, string) {
+// decide compares a local file with a release's listing: nil when the
+// file is not known to be there (or the listing cannot tell), a result
+// when it is settled without sending it, and a conflict for other bytes
+// under its name (or, on PyPI's software, its bytes under another name).
+// A host's root index may be another index than the upload's, so it
+// only ever confirms a file.
+func decide(d *dist.Dist, l *readapi.Listing) (settled bool, conflict *ConflictError) {
 	if l == nil {
-		return send, ""
+		return false, nil
 	}
-	sha, listed := l.Files[d.Filename.Base]
+	base := d.Filename.Base
+	sha, listed := l.Files[base]
 	switch {
 	case listed && sha == d.SHA256:
-		return present, sha
+		return true, nil
+	case l.Source.Fallback:
+		return false, nil
 	case listed && sha != "":
-		return conflict, sha
+		return true, &ConflictError{Filename: base, LocalSHA256: d.SHA256, RemoteSHA256: sha}
 	}
-	// Only PyPI's software refuses the same bytes under another name.
-	if other, ok := l.Project[d.SHA256]; ok && other != d.Filename.Base && l.Source.Warehouse {
-		return conflict, other
+	if other, ok := l.Project[d.SHA256]; ok && other != base && l.Source.Warehouse {
+		return true, &ConflictError{Filename: base, LocalSHA256: d.SHA256, OtherFilename: other}
 	}
-	return send, ""
+	return false, nil
 }
 
-// settle marks a file that need not be sent. It returns an error for a
-// conflict that must stop the batch before any upload.
-func (u *Uploader) settle(d *dist.Dist, l *readapi.Listing, res *Result) (sendIt bool, err error) {
-	verdict, remote := decide(d, l)
-	base := d.Filename.Base
-	switch verdict {
-	case present:
-		res.Status, res.Evidence = AlreadyPresent, ReadAPI
-	case conflict:
-		cerr := &ConflictError{Filename: base, LocalSHA256: d.SHA256, RemoteSHA256: remote}
-		if _, sameName := l.Files[base]; !sameName {
-			cerr = &ConflictError{Filename: base, LocalSHA256: d.SHA256, OtherFilename: remote}
-		} else {
-			res.RemoteSHA256 = remote
-		}
-		if !u.opts.skipExisting {
-			res.Status, res.Err = Failed, cerr
-			return false, cerr
-		}
-		res.Status, res.Evidence, res.Err = Skipped, ReadAPI, cerr
-	default:
-		return true, nil
+// applyListing settles res from a listing, as decide says, under
+// --skip-existing or not; it reports whether it settled anything. Used
+// before any upload and again after an "already exists" answer, so both
+// follow one table.
+func (u *Uploader) applyListing(d *dist.Dist, l *readapi.Listing, res *Result) bool {
+	settled, conflict := decide(d, l)
+	if !settled {
+		return false
 	}
-	// Counted as sent, so progress totals add up.
-	u.opts.progress(Event{File: base, Bytes: d.Size, Total: d.Size, Done: true, Status: res.Status})
-	return false, nil
+	res.Evidence = ReadAPI
+	switch {
+	case conflict == nil:
+		res.Status = AlreadyPresent
+	case u.opts.skipExisting:
+		res.Status, res.Err = Skipped, conflict
+	default:
+		res.Status, res.Err = Failed, conflict
+	}
+	if conflict != nil {
+		res.RemoteSHA256, res.OtherFilename = conflict.RemoteSHA256, conflict.OtherFilename
+	}
+	return true
+}
+
+// settle decides a file before the batch starts: whether it must be sent.
+func (u *Uploader) settle(d *dist.Dist, l *readapi.Listing, res *Result) (sendIt bool) {
+	if !u.applyListing(d, l, res) {
+		return true
+	}
+	base := d.Filename.Base
+	if res.Status != Failed {
+		// Counted as sent, so progress totals add up.
+		u.opts.progress(Event{File: base, Bytes: d.Size, Total: d.Size})
+	}
+	u.opts.progress(Event{File: base, Total: d.Size, Done: true, Status: res.Status, Err: res.Err})
+	return false
 }
 
 // resolveDuplicate decides an index's "already exists" answer. The read
@@ -133,24 +156,15 @@ func (u *Uploader) settle(d *dist.Dist, l *readapi.Listing, res *Result) (sendIt
 // index says it has one.
 func (u *Uploader) resolveDuplicate(ctx context.Context, d *dist.Dist, he *HTTPError, lostAnswer bool, res Result) Result {
 	base := d.Filename.Base
-	l, _ := u.read.Lookup(ctx, d.Metadata.Name, d.Metadata.Version)
-	if l != nil {
-		if sha := l.Files[base]; sha == d.SHA256 {
-			res.Status, res.Evidence = AlreadyPresent, ReadAPI
-			if lostAnswer {
-				res.Status = Uploaded
-			}
-			return res
-		} else if sha != "" {
-			res.RemoteSHA256 = sha
-			cerr := &ConflictError{Filename: base, LocalSHA256: d.SHA256, RemoteSHA256: sha, Detail: he.Message}
-			if u.opts.skipExisting {
-				res.Status, res.Evidence, res.Err = Skipped, ReadAPI, cerr
-				return res
-			}
-			res.Status, res.Err = Failed, cerr
-			return res
+	l, _ := u.read.LookupFile(ctx, d.Metadata.Name, d.Metadata.Version, base)
+	if u.applyListing(d, l, &res) {
+		if res.Status == AlreadyPresent && lostAnswer {
+			res.Status = Uploaded // the lost attempt stored it
 		}
+		if ce, ok := errors.AsType[*ConflictError](res.Err); ok {
+			ce.Detail = he.Message
+		}
+		return res
 	}
 	switch {
 	case lostAnswer:
@@ -166,7 +180,7 @@ func (u *Uploader) resolveDuplicate(ctx context.Context, d *dist.Dist, he *HTTPE
 
 // lookupAll asks the read API about every release at once. A lookup
 // never fails the batch: without an answer, the upload endpoint decides.
-func (u *Uploader) lookupAll(ctx context.Context, releases map[string]*release) error {
+func (u *Uploader) lookupAll(ctx context.Context, releases []*release) error {
 	g := new(errgroup.Group)
 	g.SetLimit(u.opts.jobs)
 	for _, r := range releases {

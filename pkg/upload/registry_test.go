@@ -8,9 +8,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/pyupload/pyupload/pkg/dist"
 )
 
 // stubRegistry is a registry that is not PyPI, reduced to what decides a
@@ -23,10 +26,13 @@ type stubRegistry struct {
 	dupBody   string
 	readAPI   bool
 
-	mu       sync.Mutex
-	files    map[string]string // filename → sha256
-	posts    int
-	loseNext int // answers to drop after storing
+	mu         sync.Mutex
+	files      map[string]string // filename → sha256
+	posts      int
+	loseNext   int // answers to drop after storing
+	failNext   int // POSTs to answer with failStatus without storing
+	failStatus int
+	staleReads int // simple pages served empty, as a stale cache would
 }
 
 func (s *stubRegistry) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -37,6 +43,11 @@ func (s *stubRegistry) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		w.Header().Set("Content-Type", "text/html")
+		_, _ = fmt.Fprintln(w, `<meta name="pypi:repository-version" content="1.0">`)
+		if s.staleReads > 0 {
+			s.staleReads--
+			return
+		}
 		for name, sha := range s.files {
 			_, _ = fmt.Fprintf(w, "<a href=\"/files/%s#sha256=%s\">%s</a><br>\n", name, sha, name)
 		}
@@ -55,6 +66,12 @@ func (s *stubRegistry) upload(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.Copy(h, f)
 	s.mu.Lock()
 	s.posts++
+	if s.failNext > 0 {
+		s.failNext--
+		s.mu.Unlock()
+		http.Error(w, "try again", s.failStatus)
+		return
+	}
 	if _, ok := s.files[fh.Filename]; ok {
 		s.mu.Unlock()
 		http.Error(w, s.dupBody, s.dupStatus)
@@ -212,10 +229,16 @@ func TestConflictingFile(t *testing.T) {
 			if skip {
 				opts = append(opts, WithSkipExisting())
 			}
+			var failedEvents int
+			opts = append(opts, WithProgress(func(e Event) {
+				if e.Done && e.Status == Failed {
+					failedEvents++
+				}
+			}))
 			res, err := uploadTo(t, endpoint, []string{wheelName, sdistName}, opts...)
 			if !skip {
-				if !errors.Is(err, ErrFileExists) || s.posts != 0 {
-					t.Fatalf("Upload error = %v after %d POSTs; want a conflict before any upload", err, s.posts)
+				if !errors.Is(err, ErrFileExists) || s.posts != 0 || failedEvents != 1 {
+					t.Fatalf("Upload error = %v after %d POSTs, %d failed events; want a conflict before any upload, shown in progress", err, s.posts, failedEvents)
 				}
 				return
 			}
@@ -247,5 +270,133 @@ func TestNotADuplicate(t *testing.T) {
 		if got := (&HTTPError{StatusCode: tt.status, body: tt.body}).duplicate(); got != tt.want {
 			t.Errorf("%d %q: duplicate() = %v, want %v", tt.status, tt.body, got, tt.want)
 		}
+	}
+}
+
+// TestGatewayErrorThenDuplicate: only a gateway's 502 or 504 leaves the
+// upload's fate open; after the index's own 503 a duplicate answer is
+// someone else's file, not proof that this run stored it.
+func TestGatewayErrorThenDuplicate(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		status int
+		want   Status
+	}{{http.StatusBadGateway, Uploaded}, {http.StatusGatewayTimeout, Uploaded}, {http.StatusServiceUnavailable, Failed}, {http.StatusInternalServerError, Failed}} {
+		t.Run(fmt.Sprint(tt.status), func(t *testing.T) {
+			t.Parallel()
+			s := &stubRegistry{dupStatus: http.StatusConflict, failNext: 1, failStatus: tt.status}
+			endpoint := serveStub(t, s)
+			s.files[wheelName] = strings.Repeat("1", 64) // an earlier run's file, bytes unknown
+			res, _ := uploadTo(t, endpoint, []string{wheelName})
+			if res[0].Status != tt.want {
+				t.Errorf("after %d then 409: %v (%v), want %v", tt.status, res[0].Status, res[0].Evidence, tt.want)
+			}
+			if res[0].Status == Uploaded && (res[0].Evidence != LostAnswerDuplicate || res[0].Verified()) {
+				t.Errorf("an inference is reported as %v, verified %v", res[0].Evidence, res[0].Verified())
+			}
+		})
+	}
+}
+
+// TestDuplicateAfterAStaleLookup: the read API's first answer was stale;
+// after the index's duplicate answer it decides by the same table as
+// before an upload: identical is already present, other bytes stop the
+// batch (or are skipped).
+func TestDuplicateAfterAStaleLookup(t *testing.T) {
+	t.Parallel()
+	other := strings.Repeat("0", 64)
+	tests := []struct {
+		name      string
+		preloaded string // the index's sha256 for the wheel; "" means the wheel's own
+		skip      bool
+		wheel     Status
+		sdist     Status
+	}{
+		{"identical", "", false, AlreadyPresent, Uploaded},
+		{"other bytes stop the batch", other, false, Failed, NotAttempted},
+		{"other bytes skipped", other, true, Skipped, Uploaded},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := &stubRegistry{dupStatus: http.StatusConflict, readAPI: true, staleReads: 1}
+			endpoint := serveStub(t, s)
+			s.files[wheelName] = tt.preloaded
+			if tt.preloaded == "" {
+				s.files[wheelName] = openDist(t, wheelName).SHA256
+			}
+			opts := []Option{WithJobs(1)}
+			if tt.skip {
+				opts = append(opts, WithSkipExisting())
+			}
+			res, _ := uploadTo(t, endpoint, []string{wheelName, sdistName}, opts...)
+			if res[0].Status != tt.wheel || res[1].Status != tt.sdist || res[0].Evidence != ReadAPI {
+				t.Errorf("wheel %v (%v), sdist %v; want %v, %v", res[0].Status, res[0].Evidence, res[1].Status, tt.wheel, tt.sdist)
+			}
+		})
+	}
+}
+
+// TestHostRootIndexNeverProvesAConflict: the host's /simple/ may be
+// another index than the upload's; what it lists cannot stop an upload.
+func TestHostRootIndexNeverProvesAConflict(t *testing.T) {
+	t.Parallel()
+	var posts int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodPost && r.URL.Path == "/private/":
+			posts++
+			w.WriteHeader(http.StatusCreated)
+		case r.URL.Path == "/simple/pyupload-mv22/":
+			_, _ = fmt.Fprintf(w, `<a href="%s#sha256=%s">%s</a>`, wheelName, strings.Repeat("0", 64), wheelName)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	res, err := uploadTo(t, srv.URL+"/private/", []string{wheelName})
+	if err != nil || res[0].Status != Uploaded || posts != 1 {
+		t.Fatalf("Upload = %v, %v after %d POSTs; want uploaded", res[0].Status, err, posts)
+	}
+}
+
+// TestSameBytesUnderAnotherName: PyPI takes no file's bytes twice; the
+// file is not on the index under its own name, skipped or not.
+func TestSameBytesUnderAnotherName(t *testing.T) {
+	t.Parallel()
+	for _, skip := range []bool{false, true} {
+		t.Run(fmt.Sprint("skip=", skip), func(t *testing.T) {
+			t.Parallel()
+			ix, srv := serveIndex(t)
+			content, err := os.ReadFile(goodDir + wheelName)
+			if err != nil {
+				t.Fatal(err)
+			}
+			renamed := "pyupload_mv22-2.2-py2.py3-none-any.whl"
+			if err := ix.Preload("pyupload-mv22", "2.2", renamed, content); err != nil {
+				t.Fatal(err)
+			}
+			var opts []Option
+			if skip {
+				opts = append(opts, WithSkipExisting())
+			}
+			res, err := uploadTo(t, srv.URL+"/legacy/", []string{wheelName}, opts...)
+			want := map[bool]Status{false: Failed, true: Skipped}[skip]
+			if res[0].Status != want || res[0].OtherFilename != renamed || res[0].IndexHasName() || (err == nil) == !skip {
+				t.Errorf("Upload = %v (other %q, index has name %v), %v; want %v naming %s", res[0].Status, res[0].OtherFilename, res[0].IndexHasName(), err, want, renamed)
+			}
+		})
+	}
+}
+
+// TestOneReleaseWhateverTheVersionSpelling: 1.0 and 1.0.0 are one release
+// on the index, so they are looked up once and created once.
+func TestOneReleaseWhateverTheVersionSpelling(t *testing.T) {
+	d := func(name, version string) *dist.Dist {
+		return &dist.Dist{Metadata: &dist.Metadata{Name: name, Version: version}}
+	}
+	all, of := groupReleases([]*dist.Dist{d("Pkg", "1.0"), d("pkg", "1.0.0"), d("pkg", "1.0.post1"), d("other", "1.0"), d("pkg", "not a version"), d("pkg", "not a version")})
+	if len(all) != 4 || of[0] != of[1] || of[4] != of[5] || of[0] == of[2] || of[0] == of[3] {
+		t.Errorf("groupReleases made %d releases: %v", len(all), of)
 	}
 }

@@ -57,6 +57,9 @@ type Result struct {
 	// RemoteSHA256 is the index's sha256 for this filename when it differs
 	// from the local file.
 	RemoteSHA256 string
+	// OtherFilename is where the index holds these very bytes under
+	// another name (PyPI refuses to take them twice).
+	OtherFilename string
 	// ReleaseURL is where the release is shown, e.g.
 	// https://pypi.org/project/pkg/1.0/, or "" when the index's pages are
 	// not known.
@@ -66,7 +69,13 @@ type Result struct {
 // IndexHasName reports whether the index holds a file with this name after
 // the run, ours or not: true also for a refused duplicate.
 func (r Result) IndexHasName() bool {
-	return r.Status.OnIndex() || r.Status == Skipped || r.Evidence == DuplicateAnswer || r.RemoteSHA256 != ""
+	return r.Status.OnIndex() || r.Evidence == DuplicateAnswer || r.RemoteSHA256 != ""
+}
+
+// Verified reports whether the file on the index is known to be these
+// very bytes: accepted from this run, or listed with the same sha256.
+func (r Result) Verified() bool {
+	return r.Status.OnIndex() && r.Evidence != LostAnswerDuplicate
 }
 
 // Uploader uploads distributions to one index endpoint.
@@ -117,38 +126,34 @@ var defaultBackoff = transport.Exponential(time.Second, time.Minute)
 
 // Upload uploads files, which must have passed dist.Check, and returns one
 // Result per file in the order given. Before any byte is sent it asks the
-// index which files it already has: an identical file is skipped, and a
-// different file under the same name fails the whole batch up front. Wheels
-// go before sdists; the first file of a release that does not exist yet is
+// index which files it already has: an identical file is "already
+// present", and a different file under the same name fails the whole
+// batch up front (or is skipped, under [WithSkipExisting]). Wheels go
+// before sdists; the first file of a release that does not exist yet is
 // uploaded alone, then the rest fan out over [WithJobs] workers. The first
-// failure stops the files not yet started. The error joins every failure;
-// it wraps context.Canceled when ctx was cancelled.
+// failure stops the files not yet started, except an index's "already
+// exists" answer that no read API could check. The error joins every
+// failure; it wraps context.Canceled when ctx was cancelled.
 func (u *Uploader) Upload(ctx context.Context, files []*dist.Dist) ([]Result, error) {
 	results := make([]Result, len(files))
-	releases := map[string]*release{}
+	releases, of := groupReleases(files)
 	for i, d := range files {
-		key := releaseKey(d)
-		if releases[key] == nil {
-			releases[key] = &release{name: d.Metadata.Name, version: d.Metadata.Version}
-		}
 		results[i] = Result{Dist: d, ReleaseURL: readapi.ReleasePage(u.endpoint, d.Metadata.Name, d.Metadata.Version)}
 	}
 	if err := u.lookupAll(ctx, releases); err != nil {
 		return results, err
 	}
 	// Decide by hash before anything is sent.
-	var conflicts []error
 	var pending []int
+	conflict := false
 	for i, d := range files {
-		sendIt, err := u.settle(d, releases[releaseKey(d)].listing, &results[i])
-		if err != nil {
-			conflicts = append(conflicts, err)
-		} else if sendIt {
+		if u.settle(d, of[i].listing, &results[i]) {
 			pending = append(pending, i)
 		}
+		conflict = conflict || results[i].Status == Failed
 	}
-	if len(conflicts) > 0 {
-		return results, errors.Join(conflicts...)
+	if conflict {
+		return results, batchError(ctx, results)
 	}
 
 	// Wheels first, so installers never see an sdist-only release.
@@ -158,15 +163,13 @@ func (u *Uploader) Upload(ctx context.Context, files []*dist.Dist) ([]Result, er
 	// The first file of a new release creates it; uploading it alone avoids
 	// racing the index's project and release creation.
 	var first, rest []int
-	seen := map[string]bool{}
 	for _, i := range pending {
-		key := releaseKey(files[i])
-		if l := releases[key].listing; !seen[key] && (l == nil || !l.Exists()) {
+		if r := of[i]; !r.started && (r.listing == nil || !r.listing.Exists()) {
 			first = append(first, i)
+			r.started = true
 		} else {
 			rest = append(rest, i)
 		}
-		seen[key] = true
 	}
 	if !u.fanOut(ctx, files, first, results) {
 		u.fanOut(ctx, files, rest, results)
@@ -182,7 +185,7 @@ func batchError(ctx context.Context, results []Result) error {
 	}
 	var errs []error
 	for _, r := range results {
-		if r.Status == Failed && !errors.Is(r.Err, ErrStoppedByOtherFailure) {
+		if r.Status == Failed {
 			errs = append(errs, r.Err)
 		}
 	}
@@ -191,9 +194,11 @@ func batchError(ctx context.Context, results []Result) error {
 
 // fanOut uploads files[idx...] over the bounded pool, and reports
 // whether a failure stopped the batch. Each goroutine writes only its own
-// results[i]. An index's "already exists" answer never stops the others:
-// the file's state is known, and the rest of the release can still be
-// completed.
+// results[i]. An "already exists" answer no read API could check does not
+// stop the others: the index has that file, and the rest of the release
+// can still be completed (so a re-run finishes it). Other bytes under the
+// name, once the read API shows them, stop the batch as they would have
+// before it started.
 func (u *Uploader) fanOut(ctx context.Context, files []*dist.Dist, idx []int, results []Result) (stopped bool) {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(u.opts.jobs)
@@ -209,7 +214,7 @@ func (u *Uploader) fanOut(ctx context.Context, files []*dist.Dist, idx []int, re
 				results[i].Err = fmt.Errorf("%s: %w", files[i].Filename.Base, ErrStoppedByOtherFailure)
 				return nil
 			}
-			if r.Status == Failed && !r.IndexHasName() {
+			if r.Status == Failed && r.Evidence != DuplicateAnswer {
 				return r.Err
 			}
 			return nil
@@ -247,12 +252,14 @@ func (u *Uploader) uploadOne(ctx context.Context, d *dist.Dist, res Result) Resu
 			u.opts.progress(Event{File: base, Total: d.Size, Attempt: attempt, Done: true, Status: Uploaded})
 			return res
 		}
-		if ctx.Err() != nil {
-			return fail(Canceled, fmt.Errorf("%s: %w", base, context.Cause(ctx)))
-		}
+		// An answer that came is decided even if the run is being
+		// cancelled: the index said it has the file.
 		he, isHTTP := errors.AsType[*HTTPError](err)
 		if isHTTP && he.duplicate() {
 			return done(u.resolveDuplicate(ctx, d, he, lostAnswer, res))
+		}
+		if ctx.Err() != nil {
+			return fail(Canceled, fmt.Errorf("%s: %w", base, context.Cause(ctx)))
 		}
 		if !retryable(err) {
 			return fail(Failed, fmt.Errorf("%s: %w", base, err))
@@ -260,7 +267,7 @@ func (u *Uploader) uploadOne(ctx context.Context, d *dist.Dist, res Result) Resu
 		if sentAll && ambiguous(err) {
 			lostAnswer = true
 			// The index may have stored the file: ask before sending it again.
-			if l, _ := u.read.Lookup(ctx, d.Metadata.Name, d.Metadata.Version); l != nil && l.Files[base] == d.SHA256 {
+			if l, _ := u.read.LookupFile(ctx, d.Metadata.Name, d.Metadata.Version, base); l != nil && l.Files[base] == d.SHA256 {
 				res.Status, res.Evidence = Uploaded, ReadAPI
 				return done(res)
 			}
@@ -284,12 +291,12 @@ func (u *Uploader) uploadOne(ctx context.Context, d *dist.Dist, res Result) Resu
 }
 
 // ambiguous reports failures after which the index may have stored the
-// file: the connection failed or no answer came, or a server error (a
-// proxy's 502 or 504 says nothing of what the index behind it did). A 429
-// is answered before the upload is handled.
+// file: the connection failed or no answer came, or a gateway gave up
+// waiting for the index behind it (502, 504). An index's own 500 or 503
+// (Gitea's "database is locked") and a 429 say it did not store it.
 func ambiguous(err error) bool {
 	if he, ok := errors.AsType[*HTTPError](err); ok {
-		return he.StatusCode >= 500
+		return he.StatusCode == http.StatusBadGateway || he.StatusCode == http.StatusGatewayTimeout
 	}
 	return true
 }
@@ -328,14 +335,15 @@ func (u *Uploader) attempt(ctx context.Context, d *dist.Dist, b *body, attempt i
 	defer cancel(nil)
 	base := d.Filename.Base
 
-	var sent atomic.Int64
+	var sent tally
 	var lastProgress atomic.Int64
 	lastProgress.Store(u.opts.now().UnixNano())
 	count := func(r io.Reader) io.Reader {
 		return &countingReader{r: r, onRead: func(n int) {
-			sent.Add(int64(n))
 			lastProgress.Store(u.opts.now().UnixNano())
-			u.opts.progress(Event{File: base, Bytes: int64(n), Total: d.Size, Attempt: attempt})
+			if sent.add(n) {
+				u.opts.progress(Event{File: base, Bytes: int64(n), Total: d.Size, Attempt: attempt})
+			}
 		}}
 	}
 	rc, err := b.open(d.Path, count)
@@ -394,11 +402,17 @@ func (u *Uploader) attempt(ctx context.Context, d *dist.Dist, b *body, attempt i
 	resp, err := u.client.Do(req)
 	close(stop)
 	wg.Wait()
-	sentAll = sent.Load() == d.Size
-	if err != nil {
-		if n := sent.Load(); n > 0 {
+	// The transport may go on reading the body after an early answer;
+	// what it reads from now on is not counted, so taking back n is exact.
+	n := sent.close()
+	sentAll = n == d.Size
+	takeBack := func() {
+		if n > 0 {
 			u.opts.progress(Event{File: base, Bytes: -n, Total: d.Size, Attempt: attempt})
 		}
+	}
+	if err != nil {
+		takeBack()
 		switch cause := context.Cause(actx); {
 		case errors.Is(cause, ErrStalled):
 			return false, fmt.Errorf("%w (%s)", ErrStalled, u.opts.stallTimeout)
@@ -409,12 +423,35 @@ func (u *Uploader) attempt(ctx context.Context, d *dist.Dist, b *body, attempt i
 	}
 	defer func() { _ = resp.Body.Close() }()
 	if err := checkResponse(resp, u.endpoint); err != nil {
-		if n := sent.Load(); n > 0 {
-			u.opts.progress(Event{File: base, Bytes: -n, Total: d.Size, Attempt: attempt})
-		}
+		takeBack()
 		return sentAll, err
 	}
 	return true, nil
+}
+
+// tally counts an attempt's bytes for progress until it is closed.
+type tally struct {
+	mu     sync.Mutex
+	n      int64
+	closed bool
+}
+
+// add counts n bytes unless the tally is closed, and reports whether it did.
+func (t *tally) add(n int) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.closed {
+		t.n += int64(n)
+	}
+	return !t.closed
+}
+
+// close stops the counting and returns the bytes counted.
+func (t *tally) close() int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.closed = true
+	return t.n
 }
 
 type countingReader struct {
