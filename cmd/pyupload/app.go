@@ -69,6 +69,7 @@ func run(ctx context.Context, args []string, lookup envvars.Lookup, stdout, stde
 	for _, c := range root.Commands {
 		c.OnUsageError = onUsageError
 	}
+	args = splitAttached(args, commandFlags(root))
 	return pr.Fail(root.Run(ctx, append([]string{"pyupload"}, args...)))
 }
 
