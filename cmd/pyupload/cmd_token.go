@@ -33,6 +33,7 @@ func tokenCommand(env envvars.Lookup, pr *ui.Printer) *cli.Command {
 		Flags: concat(indexFlags(env), trustedFlags(env), []cli.Flag{
 			&cli.StringFlag{Name: "format", Value: "raw", Usage: "raw, env or json"},
 			&cli.StringFlag{Name: "name", Usage: "with --format env: print NAME=<token> only"},
+			noColorFlag(),
 		}),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			return runToken(ctx, tokenOptions{

@@ -33,6 +33,7 @@ type uploadOptions struct {
 	attestations    bool
 	disableProgress bool
 	json            bool
+	gpg             []string // twine's GPG flags given; they do nothing
 	args            []string
 }
 
@@ -49,6 +50,7 @@ func readUploadOptions(cmd *cli.Command) uploadOptions {
 		attestations:    cmd.Bool("attestations"),
 		disableProgress: cmd.Bool("disable-progress-bar"),
 		json:            cmd.Bool("json"),
+		gpg:             gpgGiven(cmd),
 		args:            cmd.Args().Slice(),
 	}
 }
@@ -79,11 +81,13 @@ func runUpload(ctx context.Context, o uploadOptions, env envvars.Lookup, pr *ui.
 	if err != nil {
 		return err
 	}
-	dists, err := runPreflight(ctx, o, pr)
+	report, err := runPreflight(ctx, o, pr)
 	if err != nil {
 		return err
 	}
-	attestations, err := companions(o, dists)
+	dists := report.Dists()
+	pr.GPGIgnored(report.Signatures, o.gpg)
+	attestations, err := companions(o, report)
 	if err != nil {
 		return err
 	}
@@ -125,7 +129,7 @@ func parseCheckURL(raw string) (*url.URL, error) {
 }
 
 // runPreflight checks every file; nothing is sent unless all pass.
-func runPreflight(ctx context.Context, o uploadOptions, pr *ui.Printer) ([]*dist.Dist, error) {
+func runPreflight(ctx context.Context, o uploadOptions, pr *ui.Printer) (*preflight.Report, error) {
 	report, err := preflight.Check(ctx, o.args, o.strict)
 	if err != nil {
 		return nil, err
@@ -136,15 +140,16 @@ func runPreflight(ctx context.Context, o uploadOptions, pr *ui.Printer) ([]*dist
 		}
 		return nil, ui.ErrPreflightFailed
 	}
-	return report.Dists(), nil
+	return report, nil
 }
 
-// companions gathers the files sent with each dist.
-func companions(o uploadOptions, dists []*dist.Dist) (map[string]string, error) {
+// companions gathers the files sent with each dist: its attestations,
+// those beside it and those among the arguments alike.
+func companions(o uploadOptions, report *preflight.Report) (map[string]string, error) {
 	if !o.attestations {
 		return nil, nil
 	}
-	return preflight.Attestations(dists)
+	return preflight.Attestations(report.Dists(), report.Attestations)
 }
 
 // authenticate returns the upload's credentials: the API token, or an

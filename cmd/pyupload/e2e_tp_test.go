@@ -369,8 +369,9 @@ func TestE2EIdentityCommandsIgnorePasswords(t *testing.T) {
 	}
 }
 
-// TestE2EAttestations: --attestations sends the files beside each dist as
-// one JSON array field; a dist without one stops the batch before upload.
+// TestE2EAttestations: --attestations sends the files beside each dist (or
+// named among the arguments) as one JSON array field; a dist without one
+// stops the batch before upload.
 func TestE2EAttestations(t *testing.T) {
 	t.Parallel()
 	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
@@ -393,7 +394,9 @@ func TestE2EAttestations(t *testing.T) {
 	if err := os.WriteFile(wheel+".publish.attestation", []byte(att), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r = runBinary(t, ghaEnv(ix, u), uploadArgs(u, "--attestations", wheel)...)
+	// As the shell expands dist/*: the attestation is an argument too, and
+	// is sent once.
+	r = runBinary(t, ghaEnv(ix, u), uploadArgs(u, "--attestations", wheel, wheel+".publish.attestation")...)
 	if r.code != ui.ExitOK {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}

@@ -56,16 +56,44 @@ func transferFlags() []cli.Flag {
 		&cli.StringFlag{Name: "check-url", Usage: "the index's simple API (e.g. https://pypi.org/simple/) or JSON API base, to look up existing files by hash; derived from the upload URL by default"},
 		&cli.BoolFlag{Name: "skip-existing", Usage: "when the index's read API cannot confirm by hash, trust its \"File already exists\" answer (identical files are always skipped, and a file the read API shows to differ is always an error)"},
 		&cli.StringFlag{Name: "comment", Aliases: []string{"c"}, Usage: "comment stored with each file"},
-		&cli.BoolFlag{Name: "attestations", Usage: "send each dist's PEP 740 attestations (<dist>.*.attestation files beside it); PyPI accepts them with Trusted Publishing only"},
+		&cli.BoolFlag{Name: "attestations", Usage: "send each dist's PEP 740 attestations (<dist>.*.attestation files beside it or among the arguments); PyPI accepts them with Trusted Publishing only"},
 		&cli.BoolFlag{Name: "non-interactive", Usage: "accepted for twine compatibility; pyupload never prompts"},
 		&cli.BoolFlag{Name: "disable-progress-bar", Usage: "no progress output"},
 	}
 }
 
+// gpgFlags are twine's GPG signing options: accepted, so that a twine
+// command line works, and ignored with a note (upload).
+func gpgFlags() []cli.Flag {
+	const ignored = ": accepted and ignored with a note (PyPI no longer accepts GPG signatures)"
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "sign", Aliases: []string{"s"}, Usage: "twine's GPG signing" + ignored},
+		&cli.StringFlag{Name: "sign-with", Usage: "twine's GPG program" + ignored},
+		&cli.StringFlag{Name: "identity", Aliases: []string{"i"}, Usage: "twine's GPG identity" + ignored},
+	}
+}
+
+// noColorFlag is twine's --no-color (every command). pyupload prints no
+// colour, so there is nothing to turn off.
+func noColorFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "no-color", Usage: "accepted for twine compatibility: pyupload never colours its output"}
+}
+
 // uploadFlags are every flag of `pyupload upload` and of plain
 // `pyupload DIST...`.
 func uploadFlags(env envvars.Lookup) []cli.Flag {
-	return concat(indexFlags(env), credentialFlags(), trustedFlags(env), reportFlags(), transferFlags())
+	return concat(indexFlags(env), credentialFlags(), trustedFlags(env), reportFlags(), transferFlags(), gpgFlags(), []cli.Flag{noColorFlag()})
+}
+
+// gpgGiven names the GPG flags given, for the note that they do nothing.
+func gpgGiven(cmd *cli.Command) []string {
+	var out []string
+	for _, f := range gpgFlags() {
+		if name := f.Names()[0]; cmd.IsSet(name) {
+			out = append(out, "--"+name)
+		}
+	}
+	return out
 }
 
 func concat(groups ...[]cli.Flag) []cli.Flag {

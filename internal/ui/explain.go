@@ -111,6 +111,9 @@ func usage(err error) (string, bool) {
 	if _, ok := errors.AsType[*preflight.PatternError](err); ok {
 		return err.Error(), true
 	}
+	if _, ok := errors.AsType[*preflight.CompanionError](err); ok {
+		return err.Error(), true
+	}
 	if errors.Is(err, credentials.ErrPasswordWithTrustedPublishing) {
 		return err.Error(), true
 	}

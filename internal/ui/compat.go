@@ -1,0 +1,33 @@
+package ui
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+)
+
+// GPGIgnored says, in one note, that GPG signatures are neither made nor
+// sent: the signature files among the inputs and the signing flags given
+// (twine's --sign, --sign-with, --identity) do nothing. PyPI has ignored
+// uploaded signatures since 2024 (docs/index-server.md §2).
+func (p *Printer) GPGIgnored(files, flags []string) {
+	var ignored []string
+	if len(flags) > 0 {
+		ignored = append(ignored, strings.Join(flags, ", "))
+	}
+	switch len(files) {
+	case 0:
+	case 1:
+		ignored = append(ignored, filepath.Base(files[0]))
+	default:
+		names := make([]string, len(files))
+		for i, f := range files {
+			names[i] = filepath.Base(f)
+		}
+		ignored = append(ignored, fmt.Sprintf("%d signature files (%s)", len(files), strings.Join(names, ", ")))
+	}
+	if len(ignored) == 0 {
+		return
+	}
+	p.Notef("ignoring %s: pyupload neither makes nor sends GPG signatures, which PyPI stopped accepting in 2024 (PEP 740 attestations replace them: --attestations)", strings.Join(ignored, " and "))
+}
