@@ -57,7 +57,9 @@ func Explain(err error) (msg, hint string, code int) {
 	}
 	if te, ok := errors.AsType[*trusted.Error](err); ok {
 		if errors.Is(te.Err, oidc.ErrNoProvider) {
-			return te.Error(), "run inside a supported CI (GitHub Actions, GitLab CI, Google Cloud, Buildkite, CircleCI), or pass --oidc-token-file / PYUPLOAD_OIDC_TOKEN", ExitFailure
+			// Like no credentials at all: the run lacks what it needs
+			// (pyupload token and whoami, or mode always, outside CI).
+			return te.Error(), "run inside a supported CI (GitHub Actions, GitLab CI, Google Cloud, Buildkite, CircleCI), or pass --oidc-token-file / PYUPLOAD_OIDC_TOKEN", ExitUsage
 		}
 		return te.Error(), trustedPublishingHint(te), ExitFailure
 	}

@@ -159,7 +159,7 @@ func TestExplain(t *testing.T) {
 		{"forbidden", &upload.HTTPError{StatusCode: 403}, ExitFailure, "API tokens go in --password", ""},
 		{"unknown format", dist.ErrUnknownFormat, ExitFailure, "wheels (.whl)", ""},
 		{"missing file", fmt.Errorf("opening: %w", os.ErrNotExist), ExitFailure, "check the path", ""},
-		{"no provider", trusted.NewError("finding a CI identity", oidc.ErrNoProvider, "", mustURL(t, "https://upload.pypi.org/legacy/")), ExitFailure, "run inside a supported CI", ""},
+		{"no provider", trusted.NewError("finding a CI identity", oidc.ErrNoProvider, "", mustURL(t, "https://upload.pypi.org/legacy/")), ExitUsage, "run inside a supported CI", ""},
 		{"invalid publisher", mintErr(mint.CodeInvalidPublisher, "valid token, but no corresponding publisher (Publisher with matching claims was not found)"), ExitFailure, "https://pypi.org/manage/project/pkg/settings/publishing/?", ""},
 		// pull_request_target comes as invalid-publisher, but no publisher
 		// can fix it: the advice must not be to add one.
