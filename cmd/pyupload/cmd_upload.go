@@ -95,11 +95,15 @@ func runUpload(ctx context.Context, o uploadOptions, env envvars.Lookup, pr *ui.
 	if err != nil {
 		return err
 	}
-	creds, err := authenticate(ctx, target, o.trusted, dists, env, net, pr)
+	creds, session, err := authenticate(ctx, target, o.trusted, dists, env, net, pr)
 	if err != nil {
 		return err
 	}
-	return publish(ctx, o, target.Endpoint, checkURL, dists, attestations, creds, net, pr)
+	err = publish(ctx, o, target.Endpoint, checkURL, dists, attestations, creds, net, pr)
+	if session != nil {
+		return session.UploadError(err) // a refusal is then the publisher's to fix
+	}
+	return err
 }
 
 func (o uploadOptions) validate() error {
@@ -153,33 +157,33 @@ func companions(o uploadOptions, report *preflight.Report) (map[string]string, e
 }
 
 // authenticate returns the upload's credentials: the API token, or an
-// upload token minted by Trusted Publishing now, so that a
-// misconfiguration shows before any upload starts.
-func authenticate(ctx context.Context, target *credentials.Resolved, t trustedOptions, dists []*dist.Dist, env envvars.Lookup, net *network, pr *ui.Printer) (upload.Credentials, error) {
+// upload token minted by Trusted Publishing now (with its session), so
+// that a misconfiguration shows before any upload starts.
+func authenticate(ctx context.Context, target *credentials.Resolved, t trustedOptions, dists []*dist.Dist, env envvars.Lookup, net *network, pr *ui.Printer) (upload.Credentials, *trusted.Session, error) {
 	idc := identityConfig(t, env, net)
 	switch target.Method {
 	case credentials.NoCredentials:
-		return nil, credentials.ErrNoCredentials
+		return nil, nil, credentials.ErrNoCredentials
 	case credentials.APIToken:
 		if target.Mode == credentials.Auto {
 			noteShadowedIdentity(target, idc, pr)
 		}
-		return func(context.Context) (string, string, error) { return target.Username, target.Password, nil }, nil
+		return func(context.Context) (string, string, error) { return target.Username, target.Password, nil }, nil, nil
 	}
 	p, err := trusted.Identity(idc)
 	if errors.Is(err, oidc.ErrNoProvider) {
 		if noIdentity := target.WithoutIdentity(); noIdentity != nil {
-			return nil, noIdentity
+			return nil, nil, noIdentity
 		}
 	}
 	if err != nil {
-		return nil, trustedError(err, target)
+		return nil, nil, trustedError(err, target)
 	}
 	s, err := startSession(ctx, target, p, preflight.ProjectNames(dists), net, pr)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return s.Credentials, nil
+	return s.Credentials, s, nil
 }
 
 // identityConfig says where identity tokens may come from.

@@ -502,3 +502,28 @@ func TestE2EFailureSummaryLeaksNothing(t *testing.T) {
 	assertNoSecrets(t, "step summary", string(b))
 	assertNoSecrets(t, "output", r.stdout+r.stderr)
 }
+
+// TestE2ETrustedPublishingRefusedUpload: the minted token does not cover a
+// project outside its publisher's set; the hint is about the publisher,
+// never about an API token (there is none).
+func TestE2ETrustedPublishingRefusedUpload(t *testing.T) {
+	t.Parallel()
+	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
+	if err := ix.CreateProject("pyupload-mv24"); err != nil { // another publisher's project
+		t.Fatal(err)
+	}
+	r := runBinary(t, ghaEnv(ix, u), uploadArgs(u, good+"pyupload_mv24-2.4-py3-none-any.whl")...)
+	if r.code != ui.ExitFailure || !strings.Contains(r.stderr, "OIDC scoped token is not valid for project") {
+		t.Fatalf("exit %d, want %d and the index's refusal\n%s", r.code, ui.ExitFailure, r.stderr)
+	}
+	_, hint, _ := strings.Cut(r.stderr, "hint: ")
+	for _, want := range []string{"minted by Trusted Publishing from this job's github identity; there is no API token to fix", "/manage/project/pyupload-mv24/settings/publishing/?"} {
+		if !strings.Contains(hint, want) {
+			t.Errorf("hint lacks %q:\n%s", want, hint)
+		}
+	}
+	if strings.Contains(hint, "--password") {
+		t.Errorf("the hint sends the user to --password, under Trusted Publishing:\n%s", hint)
+	}
+	assertNoSecrets(t, "output", r.stdout+r.stderr)
+}

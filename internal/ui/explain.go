@@ -67,6 +67,9 @@ func Explain(err error) (msg, hint string, code int) {
 		return err.Error(), "add the trailing slash to the upload URL, e.g. https://upload.pypi.org/legacy/", ExitFailure
 	}
 	if he, ok := errors.AsType[*upload.HTTPError](err); ok && he.StatusCode == http.StatusForbidden {
+		if tu, ok := errors.AsType[*trusted.UploadError](err); ok {
+			return err.Error(), trustedRefusalHint(tu), ExitFailure
+		}
 		return err.Error(), "check the credentials: API tokens go in --password / TWINE_PASSWORD with the username __token__, and must be allowed to upload to this project", ExitFailure
 	}
 	for _, h := range plainHints {

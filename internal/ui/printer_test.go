@@ -157,6 +157,11 @@ func TestExplain(t *testing.T) {
 		{"file exists", fmt.Errorf("x: %w", upload.ErrFileExists), ExitFailure, "publish a new version", ""},
 		{"insecure", upload.ErrInsecureURL, ExitUsage, "https://", ""},
 		{"forbidden", &upload.HTTPError{StatusCode: 403}, ExitFailure, "API tokens go in --password", ""},
+		// Under Trusted Publishing there is no API token to fix.
+		{"forbidden with a minted token", &trusted.UploadError{Err: fmt.Errorf("uploading x: %w", &upload.HTTPError{StatusCode: 403}), Provider: "github", Web: "https://pypi.org",
+			Claims: oidc.Claims{"iss": "https://token.actions.githubusercontent.com", "repository": "o/r", "repository_owner": "o", "job_workflow_ref": "o/r/.github/workflows/release.yml@refs/tags/v1"}, Projects: []string{"pkg"}},
+			ExitFailure, "https://pypi.org/manage/project/pkg/settings/publishing/?", "--password"},
+		{"other failure with a minted token", &trusted.UploadError{Err: fmt.Errorf("x: %w", upload.ErrFileExists)}, ExitFailure, "publish a new version", ""},
 		{"unknown format", dist.ErrUnknownFormat, ExitFailure, "wheels (.whl)", ""},
 		{"missing file", fmt.Errorf("opening: %w", os.ErrNotExist), ExitFailure, "check the path", ""},
 		{"no provider", trusted.NewError("finding a CI identity", oidc.ErrNoProvider, "", mustURL(t, "https://upload.pypi.org/legacy/")), ExitUsage, "run inside a supported CI", ""},
