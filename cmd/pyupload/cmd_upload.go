@@ -11,6 +11,7 @@ import (
 	"github.com/pyupload/pyupload/internal/credentials"
 	"github.com/pyupload/pyupload/internal/envvars"
 	"github.com/pyupload/pyupload/internal/preflight"
+	"github.com/pyupload/pyupload/internal/publisher"
 	"github.com/pyupload/pyupload/internal/transport"
 	"github.com/pyupload/pyupload/internal/trusted"
 	"github.com/pyupload/pyupload/internal/ui"
@@ -95,15 +96,11 @@ func runUpload(ctx context.Context, o uploadOptions, env envvars.Lookup, pr *ui.
 	if err != nil {
 		return err
 	}
-	creds, session, err := authenticate(ctx, target, o.trusted, dists, env, net, pr)
+	creds, explain, err := authenticate(ctx, target, o.trusted, dists, env, net, pr)
 	if err != nil {
 		return err
 	}
-	err = publish(ctx, o, target.Endpoint, checkURL, dists, attestations, creds, net, pr)
-	if session != nil {
-		return session.UploadError(err) // a refusal is then the publisher's to fix
-	}
-	return err
+	return explain(publish(ctx, o, target.Endpoint, checkURL, dists, attestations, creds, net, pr))
 }
 
 func (o uploadOptions) validate() error {
@@ -157,18 +154,18 @@ func companions(o uploadOptions, report *preflight.Report) (map[string]string, e
 }
 
 // authenticate returns the upload's credentials: the API token, or an
-// upload token minted by Trusted Publishing now (with its session), so
-// that a misconfiguration shows before any upload starts.
-func authenticate(ctx context.Context, target *credentials.Resolved, t trustedOptions, dists []*dist.Dist, env envvars.Lookup, net *network, pr *ui.Printer) (upload.Credentials, *trusted.Session, error) {
+// upload token minted by Trusted Publishing now, so that a
+// misconfiguration shows before any upload starts. explain gives the
+// upload's failure what the hints need: under Trusted Publishing a
+// refusal is the publisher's to fix.
+func authenticate(ctx context.Context, target *credentials.Resolved, t trustedOptions, dists []*dist.Dist, env envvars.Lookup, net *network, pr *ui.Printer) (creds upload.Credentials, explain func(error) error, err error) {
 	idc := identityConfig(t, env, net)
 	switch target.Method {
 	case credentials.NoCredentials:
 		return nil, nil, credentials.ErrNoCredentials
 	case credentials.APIToken:
-		if target.Mode == credentials.Auto {
-			noteShadowedIdentity(target, idc, pr)
-		}
-		return func(context.Context) (string, string, error) { return target.Username, target.Password, nil }, nil, nil
+		creds = func(context.Context) (string, string, error) { return target.Username, target.Password, nil }
+		return creds, passwordOrigin(target, idc, preflight.ProjectNames(dists), pr), nil
 	}
 	p, err := trusted.Identity(idc)
 	if errors.Is(err, oidc.ErrNoProvider) {
@@ -183,7 +180,7 @@ func authenticate(ctx context.Context, target *credentials.Resolved, t trustedOp
 	if err != nil {
 		return nil, nil, err
 	}
-	return s.Credentials, s, nil
+	return s.Credentials, s.UploadError, nil
 }
 
 // identityConfig says where identity tokens may come from.
@@ -199,13 +196,34 @@ func trustedError(err error, target *credentials.Resolved) error {
 	return err
 }
 
-// noteShadowedIdentity says when an API token wins over this job's CI
-// identity.
-func noteShadowedIdentity(target *credentials.Resolved, idc trusted.IdentityConfig, pr *ui.Printer) {
-	if p, err := trusted.Identity(idc); err == nil {
+// passwordOrigin looks at where the password came from, when this job has
+// a CI identity. A token that `pyupload token` minted from it earlier in
+// the job is known by its fingerprint (trusted.MintedVar): the upload's
+// failures are then explained as Trusted Publishing's. Any other password
+// in mode auto gets a note that it wins over the identity; its text cannot
+// tell an API token from a token minted by other means, so the note says
+// no more than that.
+func passwordOrigin(target *credentials.Resolved, idc trusted.IdentityConfig, projects []string, pr *ui.Printer) (explain func(error) error) {
+	p, err := trusted.Identity(idc)
+	if err != nil {
+		return same
+	}
+	if fp, _ := idc.Env(trusted.MintedVar); fp != "" && fp == trusted.Fingerprint(target.Password) {
+		return func(err error) error {
+			if err == nil {
+				return nil
+			}
+			return &trusted.UploadError{Err: err, Provider: p.Name(), Web: publisher.WebBase(target.Endpoint), Projects: projects}
+		}
+	}
+	if target.Mode == credentials.Auto {
 		pr.ShadowedIdentity(target.PasswordOrigin(), p.Name())
 	}
+	return same
 }
+
+// same is the identity on errors.
+func same(err error) error { return err }
 
 // startSession starts Trusted Publishing, with secrets masked in CI logs
 // and its warnings shown.

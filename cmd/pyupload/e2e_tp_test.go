@@ -14,6 +14,7 @@ import (
 
 	"github.com/pyupload/pyupload/internal/fakeci"
 	"github.com/pyupload/pyupload/internal/fakeindex"
+	"github.com/pyupload/pyupload/internal/trusted"
 	"github.com/pyupload/pyupload/internal/ui"
 )
 
@@ -148,7 +149,7 @@ func TestE2ETokenCommand(t *testing.T) {
 		assertNoSecrets(t, "token stdout", r.stdout, tok) // asked for: the token itself
 		switch format {
 		case "env":
-			if !strings.Contains(r.stdout, "TWINE_USERNAME=__token__\nTWINE_PASSWORD="+tok+"\n") {
+			if !strings.Contains(r.stdout, "TWINE_USERNAME=__token__\nTWINE_PASSWORD="+tok+"\nPYUPLOAD_MINTED_TOKEN_SHA256="+trusted.Fingerprint(tok)+"\n") {
 				t.Errorf("env format:\n%s", r.stdout)
 			}
 		case "json":
@@ -475,12 +476,50 @@ func TestE2ETokenShadowsIdentity(t *testing.T) {
 	t.Parallel()
 	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
 	r := runBinary(t, append(ghaEnv(ix, u), "TWINE_PASSWORD="+testToken), uploadArgs(u, good+"pyupload_mv22-2.2-py3-none-any.whl")...)
-	if r.code != ui.ExitOK || !strings.Contains(r.stderr, "note: using the API token from TWINE_PASSWORD") {
+	if r.code != ui.ExitOK || !strings.Contains(r.stderr, "note: using the token from TWINE_PASSWORD rather than minting one from this job's github identity") {
 		t.Errorf("exit %d\n%s", r.code, r.stderr)
 	}
 	if n := ix.MintAttempts(); n != 0 {
 		t.Errorf("minted %d times, want 0", n)
 	}
+}
+
+// TestE2ETokenThenUpload: the token an earlier step minted with `pyupload
+// token --format env` (written to $GITHUB_ENV) came from this job's
+// identity: the upload uses it without the note that a token shadows the
+// identity, and a refusal gets Trusted Publishing's advice.
+func TestE2ETokenThenUpload(t *testing.T) {
+	t.Parallel()
+	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
+	if err := ix.CreateProject("pyupload-mv24"); err != nil { // another publisher's project
+		t.Fatal(err)
+	}
+	r := runBinary(t, ghaEnv(ix, u), "token", "--repository-url", u+"/legacy/", "--format", "env")
+	if r.code != ui.ExitOK {
+		t.Fatalf("token: exit %d\n%s", r.code, r.stderr)
+	}
+	githubEnv := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if len(githubEnv) != 3 || !strings.HasPrefix(githubEnv[2], "PYUPLOAD_MINTED_TOKEN_SHA256=") {
+		t.Fatalf("token --format env printed %q, want the username, the token and its fingerprint", githubEnv)
+	}
+	env := append(ghaEnv(ix, u), githubEnv...)
+	r = runBinary(t, env, uploadArgs(u, good+"pyupload_mv22-2.2-py3-none-any.whl")...)
+	if r.code != ui.ExitOK || strings.Contains(r.stderr, "note:") {
+		t.Errorf("upload with the minted token: exit %d, want 0 and no note\n%s", r.code, r.stderr)
+	}
+	if n := ix.MintAttempts(); n != 1 {
+		t.Errorf("minted %d times, want once (by pyupload token)", n)
+	}
+	r = runBinary(t, env, uploadArgs(u, good+"pyupload_mv24-2.4-py3-none-any.whl")...)
+	if r.code != ui.ExitFailure || !strings.Contains(r.stderr, "hint: The upload token was minted by Trusted Publishing") {
+		t.Errorf("refused upload with the minted token: exit %d, want 1 and Trusted Publishing's advice\n%s", r.code, r.stderr)
+	}
+	// Another token in its place is noted as shadowing the identity.
+	r = runBinary(t, append(env, "PYUPLOAD_PASSWORD="+testToken), uploadArgs(u, good+"pyupload_mv23-2.3-py3-none-any.whl")...)
+	if r.code != ui.ExitOK || !strings.Contains(r.stderr, "note: using the token from PYUPLOAD_PASSWORD") {
+		t.Errorf("upload with another token: exit %d, want 0 and the note\n%s", r.code, r.stderr)
+	}
+	assertNoSecrets(t, "output", r.stdout+r.stderr)
 }
 
 // TestE2EFailureSummaryLeaksNothing: a refused exchange in GitHub Actions

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/pyupload/pyupload/internal/credentials"
+	"github.com/pyupload/pyupload/internal/envvars"
+	"github.com/pyupload/pyupload/internal/trusted"
 	"github.com/pyupload/pyupload/internal/ui"
 )
 
@@ -86,5 +88,14 @@ func TestIdentityCommandsOutsideCI(t *testing.T) {
 		if code != ui.ExitUsage || stdout != "" || !strings.Contains(stderr, "no supported CI provider detected") || !strings.Contains(stderr, "hint: run inside a supported CI") {
 			t.Errorf("pyupload %s outside CI: exit %d\nstdout:\n%s\nstderr:\n%s\nwant exit %d and the hint", cmd, code, stdout, stderr, ui.ExitUsage)
 		}
+	}
+}
+
+// TestMintedVarIsRegistered: the fingerprint variable pyupload token
+// writes is one pyupload reads, so the registry must list it.
+func TestMintedVarIsRegistered(t *testing.T) {
+	t.Parallel()
+	if _, ok := envvars.Find(trusted.MintedVar); !ok {
+		t.Errorf("internal/envvars does not list %s", trusted.MintedVar)
 	}
 }

@@ -44,6 +44,7 @@ var own = []Var{
 	{Name: "TWINE_CERT", Flag: "cert", Meaning: "CA bundle (PEM) to verify the index with (twine's name)"},
 	{Name: "PYUPLOAD_TRUSTED_PUBLISHING", Flag: "trusted-publishing", Meaning: "auto, always or never"},
 	{Name: "PYUPLOAD_OIDC_TOKEN_FILE", Flag: "oidc-token-file", Meaning: "a file holding an OIDC identity token"},
+	{Name: "PYUPLOAD_MINTED_TOKEN_SHA256", Meaning: "written by pyupload token --format env beside the token: its sha256, by which a later upload knows the token came from Trusted Publishing"},
 	{Name: "HOME", Meaning: "where the default ~/.pypirc is"},
 	{Name: "GITHUB_STEP_SUMMARY", Meaning: "GitHub Actions' step summary file, where failures and warnings are appended"},
 	{Name: "GCE_METADATA_HOST", Meaning: "Google Cloud's metadata server host (as Google's client libraries honour it)"},

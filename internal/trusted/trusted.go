@@ -13,6 +13,8 @@ package trusted
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -93,6 +95,19 @@ type UploadError struct {
 
 func (e *UploadError) Error() string { return e.Err.Error() }
 func (e *UploadError) Unwrap() error { return e.Err }
+
+// MintedVar names the variable `pyupload token --format env` writes beside
+// the token: its [Fingerprint]. A later upload whose password has that
+// fingerprint knows the token came from Trusted Publishing, which the
+// token's text does not say (an index's tokens are opaque to clients).
+const MintedVar = "PYUPLOAD_MINTED_TOKEN_SHA256"
+
+// Fingerprint is the hex sha256 of a token: it identifies the token
+// without revealing it.
+func Fingerprint(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
 
 // Config is what a session needs.
 type Config struct {
