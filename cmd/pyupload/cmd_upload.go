@@ -33,6 +33,7 @@ type uploadOptions struct {
 	skipExisting    bool
 	attestations    bool
 	disableProgress bool
+	nonInteractive  bool
 	json            bool
 	gpg             []string // twine's GPG flags given; they do nothing
 	args            []string
@@ -50,27 +51,28 @@ func readUploadOptions(cmd *cli.Command) uploadOptions {
 		skipExisting:    cmd.Bool("skip-existing"),
 		attestations:    cmd.Bool("attestations"),
 		disableProgress: cmd.Bool("disable-progress-bar"),
+		nonInteractive:  cmd.Bool("non-interactive"),
 		json:            cmd.Bool("json"),
 		gpg:             gpgGiven(cmd),
 		args:            cmd.Args().Slice(),
 	}
 }
 
-func uploadCommand(env envvars.Lookup, pr *ui.Printer) *cli.Command {
+func uploadCommand(env envvars.Lookup, sys system, pr *ui.Printer) *cli.Command {
 	return &cli.Command{
 		Name:      "upload",
 		Usage:     "check every distribution, then upload them all",
 		ArgsUsage: "DIST...",
 		Flags:     uploadFlags(env),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
-			return runUpload(ctx, readUploadOptions(cmd), env, pr)
+			return runUpload(ctx, readUploadOptions(cmd), env, sys, pr)
 		},
 	}
 }
 
 // runUpload is the pipeline: resolve where to and with what, check every
 // file, authenticate, upload, report.
-func runUpload(ctx context.Context, o uploadOptions, env envvars.Lookup, pr *ui.Printer) error {
+func runUpload(ctx context.Context, o uploadOptions, env envvars.Lookup, sys system, pr *ui.Printer) error {
 	if err := o.validate(); err != nil {
 		return err
 	}
@@ -96,7 +98,7 @@ func runUpload(ctx context.Context, o uploadOptions, env envvars.Lookup, pr *ui.
 	if err != nil {
 		return err
 	}
-	creds, explain, err := authenticate(ctx, target, o.trusted, dists, env, net, pr)
+	creds, explain, err := authenticate(ctx, target, o.trusted, dists, env, net, newAsker(sys, o.nonInteractive, env, pr))
 	if err != nil {
 		return err
 	}
@@ -153,34 +155,52 @@ func companions(o uploadOptions, report *preflight.Report) (map[string]string, e
 	return preflight.Attestations(report.Dists(), report.Attestations)
 }
 
-// authenticate returns the upload's credentials: the API token, or an
+// authenticate returns the upload's credentials: a password (from
+// Resolve, or the keyring and the prompt for what it left missing), or an
 // upload token minted by Trusted Publishing now, so that a
 // misconfiguration shows before any upload starts. explain gives the
 // upload's failure what the hints need: under Trusted Publishing a
 // refusal is the publisher's to fix.
-func authenticate(ctx context.Context, target *credentials.Resolved, t trustedOptions, dists []*dist.Dist, env envvars.Lookup, net *network, pr *ui.Printer) (creds upload.Credentials, explain func(error) error, err error) {
+func authenticate(ctx context.Context, target *credentials.Resolved, t trustedOptions, dists []*dist.Dist, env envvars.Lookup, net *network, a asker) (creds upload.Credentials, explain func(error) error, err error) {
 	idc := identityConfig(t, env, net)
-	switch target.Method {
-	case credentials.NoCredentials:
-		return nil, nil, credentials.ErrNoCredentials
-	case credentials.APIToken:
-		creds = func(context.Context) (string, string, error) { return target.Username, target.Password, nil }
-		return creds, passwordOrigin(target, idc, preflight.ProjectNames(dists), pr), nil
-	}
-	p, err := trusted.Identity(idc)
-	if errors.Is(err, oidc.ErrNoProvider) {
-		if noIdentity := target.WithoutIdentity(); noIdentity != nil {
-			return nil, nil, noIdentity
-		}
-	}
+	target, p, err := settle(ctx, target, idc, a)
 	if err != nil {
-		return nil, nil, trustedError(err, target)
+		return nil, nil, err
 	}
-	s, err := startSession(ctx, target, p, preflight.ProjectNames(dists), net, pr)
+	if net.logger != nil {
+		net.logger.Debug("credentials", "index", target.Endpoint.Redacted(), "username", target.Username, "username_from", target.UsernameFrom.String(), "password_from", target.PasswordOrigin())
+	}
+	if p == nil {
+		creds = func(context.Context) (string, string, error) { return target.Username, target.Password, nil }
+		return creds, passwordOrigin(target, idc, preflight.ProjectNames(dists), a.pr), nil
+	}
+	s, err := startSession(ctx, target, p, preflight.ProjectNames(dists), net, a.pr)
 	if err != nil {
 		return nil, nil, err
 	}
 	return s.Credentials, s.UploadError, nil
+}
+
+// settle decides how the upload authenticates: with this job's CI
+// identity (p), or with a password, asking the keyring and the prompt for
+// what Resolve left missing. In mode auto they are asked only when there
+// is no identity (twine asks the keyring first: here an identity the CI
+// gives is the job's stated intent, and a CI has no keyring to ask).
+func settle(ctx context.Context, target *credentials.Resolved, idc trusted.IdentityConfig, a asker) (*credentials.Resolved, oidc.Provider, error) {
+	if target.Method == credentials.TrustedPublishing {
+		p, err := trusted.Identity(idc)
+		switch {
+		case err == nil:
+			return target, p, nil
+		case !errors.Is(err, oidc.ErrNoProvider) || target.WithoutIdentity() == nil:
+			return nil, nil, trustedError(err, target)
+		}
+	}
+	if target.Missing() == nil {
+		return target, nil, nil
+	}
+	target, err := a.complete(ctx, target)
+	return target, nil, err
 }
 
 // identityConfig says where identity tokens may come from.
@@ -208,7 +228,7 @@ func passwordOrigin(target *credentials.Resolved, idc trusted.IdentityConfig, pr
 	if err != nil {
 		return same
 	}
-	if fp, _ := idc.Env(trusted.MintedVar); fp != "" && fp == trusted.Fingerprint(target.Password) {
+	if mintedEarlier(idc.Env, target.Password) {
 		return func(err error) error {
 			if err == nil {
 				return nil
@@ -220,6 +240,13 @@ func passwordOrigin(target *credentials.Resolved, idc trusted.IdentityConfig, pr
 		pr.ShadowedIdentity(target.PasswordOrigin(), p.Name())
 	}
 	return same
+}
+
+// mintedEarlier reports whether password is the token `pyupload token
+// --format env` minted earlier in this job (trusted.MintedVar).
+func mintedEarlier(env envvars.Lookup, password string) bool {
+	fp, _ := env(trusted.MintedVar)
+	return fp != "" && password != "" && fp == trusted.Fingerprint(password)
 }
 
 // same is the identity on errors.

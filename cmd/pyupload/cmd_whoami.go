@@ -53,5 +53,11 @@ func runWhoami(ctx context.Context, o whoamiOptions, env envvars.Lookup, pr *ui.
 	if err != nil {
 		return err
 	}
-	return pr.Whoami(ui.Identity{Provider: p.Name(), Audience: aud, Host: target.Endpoint.Host, Web: publisher.WebBase(target.Endpoint), Claims: claims})
+	if err := pr.Whoami(ui.Identity{Provider: p.Name(), Audience: aud, Host: target.Endpoint.Host, Web: publisher.WebBase(target.Endpoint), Claims: claims}); err != nil {
+		return err
+	}
+	if target.Password != "" && !mintedEarlier(env, target.Password) {
+		pr.WouldShadowIdentity(target.PasswordOrigin(), p.Name())
+	}
+	return nil
 }

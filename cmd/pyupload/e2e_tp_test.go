@@ -356,6 +356,11 @@ func TestE2EIdentityCommandsIgnorePasswords(t *testing.T) {
 			t.Errorf("%v pyupload %v: exit %d\n%s", tt.env, tt.args, r.code, r.stderr)
 		}
 	}
+	// whoami says when an upload would use the password instead.
+	r := runBinary(t, append(ghaEnv(ix, u), "TWINE_PASSWORD=pypi-stale"), "whoami", "--repository-url", u+"/legacy/")
+	if !strings.Contains(r.stderr, "note: an upload here would use the token from TWINE_PASSWORD rather than mint one from this github identity") {
+		t.Errorf("whoami with a password: no note that it shadows the identity\n%s", r.stderr)
+	}
 	// An identity token is a secret: never sent over plain http to a host
 	// other than loopback (it used to reach the mint endpoint).
 	for _, cmd := range []string{"token", "whoami"} {
@@ -364,7 +369,7 @@ func TestE2EIdentityCommandsIgnorePasswords(t *testing.T) {
 			t.Errorf("%s over plain http: exit %d\n%s", cmd, r.code, r.stderr)
 		}
 	}
-	r := runBinary(t, append(ghaEnv(ix, u), "PYUPLOAD_TRUSTED_PUBLISHING=never"), "token", "--repository-url", u+"/legacy/")
+	r = runBinary(t, append(ghaEnv(ix, u), "PYUPLOAD_TRUSTED_PUBLISHING=never"), "token", "--repository-url", u+"/legacy/")
 	if r.code != ui.ExitUsage || !strings.Contains(r.stderr, "--trusted-publishing never leaves nothing to do") {
 		t.Errorf("token with mode never: exit %d\n%s", r.code, r.stderr)
 	}

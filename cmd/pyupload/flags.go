@@ -25,8 +25,8 @@ func indexFlags(env envvars.Lookup) []cli.Flag {
 // credentialFlags are an API token's username and password (upload).
 func credentialFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "username", Aliases: []string{"u"}, Usage: "username; API tokens use __token__ (the default)" + envNote("username")},
-		&cli.StringFlag{Name: "password", Aliases: []string{"p"}, Usage: "API token (pypi-...); prefer the environment variable over the flag" + envNote("password")},
+		&cli.StringFlag{Name: "username", Aliases: []string{"u"}, Usage: "username; __token__ (implied) for PyPI, TestPyPI and pypi- API tokens, needed for other indexes" + envNote("username")},
+		&cli.StringFlag{Name: "password", Aliases: []string{"p"}, Usage: "API token (pypi-...) or password; prefer the environment variable over the flag" + envNote("password")},
 	}
 }
 
@@ -57,7 +57,7 @@ func transferFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "skip-existing", Usage: "when the index's read API cannot confirm by hash, trust its \"File already exists\" answer (identical files are always skipped, and a file the read API shows to differ is always an error)"},
 		&cli.StringFlag{Name: "comment", Aliases: []string{"c"}, Usage: "comment stored with each file"},
 		&cli.BoolFlag{Name: "attestations", Usage: "send each dist's PEP 740 attestations (<dist>.*.attestation files beside it or among the arguments); PyPI accepts them with Trusted Publishing only"},
-		&cli.BoolFlag{Name: "non-interactive", Usage: "accepted for twine compatibility; pyupload never prompts"},
+		&cli.BoolFlag{Name: "non-interactive", Usage: "never prompt for a missing username or password (prompts need a terminal, and never happen in CI)" + envNote("non-interactive")},
 		&cli.BoolFlag{Name: "disable-progress-bar", Usage: "no progress output"},
 	}
 }

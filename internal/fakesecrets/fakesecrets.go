@@ -59,7 +59,7 @@ func Bus(tb testing.TB) string {
 	if err := os.WriteFile(config, []byte(conf), 0o600); err != nil {
 		tb.Fatal(err)
 	}
-	cmd := exec.CommandContext(tb.Context(), Daemon, "--config-file="+config, "--nofork", "--print-address")
+	cmd := exec.CommandContext(tb.Context(), Daemon, "--config-file="+config, "--nofork", "--print-address") // #nosec G204 -- a fixed program and a config file of our own
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		tb.Fatal(err)

@@ -43,7 +43,7 @@ func (s System) find(ctx context.Context, service, username string) (Credential,
 
 func run(ctx context.Context, args ...string) ([]byte, error) {
 	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, security, args...)
+	cmd := exec.CommandContext(ctx, security, args...) // #nosec G204 -- a fixed program; the service and account are arguments, never a shell
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
 	if ee, ok := errors.AsType[*exec.ExitError](err); ok && ee.ExitCode() == errItemNotFound {

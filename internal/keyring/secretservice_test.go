@@ -68,7 +68,8 @@ func TestNoKeyring(t *testing.T) {
 	}
 	// A socket that accepts and never speaks: the lookup ends with its
 	// context.
-	l, err := net.Listen("unix", filepath.Join(t.TempDir(), "hung"))
+	var lc net.ListenConfig
+	l, err := lc.Listen(ctx, "unix", filepath.Join(t.TempDir(), "hung"))
 	if err != nil {
 		t.Fatal(err)
 	}

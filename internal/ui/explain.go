@@ -113,6 +113,9 @@ func usage(err error) (string, bool) {
 	if _, ok := errors.AsType[*credentials.URLError](err); ok {
 		return err.Error(), true
 	}
+	if _, ok := errors.AsType[*credentials.UsernameError](err); ok {
+		return err.Error(), true
+	}
 	if _, ok := errors.AsType[*preflight.PatternError](err); ok {
 		return err.Error(), true
 	}

@@ -19,6 +19,12 @@ func (p *Printer) ShadowedIdentity(tokenOrigin, provider string) {
 	p.Notef("using the token from %s rather than minting one from this job's %s identity (Trusted Publishing). If it is a long-lived API token, remove it, or pass --trusted-publishing always to use the identity.", tokenOrigin, provider)
 }
 
+// WouldShadowIdentity is whoami's form of [Printer.ShadowedIdentity]: an
+// upload here would use the password, not the identity shown.
+func (p *Printer) WouldShadowIdentity(tokenOrigin, provider string) {
+	p.Notef("an upload here would use the token from %s rather than mint one from this %s identity. If it is a long-lived API token, remove it, or pass --trusted-publishing always to use the identity.", tokenOrigin, provider)
+}
+
 // TrustedPublishing says an upload token was minted, and warns about
 // what the claims show.
 func (p *Printer) TrustedPublishing(provider, host string, expires time.Time, claims oidc.Claims) {

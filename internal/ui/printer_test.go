@@ -147,6 +147,7 @@ func TestExplain(t *testing.T) {
 		{"mode", &credentials.ModeError{Value: "x"}, ExitUsage, "pyupload --help", ""},
 		{"repository", &credentials.RepositoryError{Name: "x"}, ExitUsage, "pyupload --help", ""},
 		{"url", &credentials.URLError{URL: "x"}, ExitUsage, "pyupload --help", ""},
+		{"no username", &credentials.UsernameError{Host: "pypi.example"}, ExitUsage, "pyupload --help", ""},
 		{"pattern", &preflight.PatternError{Pattern: "[", Err: errors.New("syntax")}, ExitUsage, "pyupload --help", ""},
 		{"password with always", credentials.ErrPasswordWithTrustedPublishing, ExitUsage, "pyupload --help", ""},
 		{"unknown provider", &oidc.UnknownProviderError{Name: "jenkins"}, ExitUsage, "pyupload --help", ""},
