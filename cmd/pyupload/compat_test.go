@@ -96,3 +96,42 @@ func TestCompanionArguments(t *testing.T) {
 		})
 	}
 }
+
+// TestTwineCompatGolden pins what a twine user sees (golden files): the
+// GPG note, a companion without its dist, a missing username for another
+// index, and pyupload token outside CI.
+func TestTwineCompatGolden(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	whl := copyDist(t, dir, "pyupload_mv22-2.2-py3-none-any.whl")
+	sig := writeFile(t, whl+".asc", "sig")
+	orphan := writeFile(t, filepath.Join(dir, "pyupload_mv22-2.2.tar.gz.publish.attestation"), "{}")
+	tests := []struct {
+		name     string
+		args     []string
+		env      map[string]string
+		wantCode int
+	}{
+		{"twine-gpg-note", []string{"-s", "--identity", "me@example.org", whl, sig}, map[string]string{"TWINE_PASSWORD": testToken}, ui.ExitOK},
+		{"twine-companion-without-dist", []string{whl, orphan}, map[string]string{"TWINE_PASSWORD": testToken}, ui.ExitUsage},
+		{"twine-no-username", []string{whl}, map[string]string{"TWINE_PASSWORD": privateToken}, ui.ExitUsage},
+		{"twine-token-outside-ci", nil, nil, ui.ExitUsage},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, u := startIndex(t)
+			args := uploadArgs(u, tt.args...)
+			if tt.args == nil {
+				args = []string{"token", "--repository-url", u + "/legacy/"}
+			}
+			var out, errOut bytes.Buffer
+			code := run(t.Context(), args, testEnv(t, tt.env), &out, &errOut)
+			if code != tt.wantCode {
+				t.Errorf("exit %d, want %d\n%s", code, tt.wantCode, errOut.String())
+			}
+			got := strings.NewReplacer(strings.TrimPrefix(u, "http://"), "INDEX", dir, "DIR").Replace("-- stdout --\n" + out.String() + "-- stderr --\n" + errOut.String())
+			golden(t, tt.name+".golden", got)
+		})
+	}
+}
