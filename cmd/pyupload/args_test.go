@@ -63,3 +63,26 @@ func TestAttachedValuesReachTheCommand(t *testing.T) {
 		t.Errorf("pyupload -rnosuch: exit %d\n%s\nwant exit 2 naming the repository nosuch", code, stderr)
 	}
 }
+
+// FuzzSplitAttached: rewriting the arguments only ever cuts an argument in
+// two, before "--" and never inside a flag's name: the text is kept, and
+// everything from "--" on is untouched.
+func FuzzSplitAttached(f *testing.F) {
+	for _, seed := range []string{"-u__token__ -pSECRET dist/*", "-p -uX -- -pY", "-rtestpypi --comment=-cX", "-verbose -j8", "-é -- -"} {
+		f.Add(seed)
+	}
+	flags := commandFlags(&cli.Command{Flags: uploadFlags(func(string) (string, bool) { return "", false })})
+	f.Fuzz(func(t *testing.T, line string) {
+		args := strings.Fields(line)
+		got := splitAttached(args, flags)
+		if strings.Join(got, "") != strings.Join(args, "") {
+			t.Fatalf("splitAttached(%q) = %q: the text changed", args, got)
+		}
+		if i := slices.Index(args, "--"); i >= 0 && !slices.Equal(got[len(got)-(len(args)-i):], args[i:]) {
+			t.Fatalf("splitAttached(%q) = %q: changed what follows --", args, got)
+		}
+		if len(got) < len(args) || len(got) > 2*len(args) {
+			t.Fatalf("splitAttached(%q) = %q", args, got)
+		}
+	})
+}
