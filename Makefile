@@ -11,7 +11,8 @@ LDFLAGS       := -s -w -X main.version=$(VERSION)
 FUZZTIME      ?= 15s
 # package:target for every parser's fuzz target
 FUZZ_TARGETS  := pkg/dist:FuzzParseFilename pkg/dist:FuzzParseMetadata pkg/dist:FuzzRead pkg/dist:FuzzParseVersion \
-                 pkg/oidc:FuzzParseClaims pkg/mint:FuzzMint pkg/upload:FuzzErrorMessage internal/pypirc:FuzzParse
+                 pkg/oidc:FuzzParseClaims pkg/mint:FuzzMint pkg/upload:FuzzErrorMessage internal/pypirc:FuzzParse \
+                 cmd/pyupload:FuzzSplitAttached
 
 .PHONY: all build demo test race lint lint-install fuzz bench conformance pypirc-golden testdata clean
 

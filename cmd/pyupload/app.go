@@ -28,10 +28,16 @@ func versionString() string {
 
 // run is the whole CLI: it parses args, runs the command and returns the
 // process exit code. It has no globals, so tests call it in-process. Only
-// the variables the registry lists can be read (envvars.Guard).
-func run(ctx context.Context, args []string, lookup envvars.Lookup, stdout, stderr io.Writer) int {
+// the variables the registry lists can be read (envvars.Guard). The
+// options give it a terminal to prompt on and the system keyring; without
+// them (as in tests) it has neither.
+func run(ctx context.Context, args []string, lookup envvars.Lookup, stdout, stderr io.Writer, opts ...option) int {
 	env := envvars.Guard(lookup, nil)
 	pr := ui.New(stdout, stderr, env)
+	var sys system
+	for _, o := range opts {
+		o(&sys)
+	}
 	root := &cli.Command{
 		Name:  "pyupload",
 		Usage: "check and publish Python distributions (wheels and sdists)",
@@ -44,7 +50,7 @@ func run(ctx context.Context, args []string, lookup envvars.Lookup, stdout, stde
 		// The root's flags are the upload's; subcommands define their own.
 		Flags: localOnly(append([]cli.Flag{&cli.BoolFlag{Name: "version", Usage: "print the version and exit"}}, uploadFlags(env)...)),
 		Commands: []*cli.Command{
-			uploadCommand(env, pr),
+			uploadCommand(env, sys, pr),
 			checkCommand(pr),
 			tokenCommand(env, pr),
 			whoamiCommand(env, pr),
@@ -59,7 +65,7 @@ func run(ctx context.Context, args []string, lookup envvars.Lookup, stdout, stde
 			if first := cmd.Args().First(); !looksLikeDist(first) {
 				return ui.Usagef("unknown command %q; run 'pyupload --help'", first)
 			}
-			return runUpload(ctx, readUploadOptions(cmd), env, pr)
+			return runUpload(ctx, readUploadOptions(cmd), env, sys, pr)
 		},
 		OnUsageError: onUsageError,
 		// Errors are reported by run, never by the framework (which would
@@ -69,6 +75,7 @@ func run(ctx context.Context, args []string, lookup envvars.Lookup, stdout, stde
 	for _, c := range root.Commands {
 		c.OnUsageError = onUsageError
 	}
+	args = splitAttached(args, commandFlags(root))
 	return pr.Fail(root.Run(ctx, append([]string{"pyupload"}, args...)))
 }
 

@@ -14,7 +14,7 @@ func checkCommand(pr *ui.Printer) *cli.Command {
 		Name:      "check",
 		Usage:     "check distributions against the index's rules without uploading",
 		ArgsUsage: "DIST...",
-		Flags:     reportFlags(),
+		Flags:     append(reportFlags(), noColorFlag()),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			args := cmd.Args().Slice()
 			if len(args) == 0 {

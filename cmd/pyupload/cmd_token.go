@@ -27,12 +27,15 @@ func tokenCommand(env envvars.Lookup, pr *ui.Printer) *cli.Command {
 		Name:  "token",
 		Usage: "mint a short-lived upload token by Trusted Publishing and print it (for twine, uv or poetry)",
 		Description: "Prints the token raw (default), as NAME=value lines for $GITHUB_ENV or $GITHUB_OUTPUT\n" +
-			"(--format env: TWINE_USERNAME and TWINE_PASSWORD, or --name NAME), or as JSON with its expiry.\n" +
+			"(--format env: TWINE_USERNAME, TWINE_PASSWORD and PYUPLOAD_MINTED_TOKEN_SHA256, the token's\n" +
+			"fingerprint by which a later pyupload upload knows where it came from; or --name NAME),\n" +
+			"or as JSON with its expiry.\n" +
 			"In GitHub Actions the token is masked (::add-mask:: on stderr) before it is printed.\n\n" +
 			"  pyupload token --format env >> \"$GITHUB_ENV\"   # then: twine upload dist/*",
 		Flags: concat(indexFlags(env), trustedFlags(env), []cli.Flag{
 			&cli.StringFlag{Name: "format", Value: "raw", Usage: "raw, env or json"},
 			&cli.StringFlag{Name: "name", Usage: "with --format env: print NAME=<token> only"},
+			noColorFlag(),
 		}),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			return runToken(ctx, tokenOptions{

@@ -11,6 +11,7 @@ import (
 	"github.com/pyupload/pyupload/internal/credentials"
 	"github.com/pyupload/pyupload/internal/envvars"
 	"github.com/pyupload/pyupload/internal/preflight"
+	"github.com/pyupload/pyupload/internal/publisher"
 	"github.com/pyupload/pyupload/internal/transport"
 	"github.com/pyupload/pyupload/internal/trusted"
 	"github.com/pyupload/pyupload/internal/ui"
@@ -32,7 +33,9 @@ type uploadOptions struct {
 	skipExisting    bool
 	attestations    bool
 	disableProgress bool
+	nonInteractive  bool
 	json            bool
+	gpg             []string // twine's GPG flags given; they do nothing
 	args            []string
 }
 
@@ -48,26 +51,28 @@ func readUploadOptions(cmd *cli.Command) uploadOptions {
 		skipExisting:    cmd.Bool("skip-existing"),
 		attestations:    cmd.Bool("attestations"),
 		disableProgress: cmd.Bool("disable-progress-bar"),
+		nonInteractive:  cmd.Bool("non-interactive"),
 		json:            cmd.Bool("json"),
+		gpg:             gpgGiven(cmd),
 		args:            cmd.Args().Slice(),
 	}
 }
 
-func uploadCommand(env envvars.Lookup, pr *ui.Printer) *cli.Command {
+func uploadCommand(env envvars.Lookup, sys system, pr *ui.Printer) *cli.Command {
 	return &cli.Command{
 		Name:      "upload",
 		Usage:     "check every distribution, then upload them all",
 		ArgsUsage: "DIST...",
 		Flags:     uploadFlags(env),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
-			return runUpload(ctx, readUploadOptions(cmd), env, pr)
+			return runUpload(ctx, readUploadOptions(cmd), env, sys, pr)
 		},
 	}
 }
 
 // runUpload is the pipeline: resolve where to and with what, check every
 // file, authenticate, upload, report.
-func runUpload(ctx context.Context, o uploadOptions, env envvars.Lookup, pr *ui.Printer) error {
+func runUpload(ctx context.Context, o uploadOptions, env envvars.Lookup, sys system, pr *ui.Printer) error {
 	if err := o.validate(); err != nil {
 		return err
 	}
@@ -79,11 +84,13 @@ func runUpload(ctx context.Context, o uploadOptions, env envvars.Lookup, pr *ui.
 	if err != nil {
 		return err
 	}
-	dists, err := runPreflight(ctx, o, pr)
+	report, err := runPreflight(ctx, o, pr)
 	if err != nil {
 		return err
 	}
-	attestations, err := companions(o, dists)
+	dists := report.Dists()
+	pr.GPGIgnored(report.Signatures, o.gpg)
+	attestations, err := companions(o, report)
 	if err != nil {
 		return err
 	}
@@ -91,11 +98,11 @@ func runUpload(ctx context.Context, o uploadOptions, env envvars.Lookup, pr *ui.
 	if err != nil {
 		return err
 	}
-	creds, err := authenticate(ctx, target, o.trusted, dists, env, net, pr)
+	creds, explain, err := authenticate(ctx, target, o.trusted, dists, env, net, newAsker(sys, o.nonInteractive, env, pr))
 	if err != nil {
 		return err
 	}
-	return publish(ctx, o, target.Endpoint, checkURL, dists, attestations, creds, net, pr)
+	return explain(publish(ctx, o, target.Endpoint, checkURL, dists, attestations, creds, net, pr))
 }
 
 func (o uploadOptions) validate() error {
@@ -125,7 +132,7 @@ func parseCheckURL(raw string) (*url.URL, error) {
 }
 
 // runPreflight checks every file; nothing is sent unless all pass.
-func runPreflight(ctx context.Context, o uploadOptions, pr *ui.Printer) ([]*dist.Dist, error) {
+func runPreflight(ctx context.Context, o uploadOptions, pr *ui.Printer) (*preflight.Report, error) {
 	report, err := preflight.Check(ctx, o.args, o.strict)
 	if err != nil {
 		return nil, err
@@ -136,45 +143,64 @@ func runPreflight(ctx context.Context, o uploadOptions, pr *ui.Printer) ([]*dist
 		}
 		return nil, ui.ErrPreflightFailed
 	}
-	return report.Dists(), nil
+	return report, nil
 }
 
-// companions gathers the files sent with each dist.
-func companions(o uploadOptions, dists []*dist.Dist) (map[string]string, error) {
+// companions gathers the files sent with each dist: its attestations,
+// those beside it and those among the arguments alike.
+func companions(o uploadOptions, report *preflight.Report) (map[string]string, error) {
 	if !o.attestations {
 		return nil, nil
 	}
-	return preflight.Attestations(dists)
+	return preflight.Attestations(report.Dists(), report.Attestations)
 }
 
-// authenticate returns the upload's credentials: the API token, or an
+// authenticate returns the upload's credentials: a password (from
+// Resolve, or the keyring and the prompt for what it left missing), or an
 // upload token minted by Trusted Publishing now, so that a
-// misconfiguration shows before any upload starts.
-func authenticate(ctx context.Context, target *credentials.Resolved, t trustedOptions, dists []*dist.Dist, env envvars.Lookup, net *network, pr *ui.Printer) (upload.Credentials, error) {
+// misconfiguration shows before any upload starts. explain gives the
+// upload's failure what the hints need: under Trusted Publishing a
+// refusal is the publisher's to fix.
+func authenticate(ctx context.Context, target *credentials.Resolved, t trustedOptions, dists []*dist.Dist, env envvars.Lookup, net *network, a asker) (creds upload.Credentials, explain func(error) error, err error) {
 	idc := identityConfig(t, env, net)
-	switch target.Method {
-	case credentials.NoCredentials:
-		return nil, credentials.ErrNoCredentials
-	case credentials.APIToken:
-		if target.Mode == credentials.Auto {
-			noteShadowedIdentity(target, idc, pr)
-		}
-		return func(context.Context) (string, string, error) { return target.Username, target.Password, nil }, nil
-	}
-	p, err := trusted.Identity(idc)
-	if errors.Is(err, oidc.ErrNoProvider) {
-		if noIdentity := target.WithoutIdentity(); noIdentity != nil {
-			return nil, noIdentity
-		}
-	}
+	target, p, err := settle(ctx, target, idc, a)
 	if err != nil {
-		return nil, trustedError(err, target)
+		return nil, nil, err
 	}
-	s, err := startSession(ctx, target, p, preflight.ProjectNames(dists), net, pr)
+	if net.logger != nil {
+		net.logger.Debug("credentials", "index", target.Endpoint.Redacted(), "username", target.Username, "username_from", target.UsernameFrom.String(), "password_from", target.PasswordOrigin())
+	}
+	if p == nil {
+		creds = func(context.Context) (string, string, error) { return target.Username, target.Password, nil }
+		return creds, passwordOrigin(target, idc, preflight.ProjectNames(dists), a.pr), nil
+	}
+	s, err := startSession(ctx, target, p, preflight.ProjectNames(dists), net, a.pr)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return s.Credentials, nil
+	return s.Credentials, s.UploadError, nil
+}
+
+// settle decides how the upload authenticates: with this job's CI
+// identity (p), or with a password, asking the keyring and the prompt for
+// what Resolve left missing. In mode auto they are asked only when there
+// is no identity (twine asks the keyring first: here an identity the CI
+// gives is the job's stated intent, and a CI has no keyring to ask).
+func settle(ctx context.Context, target *credentials.Resolved, idc trusted.IdentityConfig, a asker) (*credentials.Resolved, oidc.Provider, error) {
+	if target.Method == credentials.TrustedPublishing {
+		p, err := trusted.Identity(idc)
+		switch {
+		case err == nil:
+			return target, p, nil
+		case !errors.Is(err, oidc.ErrNoProvider) || target.WithoutIdentity() == nil:
+			return nil, nil, trustedError(err, target)
+		}
+	}
+	if target.Missing() == nil {
+		return target, nil, nil
+	}
+	target, err := a.complete(ctx, target)
+	return target, nil, err
 }
 
 // identityConfig says where identity tokens may come from.
@@ -190,13 +216,41 @@ func trustedError(err error, target *credentials.Resolved) error {
 	return err
 }
 
-// noteShadowedIdentity says when an API token wins over this job's CI
-// identity.
-func noteShadowedIdentity(target *credentials.Resolved, idc trusted.IdentityConfig, pr *ui.Printer) {
-	if p, err := trusted.Identity(idc); err == nil {
+// passwordOrigin looks at where the password came from, when this job has
+// a CI identity. A token that `pyupload token` minted from it earlier in
+// the job is known by its fingerprint (trusted.MintedVar): the upload's
+// failures are then explained as Trusted Publishing's. Any other password
+// in mode auto gets a note that it wins over the identity; its text cannot
+// tell an API token from a token minted by other means, so the note says
+// no more than that.
+func passwordOrigin(target *credentials.Resolved, idc trusted.IdentityConfig, projects []string, pr *ui.Printer) (explain func(error) error) {
+	p, err := trusted.Identity(idc)
+	if err != nil {
+		return same
+	}
+	if mintedEarlier(idc.Env, target.Password) {
+		return func(err error) error {
+			if err == nil {
+				return nil
+			}
+			return &trusted.UploadError{Err: err, Provider: p.Name(), Web: publisher.WebBase(target.Endpoint), Projects: projects}
+		}
+	}
+	if target.Mode == credentials.Auto {
 		pr.ShadowedIdentity(target.PasswordOrigin(), p.Name())
 	}
+	return same
 }
+
+// mintedEarlier reports whether password is the token `pyupload token
+// --format env` minted earlier in this job (trusted.MintedVar).
+func mintedEarlier(env envvars.Lookup, password string) bool {
+	fp, _ := env(trusted.MintedVar)
+	return fp != "" && password != "" && fp == trusted.Fingerprint(password)
+}
+
+// same is the identity on errors.
+func same(err error) error { return err }
 
 // startSession starts Trusted Publishing, with secrets masked in CI logs
 // and its warnings shown.

@@ -25,6 +25,7 @@ func whoamiCommand(env envvars.Lookup, pr *ui.Printer) *cli.Command {
 		Usage: "show the CI identity Trusted Publishing would use and the claims the index will match, without minting",
 		Flags: concat(indexFlags(env), trustedFlags(env), []cli.Flag{
 			&cli.StringFlag{Name: "audience", Usage: "audience to request (default: ask the index)"},
+			noColorFlag(),
 		}),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			return runWhoami(ctx, whoamiOptions{index: readIndexOptions(cmd), trusted: readTrustedOptions(cmd), audience: cmd.String("audience")}, env, pr)
@@ -52,5 +53,11 @@ func runWhoami(ctx context.Context, o whoamiOptions, env envvars.Lookup, pr *ui.
 	if err != nil {
 		return err
 	}
-	return pr.Whoami(ui.Identity{Provider: p.Name(), Audience: aud, Host: target.Endpoint.Host, Web: publisher.WebBase(target.Endpoint), Claims: claims})
+	if err := pr.Whoami(ui.Identity{Provider: p.Name(), Audience: aud, Host: target.Endpoint.Host, Web: publisher.WebBase(target.Endpoint), Claims: claims}); err != nil {
+		return err
+	}
+	if target.Password != "" && !mintedEarlier(env, target.Password) {
+		pr.WouldShadowIdentity(target.PasswordOrigin(), p.Name())
+	}
+	return nil
 }

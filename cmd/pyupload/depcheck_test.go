@@ -33,10 +33,15 @@ var forbiddenDeps = map[string][]string{
 	// Reading an index's listings serves the upload; it knows nothing of it.
 	"internal/readapi": {"pkg/upload", "pkg/oidc", "pkg/mint", "internal/credentials", "internal/trusted", "internal/ui", "github.com/urfave/cli/v3"},
 	// The middle stages know their inputs, never the stages after them.
-	"internal/preflight":   {"net/http", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/credentials", "internal/trusted", "internal/ui", "github.com/urfave/cli/v3"},
-	"internal/credentials": {"pkg/dist", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/preflight", "internal/trusted", "internal/ui", "github.com/urfave/cli/v3"},
-	"internal/publisher":   {"pkg/dist", "pkg/upload", "pkg/mint", "internal/trusted", "internal/ui", "github.com/urfave/cli/v3"},
-	"internal/trusted":     {"pkg/dist", "pkg/upload", "internal/preflight", "internal/credentials", "internal/ui", "github.com/urfave/cli/v3"},
+	"internal/preflight": {"net/http", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/credentials", "internal/trusted", "internal/ui", "github.com/urfave/cli/v3"},
+	// Resolve is pure: the keyring is asked by the command, never by it.
+	"internal/credentials": {"pkg/dist", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/preflight", "internal/trusted", "internal/ui", "internal/keyring", "github.com/urfave/cli/v3"},
+	// The keyring reads the operating system's store and knows nothing of
+	// indexes, credentials' rules or the environment (its caller passes
+	// the bus address).
+	"internal/keyring":   {"net/http", "pkg/dist", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/transport", "internal/envvars", "internal/credentials", "internal/preflight", "internal/trusted", "internal/ui", "github.com/urfave/cli/v3"},
+	"internal/publisher": {"pkg/dist", "pkg/upload", "pkg/mint", "internal/trusted", "internal/ui", "github.com/urfave/cli/v3"},
+	"internal/trusted":   {"pkg/dist", "pkg/upload", "internal/preflight", "internal/credentials", "internal/ui", "github.com/urfave/cli/v3"},
 	// Everything shown is decided at the end, and only the CLI parses flags.
 	"internal/ui": {"github.com/urfave/cli/v3"},
 	// The test index and the CI fakes are independent of the client.
@@ -47,7 +52,9 @@ var forbiddenDeps = map[string][]string{
 	// alike, so it must lean on neither (and only tests import it).
 	"internal/golden":  {"pkg/upload", "pkg/oidc", "pkg/mint", "pkg/dist", "internal/fakeindex", "github.com/urfave/cli/v3"},
 	"internal/testzip": {"pkg/upload", "pkg/oidc", "pkg/mint", "pkg/dist", "internal/fakeindex", "github.com/urfave/cli/v3"},
-	"cmd/pyupload":     {"internal/fakeindex", "internal/fakeci"},
+	// The fake Secret Service is an oracle for the keyring client.
+	"internal/fakesecrets": {"internal/keyring", "internal/credentials", "internal/ui", "pkg/upload", "pkg/oidc", "pkg/mint", "pkg/dist", "github.com/urfave/cli/v3"},
+	"cmd/pyupload":         {"internal/fakeindex", "internal/fakeci", "internal/fakesecrets"},
 }
 
 // qualified names a dependency as go list does.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pyupload/pyupload/internal/fakeci"
 	"github.com/pyupload/pyupload/internal/fakeindex"
+	"github.com/pyupload/pyupload/internal/trusted"
 	"github.com/pyupload/pyupload/internal/ui"
 )
 
@@ -148,7 +149,7 @@ func TestE2ETokenCommand(t *testing.T) {
 		assertNoSecrets(t, "token stdout", r.stdout, tok) // asked for: the token itself
 		switch format {
 		case "env":
-			if !strings.Contains(r.stdout, "TWINE_USERNAME=__token__\nTWINE_PASSWORD="+tok+"\n") {
+			if !strings.Contains(r.stdout, "TWINE_USERNAME=__token__\nTWINE_PASSWORD="+tok+"\nPYUPLOAD_MINTED_TOKEN_SHA256="+trusted.Fingerprint(tok)+"\n") {
 				t.Errorf("env format:\n%s", r.stdout)
 			}
 		case "json":
@@ -355,6 +356,11 @@ func TestE2EIdentityCommandsIgnorePasswords(t *testing.T) {
 			t.Errorf("%v pyupload %v: exit %d\n%s", tt.env, tt.args, r.code, r.stderr)
 		}
 	}
+	// whoami says when an upload would use the password instead.
+	r := runBinary(t, append(ghaEnv(ix, u), "TWINE_PASSWORD=pypi-stale"), "whoami", "--repository-url", u+"/legacy/")
+	if !strings.Contains(r.stderr, "note: an upload here would use the token from TWINE_PASSWORD rather than mint one from this github identity") {
+		t.Errorf("whoami with a password: no note that it shadows the identity\n%s", r.stderr)
+	}
 	// An identity token is a secret: never sent over plain http to a host
 	// other than loopback (it used to reach the mint endpoint).
 	for _, cmd := range []string{"token", "whoami"} {
@@ -363,14 +369,15 @@ func TestE2EIdentityCommandsIgnorePasswords(t *testing.T) {
 			t.Errorf("%s over plain http: exit %d\n%s", cmd, r.code, r.stderr)
 		}
 	}
-	r := runBinary(t, append(ghaEnv(ix, u), "PYUPLOAD_TRUSTED_PUBLISHING=never"), "token", "--repository-url", u+"/legacy/")
+	r = runBinary(t, append(ghaEnv(ix, u), "PYUPLOAD_TRUSTED_PUBLISHING=never"), "token", "--repository-url", u+"/legacy/")
 	if r.code != ui.ExitUsage || !strings.Contains(r.stderr, "--trusted-publishing never leaves nothing to do") {
 		t.Errorf("token with mode never: exit %d\n%s", r.code, r.stderr)
 	}
 }
 
-// TestE2EAttestations: --attestations sends the files beside each dist as
-// one JSON array field; a dist without one stops the batch before upload.
+// TestE2EAttestations: --attestations sends the files beside each dist (or
+// named among the arguments) as one JSON array field; a dist without one
+// stops the batch before upload.
 func TestE2EAttestations(t *testing.T) {
 	t.Parallel()
 	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
@@ -393,7 +400,9 @@ func TestE2EAttestations(t *testing.T) {
 	if err := os.WriteFile(wheel+".publish.attestation", []byte(att), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r = runBinary(t, ghaEnv(ix, u), uploadArgs(u, "--attestations", wheel)...)
+	// As the shell expands dist/*: the attestation is an argument too, and
+	// is sent once.
+	r = runBinary(t, ghaEnv(ix, u), uploadArgs(u, "--attestations", wheel, wheel+".publish.attestation")...)
 	if r.code != ui.ExitOK {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
@@ -472,12 +481,50 @@ func TestE2ETokenShadowsIdentity(t *testing.T) {
 	t.Parallel()
 	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
 	r := runBinary(t, append(ghaEnv(ix, u), "TWINE_PASSWORD="+testToken), uploadArgs(u, good+"pyupload_mv22-2.2-py3-none-any.whl")...)
-	if r.code != ui.ExitOK || !strings.Contains(r.stderr, "note: using the API token from TWINE_PASSWORD") {
+	if r.code != ui.ExitOK || !strings.Contains(r.stderr, "note: using the token from TWINE_PASSWORD rather than minting one from this job's github identity") {
 		t.Errorf("exit %d\n%s", r.code, r.stderr)
 	}
 	if n := ix.MintAttempts(); n != 0 {
 		t.Errorf("minted %d times, want 0", n)
 	}
+}
+
+// TestE2ETokenThenUpload: the token an earlier step minted with `pyupload
+// token --format env` (written to $GITHUB_ENV) came from this job's
+// identity: the upload uses it without the note that a token shadows the
+// identity, and a refusal gets Trusted Publishing's advice.
+func TestE2ETokenThenUpload(t *testing.T) {
+	t.Parallel()
+	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
+	if err := ix.CreateProject("pyupload-mv24"); err != nil { // another publisher's project
+		t.Fatal(err)
+	}
+	r := runBinary(t, ghaEnv(ix, u), "token", "--repository-url", u+"/legacy/", "--format", "env")
+	if r.code != ui.ExitOK {
+		t.Fatalf("token: exit %d\n%s", r.code, r.stderr)
+	}
+	githubEnv := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if len(githubEnv) != 3 || !strings.HasPrefix(githubEnv[2], "PYUPLOAD_MINTED_TOKEN_SHA256=") {
+		t.Fatalf("token --format env printed %q, want the username, the token and its fingerprint", githubEnv)
+	}
+	env := append(ghaEnv(ix, u), githubEnv...)
+	r = runBinary(t, env, uploadArgs(u, good+"pyupload_mv22-2.2-py3-none-any.whl")...)
+	if r.code != ui.ExitOK || strings.Contains(r.stderr, "note:") {
+		t.Errorf("upload with the minted token: exit %d, want 0 and no note\n%s", r.code, r.stderr)
+	}
+	if n := ix.MintAttempts(); n != 1 {
+		t.Errorf("minted %d times, want once (by pyupload token)", n)
+	}
+	r = runBinary(t, env, uploadArgs(u, good+"pyupload_mv24-2.4-py3-none-any.whl")...)
+	if r.code != ui.ExitFailure || !strings.Contains(r.stderr, "hint: The upload token was minted by Trusted Publishing") {
+		t.Errorf("refused upload with the minted token: exit %d, want 1 and Trusted Publishing's advice\n%s", r.code, r.stderr)
+	}
+	// Another token in its place is noted as shadowing the identity.
+	r = runBinary(t, append(env, "PYUPLOAD_PASSWORD="+testToken), uploadArgs(u, good+"pyupload_mv23-2.3-py3-none-any.whl")...)
+	if r.code != ui.ExitOK || !strings.Contains(r.stderr, "note: using the token from PYUPLOAD_PASSWORD") {
+		t.Errorf("upload with another token: exit %d, want 0 and the note\n%s", r.code, r.stderr)
+	}
+	assertNoSecrets(t, "output", r.stdout+r.stderr)
 }
 
 // TestE2EFailureSummaryLeaksNothing: a refused exchange in GitHub Actions
@@ -497,5 +544,30 @@ func TestE2EFailureSummaryLeaksNothing(t *testing.T) {
 		t.Fatalf("step summary = %q, %v", b, err)
 	}
 	assertNoSecrets(t, "step summary", string(b))
+	assertNoSecrets(t, "output", r.stdout+r.stderr)
+}
+
+// TestE2ETrustedPublishingRefusedUpload: the minted token does not cover a
+// project outside its publisher's set; the hint is about the publisher,
+// never about an API token (there is none).
+func TestE2ETrustedPublishingRefusedUpload(t *testing.T) {
+	t.Parallel()
+	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
+	if err := ix.CreateProject("pyupload-mv24"); err != nil { // another publisher's project
+		t.Fatal(err)
+	}
+	r := runBinary(t, ghaEnv(ix, u), uploadArgs(u, good+"pyupload_mv24-2.4-py3-none-any.whl")...)
+	if r.code != ui.ExitFailure || !strings.Contains(r.stderr, "OIDC scoped token is not valid for project") {
+		t.Fatalf("exit %d, want %d and the index's refusal\n%s", r.code, ui.ExitFailure, r.stderr)
+	}
+	_, hint, _ := strings.Cut(r.stderr, "hint: ")
+	for _, want := range []string{"minted by Trusted Publishing from this job's github identity; there is no API token to fix", "/manage/project/pyupload-mv24/settings/publishing/?"} {
+		if !strings.Contains(hint, want) {
+			t.Errorf("hint lacks %q:\n%s", want, hint)
+		}
+	}
+	if strings.Contains(hint, "--password") {
+		t.Errorf("the hint sends the user to --password, under Trusted Publishing:\n%s", hint)
+	}
 	assertNoSecrets(t, "output", r.stdout+r.stderr)
 }

@@ -26,8 +26,8 @@ func indexFlags(env envvars.Lookup) []cli.Flag {
 // credentialFlags are an API token's username and password (upload).
 func credentialFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "username", Aliases: []string{"u"}, Usage: "username; API tokens use __token__ (the default)" + envNote("username")},
-		&cli.StringFlag{Name: "password", Aliases: []string{"p"}, Usage: "API token (pypi-...); prefer the environment variable over the flag" + envNote("password")},
+		&cli.StringFlag{Name: "username", Aliases: []string{"u"}, Usage: "username; __token__ (implied) for PyPI, TestPyPI and pypi- API tokens, needed for other indexes" + envNote("username")},
+		&cli.StringFlag{Name: "password", Aliases: []string{"p"}, Usage: "API token (pypi-...) or password; prefer the environment variable over the flag" + envNote("password")},
 	}
 }
 
@@ -57,16 +57,44 @@ func transferFlags() []cli.Flag {
 		&cli.StringFlag{Name: "check-url", Usage: "where to look up existing files by hash: a simple index (e.g. https://pypi.org/simple/, devpi's .../+simple/) or a JSON API base; derived from the upload URL by default (--verbose shows what was tried)"},
 		&cli.BoolFlag{Name: "skip-existing", Usage: "skip a file the index already has under its name: unverified when no read API can tell, with a warning when the index holds other bytes (identical files are always skipped, without this flag)"},
 		&cli.StringFlag{Name: "comment", Aliases: []string{"c"}, Usage: "comment stored with each file"},
-		&cli.BoolFlag{Name: "attestations", Usage: "send each dist's PEP 740 attestations (<dist>.*.attestation files beside it); PyPI accepts them with Trusted Publishing only"},
-		&cli.BoolFlag{Name: "non-interactive", Usage: "accepted for twine compatibility; pyupload never prompts"},
+		&cli.BoolFlag{Name: "attestations", Usage: "send each dist's PEP 740 attestations (<dist>.*.attestation files beside it or among the arguments); PyPI accepts them with Trusted Publishing only"},
+		&cli.BoolFlag{Name: "non-interactive", Usage: "never prompt for a missing username or password (prompts need a terminal, and never happen in CI)" + envNote("non-interactive")},
 		&cli.BoolFlag{Name: "disable-progress-bar", Usage: "no progress output"},
 	}
+}
+
+// gpgFlags are twine's GPG signing options: accepted, so that a twine
+// command line works, and ignored with a note (upload).
+func gpgFlags() []cli.Flag {
+	const ignored = ": accepted and ignored with a note (PyPI no longer accepts GPG signatures)"
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "sign", Aliases: []string{"s"}, Usage: "twine's GPG signing" + ignored},
+		&cli.StringFlag{Name: "sign-with", Usage: "twine's GPG program" + ignored},
+		&cli.StringFlag{Name: "identity", Aliases: []string{"i"}, Usage: "twine's GPG identity" + ignored},
+	}
+}
+
+// noColorFlag is twine's --no-color (every command). pyupload prints no
+// colour, so there is nothing to turn off.
+func noColorFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "no-color", Usage: "accepted for twine compatibility: pyupload never colours its output"}
 }
 
 // uploadFlags are every flag of `pyupload upload` and of plain
 // `pyupload DIST...`.
 func uploadFlags(env envvars.Lookup) []cli.Flag {
-	return concat(indexFlags(env), credentialFlags(), trustedFlags(env), reportFlags(), transferFlags())
+	return concat(indexFlags(env), credentialFlags(), trustedFlags(env), reportFlags(), transferFlags(), gpgFlags(), []cli.Flag{noColorFlag()})
+}
+
+// gpgGiven names the GPG flags given, for the note that they do nothing.
+func gpgGiven(cmd *cli.Command) []string {
+	var out []string
+	for _, f := range gpgFlags() {
+		if name := f.Names()[0]; cmd.IsSet(name) {
+			out = append(out, "--"+name)
+		}
+	}
+	return out
 }
 
 func concat(groups ...[]cli.Flag) []cli.Flag {

@@ -134,7 +134,7 @@ func TestTrustedPublishingModes(t *testing.T) {
 	}{
 		{"never without token", []string{"--trusted-publishing", "never"}, map[string]string{"PYUPLOAD_OIDC_TOKEN": "x.y.z"}, ui.ExitUsage, "no credentials"},
 		{"always with a password", []string{"--trusted-publishing", "always", "--password", "pypi-x"}, nil, ui.ExitUsage, "cannot be combined"},
-		{"always outside CI", []string{"--trusted-publishing", "always"}, nil, ui.ExitFailure, "no supported CI provider detected"},
+		{"always outside CI", []string{"--trusted-publishing", "always"}, nil, ui.ExitUsage, "no supported CI provider detected"},
 		{"bad mode", []string{"--trusted-publishing", "sometimes"}, nil, ui.ExitUsage, "must be auto, always or never"},
 		{"unknown provider", []string{"--provider", "jenkins"}, nil, ui.ExitUsage, "unknown --provider"},
 		{"github without permission", nil, map[string]string{"GITHUB_ACTIONS": "true"}, ui.ExitFailure, "id-token: write"},

@@ -72,18 +72,22 @@ type Input struct {
 // Source says where a setting came from.
 type Source int
 
-// The sources, in twine's order of precedence.
+// The sources, in twine's order of precedence. [Resolve] reads the first
+// four; the keyring and the prompt are asked later, by the command, for
+// what is still missing ([Resolved.WithUsername], [Resolved.WithPassword]).
 const (
 	Unset   Source = iota
 	Flag           // the command line
 	Env            // an environment variable
 	URL            // the repository URL's userinfo
 	Config         // the config file
-	Default        // pyupload's default
+	Default        // pyupload's default (__token__)
+	Keyring        // the system keyring
+	Prompt         // asked on the terminal
 )
 
 func (s Source) String() string {
-	return [...]string{"unset", "command line", "environment", "repository URL", "config file", "default"}[s]
+	return [...]string{"unset", "command line", "environment", "repository URL", "config file", "default", "keyring", "prompt"}[s]
 }
 
 // Method is how the upload authenticates.
@@ -103,8 +107,11 @@ const (
 
 // Resolved is what to upload to and authenticate with.
 type Resolved struct {
-	Endpoint                   *url.URL // without userinfo
-	Repository                 string   // the config section used; "" when a URL was given
+	Endpoint   *url.URL // without userinfo
+	Repository string   // the config section used; "" when a URL was given
+	// Username is "" when no source gave one and none is implied: an
+	// index other than PyPI and TestPyPI, and a password that is not a
+	// PyPI API token ([Resolved.Missing]).
 	Username                   string
 	Password                   string // a secret
 	UsernameFrom, PasswordFrom Source
@@ -130,6 +137,24 @@ var (
 	// ErrNoCredentials: nothing to authenticate with.
 	ErrNoCredentials = errors.New("no credentials: no API token was given (--password, TWINE_PASSWORD) and no CI identity for Trusted Publishing was found")
 )
+
+// TokenUsername is the username of API tokens.
+const TokenUsername = "__token__"
+
+// UsernameError is a password for an index other than PyPI and TestPyPI
+// with no username: only their API tokens have a known one.
+type UsernameError struct{ Host string }
+
+func (e *UsernameError) Error() string {
+	return fmt.Sprintf("no username for %s: pass --username or set TWINE_USERNAME (only PyPI and TestPyPI, and pypi- API tokens, imply %s)", e.Host, TokenUsername)
+}
+
+// IsPyPI reports whether the endpoint is PyPI's or TestPyPI's upload
+// host, which take API tokens only, so the username is always __token__.
+func IsPyPI(u *url.URL) bool {
+	h := u.Hostname()
+	return u.Scheme == "https" && (h == "upload.pypi.org" || h == "test.pypi.org")
+}
 
 // RepositoryError is a repository name the config file does not define
 // (twine: "Missing section"), or defines without an upload URL.
@@ -171,9 +196,12 @@ func (e *URLError) Error() string {
 //     only for a name, and so do its ca_cert and client_cert.
 //   - Each of username and password on its own: the command line, then
 //     the environment, then the URL's userinfo, then the config file's
-//     section (with [server-login] as its fallback); a username defaults to
-//     __token__, as API tokens need. An empty `password =` in the section
-//     is an empty password, as in twine, not a missing one.
+//     section (with [server-login] as its fallback). An empty `password =`
+//     in the section is an empty password, as in twine, not a missing one.
+//     The username defaults to __token__ for PyPI and TestPyPI (as twine 6
+//     does) and for a password that is a PyPI API token (pypi-...); for
+//     any other index it stays empty, and the command asks the keyring and
+//     the prompt, or reports a [*UsernameError].
 //   - The endpoint must use https, except on loopback hosts: everything
 //     sent there is a secret. PyPI's and TestPyPI's hosts get https, as
 //     twine gives them.
@@ -231,9 +259,7 @@ func Resolve(in Input) (*Resolved, error) {
 	if r.PasswordFrom == Unset && section.Has(pypirc.KeyPassword) {
 		r.PasswordFrom = Config // an empty `password =` is an empty password, as in twine
 	}
-	if r.Username == "" {
-		r.Username, r.UsernameFrom = "__token__", Default
-	}
+	r.defaultUsername()
 	switch {
 	case r.Mode == Always && r.PasswordFrom == Config:
 		// The config file's token is the old way; the CI identity is asked for.
@@ -254,6 +280,60 @@ func Resolve(in Input) (*Resolved, error) {
 // pypiHosts are the hosts twine always reaches over https, whatever the
 // URL's scheme says.
 var pypiHosts = map[string]bool{"pypi.python.org": true, "testpypi.python.org": true, "upload.pypi.org": true, "test.pypi.org": true}
+// defaultUsername implies __token__ where only API tokens are accepted or
+// the password is one.
+func (r *Resolved) defaultUsername() {
+	if r.Username == "" && (IsPyPI(r.Endpoint) || strings.HasPrefix(r.Password, "pypi-")) {
+		r.Username, r.UsernameFrom = TokenUsername, Default
+	}
+}
+
+// WithUsername is r with the username a later source gave (the keyring,
+// the prompt).
+func (r *Resolved) WithUsername(username string, from Source) *Resolved {
+	c := *r
+	c.Username, c.UsernameFrom = username, from
+	return &c
+}
+
+// WithPassword is r with the password a later source gave (the keyring,
+// the prompt): the upload then authenticates with it.
+func (r *Resolved) WithPassword(password string, from Source) *Resolved {
+	c := *r
+	c.Password, c.PasswordFrom, c.Method = password, from, APIToken
+	c.defaultUsername()
+	return &c
+}
+
+// HasPassword reports whether a source gave a password; an empty
+// `password =` in the config file is one, as in twine.
+func (r *Resolved) HasPassword() bool { return r.PasswordFrom != Unset }
+
+// Missing is what an upload with a password still lacks: nil, a
+// [*UsernameError], or a [*NoCredentialsError] for no password.
+func (r *Resolved) Missing() error {
+	switch {
+	case !r.HasPassword():
+		return r.noCredentials()
+	case r.Username == "":
+		return &UsernameError{Host: r.Endpoint.Host}
+	}
+	return nil
+}
+
+// NoCredentialsError is [ErrNoCredentials] for one index, so the hint can
+// say where its tokens come from.
+type NoCredentialsError struct{ Host string }
+
+func (e *NoCredentialsError) Error() string { return ErrNoCredentials.Error() }
+
+// Unwrap makes errors.Is(err, ErrNoCredentials) true.
+func (e *NoCredentialsError) Unwrap() error { return ErrNoCredentials }
+
+// KeyringService is the name twine stores this index's password under in
+// the system keyring: the repository URL (keyring.get_password(url,
+// username)).
+func (r *Resolved) KeyringService() string { return r.Endpoint.String() }
 
 // pick returns the first non-empty value, with its source: the values are
 // given in the order flag, environment, URL, config.
@@ -274,7 +354,14 @@ func (r *Resolved) WithoutIdentity() error {
 	if r.Mode == Always {
 		return nil
 	}
-	return ErrNoCredentials
+	return r.noCredentials()
+}
+
+func (r *Resolved) noCredentials() error {
+	if r.Endpoint == nil {
+		return ErrNoCredentials
+	}
+	return &NoCredentialsError{Host: r.Endpoint.Host}
 }
 
 // PasswordOrigin names where the password came from, for messages.
@@ -291,6 +378,10 @@ func (r *Resolved) PasswordOrigin() string {
 		return "the repository URL"
 	case Config:
 		return r.ConfigName
+	case Keyring:
+		return "the system keyring"
+	case Prompt:
+		return "the prompt"
 	}
 	return "nowhere"
 }
@@ -301,7 +392,11 @@ func (r *Resolved) String() string {
 	if r.PasswordFrom != Unset {
 		pw = "<redacted> from " + r.PasswordFrom.String()
 	}
-	return fmt.Sprintf("%s as %s (from %s), password %s, method %d", r.Endpoint.Redacted(), r.Username, r.UsernameFrom, pw, r.Method)
+	user := r.Username
+	if user == "" {
+		user = "(no username)"
+	}
+	return fmt.Sprintf("%s as %s (from %s), password %s, method %d", r.Endpoint.Redacted(), user, r.UsernameFrom, pw, r.Method)
 }
 
 // String describes the fields without the password.

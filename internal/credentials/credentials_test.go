@@ -59,10 +59,10 @@ password = alice-secret
 			want{"https://upload.pypi.org/legacy/", "pypi", "__token__", "", Default, Unset, TrustedPublishing}, ""},
 		{"flag URL over environment URL",
 			Input{Flags: Fields{RepositoryURL: "https://flag.example/legacy/"}, Env: Fields{RepositoryURL: "https://env.example/legacy/"}},
-			want{"https://flag.example/legacy/", "", "__token__", "", Default, Unset, TrustedPublishing}, ""},
+			want{"https://flag.example/legacy/", "", "", "", Unset, Unset, TrustedPublishing}, ""},
 		{"environment URL over flag repository name",
 			Input{Flags: Fields{Repository: "private"}, Env: Fields{RepositoryURL: "https://env.example/legacy/"}, Config: cfg},
-			want{"https://env.example/legacy/", "", "__token__", "", Default, Unset, TrustedPublishing}, ""},
+			want{"https://env.example/legacy/", "", "", "", Unset, Unset, TrustedPublishing}, ""},
 		{"flag repository name over environment name",
 			Input{Flags: Fields{Repository: "private"}, Env: Fields{Repository: "testpypi"}, Config: cfg},
 			want{"https://private.example/legacy/", "private", "alice", "alice-secret", Config, Config, APIToken}, ""},
@@ -77,7 +77,7 @@ password = alice-secret
 			want{"https://upload.pypi.org/legacy/", "pypi", "bob", "bob-secret", Config, Config, APIToken}, ""},
 		{"a URL ignores the config file's credentials",
 			Input{Flags: Fields{RepositoryURL: "https://private.example/legacy/"}, Config: cfg},
-			want{"https://private.example/legacy/", "", "__token__", "", Default, Unset, TrustedPublishing}, ""},
+			want{"https://private.example/legacy/", "", "", "", Unset, Unset, TrustedPublishing}, ""},
 		{"flag credentials over environment",
 			Input{Flags: Fields{Username: "f", Password: "flag-secret"}, Env: Fields{Username: "e", Password: "env-secret"}, Config: cfg},
 			want{"https://upload.pypi.org/legacy/", "pypi", "f", "flag-secret", Flag, Flag, APIToken}, ""},
@@ -100,8 +100,8 @@ password = alice-secret
 			Input{Flags: Fields{Repository: "x"}, Config: config(t, "[distutils]\nindex-servers = x\n[x]\nrepository = https://u:p@x.example/legacy/\nusername = v\npassword = q\n")},
 			want{"https://x.example/legacy/", "x", "u", "p", URL, URL, APIToken}, ""},
 		{"a broken config file does not matter with a URL",
-			Input{Flags: Fields{RepositoryURL: "https://private.example/legacy/", Password: "s"}, ConfigErr: brokenErr},
-			want{"https://private.example/legacy/", "", "__token__", "s", Default, Flag, APIToken}, ""},
+			Input{Flags: Fields{RepositoryURL: "https://private.example/legacy/", Password: "pypi-s"}, ConfigErr: brokenErr},
+			want{"https://private.example/legacy/", "", "__token__", "pypi-s", Default, Flag, APIToken}, ""},
 		{"a broken config file matters for a name",
 			Input{ConfigErr: brokenErr}, want{}, "~/.pypirc: line 3: not an option"},
 		{"unknown repository name",
@@ -117,14 +117,14 @@ password = alice-secret
 			want{"https://test.pypi.org/legacy/", "x", "__token__", "", Default, Unset, TrustedPublishing}, ""},
 		{"plain http to loopback",
 			Input{Flags: Fields{RepositoryURL: "http://127.0.0.1:8080/legacy/"}},
-			want{"http://127.0.0.1:8080/legacy/", "", "__token__", "", Default, Unset, TrustedPublishing}, ""},
+			want{"http://127.0.0.1:8080/legacy/", "", "", "", Unset, Unset, TrustedPublishing}, ""},
 		{"an invalid URL in a config section",
 			Input{Flags: Fields{Repository: "x"}, Config: config(t, "[distutils]\nindex-servers = x\n[x]\nrepository = upload.example/legacy/\n")}, want{}, "invalid repository URL"},
 		{"a section name without a config file",
 			Input{Flags: Fields{Repository: "private"}}, want{}, `unknown repository "private"`},
 		{"a broken config file does not matter with an environment URL",
 			Input{Env: Fields{RepositoryURL: "https://private.example/legacy/"}, ConfigErr: brokenErr},
-			want{"https://private.example/legacy/", "", "__token__", "", Default, Unset, TrustedPublishing}, ""},
+			want{"https://private.example/legacy/", "", "", "", Unset, Unset, TrustedPublishing}, ""},
 		{"never: the config file's token is used",
 			Input{Config: cfg, Mode: Never},
 			want{"https://upload.pypi.org/legacy/", "pypi", "__token__", "pypi-from-config", Config, Config, APIToken}, ""},
@@ -157,7 +157,7 @@ password = alice-secret
 			want{"https://upload.pypi.org/legacy/", "pypi", "__token__", "s", Default, Env, APIToken}, ""},
 		{"[DEFAULT] gives every listed section its options",
 			Input{Flags: Fields{Repository: "x"}, Config: config(t, "[DEFAULT]\npassword = shared\n[distutils]\nindex-servers = x\n[x]\nrepository = https://x.example/legacy/\n")},
-			want{"https://x.example/legacy/", "x", "__token__", "shared", Default, Config, APIToken}, ""},
+			want{"https://x.example/legacy/", "x", "", "shared", Unset, Config, APIToken}, ""},
 		{"a section index-servers does not list is missing, as in twine",
 			Input{Flags: Fields{Repository: "x"}, Config: config(t, "[distutils]\nindex-servers = pypi\n[x]\nrepository = https://x.example/legacy/\n"), ConfigName: "/h/.pypirc"},
 			want{}, `repository "x": /h/.pypirc has a [x] section, but [distutils] index-servers (pypi) does not list it`},
@@ -203,6 +203,75 @@ func TestResolveTLSFiles(t *testing.T) {
 	r, err = Resolve(Input{Flags: Fields{RepositoryURL: "https://x.example/legacy/"}, Env: Fields{Repository: "x"}, Config: cfg})
 	if err != nil || r.CACert != "" || r.ClientCert != "" {
 		t.Errorf("Resolve(--repository-url) = %+v, %v, want no TLS files from the config", r, err)
+	}
+}
+
+// TestUsernameRules: __token__ is implied only where nothing else can
+// work (PyPI and TestPyPI take API tokens only) or the password is a PyPI
+// API token; elsewhere a missing username is the caller's to fill or
+// report.
+func TestUsernameRules(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name         string
+		in           Input
+		username     string
+		from         Source
+		missing      error
+		missingUsage bool // a *UsernameError
+	}{
+		{"PyPI", Input{Env: Fields{Password: "secret"}}, "__token__", Default, nil, false},
+		{"TestPyPI", Input{Flags: Fields{Repository: "testpypi", Password: "secret"}}, "__token__", Default, nil, false},
+		{"TestPyPI by URL", Input{Flags: Fields{RepositoryURL: "https://test.pypi.org/legacy/", Password: "secret"}}, "__token__", Default, nil, false},
+		{"a PyPI API token elsewhere", Input{Flags: Fields{RepositoryURL: "https://pypi.example/legacy/", Password: "pypi-AgEIcHlwaS5vcmc"}}, "__token__", Default, nil, false},
+		{"another index", Input{Flags: Fields{RepositoryURL: "https://pypi.example/legacy/", Password: "secret"}}, "", Unset, nil, true},
+		{"another index, a username given", Input{Flags: Fields{RepositoryURL: "https://pypi.example/legacy/", Password: "secret"}, Env: Fields{Username: "alice"}}, "alice", Env, nil, false},
+		{"PyPI's host over plain http is not PyPI", Input{Flags: Fields{RepositoryURL: "http://127.0.0.1/legacy/", Password: "secret"}}, "", Unset, nil, true},
+		{"another index, no password", Input{Flags: Fields{RepositoryURL: "https://pypi.example/legacy/"}}, "", Unset, ErrNoCredentials, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r, err := Resolve(tt.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Username != tt.username || r.UsernameFrom != tt.from {
+				t.Errorf("Resolve() username = %q from %v, want %q from %v", r.Username, r.UsernameFrom, tt.username, tt.from)
+			}
+			missing := r.Missing()
+			if ue, ok := errors.AsType[*UsernameError](missing); tt.missingUsage != ok || ok && ue.Host != r.Endpoint.Host {
+				t.Errorf("Missing() = %v, want a *UsernameError: %v", missing, tt.missingUsage)
+			} else if !tt.missingUsage && !errors.Is(missing, tt.missing) {
+				t.Errorf("Missing() = %v, want %v", missing, tt.missing)
+			}
+		})
+	}
+}
+
+// TestWithLaterSources: the keyring and the prompt fill what Resolve left
+// missing, the method follows, and Resolve's result is not changed.
+func TestWithLaterSources(t *testing.T) {
+	t.Parallel()
+	r, err := Resolve(Input{Flags: Fields{RepositoryURL: "https://pypi.example/legacy/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	filled := r.WithUsername("alice", Prompt).WithPassword("secret", Keyring)
+	if filled.Username != "alice" || filled.UsernameFrom != Prompt || filled.Password != "secret" || filled.PasswordFrom != Keyring || filled.Method != APIToken || filled.Missing() != nil {
+		t.Errorf("filled = %s, want alice from the prompt, a password from the keyring, an API token upload", filled)
+	}
+	if filled.PasswordOrigin() != "the system keyring" || filled.UsernameFrom.String() != "prompt" {
+		t.Errorf("origins = %q, %q, want the keyring and the prompt named", filled.PasswordOrigin(), filled.UsernameFrom)
+	}
+	if r.Username != "" || r.Password != "" || r.Method != TrustedPublishing {
+		t.Errorf("Resolve's result changed: %s", r)
+	}
+	if tok := r.WithPassword("pypi-AgEI", Prompt); tok.Username != "__token__" || tok.UsernameFrom != Default {
+		t.Errorf("a prompted API token: username %q from %v, want __token__ implied", tok.Username, tok.UsernameFrom)
+	}
+	if r.KeyringService() != "https://pypi.example/legacy/" {
+		t.Errorf("KeyringService() = %q, want the repository URL, as twine stores it", r.KeyringService())
 	}
 }
 

@@ -35,6 +35,10 @@ func (c *Checked) Failed(strict bool) bool {
 type Report struct {
 	Results []Checked
 	Strict  bool // warnings fail too
+	// Signatures and Attestations are the companion files among the
+	// inputs ([Inputs]).
+	Signatures   []string
+	Attestations map[string][]string
 }
 
 // Failed reports whether any file failed.
@@ -69,20 +73,20 @@ func (r *Report) Dists() []*dist.Dist {
 	return out
 }
 
-// Check expands args, then opens and checks every file concurrently and
+// Check sorts out args ([Split]), then opens and checks every file concurrently and
 // adds the problems that span files. The error is for what stops the whole
 // check (a bad argument, cancellation); a file's own failure is in the
 // report.
 func Check(ctx context.Context, args []string, strict bool) (*Report, error) {
-	paths, err := Expand(args)
+	in, err := Split(args)
 	if err != nil {
 		return nil, err
 	}
-	results, err := checkFiles(ctx, paths)
+	results, err := checkFiles(ctx, in.Dists)
 	if err != nil {
 		return nil, err
 	}
-	return &Report{Results: results, Strict: strict}, nil
+	return &Report{Results: results, Strict: strict, Signatures: in.Signatures, Attestations: in.Attestations}, nil
 }
 
 // checkFiles opens and checks every path, on as many goroutines as there

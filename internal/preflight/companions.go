@@ -16,17 +16,18 @@ const maxAttestationsPerFile = 2
 
 // Attestations collects, for every dist, the attestation files beside
 // it (<dist>.publish.attestation, <dist>.slsa.attestation: the names
-// gh-action-pypi-publish and pypi-attestations write) into the JSON array
-// the index expects. Every dist must have at least one, as with twine's
-// --attestations, so a missing signature stops the batch before any upload.
-func Attestations(dists []*dist.Dist) (map[string]string, error) {
+// gh-action-pypi-publish and pypi-attestations write) and those named for
+// it among the inputs (named: [Report.Attestations], by the dist's base
+// name) into the JSON array the index expects. Every dist must have at
+// least one, as with twine's --attestations, so a missing signature stops
+// the batch before any upload.
+func Attestations(dists []*dist.Dist, named map[string][]string) (map[string]string, error) {
 	out := make(map[string]string, len(dists))
 	for _, d := range dists {
-		matches, err := filepath.Glob(globEscape(d.Path) + ".*.attestation")
+		matches, err := attestationFiles(d.Path, named[filepath.Base(d.Path)])
 		if err != nil {
 			return nil, err
 		}
-		sort.Strings(matches)
 		if len(matches) == 0 {
 			return nil, fmt.Errorf("%s: --attestations was given but there is no %s.*.attestation file beside it", d.Path, filepath.Base(d.Path))
 		}
@@ -55,6 +56,25 @@ func Attestations(dists []*dist.Dist) (map[string]string, error) {
 		}
 		out[d.Path] = string(b)
 	}
+	return out, nil
+}
+
+// attestationFiles are the attestation files beside path and those
+// named, each once, sorted.
+func attestationFiles(path string, named []string) ([]string, error) {
+	beside, err := filepath.Glob(globEscape(path) + ".*.attestation")
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, m := range append(beside, named...) {
+		if c := filepath.Clean(m); !seen[c] {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	sort.Strings(out)
 	return out, nil
 }
 

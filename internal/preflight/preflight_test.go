@@ -164,7 +164,7 @@ func TestAttestations(t *testing.T) {
 		t.Fatalf("Check() = %v, %v", r, err)
 	}
 	dists := r.Dists()
-	if _, err := Attestations(dists); err == nil || !strings.Contains(err.Error(), "no pyupload_mv22-2.2-py3-none-any.whl.*.attestation file beside it") {
+	if _, err := Attestations(dists, nil); err == nil || !strings.Contains(err.Error(), "no pyupload_mv22-2.2-py3-none-any.whl.*.attestation file beside it") {
 		t.Errorf("Attestations(none) error = %v, want the missing file named", err)
 	}
 	for _, d := range dists {
@@ -172,7 +172,7 @@ func TestAttestations(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got, err := Attestations(dists)
+	got, err := Attestations(dists, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +182,95 @@ func TestAttestations(t *testing.T) {
 	if err := os.WriteFile(dists[0].Path+".slsa.attestation", []byte("not json"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Attestations(dists); err == nil || !strings.Contains(err.Error(), "not a JSON attestation object") {
+	if _, err := Attestations(dists, nil); err == nil || !strings.Contains(err.Error(), "not a JSON attestation object") {
 		t.Errorf("Attestations(bad JSON) error = %v", err)
+	}
+}
+
+// TestAttestationsNamedElsewhere: an attestation named on the command line
+// counts for its dist wherever it is, and one also beside the dist is sent
+// once.
+func TestAttestationsNamedElsewhere(t *testing.T) {
+	t.Parallel()
+	dir := distDir(t)
+	whl := filepath.Join(dir, "pyupload_mv22-2.2-py3-none-any.whl")
+	other := filepath.Join(t.TempDir(), "pyupload_mv22-2.2-py3-none-any.whl.publish.attestation")
+	beside := whl + ".slsa.attestation"
+	for _, p := range []string{other, beside} {
+		if err := os.WriteFile(p, []byte(`{"version": 1}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := Check(t.Context(), []string{whl, other, beside}, false)
+	if err != nil || r.Failed() {
+		t.Fatalf("Check() = %v, %v", r, err)
+	}
+	got, err := Attestations(r.Dists(), r.Attestations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `[{"version":1},{"version":1}]`; got[whl] != want {
+		t.Errorf("Attestations() = %v, want %s: the named one and the one beside, each once", got, want)
+	}
+}
+
+// TestSplitCompanions: signatures and attestations are companions of their
+// dist, the same whether a directory, a pattern or the shell's expansion
+// of it names them; one named explicitly must have its dist among the
+// inputs.
+func TestSplitCompanions(t *testing.T) {
+	t.Parallel()
+	dir := distDir(t)
+	whl := filepath.Join(dir, "pyupload_mv22-2.2-py3-none-any.whl")
+	sdist := filepath.Join(dir, "pyupload_mv22-2.2.tar.gz")
+	att := whl + ".publish.attestation"
+	orphan := filepath.Join(dir, "gone-1.0-py3-none-any.whl.publish.attestation")
+	for _, p := range []string{att, orphan, filepath.Join(dir, "README.asc")} {
+		if err := os.WriteFile(p, []byte("{}"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// What the shell passes for dist/* (its own files only).
+	shell := []string{whl, whl + ".asc", att, sdist, sdist + ".asc"}
+	full := &Inputs{
+		Dists:        []string{whl, sdist},
+		Signatures:   []string{whl + ".asc", sdist + ".asc"},
+		Attestations: map[string][]string{"pyupload_mv22-2.2-py3-none-any.whl": {att}},
+	}
+	tests := []struct {
+		name    string
+		args    []string
+		want    *Inputs
+		wantErr *CompanionError
+	}{
+		{"a directory", []string{dir}, full, nil},
+		{"a pattern", []string{dir + "/*"}, full, nil},
+		{"the shell's expansion", shell, full, nil},
+		{"a dist and its signature", []string{whl + ".asc", whl}, &Inputs{Dists: []string{whl}, Signatures: []string{whl + ".asc"}, Attestations: map[string][]string{}}, nil},
+		{"an attestation whose dist is not given", []string{whl, orphan}, nil, &CompanionError{Path: orphan, Dist: "gone-1.0-py3-none-any.whl"}},
+		{"a signature whose dist is not given", []string{whl, sdist + ".asc"}, nil, &CompanionError{Path: sdist + ".asc", Dist: "pyupload_mv22-2.2.tar.gz"}},
+		{"a name that says no dist", []string{whl, filepath.Join(dir, "README.asc")}, nil, &CompanionError{Path: filepath.Join(dir, "README.asc")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := Split(tt.args)
+			if tt.wantErr != nil {
+				ce, ok := errors.AsType[*CompanionError](err)
+				if !ok || *ce != *tt.wantErr {
+					t.Fatalf("Split(%v) error = %v, want %v", tt.args, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Split(%v) error = %v", tt.args, err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Split(%v) (-want +got):\n%s", tt.args, diff)
+			}
+		})
+	}
+	if _, err := Split([]string{whl, whl + ".nothing.attestation"}); err == nil || !strings.Contains(err.Error(), "cannot find file") {
+		t.Errorf("Split(a missing attestation) error = %v, want it not found", err)
 	}
 }

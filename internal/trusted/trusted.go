@@ -13,6 +13,8 @@ package trusted
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -76,6 +78,35 @@ func (e *Error) Unwrap() error { return e.Err }
 // NewError is an [*Error] for a stage at the endpoint's index.
 func NewError(stage string, err error, provider string, endpoint *url.URL) *Error {
 	return &Error{Stage: stage, Err: err, Provider: provider, Host: endpoint.Host, Web: publisher.WebBase(endpoint)}
+}
+
+// UploadError is an upload that failed while Trusted Publishing supplied
+// its token: the upload's own error, unchanged (its message is that
+// error's), with what the session knows. An index's refusal then needs
+// other advice than an API token's: there is no token to fix, only the
+// publisher.
+type UploadError struct {
+	Err      error
+	Provider string      // the identity's provider
+	Web      string      // the index's web pages, e.g. https://pypi.org
+	Claims   oidc.Claims // of the last identity token
+	Projects []string    // project names of the distributions
+}
+
+func (e *UploadError) Error() string { return e.Err.Error() }
+func (e *UploadError) Unwrap() error { return e.Err }
+
+// MintedVar names the variable `pyupload token --format env` writes beside
+// the token: its [Fingerprint]. A later upload whose password has that
+// fingerprint knows the token came from Trusted Publishing, which the
+// token's text does not say (an index's tokens are opaque to clients).
+const MintedVar = "PYUPLOAD_MINTED_TOKEN_SHA256"
+
+// Fingerprint is the hex sha256 of a token: it identifies the token
+// without revealing it.
+func Fingerprint(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
 }
 
 // Config is what a session needs.
@@ -165,6 +196,15 @@ func (s *Session) fail(stage string, err error) *Error {
 	e := NewError(stage, err, s.cfg.Provider.Name(), s.cfg.Endpoint)
 	e.Claims, e.Projects = s.Claims(), s.cfg.Projects
 	return e
+}
+
+// UploadError wraps an error of the upload this session's tokens served
+// in an [*UploadError]; nil stays nil.
+func (s *Session) UploadError(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &UploadError{Err: err, Provider: s.cfg.Provider.Name(), Web: publisher.WebBase(s.cfg.Endpoint), Claims: s.Claims(), Projects: s.cfg.Projects}
 }
 
 // Claims are those of the last identity token (nil before the first).

@@ -64,7 +64,9 @@ func Explain(err error) (msg, hint string, code int) {
 	}
 	if te, ok := errors.AsType[*trusted.Error](err); ok {
 		if errors.Is(te.Err, oidc.ErrNoProvider) {
-			return te.Error(), "run inside a supported CI (GitHub Actions, GitLab CI, Google Cloud, Buildkite, CircleCI), or pass --oidc-token-file / PYUPLOAD_OIDC_TOKEN", ExitFailure
+			// Like no credentials at all: the run lacks what it needs
+			// (pyupload token and whoami, or mode always, outside CI).
+			return te.Error(), "run inside a supported CI (GitHub Actions, GitLab CI, Google Cloud, Buildkite, CircleCI), or pass --oidc-token-file / PYUPLOAD_OIDC_TOKEN", ExitUsage
 		}
 		return te.Error(), trustedPublishingHint(te), ExitFailure
 	}
@@ -72,6 +74,9 @@ func Explain(err error) (msg, hint string, code int) {
 		return err.Error(), "add the trailing slash to the upload URL, e.g. https://upload.pypi.org/legacy/", ExitFailure
 	}
 	if he, ok := errors.AsType[*upload.HTTPError](err); ok && (he.StatusCode == http.StatusForbidden || he.StatusCode == http.StatusUnauthorized) {
+		if tu, ok := errors.AsType[*trusted.UploadError](err); ok {
+			return err.Error(), trustedRefusalHint(tu), ExitFailure
+		}
 		return err.Error(), credentialsHint(he.Host), ExitFailure
 	}
 	if ce, ok := errors.AsType[*upload.ConflictError](err); ok && ce.Unverified {
@@ -118,7 +123,13 @@ func usage(err error) (string, bool) {
 	if _, ok := errors.AsType[*credentials.URLError](err); ok {
 		return err.Error(), true
 	}
+	if _, ok := errors.AsType[*credentials.UsernameError](err); ok {
+		return err.Error(), true
+	}
 	if _, ok := errors.AsType[*preflight.PatternError](err); ok {
+		return err.Error(), true
+	}
+	if _, ok := errors.AsType[*preflight.CompanionError](err); ok {
 		return err.Error(), true
 	}
 	if errors.Is(err, credentials.ErrPasswordWithTrustedPublishing) {

@@ -32,6 +32,26 @@ func trustedPublishingHint(e *trusted.Error) string {
 	return b.String()
 }
 
+// trustedRefusalHint explains an upload the index refused although
+// Trusted Publishing minted its token: no API token is involved, so the
+// fix is on the publisher's side (docs/index-server.md §2, row 9): the
+// token covers only the projects whose publisher matches this job, and
+// lasts 15 minutes.
+func trustedRefusalHint(e *trusted.UploadError) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "The upload token was minted by Trusted Publishing from this job's %s identity; there is no API token to fix.\n", e.Provider)
+	b.WriteString("A minted token may upload only to the projects whose trusted publisher matches this job: the project the index names needs this publisher, or the distributions carry another project's name.\n")
+	b.WriteString("It also expires after 15 minutes; pyupload renews it, except from a single-use identity (GitLab's id_tokens, an explicit token).\n")
+	b.WriteString(RenderRequirements(e.Claims))
+	if len(e.Projects) > 0 {
+		if existing, _ := publisher.Forms(e.Web, e.Claims, e.Projects[0]); existing != "" {
+			fmt.Fprintf(&b, "Add or fix the publisher: %s\n", existing)
+		}
+	}
+	b.WriteString("Troubleshooting: https://docs.pypi.org/trusted-publishers/troubleshooting/")
+	return b.String()
+}
+
 // mintAdvice is the advice for the audience and mint endpoints' answers.
 func mintAdvice(e *trusted.Error) string {
 	me, isMint := errors.AsType[*mint.Error](e.Err)

@@ -6,14 +6,23 @@ import (
 	"time"
 
 	"github.com/pyupload/pyupload/internal/publisher"
+	"github.com/pyupload/pyupload/internal/trusted"
 	"github.com/pyupload/pyupload/pkg/mint"
 	"github.com/pyupload/pyupload/pkg/oidc"
 )
 
-// ShadowedIdentity notes that an API token wins over this job's CI
-// identity: a stale token silently shadowing it ends in a puzzling 403.
+// ShadowedIdentity notes that a password wins over this job's CI
+// identity: a stale API token silently shadowing it ends in a puzzling
+// 403. The password may also be a token minted from this identity by
+// other means, so the note says what is known, not that it is wrong.
 func (p *Printer) ShadowedIdentity(tokenOrigin, provider string) {
-	p.Notef("using the API token from %s; this job's %s identity (Trusted Publishing) is not used. Remove the token, or pass --trusted-publishing always.", tokenOrigin, provider)
+	p.Notef("using the token from %s rather than minting one from this job's %s identity (Trusted Publishing). If it is a long-lived API token, remove it, or pass --trusted-publishing always to use the identity.", tokenOrigin, provider)
+}
+
+// WouldShadowIdentity is whoami's form of [Printer.ShadowedIdentity]: an
+// upload here would use the password, not the identity shown.
+func (p *Printer) WouldShadowIdentity(tokenOrigin, provider string) {
+	p.Notef("an upload here would use the token from %s rather than mint one from this %s identity. If it is a long-lived API token, remove it, or pass --trusted-publishing always to use the identity.", tokenOrigin, provider)
 }
 
 // TrustedPublishing says an upload token was minted, and warns about
@@ -35,15 +44,16 @@ func (p *Printer) RefreshFailed(err error) {
 var TokenFormats = []string{"raw", "env", "json"}
 
 // Token prints a minted upload token on stdout: raw, as NAME=value lines
-// for $GITHUB_ENV (TWINE_USERNAME and TWINE_PASSWORD, or name=token), or
-// as JSON with its expiry.
+// for $GITHUB_ENV (TWINE_USERNAME, TWINE_PASSWORD and the token's
+// fingerprint, by which a later upload knows where the token came from;
+// or name=token), or as JSON with its expiry.
 func (p *Printer) Token(tok mint.Token, format, name, repositoryURL, provider string) error {
 	switch format {
 	case "env":
 		if name != "" {
 			return p.Print(fmt.Sprintf("%s=%s\n", name, tok.Value))
 		}
-		return p.Print("TWINE_USERNAME=__token__\nTWINE_PASSWORD=" + tok.Value + "\n")
+		return p.Print("TWINE_USERNAME=__token__\nTWINE_PASSWORD=" + tok.Value + "\n" + trusted.MintedVar + "=" + trusted.Fingerprint(tok.Value) + "\n")
 	case "json":
 		return p.JSON(map[string]any{
 			"username":       "__token__",

@@ -148,6 +148,7 @@ func TestExplain(t *testing.T) {
 		{"mode", &credentials.ModeError{Value: "x"}, ExitUsage, "pyupload --help", ""},
 		{"repository", &credentials.RepositoryError{Name: "x"}, ExitUsage, "pyupload --help", ""},
 		{"url", &credentials.URLError{URL: "x"}, ExitUsage, "pyupload --help", ""},
+		{"no username", &credentials.UsernameError{Host: "pypi.example"}, ExitUsage, "pyupload --help", ""},
 		{"pattern", &preflight.PatternError{Pattern: "[", Err: errors.New("syntax")}, ExitUsage, "pyupload --help", ""},
 		{"password with always", credentials.ErrPasswordWithTrustedPublishing, ExitUsage, "pyupload --help", ""},
 		{"unknown provider", &oidc.UnknownProviderError{Name: "jenkins"}, ExitUsage, "pyupload --help", ""},
@@ -160,9 +161,14 @@ func TestExplain(t *testing.T) {
 		{"forbidden by PyPI", &upload.HTTPError{StatusCode: 403, Host: "upload.pypi.org"}, ExitFailure, "API tokens go in --password", ""},
 		{"refused by a registry", &upload.HTTPError{StatusCode: 401, Host: "git.example"}, ExitFailure, "credentials for git.example: the username and the password or access token", ""},
 		{"a duplicate no read API could check", &upload.ConflictError{Filename: "x.whl", Unverified: true}, ExitFailure, "run the same command with --skip-existing", ""},
+		// Under Trusted Publishing there is no API token to fix.
+		{"forbidden with a minted token", &trusted.UploadError{Err: fmt.Errorf("uploading x: %w", &upload.HTTPError{StatusCode: 403}), Provider: "github", Web: "https://pypi.org",
+			Claims: oidc.Claims{"iss": "https://token.actions.githubusercontent.com", "repository": "o/r", "repository_owner": "o", "job_workflow_ref": "o/r/.github/workflows/release.yml@refs/tags/v1"}, Projects: []string{"pkg"}},
+			ExitFailure, "https://pypi.org/manage/project/pkg/settings/publishing/?", "--password"},
+		{"other failure with a minted token", &trusted.UploadError{Err: fmt.Errorf("x: %w", upload.ErrFileExists)}, ExitFailure, "publish a new version", ""},
 		{"unknown format", dist.ErrUnknownFormat, ExitFailure, "wheels (.whl)", ""},
 		{"missing file", fmt.Errorf("opening: %w", os.ErrNotExist), ExitFailure, "check the path", ""},
-		{"no provider", trusted.NewError("finding a CI identity", oidc.ErrNoProvider, "", mustURL(t, "https://upload.pypi.org/legacy/")), ExitFailure, "run inside a supported CI", ""},
+		{"no provider", trusted.NewError("finding a CI identity", oidc.ErrNoProvider, "", mustURL(t, "https://upload.pypi.org/legacy/")), ExitUsage, "run inside a supported CI", ""},
 		{"invalid publisher", mintErr(mint.CodeInvalidPublisher, "valid token, but no corresponding publisher (Publisher with matching claims was not found)"), ExitFailure, "https://pypi.org/manage/project/pkg/settings/publishing/?", ""},
 		// pull_request_target comes as invalid-publisher, but no publisher
 		// can fix it: the advice must not be to add one.

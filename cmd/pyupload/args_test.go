@@ -1,0 +1,88 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/urfave/cli/v3"
+)
+
+func TestSplitAttached(t *testing.T) {
+	t.Parallel()
+	flags := commandFlags(&cli.Command{Flags: uploadFlags(testEnv(t, nil)), Commands: []*cli.Command{{Name: "token", Flags: []cli.Flag{&cli.StringFlag{Name: "format"}}}}})
+	tests := []struct {
+		name     string
+		args     string
+		want     string
+		unchange bool
+	}{
+		{name: "username", args: "-u__token__ dist/*", want: "-u __token__ dist/*"},
+		{name: "password", args: "-pSECRET dist/*", want: "-p SECRET dist/*"},
+		{name: "repository", args: "-rtestpypi dist/*", want: "-r testpypi dist/*"},
+		{name: "comment", args: "-cCOMMENT dist/*", want: "-c COMMENT dist/*"},
+		{name: "jobs", args: "-j8 dist/*", want: "-j 8 dist/*"},
+		{name: "value with equals sign", args: "-pa=b x.whl", want: "-p a=b x.whl"},
+		{name: "several", args: "upload -u__token__ -pSECRET --verbose x.whl", want: "upload -u __token__ -p SECRET --verbose x.whl"},
+		{name: "separate values stay", args: "-u __token__ -p SECRET x.whl", unchange: true},
+		{name: "equals form stays", args: "-p=SECRET x.whl", unchange: true},
+		{name: "a flag's value is never split", args: "-p -uSECRET --comment -cX x.whl", unchange: true},
+		{name: "single-dash long names stay", args: "-repository-url https://x/legacy/ -verbose x.whl", unchange: true},
+		{name: "bool short flags stay", args: "-v -h", unchange: true},
+		{name: "unknown short flags stay", args: "-xfoo x.whl", unchange: true},
+		{name: "nothing after --", args: "-u__token__ -- -pSECRET", want: "-u __token__ -- -pSECRET"},
+		{name: "a value that is --", args: "-p -- -cX x.whl", want: "-p -- -c X x.whl"},
+		{name: "paths stay", args: "-.whl - dist/-p.whl", unchange: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if tt.unchange {
+				tt.want = tt.args
+			}
+			got := splitAttached(strings.Fields(tt.args), flags)
+			if want := strings.Fields(tt.want); !slices.Equal(got, want) {
+				t.Errorf("splitAttached(%q) = %q, want %q", tt.args, got, want)
+			}
+		})
+	}
+}
+
+// TestAttachedValuesReachTheCommand: twine's attached short values work
+// through the whole CLI.
+func TestAttachedValuesReachTheCommand(t *testing.T) {
+	t.Parallel()
+	rc := filepath.Join(t.TempDir(), "pypirc")
+	if err := os.WriteFile(rc, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "-rnosuch", "--config-file", rc, good)
+	if code != 2 || !strings.Contains(stderr, `unknown repository "nosuch"`) {
+		t.Errorf("pyupload -rnosuch: exit %d\n%s\nwant exit 2 naming the repository nosuch", code, stderr)
+	}
+}
+
+// FuzzSplitAttached: rewriting the arguments only ever cuts an argument in
+// two, before "--" and never inside a flag's name: the text is kept, and
+// everything from "--" on is untouched.
+func FuzzSplitAttached(f *testing.F) {
+	for _, seed := range []string{"-u__token__ -pSECRET dist/*", "-p -uX -- -pY", "-rtestpypi --comment=-cX", "-verbose -j8", "-é -- -"} {
+		f.Add(seed)
+	}
+	flags := commandFlags(&cli.Command{Flags: uploadFlags(func(string) (string, bool) { return "", false })})
+	f.Fuzz(func(t *testing.T, line string) {
+		args := strings.Fields(line)
+		got := splitAttached(args, flags)
+		if strings.Join(got, "") != strings.Join(args, "") {
+			t.Fatalf("splitAttached(%q) = %q: the text changed", args, got)
+		}
+		if i := slices.Index(args, "--"); i >= 0 && !slices.Equal(got[len(got)-(len(args)-i):], args[i:]) {
+			t.Fatalf("splitAttached(%q) = %q: changed what follows --", args, got)
+		}
+		if len(got) < len(args) || len(got) > 2*len(args) {
+			t.Fatalf("splitAttached(%q) = %q", args, got)
+		}
+	})
+}
