@@ -280,6 +280,7 @@ func Resolve(in Input) (*Resolved, error) {
 // pypiHosts are the hosts twine always reaches over https, whatever the
 // URL's scheme says.
 var pypiHosts = map[string]bool{"pypi.python.org": true, "testpypi.python.org": true, "upload.pypi.org": true, "test.pypi.org": true}
+
 // defaultUsername implies __token__ where only API tokens are accepted or
 // the password is one.
 func (r *Resolved) defaultUsername() {
