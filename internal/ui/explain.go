@@ -79,6 +79,9 @@ func Explain(err error) (msg, hint string, code int) {
 		}
 		return err.Error(), credentialsHint(he.Host), ExitFailure
 	}
+	if nc, ok := errors.AsType[*credentials.NoCredentialsError](err); ok && !isPyPI(nc.Host) {
+		return err.Error(), noCredentialsHint(nc.Host), ExitUsage
+	}
 	if ce, ok := errors.AsType[*upload.ConflictError](err); ok && ce.Unverified {
 		return err.Error(), "if an earlier run uploaded these files, run the same command with --skip-existing; to have pyupload compare hashes instead, pass --check-url with the index's simple index URL (--verbose shows which read URLs were tried)", ExitFailure
 	}

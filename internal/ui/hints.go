@@ -3,8 +3,10 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 
+	"github.com/pyupload/pyupload/internal/credentials"
 	"github.com/pyupload/pyupload/internal/publisher"
 	"github.com/pyupload/pyupload/internal/trusted"
 	"github.com/pyupload/pyupload/pkg/mint"
@@ -176,8 +178,14 @@ func credentialsHint(host string) string {
 	return fmt.Sprintf("check the credentials for %s: the username and the password or access token (--username/--password, TWINE_USERNAME/TWINE_PASSWORD, or .pypirc); the token may lack upload (write) scope for this repository or package", host)
 }
 
-// isPyPI reports whether host is PyPI's or TestPyPI's upload host.
+// noCredentialsHint is for an index other than PyPI: its own tokens, never
+// pypi.org's token page.
+func noCredentialsHint(host string) string {
+	return fmt.Sprintf("give the credentials %s takes: --username and --password (TWINE_USERNAME and TWINE_PASSWORD), a .pypirc repository section, or the system keyring; on a terminal, pyupload asks. Trusted Publishing works only with an index that offers it", host)
+}
+
+// isPyPI reports whether host is PyPI's or TestPyPI's upload host (the
+// HTTP errors and credential errors carry the host that answered).
 func isPyPI(host string) bool {
-	h := strings.ToLower(host)
-	return h == "upload.pypi.org" || h == "test.pypi.org"
+	return credentials.IsPyPI(&url.URL{Scheme: "https", Host: host})
 }

@@ -156,6 +156,8 @@ func TestExplain(t *testing.T) {
 		{"checks failed", ErrChecksFailed, ExitFailure, "", ""},
 		{"preflight failed", ErrPreflightFailed, ExitFailure, "pyupload check", ""},
 		{"no credentials", credentials.ErrNoCredentials, ExitUsage, "Trusted Publishing", ""},
+		{"no credentials for PyPI", &credentials.NoCredentialsError{Host: "upload.pypi.org"}, ExitUsage, "https://pypi.org/manage/account/token/", ""},
+		{"no credentials for a registry", &credentials.NoCredentialsError{Host: "git.example"}, ExitUsage, "credentials git.example takes", "pypi.org"},
 		{"file exists", fmt.Errorf("x: %w", upload.ErrFileExists), ExitFailure, "publish a new version", ""},
 		{"insecure", upload.ErrInsecureURL, ExitUsage, "https://", ""},
 		{"forbidden by PyPI", &upload.HTTPError{StatusCode: 403, Host: "upload.pypi.org"}, ExitFailure, "API tokens go in --password", ""},
