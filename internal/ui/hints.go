@@ -181,7 +181,7 @@ func credentialsHint(host string) string {
 // noCredentialsHint is for an index other than PyPI: its own tokens, never
 // pypi.org's token page.
 func noCredentialsHint(host string) string {
-	return fmt.Sprintf("give the credentials %s takes: --username and --password (TWINE_USERNAME and TWINE_PASSWORD), a .pypirc repository section, or the system keyring; on a terminal, pyupload asks. Trusted Publishing works only with an index that offers it", host)
+	return fmt.Sprintf("give the credentials %s takes: --username and --password (TWINE_USERNAME and TWINE_PASSWORD), a .pypirc repository section, or the system keyring (on a terminal, pyupload asks); Trusted Publishing works only where the index offers it and the CI job has its identity", host)
 }
 
 // isPyPI reports whether host is PyPI's or TestPyPI's upload host (the
