@@ -36,9 +36,11 @@ func splitAttached(args []string, flags []cli.Flag) []string {
 			out = append(out, a)
 		case known[name]:
 			out = append(out, a)
-			if takesValue[name] && !attached && i+1 < len(args) {
+			// The value, whatever it looks like, except "--", which ends
+			// the flags even where a value was due (argparse's rule too).
+			if takesValue[name] && !attached && i+1 < len(args) && args[i+1] != "--" {
 				i++
-				out = append(out, args[i]) // the value, whatever it looks like
+				out = append(out, args[i])
 			}
 		case !strings.HasPrefix(a, "--") && takesValue[a[1:2]] && a[2] != '=':
 			out = append(out, a[:2], a[2:])
