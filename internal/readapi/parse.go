@@ -24,65 +24,167 @@ var ErrNotSimplePage = errors.New("not a simple repository page")
 
 // ParseSimpleJSON reads a PEP 691 project page. It must declare its API
 // version: other JSON is not a simple page.
-func ParseSimpleJSON(r io.Reader) ([]File, error) {
-	var doc struct {
-		Meta struct {
-			APIVersion string `json:"api-version"`
-		} `json:"meta"`
-		Files []struct {
-			Filename string            `json:"filename"`
-			Hashes   map[string]string `json:"hashes"`
-		} `json:"files"`
-	}
-	if err := json.NewDecoder(r).Decode(&doc); err != nil {
-		return nil, fmt.Errorf("decoding PEP 691 JSON: %w", err)
-	}
-	if doc.Meta.APIVersion == "" {
-		return nil, fmt.Errorf("%w: JSON without meta.api-version", ErrNotSimplePage)
-	}
-	out := make([]File, 0, len(doc.Files))
-	for _, f := range doc.Files {
-		if plainFilename(f.Filename) {
-			out = append(out, File{Filename: f.Filename, SHA256: sha256Hex(f.Hashes["sha256"])})
-		}
-	}
-	return out, nil
-}
+func ParseSimpleJSON(r io.Reader) ([]File, error) { return collect(r, parseSimpleJSON) }
 
 // ParsePyPIJSON reads PyPI's JSON API answer for one release. It must
 // have the "info" and "urls" members: other JSON is not that API.
-func ParsePyPIJSON(r io.Reader) ([]File, error) {
-	var doc struct {
-		Info *json.RawMessage `json:"info"`
-		URLs *[]struct {
-			Filename string            `json:"filename"`
-			Digests  map[string]string `json:"digests"`
-		} `json:"urls"`
-	}
-	if err := json.NewDecoder(r).Decode(&doc); err != nil {
-		return nil, fmt.Errorf("decoding the JSON API answer: %w", err)
-	}
-	if doc.Info == nil || doc.URLs == nil {
-		return nil, errors.New("JSON without PyPI's info and urls members")
-	}
-	out := make([]File, 0, len(*doc.URLs))
-	for _, f := range *doc.URLs {
-		if plainFilename(f.Filename) {
-			out = append(out, File{Filename: f.Filename, SHA256: sha256Hex(f.Digests["sha256"])})
-		}
-	}
-	return out, nil
-}
+func ParsePyPIJSON(r io.Reader) ([]File, error) { return collect(r, parsePyPIJSON) }
 
 // ParseSimpleHTML reads a PEP 503 project page: one anchor per file, the
 // file's name as the anchor's text, its sha256 in the link's fragment. A
 // page is taken as a simple page when it declares PEP 629's
 // pypi:repository-version, or when every anchor on it names a file; a web
 // page with navigation links is not one.
-func ParseSimpleHTML(r io.Reader) ([]File, error) {
+func ParseSimpleHTML(r io.Reader) ([]File, error) { return collect(r, parseSimpleHTML) }
+
+// A parser streams an answer, handing each file to visit as it is read,
+// so that only what the caller keeps is held. Its verdict on the whole
+// answer comes last: files already visited are to be dropped on an error.
+type parser func(r io.Reader, visit func(File)) error
+
+func collect(r io.Reader, parse parser) ([]File, error) {
+	files := []File{}
+	if err := parse(r, func(f File) { files = append(files, f) }); err != nil {
+		return nil, err
+	}
+	return files, nil
+}
+
+func parseSimpleJSON(r io.Reader, visit func(File)) error {
+	dec := json.NewDecoder(r)
+	declared := false
+	err := walkObject(dec, func(key string) error {
+		switch key {
+		case "meta":
+			return walkObject(dec, func(key string) error {
+				if key != "api-version" {
+					return skipValue(dec)
+				}
+				var v string
+				err := dec.Decode(&v)
+				declared = v != ""
+				return err
+			})
+		case "files":
+			return walkFiles(dec, "hashes", visit)
+		}
+		return skipValue(dec)
+	})
+	if err != nil {
+		return fmt.Errorf("decoding PEP 691 JSON: %w", err)
+	}
+	if !declared {
+		return fmt.Errorf("%w: JSON without meta.api-version", ErrNotSimplePage)
+	}
+	return nil
+}
+
+func parsePyPIJSON(r io.Reader, visit func(File)) error {
+	dec := json.NewDecoder(r)
+	var info, urls bool
+	err := walkObject(dec, func(key string) error {
+		switch key {
+		case "info":
+			info = true
+		case "urls":
+			urls = true
+			return walkFiles(dec, "digests", visit)
+		}
+		return skipValue(dec)
+	})
+	if err != nil {
+		return fmt.Errorf("decoding the JSON API answer: %w", err)
+	}
+	if !info || !urls {
+		return errors.New("JSON without PyPI's info and urls members")
+	}
+	return nil
+}
+
+// walkFiles reads an array of file objects, one at a time: their
+// "filename", and the sha256 in their hashKey object.
+func walkFiles(dec *json.Decoder, hashKey string, visit func(File)) error {
+	if err := expectDelim(dec, '['); err != nil {
+		return err
+	}
+	for dec.More() {
+		var f struct {
+			Filename string            `json:"filename"`
+			Hashes   map[string]string `json:"hashes"`
+			Digests  map[string]string `json:"digests"`
+		}
+		if err := dec.Decode(&f); err != nil {
+			return err
+		}
+		hashes := f.Hashes
+		if hashKey == "digests" {
+			hashes = f.Digests
+		}
+		if plainFilename(f.Filename) {
+			visit(File{Filename: f.Filename, SHA256: sha256Hex(hashes["sha256"])})
+		}
+	}
+	return expectDelim(dec, ']')
+}
+
+// walkObject reads an object's members; member must consume each value.
+func walkObject(dec *json.Decoder, member func(key string) error) error {
+	if err := expectDelim(dec, '{'); err != nil {
+		return err
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := t.(string) // an object's keys are strings
+		if err := member(key); err != nil {
+			return err
+		}
+	}
+	return expectDelim(dec, '}')
+}
+
+func expectDelim(dec *json.Decoder, want json.Delim) error {
+	t, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if d, ok := t.(json.Delim); !ok || d != want {
+		return fmt.Errorf("expected %q, got %v", want, t)
+	}
+	return nil
+}
+
+// skipValue consumes one value token by token, so a large member (PyPI's
+// description, say) is never held whole.
+func skipValue(dec *json.Decoder) error {
+	depth := 0
+	for {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch t {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
+}
+
+// maxToken bounds one HTML token: a simple page's are short, and an
+// endless one must not be buffered.
+const maxToken = 1 << 20
+
+func parseSimpleHTML(r io.Reader, visit func(File)) error {
 	z := html.NewTokenizer(r)
-	var files []File
-	var others int
+	z.SetMaxBuf(maxToken)
+	var files, others int
 	declared := false
 	var href string
 	var text strings.Builder
@@ -93,7 +195,8 @@ func ParseSimpleHTML(r io.Reader) ([]File, error) {
 			return
 		}
 		if f, ok := fileLink(href, strings.TrimSpace(text.String())); ok {
-			files = append(files, f)
+			files++
+			visit(f)
 		} else {
 			others++
 		}
@@ -102,7 +205,7 @@ func ParseSimpleHTML(r io.Reader) ([]File, error) {
 		switch z.Next() {
 		case html.ErrorToken:
 			if err := z.Err(); !errors.Is(err, io.EOF) {
-				return nil, fmt.Errorf("reading HTML: %w", err)
+				return fmt.Errorf("reading HTML: %w", err)
 			}
 			if inAnchor {
 				others++ // an anchor never closed is not a file link
@@ -132,18 +235,18 @@ func ParseSimpleHTML(r io.Reader) ([]File, error) {
 	}
 }
 
-func simpleVerdict(files []File, others int, declared bool) ([]File, error) {
+func simpleVerdict(files, others int, declared bool) error {
 	switch {
 	case declared:
-		return files, nil
-	case len(files) == 0 && others == 0:
-		return nil, fmt.Errorf("%w: HTML without links", ErrNotSimplePage)
-	case len(files) == 0:
-		return nil, fmt.Errorf("%w: HTML with %d links, none of them to a file", ErrNotSimplePage, others)
+		return nil
+	case files == 0 && others == 0:
+		return fmt.Errorf("%w: HTML without links", ErrNotSimplePage)
+	case files == 0:
+		return fmt.Errorf("%w: HTML with %d links, none of them to a file", ErrNotSimplePage, others)
 	case others > 0:
-		return nil, fmt.Errorf("%w: HTML with %d links that are not files", ErrNotSimplePage, others)
+		return fmt.Errorf("%w: HTML with %d links that are not files", ErrNotSimplePage, others)
 	}
-	return files, nil
+	return nil
 }
 
 func attr(t html.Token, key string) string {

@@ -19,17 +19,34 @@ import (
 // Auth returns the upload's credentials; "" and "" mean none.
 type Auth func(ctx context.Context) (username, password string, err error)
 
+// Query is what a lookup wants to know of one release.
+type Query struct {
+	Name, Version string
+	// Files are the local files, filename → sha256: what the index holds
+	// under these names, and under which name it holds these bytes, is
+	// all that is kept of an answer, so no answer can fill memory.
+	Files map[string]string
+	// Need, when set, is a filename an answer must list to end the search
+	// (a cached page that does not list it yet gives way to the next).
+	Need string
+}
+
 // Listing is what a read API says of one release.
 type Listing struct {
 	Source Source
-	Files  map[string]string // this release's files: filename → sha256 ("" when not given)
-	// Project maps sha256 → filename for every file of the project the
+	// Files are the query's filenames the release lists: filename →
+	// sha256 ("" when the answer gives none).
+	Files map[string]string
+	// ReleaseFiles counts the release's files on the index.
+	ReleaseFiles int
+	// SameBytes maps a query file's sha256 to the filename the index
+	// holds those bytes under, for every such file of the project the
 	// answer shows (only this release's for PyPI's JSON API).
-	Project map[string]string
+	SameBytes map[string]string
 }
 
 // Exists reports whether the release has any file.
-func (l *Listing) Exists() bool { return len(l.Files) > 0 }
+func (l *Listing) Exists() bool { return l.ReleaseFiles > 0 }
 
 // Reader asks an index's read APIs.
 type Reader struct {
@@ -40,6 +57,7 @@ type Reader struct {
 	logger  *slog.Logger
 	timeout time.Duration
 	maxBody int64
+	pool    chan struct{} // bounds the lookups in flight, whatever the jobs
 }
 
 // Config configures a [Reader].
@@ -51,11 +69,19 @@ type Config struct {
 	Logger   *slog.Logger // nil: no logs
 }
 
-// Answers are bounded: the largest real simple pages (projects with
-// thousands of files) are a few MiB.
+// Answers are bounded: PyPI's per-release JSON answers are well under a
+// MiB, and simple pages of projects with thousands of files a few MiB. A
+// project whose page is larger gets "cannot tell", which is safe: the
+// upload endpoint's answer then decides. Answers are read as streams and
+// only what a query asks about is kept, but a JSON decoder holds one whole
+// value (a long description, say), so JSON gets the smaller cap; HTML
+// tokens are bounded on their own (maxToken). Few lookups run at once, so
+// memory stays small whatever --jobs is and whatever an index sends.
 const (
 	requestTimeout = 30 * time.Second
-	maxAnswer      = 32 << 20
+	maxAnswer      = 4 << 20 // JSON
+	maxHTMLAnswer  = 4 * maxAnswer
+	lookupsAtOnce  = 2
 )
 
 // New returns a Reader for the sources [Candidates] derives.
@@ -67,6 +93,7 @@ func New(c Config) *Reader {
 	r := &Reader{
 		client: &client, sources: Candidates(c.Endpoint, c.CheckURL), origin: c.Endpoint,
 		auth: c.Auth, logger: c.Logger, timeout: requestTimeout, maxBody: maxAnswer,
+		pool: make(chan struct{}, lookupsAtOnce),
 	}
 	if r.logger == nil {
 		r.logger = slog.New(slog.DiscardHandler)
@@ -74,32 +101,30 @@ func New(c Config) *Reader {
 	return r
 }
 
-// Lookup returns the first usable answer for the release, or nil when no
-// source could tell (nothing found, no read API, answers unusable). Every
-// source's answer is logged at debug level, with why it was not used.
-// The error is only the context's.
-func (r *Reader) Lookup(ctx context.Context, name, version string) (*Listing, error) {
-	return r.LookupFile(ctx, name, version, "")
-}
-
-// LookupFile is [Reader.Lookup] for one file: a usable answer that does
-// not list filename (a cached page, say) does not end the search; it is
-// returned only when no later source lists the file.
-func (r *Reader) LookupFile(ctx context.Context, name, version, filename string) (*Listing, error) {
+// Lookup returns the first usable answer for the release (see
+// [Query.Need]), or nil when no source could tell (nothing found, no read
+// API, answers unusable). Every source's answer is logged at debug level,
+// with why it was not used. The error is only the context's.
+func (r *Reader) Lookup(ctx context.Context, q Query) (*Listing, error) {
+	select {
+	case r.pool <- struct{}{}:
+		defer func() { <-r.pool }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	var first *Listing
 	for _, s := range r.sources {
-		u := s.URL(name, version)
-		files, verdict := r.fetch(ctx, s, u)
+		u := s.URL(q.Name, q.Version)
+		l, verdict := r.fetch(ctx, s, u, q)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if files == nil {
+		if l == nil {
 			r.logger.Debug("read API not used", "url", u.Redacted(), "why", verdict)
 			continue
 		}
-		l := newListing(s, files, version)
-		r.logger.Debug("read API answered", "url", u.Redacted(), "release_files", len(l.Files), "project_files", len(files))
-		if _, listed := l.Files[filename]; filename == "" || listed {
+		r.logger.Debug("read API answered", "url", u.Redacted(), "release_files", l.ReleaseFiles)
+		if _, listed := l.Files[q.Need]; q.Need == "" || listed {
 			return l, nil
 		}
 		if first == nil {
@@ -109,43 +134,60 @@ func (r *Reader) LookupFile(ctx context.Context, name, version, filename string)
 	return first, nil
 }
 
-func newListing(s Source, files []File, version string) *Listing {
-	l := &Listing{Source: s, Files: map[string]string{}, Project: map[string]string{}}
-	want, verr := dist.ParseVersion(version)
-	for _, f := range files {
-		if f.SHA256 != "" {
-			l.Project[f.SHA256] = f.Filename
-		}
-		if s.Kind == PyPIJSON {
-			l.Files[f.Filename] = f.SHA256
-			continue
-		}
+// listingBuilder keeps, of the files an answer streams, only what the
+// query asked about.
+type listingBuilder struct {
+	l       *Listing
+	q       Query
+	want    dist.Version
+	wantErr error
+	bySHA   map[string]bool
+}
+
+func newBuilder(s Source, q Query) *listingBuilder {
+	b := &listingBuilder{l: &Listing{Source: s, Files: map[string]string{}, SameBytes: map[string]string{}}, q: q, bySHA: map[string]bool{}}
+	b.want, b.wantErr = dist.ParseVersion(q.Version)
+	for _, sha := range q.Files {
+		b.bySHA[sha] = true
+	}
+	return b
+}
+
+func (b *listingBuilder) visit(f File) {
+	if f.SHA256 != "" && b.bySHA[f.SHA256] {
+		b.l.SameBytes[f.SHA256] = f.Filename
+	}
+	if b.l.Source.Kind != PyPIJSON {
+		// A simple page lists the whole project: keep this release's.
 		fn, err := dist.ParseFilename(f.Filename)
-		if err == nil && verr == nil && fn.ParsedVersion.Equal(want) {
-			l.Files[f.Filename] = f.SHA256
+		if err != nil || b.wantErr != nil || !fn.ParsedVersion.Equal(b.want) {
+			return
 		}
 	}
-	return l
+	b.l.ReleaseFiles++
+	if _, ok := b.q.Files[f.Filename]; ok {
+		b.l.Files[f.Filename] = f.SHA256
+	}
 }
 
 // fetch asks one source. It returns the files, or nil and why the answer
 // cannot be used. Credentials are sent, like pip does, only when the
 // upload URL's own origin asks for them with a 401.
-func (r *Reader) fetch(ctx context.Context, s Source, u *url.URL) ([]File, string) {
+func (r *Reader) fetch(ctx context.Context, s Source, u *url.URL, q Query) (*Listing, string) {
 	ctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
-	files, verdict, status := r.ask(ctx, s, u, "", "")
+	l, verdict, status := r.ask(ctx, s, u, q, "", "")
 	if status == http.StatusUnauthorized && r.auth != nil && SameOrigin(u, r.origin) {
 		if user, pass, err := r.auth(ctx); err == nil && (user != "" || pass != "") {
-			files, verdict, _ = r.ask(ctx, s, u, user, pass)
+			l, verdict, _ = r.ask(ctx, s, u, q, user, pass)
 		}
 	}
-	return files, verdict
+	return l, verdict
 }
 
 // ask makes one request, with Basic credentials unless both are empty,
 // and decodes its answer.
-func (r *Reader) ask(ctx context.Context, s Source, u *url.URL, user, pass string) (files []File, verdict string, status int) {
+func (r *Reader) ask(ctx context.Context, s Source, u *url.URL, q Query, user, pass string) (l *Listing, verdict string, status int) {
 	resp, err := r.get(ctx, s, u, user, pass)
 	if err != nil {
 		return nil, "request failed: " + err.Error(), 0
@@ -154,11 +196,19 @@ func (r *Reader) ask(ctx context.Context, s Source, u *url.URL, user, pass strin
 	if resp.StatusCode != http.StatusOK {
 		return nil, statusVerdict(resp), resp.StatusCode
 	}
-	files, err = decode(s.Kind, resp.Header.Get("Content-Type"), &cappedReader{r: resp.Body, left: r.maxBody, limit: r.maxBody})
+	parse, err := parserFor(s.Kind, resp.Header.Get("Content-Type"))
 	if err != nil {
 		return nil, err.Error(), resp.StatusCode
 	}
-	return files, "", resp.StatusCode
+	limit := r.maxBody
+	if !isJSON(resp.Header.Get("Content-Type")) {
+		limit *= maxHTMLAnswer / maxAnswer
+	}
+	b := newBuilder(s, q)
+	if err := parse(&cappedReader{r: resp.Body, left: limit, limit: limit}, b.visit); err != nil {
+		return nil, err.Error(), resp.StatusCode
+	}
+	return b.l, "", resp.StatusCode
 }
 
 func (r *Reader) get(ctx context.Context, s Source, u *url.URL, user, pass string) (*http.Response, error) {
@@ -243,22 +293,26 @@ func transportSafe(s string) string {
 	return strconv.Quote(s)
 }
 
-// decode parses an answer by its content type: JSON for PyPI's API and
-// PEP 691, HTML for PEP 503.
-func decode(k Kind, contentType string, body io.Reader) ([]File, error) {
+// parserFor picks the parser by the answer's content type: JSON for
+// PyPI's API and PEP 691, HTML for PEP 503.
+func parserFor(k Kind, contentType string) (parser, error) {
 	mt, _, _ := mime.ParseMediaType(contentType)
-	isJSON := strings.HasSuffix(mt, "json")
-	switch {
-	case k == PyPIJSON && !isJSON:
+	switch json := isJSON(contentType); {
+	case k == PyPIJSON && !json:
 		return nil, fmt.Errorf("not a JSON API answer (content type %q)", mt)
 	case k == PyPIJSON:
-		return ParsePyPIJSON(body)
-	case isJSON:
-		return ParseSimpleJSON(body)
+		return parsePyPIJSON, nil
+	case json:
+		return parseSimpleJSON, nil
 	case mt == "text/html" || mt == "application/vnd.pypi.simple.v1+html" || mt == "":
-		return ParseSimpleHTML(body)
+		return parseSimpleHTML, nil
 	}
 	return nil, fmt.Errorf("%w: content type %q", ErrNotSimplePage, mt)
+}
+
+func isJSON(contentType string) bool {
+	mt, _, _ := mime.ParseMediaType(contentType)
+	return strings.HasSuffix(mt, "json")
 }
 
 // SameOrigin reports whether a and b have the same scheme, host and port

@@ -46,6 +46,9 @@ func (g *giteaLike) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// query asks about pkg 1.0: its sdist, and bytes the tests list as 0.9's.
+var query = readapi.Query{Name: "pkg", Version: "1.0", Files: map[string]string{"pkg-1.0.tar.gz": shaA, "pkg-1.0-py3-none-any.whl": shaB}}
+
 func newLogger(buf *bytes.Buffer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
@@ -65,21 +68,21 @@ func TestLookupSendsCredentialsOnlyToTheUploadOrigin(t *testing.T) {
 	auth := func(context.Context) (string, string, error) { return "me", "secret", nil }
 	var logs bytes.Buffer
 	r := readapi.New(readapi.Config{Client: noRedirects(), Endpoint: mustURL(t, srv.URL+"/api/packages/o/pypi"), Auth: auth, Logger: newLogger(&logs)})
-	l, err := r.Lookup(t.Context(), "pkg", "1.0")
+	l, err := r.Lookup(t.Context(), query)
 	if err != nil || l == nil {
 		t.Fatalf("Lookup = %v, %v; want a listing", l, err)
 	}
 	if diff := cmp.Diff(map[string]string{"pkg-1.0.tar.gz": shaA}, l.Files); diff != "" {
 		t.Errorf("release files (-want +got):\n%s", diff)
 	}
-	if l.Project[shaB] != "pkg-0.9.tar.gz" || !l.Exists() {
-		t.Errorf("project files = %v, exists = %v", l.Project, l.Exists())
+	if l.SameBytes[shaB] != "pkg-0.9.tar.gz" || l.ReleaseFiles != 1 || !l.Exists() {
+		t.Errorf("same bytes = %v, release files = %d", l.SameBytes, l.ReleaseFiles)
 	}
 
 	// The same lookup pointed by --check-url at another host sends nothing.
 	r = readapi.New(readapi.Config{Client: noRedirects(), Endpoint: mustURL(t, srv.URL+"/api/packages/o/pypi"),
 		CheckURL: mustURL(t, otherSrv.URL+"/api/packages/o/pypi/simple/"), Auth: auth, Logger: newLogger(&logs)})
-	if l, _ := r.Lookup(t.Context(), "pkg", "1.0"); l != nil {
+	if l, _ := r.Lookup(t.Context(), query); l != nil {
 		t.Errorf("anonymous lookup of a private page = %+v, want nil", l)
 	}
 	if got := other.auths["/api/packages/o/pypi/simple/pkg/"]; got != "" {
@@ -98,7 +101,7 @@ func TestLookupSkipsPagesThatAreNotSimplePages(t *testing.T) {
 	// Anonymous: the private page answers 401, devpi's path 404, and the
 	// host's /simple/pkg/ is a web page.
 	r := readapi.New(readapi.Config{Client: noRedirects(), Endpoint: mustURL(t, srv.URL+"/api/packages/o/pypi"), Logger: newLogger(&logs)})
-	l, err := r.Lookup(t.Context(), "pkg", "1.0")
+	l, err := r.Lookup(t.Context(), query)
 	if err != nil || l != nil {
 		t.Fatalf("Lookup = %+v, %v; want nil, nil (no source can tell)", l, err)
 	}
@@ -134,7 +137,7 @@ func TestLookupRefusesAnswersOfTheWrongShape(t *testing.T) {
 			defer srv.Close()
 			var logs bytes.Buffer
 			r := readapi.New(readapi.Config{Client: noRedirects(), Endpoint: mustURL(t, srv.URL+"/legacy/"), Logger: newLogger(&logs)})
-			if l, _ := r.Lookup(t.Context(), "pkg", "1.0"); l != nil {
+			if l, _ := r.Lookup(t.Context(), query); l != nil {
 				t.Fatalf("Lookup = %+v, want nil", l)
 			}
 			if !strings.Contains(logs.String(), tt.why) {
@@ -183,7 +186,7 @@ func TestLookupNeverFollowsRedirects(t *testing.T) {
 	var logs bytes.Buffer
 	auth := func(context.Context) (string, string, error) { return "__token__", "pypi-secret", nil }
 	r := readapi.New(readapi.Config{Client: http.DefaultClient, Endpoint: mustURL(t, srv.URL+"/repo/"), Auth: auth, Logger: newLogger(&logs)})
-	if l, _ := r.Lookup(t.Context(), "pkg", "1.0"); l != nil || leaked.Load() {
+	if l, _ := r.Lookup(t.Context(), query); l != nil || leaked.Load() {
 		t.Fatalf("Lookup = %+v, credentials leaked: %v", l, leaked.Load())
 	}
 	if !strings.Contains(logs.String(), "302 Found: redirect to") {
@@ -202,7 +205,7 @@ func TestLookupAsksWithCredentialsOnlyWhenThereAreSome(t *testing.T) {
 	defer srv.Close()
 	auth := func(context.Context) (string, string, error) { return "", "", nil }
 	r := readapi.New(readapi.Config{Client: noRedirects(), Endpoint: mustURL(t, srv.URL+"/repo/"), Auth: auth})
-	if l, _ := r.Lookup(t.Context(), "pkg", "1.0"); l != nil {
+	if l, _ := r.Lookup(t.Context(), query); l != nil {
 		t.Fatalf("Lookup = %+v, want nil", l)
 	}
 	if got, want := requests.Load(), int64(len(readapi.Candidates(mustURL(t, srv.URL+"/repo/"), nil))); got != want {
@@ -226,12 +229,12 @@ func TestLookupFileGoesOnPastAStaleAnswer(t *testing.T) {
 	}))
 	defer srv.Close()
 	r := readapi.New(readapi.Config{Client: noRedirects(), Endpoint: mustURL(t, srv.URL+"/repo/")})
-	l, err := r.LookupFile(t.Context(), "pkg", "1.0", "pkg-1.0-py3-none-any.whl")
+	l, err := r.Lookup(t.Context(), readapi.Query{Name: "pkg", Version: "1.0", Files: map[string]string{"pkg-1.0-py3-none-any.whl": shaB}, Need: "pkg-1.0-py3-none-any.whl"})
 	if err != nil || l == nil || l.Files["pkg-1.0-py3-none-any.whl"] != shaB {
 		t.Fatalf("LookupFile = %+v, %v; want the page that lists the wheel", l, err)
 	}
-	l, _ = r.LookupFile(t.Context(), "pkg", "1.0", "pkg-1.0-cp312-cp312-win_amd64.whl")
-	if l == nil || len(l.Files) != 1 {
+	l, _ = r.Lookup(t.Context(), readapi.Query{Name: "pkg", Version: "1.0", Files: map[string]string{"pkg-1.0-cp312-cp312-win_amd64.whl": shaB}, Need: "pkg-1.0-cp312-cp312-win_amd64.whl"})
+	if l == nil || l.ReleaseFiles != 1 {
 		t.Errorf("LookupFile of a file no page lists = %+v, want the first usable answer", l)
 	}
 }
@@ -239,20 +242,20 @@ func TestLookupFileGoesOnPastAStaleAnswer(t *testing.T) {
 // TestLookupRefusesAnswersPastTheCap: a page cut at the cap would look
 // complete; it is refused instead.
 func TestLookupRefusesAnswersPastTheCap(t *testing.T) {
-	page := fmt.Sprintf(`<a href="pkg-1.0.tar.gz#sha256=%s">pkg-1.0.tar.gz</a>`, shaA)
+	page := fmt.Sprintf(`{"meta": {"api-version": "1.0"}, "files": [{"filename": "pkg-1.0.tar.gz", "hashes": {"sha256": %q}}]`, shaA)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html")
-		_, _ = fmt.Fprint(w, page+strings.Repeat(" ", 100))
+		w.Header().Set("Content-Type", "application/vnd.pypi.simple.v1+json")
+		_, _ = fmt.Fprint(w, page+strings.Repeat(" ", 100)+"}")
 	}))
 	defer srv.Close()
 	var logs bytes.Buffer
 	r := readapi.New(readapi.Config{Client: noRedirects(), Endpoint: mustURL(t, srv.URL+"/repo/"), Logger: newLogger(&logs)})
-	readapi.SetMaxAnswer(r, int64(len(page)+100))
-	if l, _ := r.Lookup(t.Context(), "pkg", "1.0"); l == nil {
+	readapi.SetMaxAnswer(r, int64(len(page)+101))
+	if l, _ := r.Lookup(t.Context(), query); l == nil {
 		t.Fatalf("an answer exactly at the cap was refused:\n%s", logs.String())
 	}
 	readapi.SetMaxAnswer(r, int64(len(page)))
-	if l, _ := r.Lookup(t.Context(), "pkg", "1.0"); l != nil || !strings.Contains(logs.String(), "answer larger than the read cap") {
+	if l, _ := r.Lookup(t.Context(), query); l != nil || !strings.Contains(logs.String(), "answer larger than the read cap") {
 		t.Errorf("an answer past the cap = %+v\n%s", l, logs.String())
 	}
 }
@@ -264,7 +267,7 @@ func TestLookupStopsWhenCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	r := readapi.New(readapi.Config{Client: noRedirects(), Endpoint: mustURL(t, srv.URL+"/repo/")})
-	if _, err := r.Lookup(ctx, "pkg", "1.0"); !errors.Is(err, context.Canceled) {
+	if _, err := r.Lookup(ctx, query); !errors.Is(err, context.Canceled) {
 		t.Errorf("Lookup after cancel: %v, want context.Canceled", err)
 	}
 }

@@ -53,8 +53,9 @@ func (e *HTTPError) duplicate() bool {
 // release groups the files of one name and version.
 type release struct {
 	name, version string
-	parsed        *dist.Version    // nil when the version does not parse
-	listing       *readapi.Listing // nil when no read API could tell
+	parsed        *dist.Version     // nil when the version does not parse
+	files         map[string]string // its local files: filename → sha256
+	listing       *readapi.Listing  // nil when no read API could tell
 	started       bool             // a file of it was scheduled to go first
 }
 
@@ -77,9 +78,12 @@ func groupReleases(files []*dist.Dist) ([]*release, []*release) {
 			}
 		}
 		if of[i] == nil {
-			of[i] = &release{name: d.Metadata.Name, version: d.Metadata.Version, parsed: pv}
+			of[i] = &release{name: d.Metadata.Name, version: d.Metadata.Version, parsed: pv, files: map[string]string{}}
 			byName[name] = append(byName[name], of[i])
 			all = append(all, of[i])
+		}
+		if d.Filename != nil {
+			of[i].files[d.Filename.Base] = d.SHA256
 		}
 	}
 	return all, of
@@ -105,7 +109,7 @@ func decide(d *dist.Dist, l *readapi.Listing) (settled bool, conflict *ConflictE
 	case listed && sha != "":
 		return true, &ConflictError{Filename: base, LocalSHA256: d.SHA256, RemoteSHA256: sha}
 	}
-	if other, ok := l.Project[d.SHA256]; ok && other != base && l.Source.Warehouse {
+	if other, ok := l.SameBytes[d.SHA256]; ok && other != base && l.Source.Warehouse {
 		return true, &ConflictError{Filename: base, LocalSHA256: d.SHA256, OtherFilename: other}
 	}
 	return false, nil
@@ -156,7 +160,7 @@ func (u *Uploader) settle(d *dist.Dist, l *readapi.Listing, res *Result) (sendIt
 // index says it has one.
 func (u *Uploader) resolveDuplicate(ctx context.Context, d *dist.Dist, he *HTTPError, lostAnswer bool, res Result) Result {
 	base := d.Filename.Base
-	l, _ := u.read.LookupFile(ctx, d.Metadata.Name, d.Metadata.Version, base)
+	l, _ := u.read.Lookup(ctx, fileQuery(d))
 	if u.applyListing(d, l, &res) {
 		if res.Status == AlreadyPresent && lostAnswer {
 			res.Status = Uploaded // the lost attempt stored it
@@ -178,6 +182,12 @@ func (u *Uploader) resolveDuplicate(ctx context.Context, d *dist.Dist, he *HTTPE
 	return res
 }
 
+// fileQuery asks the read API about one file, until a source lists it.
+func fileQuery(d *dist.Dist) readapi.Query {
+	base := d.Filename.Base
+	return readapi.Query{Name: d.Metadata.Name, Version: d.Metadata.Version, Files: map[string]string{base: d.SHA256}, Need: base}
+}
+
 // lookupAll asks the read API about every release at once. A lookup
 // never fails the batch: without an answer, the upload endpoint decides.
 func (u *Uploader) lookupAll(ctx context.Context, releases []*release) error {
@@ -186,7 +196,7 @@ func (u *Uploader) lookupAll(ctx context.Context, releases []*release) error {
 	for _, r := range releases {
 		g.Go(func() error {
 			// Each goroutine writes only its own release.
-			r.listing, _ = u.read.Lookup(ctx, r.name, r.version)
+			r.listing, _ = u.read.Lookup(ctx, readapi.Query{Name: r.name, Version: r.version, Files: r.files})
 			return nil
 		})
 	}

@@ -267,7 +267,7 @@ func (u *Uploader) uploadOne(ctx context.Context, d *dist.Dist, res Result) Resu
 		if sentAll && ambiguous(err) {
 			lostAnswer = true
 			// The index may have stored the file: ask before sending it again.
-			if l, _ := u.read.LookupFile(ctx, d.Metadata.Name, d.Metadata.Version, base); l != nil && l.Files[base] == d.SHA256 {
+			if l, _ := u.read.Lookup(ctx, fileQuery(d)); l != nil && l.Files[base] == d.SHA256 {
 				res.Status, res.Evidence = Uploaded, ReadAPI
 				return done(res)
 			}
