@@ -82,6 +82,9 @@ func Explain(err error) (msg, hint string, code int) {
 	if nc, ok := errors.AsType[*credentials.NoCredentialsError](err); ok && !isPyPI(nc.Host) {
 		return err.Error(), noCredentialsHint(nc.Host), ExitUsage
 	}
+	if _, ok := errors.AsType[*upload.NotUploadAnswerError](err); ok {
+		return err.Error(), "check --repository-url: it must be the upload endpoint (PyPI: https://upload.pypi.org/legacy/; Gitea and Forgejo: https://HOST/api/packages/OWNER/pypi; GitLab: https://HOST/api/v4/projects/ID/packages/pypi; Nexus: https://HOST/repository/REPO/; Artifactory: https://HOST/artifactory/api/pypi/REPO), not a web page", ExitFailure
+	}
 	if ce, ok := errors.AsType[*upload.ConflictError](err); ok && ce.Unverified {
 		return err.Error(), "if an earlier run uploaded these files, run the same command with --skip-existing; to have pyupload compare hashes instead, pass --check-url with the index's simple index URL (--verbose shows which read URLs were tried)", ExitFailure
 	}

@@ -162,6 +162,7 @@ func TestExplain(t *testing.T) {
 		{"insecure", upload.ErrInsecureURL, ExitUsage, "https://", ""},
 		{"forbidden by PyPI", &upload.HTTPError{StatusCode: 403, Host: "upload.pypi.org"}, ExitFailure, "API tokens go in --password", ""},
 		{"refused by a registry", &upload.HTTPError{StatusCode: 401, Host: "git.example"}, ExitFailure, "credentials for git.example: the username and the password or access token", ""},
+		{"a web page for an answer", &upload.NotUploadAnswerError{StatusCode: 200, Host: "h"}, ExitFailure, "it must be the upload endpoint", ""},
 		{"a duplicate no read API could check", &upload.ConflictError{Filename: "x.whl", Unverified: true}, ExitFailure, "run the same command with --skip-existing", ""},
 		// Under Trusted Publishing there is no API token to fix.
 		{"forbidden with a minted token", &trusted.UploadError{Err: fmt.Errorf("uploading x: %w", &upload.HTTPError{StatusCode: 403}), Provider: "github", Web: "https://pypi.org",

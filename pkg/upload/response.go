@@ -20,8 +20,8 @@ const maxErrorBody = 64 << 10
 // back to a plain-text body and then the status.
 func checkResponse(resp *http.Response, endpoint *url.URL) error {
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
-		return nil
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		return uploadAnswer(resp, body, endpoint.Host)
 	}
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		loc := resp.Header.Get("Location")

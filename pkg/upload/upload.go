@@ -258,6 +258,14 @@ func (u *Uploader) uploadOne(ctx context.Context, d *dist.Dist, res Result) Resu
 		if isHTTP && he.duplicate() {
 			return done(u.resolveDuplicate(ctx, d, he, lostAnswer, res))
 		}
+		if _, ok := errors.AsType[*NotUploadAnswerError](err); ok {
+			// Only the read API can still tell whether the file arrived.
+			if l, _ := u.read.Lookup(ctx, fileQuery(d)); l != nil && l.Files[base] == d.SHA256 {
+				res.Status, res.Evidence = Uploaded, ReadAPI
+				return done(res)
+			}
+			return fail(Failed, fmt.Errorf("%s: %w", base, err))
+		}
 		if ctx.Err() != nil {
 			return fail(Canceled, fmt.Errorf("%s: %w", base, context.Cause(ctx)))
 		}

@@ -1,0 +1,84 @@
+package upload
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// TestUploadAnswer: what each upload API answers for a stored file counts;
+// a web page does not.
+func TestUploadAnswer(t *testing.T) {
+	tests := []struct {
+		name, ctype, body string
+		evidence          bool
+	}{
+		{"PyPI, JSON", "application/json", `{"message": "", "code": "200 OK", "title": "OK"}`, true},
+		{"PyPI, HTML", "text/html; charset=UTF-8", "<html>\n <head>\n  <title>200 OK</title>\n </head>\n <body>\n  <h1>200 OK</h1>\n </body>\n</html>", true},
+		{"PyPI, plain text", "text/plain; charset=UTF-8", "200 OK\n\n\n\n", true},
+		{"Gitea and most registries: empty", "", "", true},
+		{"empty but for white space", "text/html", " \n", true},
+		{"GitLab", "application/json", `{"message":"201 Created"}`, true},
+		{"a wrong URL's web page", "text/html; charset=utf-8", "<!DOCTYPE html><html><head><title>Welcome to nginx!</title></head><body>...</body></html>", false},
+		{"a login page", "text/html", "<html><head><meta http-equiv=\"refresh\" content=\"0; url=/login\"><title>Sign in</title></head></html>", false},
+		{"HTML without a content type", "", "<html><body>hello</body></html>", false},
+		{"broken JSON", "application/json", "{\"message\": ", false},
+		{"an image", "image/png", "\x89PNG", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := &http.Response{StatusCode: 200, Header: http.Header{}}
+			if tt.ctype != "" {
+				resp.Header.Set("Content-Type", tt.ctype)
+			}
+			err := uploadAnswer(resp, []byte(tt.body), "index.example")
+			if (err == nil) != tt.evidence {
+				t.Errorf("uploadAnswer = %v, want evidence %v", err, tt.evidence)
+			}
+		})
+	}
+}
+
+// TestWebPageIsNotAnUpload: a 200 web page fails the file, unless the read
+// API shows the file arrived after all; it is never retried.
+func TestWebPageIsNotAnUpload(t *testing.T) {
+	t.Parallel()
+	for _, listed := range []bool{false, true} {
+		t.Run(map[bool]string{false: "nothing stored", true: "the read API lists it"}[listed], func(t *testing.T) {
+			t.Parallel()
+			var posts int
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodPost {
+					posts++
+					w.Header().Set("Content-Type", "text/html")
+					_, _ = w.Write([]byte("<html><head><title>Sign in · Registry</title></head></html>"))
+					return
+				}
+				if listed && posts > 0 && strings.HasPrefix(r.URL.Path, "/repo/simple/") {
+					w.Header().Set("Content-Type", "text/html")
+					d := openDist(t, wheelName)
+					_, _ = w.Write([]byte(`<a href="x#sha256=` + d.SHA256 + `">` + wheelName + `</a>`))
+					return
+				}
+				http.NotFound(w, r)
+			}))
+			t.Cleanup(srv.Close)
+			res, err := uploadTo(t, srv.URL+"/repo/", []string{wheelName})
+			if posts != 1 {
+				t.Errorf("%d POSTs, want 1 (a web page is final)", posts)
+			}
+			if listed {
+				if err != nil || res[0].Status != Uploaded || res[0].Evidence != ReadAPI {
+					t.Errorf("Upload = %v (%v), %v; want uploaded on the read API's word", res[0].Status, res[0].Evidence, err)
+				}
+				return
+			}
+			na, ok := errors.AsType[*NotUploadAnswerError](err)
+			if !ok || na.Title != "Sign in · Registry" || res[0].Status != Failed || res[0].IndexHasName() {
+				t.Errorf("Upload = %v, %v; want a NotUploadAnswerError naming the page", res[0].Status, err)
+			}
+		})
+	}
+}
