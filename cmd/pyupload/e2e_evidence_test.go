@@ -1,10 +1,18 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"github.com/pyupload/pyupload/internal/ui"
@@ -36,4 +44,69 @@ func TestE2EWebPageIsNotSuccess(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 		}
 	}
+}
+
+// TestE2EInterruptAfterSending: Ctrl-C after the index received a whole
+// file but before it answered. The file is never reported "not on the
+// index": "may be on the index" when no read API can tell, "uploaded"
+// when the read API, asked briefly after the interrupt, lists it.
+func TestE2EInterruptAfterSending(t *testing.T) {
+	t.Parallel()
+	wheel := good + "pyupload_mv22-2.2-py3-none-any.whl"
+	for _, stored := range []bool{false, true} {
+		t.Run(map[bool]string{false: "read API cannot tell", true: "read API lists it"}[stored], func(t *testing.T) {
+			t.Parallel()
+			received := make(chan struct{}, 1)
+			var got atomic.Bool
+			sha := sha256File(t, wheel)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodPost {
+					_, _ = io.Copy(io.Discard, r.Body)
+					got.Store(true)
+					received <- struct{}{}
+					<-r.Context().Done() // stored; the answer never comes
+					return
+				}
+				if stored && got.Load() && strings.HasPrefix(r.URL.Path, "/repo/simple/") {
+					_, _ = w.Write([]byte(`<a href="f#sha256=` + sha + `">pyupload_mv22-2.2-py3-none-any.whl</a>`))
+					return
+				}
+				http.NotFound(w, r)
+			}))
+			t.Cleanup(srv.Close)
+			cmd, stdout, stderr := pyuploadCmd(t, []string{"TWINE_USERNAME=u", "TWINE_PASSWORD=" + testToken}, "--repository-url", srv.URL+"/repo/", "--disable-progress-bar", wheel)
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			<-received
+			if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+				t.Fatal(err)
+			}
+			err := cmd.Wait()
+			if ee, ok := errors.AsType[*exec.ExitError](err); !ok || ee.ExitCode() != ui.ExitInterrupted {
+				t.Fatalf("exit %v, want %d\nstderr:\n%s", err, ui.ExitInterrupted, stderr)
+			}
+			if strings.Contains(stderr.String(), "not on the index") {
+				t.Errorf("a file the index received is reported not on it:\n%s", stderr)
+			}
+			want := "may be on the index (interrupted after it was sent; the read API could not tell): pyupload_mv22-2.2-py3-none-any.whl"
+			out := stderr.String()
+			if stored {
+				want, out = "uploaded        pyupload_mv22-2.2-py3-none-any.whl", stdout.String()
+			}
+			if !strings.Contains(out, want) {
+				t.Errorf("output lacks %q:\nstdout:\n%s\nstderr:\n%s", want, stdout, stderr)
+			}
+		})
+	}
+}
+
+func sha256File(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }

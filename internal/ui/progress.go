@@ -32,7 +32,7 @@ type Progress struct {
 	sent, retries atomic.Int64
 	// Outcomes of the files done: those already on the index count as done
 	// (and their bytes as progress) but were not sent.
-	uploaded, present, skippedFiles, failed, skippedBytes atomic.Int64
+	uploaded, present, skippedFiles, unknown, failed, skippedBytes atomic.Int64
 
 	// Only the sampling goroutine (or Close, after it stopped) touches
 	// these.
@@ -116,6 +116,8 @@ func (p *Progress) Event(e upload.Event) {
 		case upload.Skipped:
 			p.skippedFiles.Add(1)
 			p.skippedBytes.Add(e.Total)
+		case upload.Unknown:
+			p.unknown.Add(1)
 		default:
 			p.failed.Add(1)
 		}
@@ -134,6 +136,7 @@ type snapshot struct {
 	rate                      float64 // bytes per second; 0 when unknown
 	uploaded, present, failed int64
 	skippedFiles              int64 // not sent under --skip-existing
+	unknown                   int64 // interrupted after they were sent
 	skipped                   int64 // bytes of files already on the index
 }
 
@@ -144,9 +147,9 @@ func (p *Progress) sampleNow() snapshot {
 	now := p.now()
 	s := snapshot{
 		sent: p.sent.Load(), total: p.total, files: p.files, retries: p.retries.Load(), elapsed: now.Sub(p.start),
-		uploaded: p.uploaded.Load(), present: p.present.Load(), skippedFiles: p.skippedFiles.Load(), failed: p.failed.Load(), skipped: p.skippedBytes.Load(),
+		uploaded: p.uploaded.Load(), present: p.present.Load(), skippedFiles: p.skippedFiles.Load(), unknown: p.unknown.Load(), failed: p.failed.Load(), skipped: p.skippedBytes.Load(),
 	}
-	s.done = int(s.uploaded + s.present + s.skippedFiles + s.failed)
+	s.done = int(s.uploaded + s.present + s.skippedFiles + s.unknown + s.failed)
 	p.window = append(p.window, sample{at: now, sent: s.sent})
 	for len(p.window) > 2 && now.Sub(p.window[1].at) >= rateWindow {
 		p.window = p.window[1:]
@@ -235,6 +238,9 @@ func summaryLine(s snapshot) string {
 	}
 	if s.skippedFiles > 0 {
 		outcome += fmt.Sprintf(", %d skipped", s.skippedFiles)
+	}
+	if s.unknown > 0 {
+		outcome += fmt.Sprintf(", %d unknown (interrupted after sending)", s.unknown)
 	}
 	if s.failed > 0 {
 		outcome += fmt.Sprintf(", %d failed", s.failed)

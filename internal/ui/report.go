@@ -152,7 +152,7 @@ func howKnown(r upload.Result) string {
 	case r.Status == upload.Uploaded && r.Evidence == upload.LostAnswerDuplicate:
 		return " (confirmed by the index's duplicate answer after the first answer was lost)"
 	case r.Status == upload.Uploaded && r.Evidence == upload.ReadAPI:
-		return " (confirmed by the read API after the answer was lost)"
+		return " (confirmed by the read API: the index's own answer never came)"
 	case r.Status == upload.Skipped && r.Evidence == upload.DuplicateAnswer:
 		return " (the index says it has this file; not verified by hash)"
 	}
@@ -177,12 +177,14 @@ func (p *Printer) warnSkipped(res []upload.Result) {
 // index and which are not, so a half-published release can be finished.
 // A file the index says it holds is never listed as missing.
 func (p *Printer) FailureSummary(res []upload.Result) {
-	var on, unverified, other, off []string
+	var on, unverified, other, maybe, off []string
 	for _, r := range res {
 		name := filepath.Base(r.Dist.Path)
 		switch {
 		case r.Status.OnIndex():
 			on = append(on, name)
+		case r.Status == upload.Unknown:
+			maybe = append(maybe, name)
 		case r.RemoteSHA256 != "":
 			other = append(other, name)
 		case r.IndexHasName():
@@ -200,6 +202,7 @@ func (p *Printer) FailureSummary(res []upload.Result) {
 		{"on the index", on},
 		{"on the index by name, not verified to be these bytes", unverified},
 		{"on the index with other bytes", other},
+		{"may be on the index (interrupted after it was sent; the read API could not tell)", maybe},
 		{"not on the index", off},
 	} {
 		if len(group.names) > 0 {
@@ -209,12 +212,13 @@ func (p *Printer) FailureSummary(res []upload.Result) {
 }
 
 // fileJSON is one file's outcome. on_index: the index holds a file with
-// this name; verified: it is known to be these very bytes.
+// this name (null when that is unknown); verified: it is known to be
+// these very bytes.
 type fileJSON struct {
 	Path         string `json:"path"`
 	Filename     string `json:"filename"`
 	Status       string `json:"status"`
-	OnIndex      bool   `json:"on_index"`
+	OnIndex      *bool  `json:"on_index"`
 	Verified     bool   `json:"verified"`
 	Evidence     string `json:"evidence,omitempty"`
 	SHA256       string `json:"sha256"`
@@ -234,12 +238,21 @@ var evidenceJSON = map[upload.Evidence]string{
 	upload.DuplicateAnswer:     "duplicate-answer",
 }
 
+// onIndexJSON is on_index: null when the file's fate is unknown.
+func onIndexJSON(r upload.Result) *bool {
+	if r.Status == upload.Unknown {
+		return nil
+	}
+	has := r.IndexHasName()
+	return &has
+}
+
 func writeUploadJSON(w io.Writer, res []upload.Result) error {
 	out := make([]fileJSON, len(res))
 	for i, r := range res {
 		out[i] = fileJSON{
 			Path: r.Dist.Path, Filename: r.Dist.Filename.Base, Status: r.Status.String(),
-			OnIndex: r.IndexHasName(), Verified: r.Verified(), Evidence: evidenceJSON[r.Evidence],
+			OnIndex: onIndexJSON(r), Verified: r.Verified(), Evidence: evidenceJSON[r.Evidence],
 			SHA256: r.Dist.SHA256, RemoteSHA256: r.RemoteSHA256, OtherFile: r.OtherFilename, Size: r.Dist.Size, Attempts: r.Attempts, ReleaseURL: r.ReleaseURL,
 		}
 		if r.Err != nil {

@@ -32,6 +32,8 @@ func outcomes() []upload.Result {
 		{Dist: d("j.whl"), Status: upload.Failed, Evidence: upload.ReadAPI, OtherFilename: "j-renamed.whl",
 			Err: &upload.ConflictError{Filename: "j.whl", LocalSHA256: strings.Repeat("a", 64), OtherFilename: "j-renamed.whl"}},
 		{Dist: d("h.tar.gz"), Status: upload.NotAttempted},
+		{Dist: d("k.whl"), Status: upload.Unknown, Attempts: 1, Err: errors.New("k.whl: interrupted after the whole file was sent, before the index answered: context canceled")},
+		{Dist: d("l.whl"), Status: upload.Uploaded, Evidence: upload.ReadAPI, Attempts: 1},
 	}
 }
 

@@ -1,10 +1,13 @@
 package upload
 
 import (
+	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -78,6 +81,50 @@ func TestWebPageIsNotAnUpload(t *testing.T) {
 			na, ok := errors.AsType[*NotUploadAnswerError](err)
 			if !ok || na.Title != "Sign in · Registry" || res[0].Status != Failed || res[0].IndexHasName() {
 				t.Errorf("Upload = %v, %v; want a NotUploadAnswerError naming the page", res[0].Status, err)
+			}
+		})
+	}
+}
+
+// TestInterruptAfterTheBodyWasSent: a file whose whole body had been sent
+// when the run was interrupted is "unknown", not "canceled"; the read API,
+// asked briefly afterwards, turns it into "uploaded" when it lists it.
+func TestInterruptAfterTheBodyWasSent(t *testing.T) {
+	t.Parallel()
+	for _, stored := range []bool{false, true} {
+		t.Run(map[bool]string{false: "the read API cannot tell", true: "the read API lists it"}[stored], func(t *testing.T) {
+			t.Parallel()
+			received := make(chan struct{}, 1)
+			var got atomic.Bool
+			sha := openDist(t, wheelName).SHA256
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodPost {
+					_, _ = io.Copy(io.Discard, r.Body)
+					got.Store(true)
+					received <- struct{}{}
+					<-r.Context().Done() // the index stores it and never answers
+					return
+				}
+				if stored && got.Load() && strings.HasPrefix(r.URL.Path, "/repo/simple/") {
+					_, _ = w.Write([]byte(`<a href="x#sha256=` + sha + `">` + wheelName + `</a>`))
+					return
+				}
+				http.NotFound(w, r)
+			}))
+			t.Cleanup(srv.Close)
+			ctx, cancel := context.WithCancel(t.Context())
+			go func() { <-received; cancel() }()
+			up, err := New(http.DefaultClient, mustURL(t, srv.URL+"/repo/"), WithCredentials(creds))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := up.Upload(ctx, goodDists(t, wheelName))
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("Upload error = %v, want context.Canceled", err)
+			}
+			want := map[bool]Status{false: Unknown, true: Uploaded}[stored]
+			if res[0].Status != want {
+				t.Errorf("status %v (%v), want %v", res[0].Status, res[0].Err, want)
 			}
 		})
 	}

@@ -37,10 +37,11 @@ const (
 	Failed                       // the index refused it, or retries ran out
 	Canceled                     // the context was cancelled during the upload
 	Skipped                      // not sent: the index has a file with this name ([WithSkipExisting])
+	Unknown                      // interrupted after its whole body was sent: it may be on the index
 )
 
 func (s Status) String() string {
-	return [...]string{"not attempted", "uploaded", "already present", "failed", "canceled", "skipped"}[s]
+	return [...]string{"not attempted", "uploaded", "already present", "failed", "canceled", "skipped", "unknown"}[s]
 }
 
 // OnIndex reports whether the local file is on the index after the run.
@@ -174,7 +175,33 @@ func (u *Uploader) Upload(ctx context.Context, files []*dist.Dist) ([]Result, er
 	if !u.fanOut(ctx, files, first, results) {
 		u.fanOut(ctx, files, rest, results)
 	}
+	if ctx.Err() != nil {
+		u.askAfterInterrupt(ctx, results)
+	}
 	return results, batchError(ctx, results)
+}
+
+// afterInterrupt bounds how long an interrupted run may still ask the
+// read API about the files whose fate is unknown.
+const afterInterrupt = 5 * time.Second
+
+// askAfterInterrupt asks the read API, briefly, about every file
+// interrupted after its body was sent, so the report says what the index
+// holds rather than guessing. The run is already cancelled; a second
+// interrupt ends the process.
+func (u *Uploader) askAfterInterrupt(ctx context.Context, results []Result) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), afterInterrupt)
+	defer cancel()
+	for i := range results {
+		r := &results[i]
+		if r.Status != Unknown {
+			continue
+		}
+		base := r.Dist.Filename.Base
+		if l, _ := u.read.Lookup(ctx, fileQuery(r.Dist)); l != nil && l.Files[base] == r.Dist.SHA256 {
+			r.Status, r.Evidence, r.Err = Uploaded, ReadAPI, nil
+		}
+	}
 }
 
 // batchError joins every file's failure (a file cut off by another's
@@ -267,6 +294,9 @@ func (u *Uploader) uploadOne(ctx context.Context, d *dist.Dist, res Result) Resu
 			return fail(Failed, fmt.Errorf("%s: %w", base, err))
 		}
 		if ctx.Err() != nil {
+			if sentAll || lostAnswer {
+				return fail(Unknown, fmt.Errorf("%s: interrupted after the whole file was sent, before the index answered: %w", base, context.Cause(ctx)))
+			}
 			return fail(Canceled, fmt.Errorf("%s: %w", base, context.Cause(ctx)))
 		}
 		if !retryable(err) {
@@ -293,6 +323,9 @@ func (u *Uploader) uploadOne(ctx context.Context, d *dist.Dist, res Result) Resu
 		u.opts.logger.Debug("retrying upload", "file", base, "attempt", attempt, "wait", wait, "error", err)
 		u.opts.progress(Event{File: base, Total: d.Size, Attempt: attempt, Retry: true, Err: err})
 		if err := transport.Sleep(ctx, wait); err != nil {
+			if lostAnswer {
+				return fail(Unknown, fmt.Errorf("%s: interrupted while waiting to retry an upload whose answer was lost: %w", base, err))
+			}
 			return fail(Canceled, fmt.Errorf("%s: %w", base, err))
 		}
 	}
@@ -336,7 +369,7 @@ func retryable(err error) bool {
 	return false
 }
 
-// attempt sends the file once. sentAll reports whether the whole body left
+// attempt sends the file once. sentAll reports whether the whole request left
 // before the failure, which makes the outcome ambiguous.
 func (u *Uploader) attempt(ctx context.Context, d *dist.Dist, b *body, attempt int) (sentAll bool, err error) {
 	actx, cancel := context.WithCancelCause(ctx)
@@ -360,9 +393,11 @@ func (u *Uploader) attempt(ctx context.Context, d *dist.Dist, b *body, attempt i
 	}
 	var wrote atomic.Bool // the whole request left
 	var wroteAt atomic.Int64
-	trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) {
-		wroteAt.Store(u.opts.now().UnixNano())
-		wrote.Store(true)
+	trace := &httptrace.ClientTrace{WroteRequest: func(info httptrace.WroteRequestInfo) {
+		if info.Err == nil {
+			wroteAt.Store(u.opts.now().UnixNano())
+			wrote.Store(true)
+		}
 	}}
 	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(actx, trace), http.MethodPost, u.endpoint.String(), rc)
 	if err != nil {
@@ -413,7 +448,7 @@ func (u *Uploader) attempt(ctx context.Context, d *dist.Dist, b *body, attempt i
 	// The transport may go on reading the body after an early answer;
 	// what it reads from now on is not counted, so taking back n is exact.
 	n := sent.close()
-	sentAll = n == d.Size
+	sentAll = wrote.Load()
 	takeBack := func() {
 		if n > 0 {
 			u.opts.progress(Event{File: base, Bytes: -n, Total: d.Size, Attempt: attempt})
