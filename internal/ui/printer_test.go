@@ -82,8 +82,8 @@ func TestGitHubActions(t *testing.T) {
 	}
 	want := "::add-mask::s3cret\n" +
 		"::warning title=pyupload::two%0Alines at 100%25\n" +
-		"::error title=pyupload failed::it broke%0D%0Abadly\n" +
-		"pyupload: error: it broke\r\nbadly\n" +
+		"::error title=pyupload failed::it broke%0Abadly\n" +
+		"pyupload: error: it broke\nbadly\n" +
 		"::group::Uploading\n::endgroup::\n"
 	if got := log.String(); got != want {
 		t.Errorf("log =\n%q\nwant\n%q", got, want)
@@ -92,7 +92,7 @@ func TestGitHubActions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "## pyupload warning\n\ntwo\nlines at 100%\n## pyupload failed\n\n```\nit broke\r\nbadly\n```\n"; string(b) != want {
+	if want := "## pyupload warning\n\n```\ntwo\nlines at 100%\n```\n## pyupload failed\n\n```\nit broke\nbadly\n```\n"; string(b) != want {
 		t.Errorf("step summary =\n%q\nwant\n%q", b, want)
 	}
 }
