@@ -301,7 +301,7 @@ func snippet(b []byte) string {
 	return s
 }
 
-// ErrMalformedToken: an upload token that is not one line of the
+// ErrMalformedToken means an upload token is not one line of the
 // characters PyPI's tokens are made of.
 var ErrMalformedToken = errors.New("mint: malformed upload token")
 
