@@ -145,6 +145,8 @@ func TestExplain(t *testing.T) {
 		notHint string // must not be in the hint
 	}{
 		{"usage", Usagef("bad"), ExitUsage, "pyupload --help", ""},
+		{"API token refused", &credentials.PasswordError{Origin: "TWINE_PASSWORD", Token: true, Reason: "contains a line break, which API tokens never hold"}, ExitUsage, "pypi- followed by letters, digits", "pyupload --help"},
+		{"password refused", &credentials.PasswordError{Origin: "--password", Reason: "contains a control character"}, ExitUsage, "spaces and punctuation are fine", "pyupload --help"},
 		{"mode", &credentials.ModeError{Value: "x"}, ExitUsage, "pyupload --help", ""},
 		{"repository", &credentials.RepositoryError{Name: "x"}, ExitUsage, "pyupload --help", ""},
 		{"url", &credentials.URLError{URL: "x"}, ExitUsage, "pyupload --help", ""},
