@@ -53,6 +53,9 @@ func runToken(ctx context.Context, o tokenOptions, env envvars.Lookup, pr *ui.Pr
 	if len(o.args) > 0 {
 		return ui.Usagef("token takes no arguments")
 	}
+	if err := ui.CheckEnvName(o.name); err != nil {
+		return err
+	}
 	if o.trusted.mode == string(credentials.Never) {
 		return ui.Usagef("token mints by Trusted Publishing; --trusted-publishing never leaves nothing to do")
 	}

@@ -171,6 +171,9 @@ func authenticate(ctx context.Context, target *credentials.Resolved, t trustedOp
 		net.logger.Debug("credentials", "index", target.Endpoint.Redacted(), "username", target.Username, "username_from", target.UsernameFrom.String(), "password_from", target.PasswordOrigin())
 	}
 	if p == nil {
+		if err := target.CheckPassword(); err != nil {
+			return nil, nil, err
+		}
 		creds = func(context.Context) (string, string, error) { return target.Username, target.Password, nil }
 		return creds, passwordOrigin(target, idc, preflight.ProjectNames(dists), a.pr), nil
 	}

@@ -89,6 +89,9 @@ func newNetwork(files tlsFiles, verbose bool, pr *ui.Printer) (*network, error) 
 	}
 	n := &network{}
 	if verbose {
+		// pr.Stderr neutralises each record as it neutralises messages
+		// (CONTRIBUTING.md C21): values from the index are untrusted, and
+		// slog leaves "##[" or "::" inside unquoted values.
 		n.logger = slog.New(slog.NewTextHandler(pr.Stderr(), &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	o := transport.Options{UserAgent: "pyupload/" + versionString(), Logger: n.logger, RootCAs: roots, ClientCert: cert}

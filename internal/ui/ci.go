@@ -60,28 +60,45 @@ type GitHubActions struct {
 	Summary string // $GITHUB_STEP_SUMMARY; "" for none
 }
 
-// Mask implements CI with ::add-mask::.
+// Mask implements CI with ::add-mask::, one command per line of the
+// secret (the runner masks line by line), each encoded as command data
+// so that the secret can never end the command and start another.
 func (g *GitHubActions) Mask(secret string) {
-	_, _ = fmt.Fprintf(g.Log, "::add-mask::%s\n", secret)
+	for line := range strings.FieldsFuncSeq(secret, func(r rune) bool { return r == '\n' || r == '\r' }) {
+		_, _ = fmt.Fprintf(g.Log, "::add-mask::%s\n", escapeData(line))
+	}
 }
 
-// Annotate implements CI with ::warning:: and ::error::, whose text must
-// encode line breaks (%0A: the only way to a multi-line annotation).
+// Annotate implements CI with ::warning:: and ::error::. The text is
+// neutralised, then encoded as command data (%0A: the only way to a
+// multi-line annotation) and the title as a command property, as GitHub's
+// toolkit encodes them; in the step summary the text sits in a code block
+// that nothing in it can close.
 func (g *GitHubActions) Annotate(level Level, title, text string) bool {
-	enc := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(text)
+	text = neutralize(text)
+	cmd, heading := "warning", "## pyupload warning"
 	if level == Error {
-		_, _ = fmt.Fprintf(g.Log, "::error title=%s::%s\n", title, enc)
-		g.summarize(fmt.Sprintf("## pyupload failed\n\n```\n%s\n```\n", text))
-		return true
+		cmd, heading = "error", "## pyupload failed"
 	}
-	_, _ = fmt.Fprintf(g.Log, "::warning title=%s::%s\n", title, enc)
-	g.summarize("## pyupload warning\n\n" + text + "\n")
+	_, _ = fmt.Fprintf(g.Log, "::%s title=%s::%s\n", cmd, escapeProperty(neutralize(title)), escapeData(text))
+	g.summarize(heading + "\n\n" + fence(text))
 	return true
+}
+
+// escapeData encodes a workflow command's data as GitHub's toolkit does.
+func escapeData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// escapeProperty encodes a workflow command's property value as GitHub's
+// toolkit does: also ':' and ',', which would end the value.
+func escapeProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
 }
 
 // Section implements CI with ::group::.
 func (g *GitHubActions) Section(title string) func() {
-	_, _ = fmt.Fprintf(g.Log, "::group::%s\n", title)
+	_, _ = fmt.Fprintf(g.Log, "::group::%s\n", escapeData(neutralize(title)))
 	return func() { _, _ = fmt.Fprintln(g.Log, "::endgroup::") }
 }
 
@@ -116,6 +133,7 @@ func (g *GitLab) Annotate(Level, string, string) bool { return false }
 // Section implements CI with section_start and section_end markers.
 func (g *GitLab) Section(title string) func() {
 	name := fmt.Sprintf("pyupload_%d", g.n.Add(1))
+	title = strings.ReplaceAll(neutralize(title), "\n", " ")
 	_, _ = fmt.Fprintf(g.Log, "\x1b[0Ksection_start:%d:%s[collapsed=true]\r\x1b[0K%s\n", g.Now().Unix(), name, title)
 	return func() {
 		_, _ = fmt.Fprintf(g.Log, "\x1b[0Ksection_end:%d:%s\r\x1b[0K\n", g.Now().Unix(), name)

@@ -8,5 +8,9 @@
 // interface.
 //
 // Stdout carries results only (one line per file, or JSON), so it can be
-// piped; everything else goes to stderr.
+// piped; everything else goes to stderr. Every text the printer writes is
+// neutralised first, since errors and values carry text from the index
+// and from distributions: no control or format character, no line that
+// starts a workflow command, messages cut at 8 KiB (safe.go,
+// CONTRIBUTING.md C21).
 package ui

@@ -79,6 +79,9 @@ func Explain(err error) (msg, hint string, code int) {
 		}
 		return err.Error(), credentialsHint(he.Host), ExitFailure
 	}
+	if pe, ok := errors.AsType[*credentials.PasswordError](err); ok {
+		return err.Error(), passwordHint(pe), ExitUsage
+	}
 	if nc, ok := errors.AsType[*credentials.NoCredentialsError](err); ok && !isPyPI(nc.Host) {
 		return err.Error(), noCredentialsHint(nc.Host), ExitUsage
 	}
@@ -142,4 +145,12 @@ func usage(err error) (string, bool) {
 		return err.Error(), true
 	}
 	return "", false
+}
+
+// passwordHint says how a refused password usually comes about.
+func passwordHint(e *credentials.PasswordError) string {
+	if e.Token {
+		return "set the token again exactly as the index issued it (a secret pasted with its final newline or a space is the usual cause): PyPI API tokens are pypi- followed by letters, digits, '-' and '_'"
+	}
+	return "set the password again without the line break or control character (a secret pasted with its final newline is the usual cause); spaces and punctuation are fine"
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -46,8 +47,19 @@ var TokenFormats = []string{"raw", "env", "json"}
 // Token prints a minted upload token on stdout: raw, as NAME=value lines
 // for $GITHUB_ENV (TWINE_USERNAME, TWINE_PASSWORD and the token's
 // fingerprint, by which a later upload knows where the token came from;
-// or name=token), or as JSON with its expiry.
+// or name=token), or as JSON with its expiry. Whatever the index sent, it
+// prints exactly these lines or fields: a token that is not one line of a
+// PyPI token's characters ([mint.CheckToken]) or a name that is not a
+// variable name is refused, and the token is masked in the CI log before
+// it is printed.
 func (p *Printer) Token(tok mint.Token, format, name, repositoryURL, provider string) error {
+	if err := mint.CheckToken(tok.Value); err != nil {
+		return err
+	}
+	if err := CheckEnvName(name); err != nil {
+		return err
+	}
+	p.Mask(tok.Value)
 	switch format {
 	case "env":
 		if name != "" {
@@ -65,6 +77,19 @@ func (p *Printer) Token(tok mint.Token, format, name, repositoryURL, provider st
 		})
 	}
 	return p.Print(tok.Value + "\n")
+}
+
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// CheckEnvName refuses a `pyupload token --name` that is not an
+// environment variable's name ("" is none): it is printed before '=' on a
+// line of $GITHUB_ENV, where '=', a newline or a heredoc marker would
+// change what the line sets.
+func CheckEnvName(name string) error {
+	if name != "" && !envName.MatchString(name) {
+		return Usagef("--name must be an environment variable name (letters, digits and '_', not starting with a digit)")
+	}
+	return nil
 }
 
 // Identity is what whoami shows.

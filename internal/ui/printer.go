@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"golang.org/x/term"
 
@@ -14,11 +15,16 @@ import (
 // Printer writes everything pyupload shows. Its methods ignore write
 // errors on stderr (there is nowhere left to report them); results on
 // stdout return theirs.
+//
+// Every text it writes is neutralised first (see safe.go): errors and
+// values carry text from the index and from distributions, and no caller
+// needs to say which. JSON stays exact.
 type Printer struct {
 	out, err io.Writer
 	errTTY   bool
 	ci       CI
 	bar      *Progress // the progress bar on the terminal, if one was started
+	masked   sync.Map  // the secrets already masked
 }
 
 // New returns a printer for stdout and stderr, speaking the workflow
@@ -35,10 +41,13 @@ func IsTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd())) // #nosec G115 -- file descriptors fit in int
 }
 
-// Stderr is where diagnostics go (the verbose log, too). Each write first
-// takes a progress bar off the terminal line, so lines never land on it.
-func (p *Printer) Stderr() io.Writer { return stderrWriter{p} }
+// Stderr is where diagnostics go (the verbose log, too). Each write is
+// neutralised and cut as a message is, so write whole lines; and each
+// first takes a progress bar off the terminal line, so lines never land on
+// it.
+func (p *Printer) Stderr() io.Writer { return safeWriter{stderrWriter{p}} }
 
+// stderrWriter writes to stderr as it is, after clearing the bar.
 type stderrWriter struct{ p *Printer }
 
 func (w stderrWriter) Write(b []byte) (int, error) {
@@ -63,15 +72,19 @@ func (p *Printer) Notef(format string, args ...any) {
 // Warn shows a warning: an annotation in CI logs that have them, a plain
 // text on stderr otherwise.
 func (p *Printer) Warn(text string) {
-	text = strings.TrimSpace(text)
+	text = safeText(strings.TrimSpace(text))
 	if !p.ci.Annotate(Warning, "pyupload", text) {
-		_, _ = fmt.Fprintln(p.Stderr(), text)
+		_, _ = io.WriteString(stderrWriter{p}, text+"\n")
 	}
 }
 
-// Mask hides a secret in every later line of the CI log, where the CI can.
+// Mask hides a secret in every later line of the CI log, where the CI can,
+// once per secret.
 func (p *Printer) Mask(secret string) {
-	if secret != "" {
+	if secret == "" {
+		return
+	}
+	if _, done := p.masked.LoadOrStore(secret, true); !done {
 		p.ci.Mask(secret)
 	}
 }
@@ -83,6 +96,7 @@ func (p *Printer) Fail(err error) int {
 		return ExitOK
 	}
 	msg, hint, code := Explain(err)
+	msg, hint = safeText(msg), safeText(hint)
 	if msg != "" && code != ExitInterrupted {
 		text := msg
 		if hint != "" {

@@ -82,8 +82,8 @@ func TestGitHubActions(t *testing.T) {
 	}
 	want := "::add-mask::s3cret\n" +
 		"::warning title=pyupload::two%0Alines at 100%25\n" +
-		"::error title=pyupload failed::it broke%0D%0Abadly\n" +
-		"pyupload: error: it broke\r\nbadly\n" +
+		"::error title=pyupload failed::it broke%0Abadly\n" +
+		"pyupload: error: it broke\nbadly\n" +
 		"::group::Uploading\n::endgroup::\n"
 	if got := log.String(); got != want {
 		t.Errorf("log =\n%q\nwant\n%q", got, want)
@@ -92,7 +92,7 @@ func TestGitHubActions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "## pyupload warning\n\ntwo\nlines at 100%\n## pyupload failed\n\n```\nit broke\r\nbadly\n```\n"; string(b) != want {
+	if want := "## pyupload warning\n\n```\ntwo\nlines at 100%\n```\n## pyupload failed\n\n```\nit broke\nbadly\n```\n"; string(b) != want {
 		t.Errorf("step summary =\n%q\nwant\n%q", b, want)
 	}
 }
@@ -145,6 +145,8 @@ func TestExplain(t *testing.T) {
 		notHint string // must not be in the hint
 	}{
 		{"usage", Usagef("bad"), ExitUsage, "pyupload --help", ""},
+		{"API token refused", &credentials.PasswordError{Origin: "TWINE_PASSWORD", Token: true, Reason: "contains a line break, which API tokens never hold"}, ExitUsage, "pypi- followed by letters, digits", "pyupload --help"},
+		{"password refused", &credentials.PasswordError{Origin: "--password", Reason: "contains a control character"}, ExitUsage, "spaces and punctuation are fine", "pyupload --help"},
 		{"mode", &credentials.ModeError{Value: "x"}, ExitUsage, "pyupload --help", ""},
 		{"repository", &credentials.RepositoryError{Name: "x"}, ExitUsage, "pyupload --help", ""},
 		{"url", &credentials.URLError{URL: "x"}, ExitUsage, "pyupload --help", ""},

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -31,13 +32,13 @@ func (p *Printer) CheckReport(r *preflight.Report, asJSON bool) error {
 	if asJSON {
 		return writeCheckJSON(p.out, r)
 	}
-	return writeCheckText(p.out, r.Results, r.Strict)
+	return writeCheckText(safeWriter{p.out}, r.Results, r.Strict)
 }
 
 // CheckFailures prints the files that failed on stderr, before an upload
 // that will not start.
 func (p *Printer) CheckFailures(r *preflight.Report) error {
-	return writeCheckText(p.err, r.Failing(), r.Strict)
+	return writeCheckText(p.Stderr(), r.Failing(), r.Strict)
 }
 
 // writeCheckText prints twine check's layout: a status line per file, then
@@ -106,10 +107,17 @@ func writeCheckJSON(w io.Writer, r *preflight.Report) error {
 	return encodeJSON(w, out)
 }
 
+// encodeJSON writes v as indented JSON, made safe for logs by [safeJSON]
+// (it decodes to the same values).
 func encodeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(safeJSON(b.Bytes()))
+	return err
 }
 
 // UploadReport prints the upload's outcome on stdout: one line per file
@@ -122,7 +130,7 @@ func (p *Printer) UploadReport(res []upload.Result, asJSON bool) error {
 	if asJSON {
 		return writeUploadJSON(p.out, res)
 	}
-	ew := &errWriter{w: p.out}
+	ew := &errWriter{w: safeWriter{p.out}}
 	var urls []string
 	seen := map[string]bool{}
 	for _, r := range res {
@@ -206,7 +214,7 @@ func (p *Printer) FailureSummary(res []upload.Result) {
 		{"not on the index", off},
 	} {
 		if len(group.names) > 0 {
-			_, _ = fmt.Fprintf(p.err, "%s: %s\n", group.label, strings.Join(group.names, ", "))
+			_, _ = fmt.Fprintf(p.Stderr(), "%s: %s\n", group.label, strings.Join(group.names, ", "))
 		}
 	}
 }
@@ -265,8 +273,9 @@ func writeUploadJSON(w io.Writer, res []upload.Result) error {
 // JSON prints v as indented JSON on stdout.
 func (p *Printer) JSON(v any) error { return encodeJSON(p.out, v) }
 
-// Print writes text to stdout as it is.
+// Print writes text to stdout, neutralised (it is never cut: it is a
+// result).
 func (p *Printer) Print(text string) error {
-	_, err := io.WriteString(p.out, text)
+	_, err := io.WriteString(p.out, neutralize(text))
 	return err
 }

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/pyupload/pyupload/internal/transport"
 )
@@ -169,6 +171,9 @@ func parseToken(body []byte, start time.Time) (Token, error) {
 	if err := json.Unmarshal(body, &doc); err != nil || doc.Token == "" {
 		return Token{}, &Error{StatusCode: http.StatusOK, Message: "the index's answer holds no readable token", op: "mint"}
 	}
+	if err := CheckToken(doc.Token); err != nil {
+		return Token{}, &Error{StatusCode: http.StatusOK, Message: "the index's answer holds a token pyupload refuses: " + err.Error(), op: "mint"}
+	}
 	t := Token{Value: doc.Token, Expires: start.Add(15 * time.Minute)}
 	if f, err := strconv.ParseFloat(strings.Trim(string(doc.Expires), `"`), 64); err == nil && f > 0 {
 		t.Expires = time.Unix(int64(f), 0)
@@ -294,4 +299,57 @@ func snippet(b []byte) string {
 		s = s[:200] + "..."
 	}
 	return s
+}
+
+// ErrMalformedToken means an upload token is not one line of the
+// characters PyPI's tokens are made of.
+var ErrMalformedToken = errors.New("mint: malformed upload token")
+
+// CheckToken reports whether token has the shape of a PyPI upload token,
+// as Trusted Publishing mints them: "pypi-" then base64url characters
+// (A-Z, a-z, 0-9, '-', '_'), with at most two '=' of padding at the end.
+// A token is printed as a NAME=value line for $GITHUB_ENV, masked with
+// ::add-mask:: and sent in a header, so a line break, a space or a
+// control character in it is an attack or a broken index, never a
+// token. The error says what is wrong without quoting the token.
+func CheckToken(token string) error {
+	rest, ok := strings.CutPrefix(token, "pypi-")
+	if !ok {
+		return fmt.Errorf("%w: it does not start with pypi-", ErrMalformedToken)
+	}
+	body := strings.TrimRight(rest, "=")
+	switch {
+	case body == "":
+		return fmt.Errorf("%w: nothing follows pypi-", ErrMalformedToken)
+	case len(rest)-len(body) > 2:
+		return fmt.Errorf("%w: more than two '=' of padding", ErrMalformedToken)
+	}
+	for _, r := range body {
+		if !base64URL(r) {
+			return fmt.Errorf("%w: it contains %s", ErrMalformedToken, describe(r))
+		}
+	}
+	return nil
+}
+
+func base64URL(r rune) bool {
+	return 'A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-' || r == '_'
+}
+
+// describe names the class of a character a token may not hold, never the
+// character itself.
+func describe(r rune) string {
+	switch {
+	case r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029' || r == '\u0085':
+		return "a line break"
+	case unicode.IsControl(r):
+		return "a control character"
+	case unicode.IsSpace(r):
+		return "whitespace"
+	case r == utf8.RuneError:
+		return "a byte that is not UTF-8"
+	case r >= utf8.RuneSelf:
+		return "a non-ASCII character"
+	}
+	return "punctuation other than '-' and '_'"
 }

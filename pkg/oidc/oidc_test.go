@@ -67,6 +67,50 @@ func TestParseClaims(t *testing.T) {
 	}
 }
 
+// TestCheckToken: identity tokens are three base64url parts, one line;
+// anything else is refused, before it is masked or sent, without quoting
+// it.
+func TestCheckToken(t *testing.T) {
+	t.Parallel()
+	good := fakeJWT(t, map[string]any{"aud": "pypi"})
+	for _, ok := range []string{good, "a.b.c", "a=.b==.c", "A-_z.0-9.x_-"} {
+		if err := CheckToken(ok); err != nil {
+			t.Errorf("CheckToken(%q) = %v, want nil", ok, err)
+		}
+	}
+	for bad, reason := range map[string]string{
+		"":                    "want 3 dot-separated parts, got 1",
+		"a.b":                 "want 3 dot-separated parts, got 2",
+		"a.b.c.d":             "want 3 dot-separated parts, got 4",
+		"a..c":                "part 2 is empty",
+		"a.b.":                "part 3 is empty",
+		"a.b===.c":            "part 2 has more than two '=' of padding",
+		good + "\nBASH_ENV=x": "part 3 is not base64url: it contains a line break",
+		"a.b.c\r::error::x":   "part 3 is not base64url: it contains a line break",
+		"a.b c.d":             "part 2 is not base64url: it contains whitespace",
+		"a\x1b[2K.b.c":        "part 1 is not base64url: it contains a control character",
+		"a.b+/.c":             "part 2 is not base64url: it contains punctuation other than '-' and '_'",
+		"a.b.c\u202e":         "part 3 is not base64url: it contains a non-ASCII character or a byte that is not UTF-8",
+	} {
+		err := CheckToken(bad)
+		if ce, ok := errors.AsType[*ClaimsError](err); !ok || ce.Reason != reason {
+			t.Errorf("CheckToken(%q) = %v, want a ClaimsError: %s", bad, err, reason)
+		}
+	}
+	// Fetch is the gate every identity token passes (providers, files,
+	// PYUPLOAD_OIDC_TOKEN): surrounding whitespace is trimmed, inner lines
+	// are refused.
+	for tok, wantErr := range map[string]bool{good + "\n": false, " " + good: false, good + "\n::add-mask::x": true, good + "\nx.y.z": true} {
+		got, err := Fetch(t.Context(), &Static{Token: tok}, "pypi")
+		if (err != nil) != wantErr || err == nil && got != good {
+			t.Errorf("Fetch(%q) = %q, %v; want error %v", tok, got, err, wantErr)
+		}
+		if err != nil && strings.Contains(err.Error(), good[:10]) {
+			t.Errorf("Fetch error %q quotes the token", err)
+		}
+	}
+}
+
 func TestSelect(t *testing.T) {
 	t.Parallel()
 	ps := Providers(Config{Env: mapEnv(map[string]string{"GITLAB_CI": "true", "CIRCLECI": "true"})})
