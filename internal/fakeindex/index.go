@@ -79,6 +79,8 @@ type Index struct {
 
 	uploadFaults faultQueue // applied in order, to the next POSTs to /legacy/
 
+	hostile hostileState // hostile.go; every switch off by default
+
 	done chan struct{} // closed by Close: ends stalls and latency waits
 
 	mu         sync.Mutex // guards everything below
@@ -205,6 +207,9 @@ func (ix *Index) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		} else if err != nil {
 			return // the client is gone; nothing to answer
 		}
+	}
+	if ix.hostileFront(w, r) {
+		return
 	}
 	ix.mux.ServeHTTP(w, r)
 }
