@@ -329,8 +329,9 @@ func (ix *Index) Preload(project, version, filename string, content []byte) erro
 }
 
 // Close removes the index's spool directory with every stored file and
-// ends every stall and latency wait in progress, so a server can shut down
-// promptly: call it before closing the server. The index answers uploads
+// ends every stall and latency wait in progress, and every hostile hang,
+// drip and endless body (dropping their connections), so a server can
+// shut down promptly: call it before closing the server. The index answers uploads
 // with 500 afterwards. Close is idempotent.
 func (ix *Index) Close() error {
 	ix.mu.Lock()
