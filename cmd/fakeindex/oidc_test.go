@@ -154,3 +154,58 @@ func TestGitHubEndpointNeedsRequestToken(t *testing.T) {
 	}
 	cmd.stop(t)
 }
+
+// TestRunHostile: -hostile switches the index's behaviours on, -ci-hostile
+// the GitHub endpoint's, and the log says which are on.
+func TestRunHostile(t *testing.T) {
+	t.Parallel()
+	cmd := startRun(t, "-storage", t.TempDir(), "-hostile", "upload-login", "-hostile", "read-endless,audience-injection",
+		"-drip-interval", "5ms", "-github-publisher", "example-org/example-pkg:release.yml",
+		"-github-actions-request-token", "sekrit", "-ci-hostile", "token-newlines")
+	client := &http.Client{Transport: &http.Transport{}}
+	defer client.CloseIdleConnections()
+	get := func(path string, header http.Header, limit int64) (int, string) {
+		t.Helper()
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, cmd.base+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		maps.Copy(req.Header, header)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = resp.Body.Close() }()
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, limit))
+		return resp.StatusCode, string(b)
+	}
+
+	body, ctype := uploadBody(t, "../../testdata/dists/good/pyupload_mv24-2.4-py3-none-any.whl")
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, cmd.base+"/legacy/", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", ctype)
+	req.Header.Set("Authorization", "Basic "+basicToken("pypi-fake-token"))
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(page), "<title>Sign in</title>") {
+		t.Errorf("upload = %d %q, want the login page", resp.StatusCode, page)
+	}
+	if status, doc := get("/pypi/pyupload-mv24/json", nil, 64<<10); status != http.StatusOK || len(doc) != 64<<10 {
+		t.Errorf("JSON API = %d with %d bytes read, want an endless 200", status, len(doc))
+	}
+	if _, doc := get("/_/oidc/audience", nil, 1<<20); !strings.Contains(doc, `::error::pwned`) {
+		t.Errorf("audience = %q, want the injection", doc)
+	}
+	if _, doc := get("/_fake/github-actions/token?api-version=2.0&audience=pypi", http.Header{"Authorization": {"bearer sekrit"}}, 1<<20); !strings.Contains(doc, `\nBASH_ENV=./evil.sh`) {
+		t.Errorf("identity token = %q, want the injection", doc)
+	}
+	if log := cmd.stop(t); !strings.Contains(log, "fakeindex: hostile: upload-login, read-endless, audience-injection, ci:token-newlines (drip interval 5ms)") {
+		t.Errorf("stderr lacks the hostile switches:\n%s", log)
+	}
+}

@@ -25,6 +25,7 @@ type oidcFlags struct {
 	requestToken string // enables the fake GitHub Actions token endpoint; never printed
 	tokenTTL     time.Duration
 	githubURL    string // -github-url-file
+	ciHostile    []fakeci.Hostile
 }
 
 // githubPublisher is one -github-publisher owner/repo:workflow.yml[:environment].
@@ -91,6 +92,11 @@ func (o *oidcFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.requestToken, "github-actions-request-token", "", "serve a fake GitHub Actions OIDC token endpoint that requires this bearer `token` (ACTIONS_ID_TOKEN_REQUEST_TOKEN); its tokens carry the claims of the first -github-publisher at tag v1.0.0, and its URL is printed as a second stdout line")
 	fs.DurationVar(&o.tokenTTL, "token-ttl", fakeindex.DefaultTokenTTL, "lifetime of upload tokens minted by Trusted Publishing")
 	fs.StringVar(&o.githubURL, "github-url-file", "", "write the fake GitHub token endpoint's full URL (ACTIONS_ID_TOKEN_REQUEST_URL) to `path` once listening")
+	fs.Func("ci-hostile", "switch on hostile behaviours of the fake GitHub token endpoint: a comma-separated `list` of "+strings.Join(fakeci.HostileNames(), ", ")+" (repeatable; needs -github-actions-request-token)", func(list string) error {
+		hs, err := fakeci.ParseHostile(list)
+		o.ciHostile = append(o.ciHostile, hs...)
+		return err
+	})
 }
 
 // check validates the Trusted Publishing flags; the request token never
@@ -105,6 +111,8 @@ func (o *oidcFlags) check() error {
 		return &usageError{"-github-actions-request-token needs a -github-publisher to take the claims from"}
 	case o.githubURL != "" && o.requestToken == "":
 		return &usageError{"-github-url-file needs -github-actions-request-token"}
+	case len(o.ciHostile) > 0 && o.requestToken == "":
+		return &usageError{"-ci-hostile needs -github-actions-request-token"}
 	}
 	return nil
 }
@@ -125,15 +133,22 @@ func (o *oidcFlags) options() []fakeindex.Option {
 
 // handler is what the server serves: the index, and with a request token
 // the fake GitHub token endpoint beside it on the same server, so one
-// address (and one printed URL per role) serves both.
-func (o *oidcFlags) handler(ix *fakeindex.Index) http.Handler {
+// address (and one printed URL per role) serves both; the endpoint has
+// the -ci-hostile switches on, dripping every drip. closeCI ends the
+// endpoint's hangs and drips, for shutdown.
+func (o *oidcFlags) handler(ix *fakeindex.Index, drip time.Duration) (h http.Handler, closeCI func()) {
 	if o.requestToken == "" {
-		return ix
+		return ix, func() {}
 	}
+	gha := fakeci.NewGitHubActions(ix, o.requestToken, githubClaims(o.publishers[0]))
+	for _, hs := range o.ciHostile {
+		gha.SetHostile(hs, true)
+	}
+	gha.SetDripInterval(drip)
 	mux := http.NewServeMux()
-	mux.Handle(fakeci.GitHubTokenPath, fakeci.NewGitHubActions(ix, o.requestToken, githubClaims(o.publishers[0])))
+	mux.Handle(fakeci.GitHubTokenPath, gha)
 	mux.Handle("/", ix)
-	return mux
+	return mux, gha.Close
 }
 
 // githubClaims are the claims of a tag push of v1.0.0 running p's

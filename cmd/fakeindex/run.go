@@ -33,6 +33,8 @@ type serveFlags struct {
 	maxFileSize     int64
 	noArchiveChecks bool
 	profile         fakeindex.Profile
+	hostile         []fakeindex.Hostile
+	dripInterval    time.Duration
 	oidc            oidcFlags
 }
 
@@ -79,6 +81,12 @@ func parseFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 		f.profile = p
 		return err
 	})
+	fs.Func("hostile", "switch on hostile behaviours of the index: a comma-separated `list` of "+strings.Join(fakeindex.HostileNames(), ", ")+" (repeatable; docs/test-index.md, \"Hostile mode\")", func(list string) error {
+		hs, err := fakeindex.ParseHostile(list)
+		f.hostile = append(f.hostile, hs...)
+		return err
+	})
+	fs.DurationVar(&f.dripInterval, "drip-interval", fakeindex.DefaultDripInterval, "pause between two bytes of the drip behaviours (-hostile, -ci-hostile)")
 	f.oidc.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -90,6 +98,8 @@ func parseFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 		return nil, &usageError{fmt.Sprintf("-fail-status %d is not an HTTP status", f.failStatus)}
 	case f.failUploads < 0 || f.bandwidth < 0 || f.latency < 0:
 		return nil, &usageError{"-fail-uploads, -bandwidth and -latency cannot be negative"}
+	case f.dripInterval <= 0:
+		return nil, &usageError{"-drip-interval must be positive"}
 	case f.maxFileSize <= 0:
 		return nil, &usageError{"-max-file-size must be positive"}
 	}
@@ -114,6 +124,8 @@ func (f *serveFlags) options() []fakeindex.Option {
 		fakeindex.WithMaxFileSize(f.maxFileSize),
 		fakeindex.WithLatency(f.latency),
 		fakeindex.WithBandwidth(f.bandwidth),
+		fakeindex.WithHostile(f.hostile...),
+		fakeindex.WithDripInterval(f.dripInterval),
 	}
 	if len(f.tokens) > 0 {
 		opts = append(opts, fakeindex.WithTokens(f.tokens...))
@@ -185,8 +197,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	log := &requestLog{w: stderr}
+	if len(f.hostile)+len(f.oidc.ciHostile) > 0 {
+		log.printf("fakeindex: hostile: %s (drip interval %v)", joinHostile(f.hostile, f.oidc.ciHostile), f.dripInterval)
+	}
+	handler, closeCI := f.oidc.handler(ix, f.dripInterval)
 	srv := &http.Server{
-		Handler:           log.wrap(f.oidc.handler(ix)),
+		Handler:           log.wrap(handler),
 		ReadHeaderTimeout: 30 * time.Second,
 		// Requests end when ctx does, so stalls and waits stop at shutdown.
 		BaseContext: func(net.Listener) context.Context { return ctx },
@@ -199,7 +215,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	case <-ctx.Done():
 	}
-	_ = ix.Close() // ends stalls and latency waits in progress
+	_ = ix.Close() // ends stalls, latency waits, hangs and drips in progress
+	closeCI()
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
@@ -211,6 +228,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	log.printf("fakeindex: stopped")
 	return 0
+}
+
+// joinHostile names the hostile switches on, the CI endpoint's prefixed
+// with "ci:".
+func joinHostile(index []fakeindex.Hostile, ci []fakeci.Hostile) string {
+	var names []string
+	for _, h := range index {
+		names = append(names, string(h))
+	}
+	for _, h := range ci {
+		names = append(names, "ci:"+string(h))
+	}
+	return strings.Join(names, ", ")
 }
 
 // announce prints the stdout lines run's comment lists, in one write so

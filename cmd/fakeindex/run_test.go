@@ -267,6 +267,10 @@ func TestRunUsage(t *testing.T) {
 		{[]string{"-max-file-size", "0"}, 2, "must be positive"},
 		{[]string{"-token", ""}, 2, "empty token"},
 		{[]string{"-profile", "warehouse"}, 2, `unknown profile "warehouse" (known: artifactory, devpi, gitea, gitlab, nexus, pypi, pypiserver)`},
+		{[]string{"-hostile", "upload-html,nope"}, 2, `unknown hostile behaviour "nope" (known: upload-html, `},
+		{[]string{"-drip-interval", "0s"}, 2, "-drip-interval must be positive"},
+		{[]string{"-ci-hostile", "hang"}, 2, "-ci-hostile needs -github-actions-request-token"},
+		{[]string{"-ci-hostile", "upload-html"}, 2, `unknown hostile behaviour "upload-html" (known: hang, drip, token-newlines, token-garbage)`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -168,7 +168,10 @@ func TestE2ETokenCommand(t *testing.T) {
 }
 
 // TestE2ETrustedPublishingFailures: the index refuses, and the user is told
-// which claim to fix; no token leaks.
+// what the publisher would have to say, without a form pre-filled from a
+// repository not named after the project (example-pkg publishing
+// pyupload-mv22), and that an owner ID PyPI does not name may differ; no
+// token leaks.
 func TestE2ETrustedPublishingFailures(t *testing.T) {
 	t.Parallel()
 	wrongOwnerID := ghPublisher
@@ -181,8 +184,8 @@ func TestE2ETrustedPublishingFailures(t *testing.T) {
 		disabled  bool
 		want      []string
 	}{
-		{"no matching publisher", otherWorkflow, false, []string{"invalid-publisher", "workflow:     release.yml", "/manage/project/pyupload-mv22/settings/publishing/?", "workflow_filename=release.yml"}},
-		{"owner id differs", wrongOwnerID, false, []string{"Publisher with matching claims was not found", "repository_owner_id:   1000"}},
+		{"no matching publisher", otherWorkflow, false, []string{"invalid-publisher", "workflow:     release.yml", "No pre-filled form", "/manage/project/pyupload-mv22/settings/publishing/ ("}},
+		{"owner id differs", wrongOwnerID, false, []string{"Publisher with matching claims was not found", "repository_owner_id 1000) without naming it", "repository_owner_id:   1000"}},
 		{"disabled", ghPublisher, true, []string{"Trusted Publishing switched off"}},
 	}
 	for _, tt := range tests {
@@ -197,6 +200,9 @@ func TestE2ETrustedPublishingFailures(t *testing.T) {
 				if !strings.Contains(r.stderr, w) {
 					t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
 				}
+			}
+			if strings.Contains(r.stderr, "publishing/?") {
+				t.Errorf("stderr offers a form pre-filled from a repository not named after the project:\n%s", r.stderr)
 			}
 			if n := ix.UploadAttempts(); n != 0 {
 				t.Errorf("index saw %d uploads, want none after a failed exchange", n)
@@ -561,10 +567,13 @@ func TestE2ETrustedPublishingRefusedUpload(t *testing.T) {
 		t.Fatalf("exit %d, want %d and the index's refusal\n%s", r.code, ui.ExitFailure, r.stderr)
 	}
 	_, hint, _ := strings.Cut(r.stderr, "hint: ")
-	for _, want := range []string{"minted by Trusted Publishing from this job's github identity; there is no API token to fix", "/manage/project/pyupload-mv24/settings/publishing/?"} {
+	for _, want := range []string{"minted by Trusted Publishing from this job's github identity; there is no API token to fix", "/manage/project/pyupload-mv24/settings/publishing/\n"} {
 		if !strings.Contains(hint, want) {
 			t.Errorf("hint lacks %q:\n%s", want, hint)
 		}
+	}
+	if strings.Contains(hint, "publishing/?") {
+		t.Errorf("the hint pre-fills a form from example-pkg for pyupload-mv24:\n%s", hint)
 	}
 	if strings.Contains(hint, "--password") {
 		t.Errorf("the hint sends the user to --password, under Trusted Publishing:\n%s", hint)

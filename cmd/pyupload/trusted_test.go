@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -66,27 +67,44 @@ func TestMintErrorHints(t *testing.T) {
 	doc := func(code, desc string) string {
 		return fmt.Sprintf(`{"message": "Token request failed", "errors": [{"code": %q, "description": %q}]}`, code, desc)
 	}
+	// ownRepo is a job in a repository named after the project it
+	// publishes: the one case a pre-filled publisher form is offered.
+	ownRepo := githubClaims("pypi")
+	maps.Copy(ownRepo, map[string]any{
+		"sub": "repo:example-org/pyupload-mv22:environment:pypi", "repository": "example-org/pyupload-mv22",
+		"workflow_ref":     "example-org/pyupload-mv22/.github/workflows/release.yml@refs/tags/v1.4.0",
+		"job_workflow_ref": "example-org/pyupload-mv22/.github/workflows/release.yml@refs/tags/v1.4.0",
+	})
+	noOwnerID := githubClaims("pypi")
+	delete(noOwnerID, "repository_owner_id")
 	tests := []struct {
 		name   string
 		status int
 		body   string
+		claims map[string]any // githubClaims("pypi") when nil
 	}{
-		{"invalid-publisher-claim", 422, doc("invalid-publisher", "valid token, but no corresponding publisher (Check failed for required claim 'repository_owner_id')")},
-		{"invalid-publisher-none", 422, doc("invalid-publisher", "valid token, but no corresponding publisher (Publisher with matching claims was not found)")},
-		{"invalid-publisher-environment", 422, doc("invalid-publisher", "valid token, but no corresponding publisher (Check failed for optional claim 'environment')")},
-		{"invalid-pending-publisher", 422, doc("invalid-pending-publisher", "valid token, but project already exists")},
-		{"invalid-reuse-token", 422, doc("invalid-reuse-token", "invalid token: already used")},
-		{"not-enabled", 422, doc("not-enabled", "github trusted publishing functionality not enabled")},
-		{"invalid-token", 422, doc("invalid-token", "malformed or invalid token")},
-		{"invalid-payload", 422, doc("invalid-payload", "unknown trusted publishing issuer")},
-		{"pull-request-target", 422, doc("invalid-publisher", "valid token, but no corresponding publisher (Publishing from a workflow invoked via 'pull_request_target' is not supported.)")},
-		{"cdn-page", 502, "<html><body>502 Bad Gateway</body></html>"},
+		{"invalid-publisher-claim", 422, doc("invalid-publisher", "valid token, but no corresponding publisher (Check failed for required claim 'repository_owner_id')"), nil},
+		{"invalid-publisher-missing-owner-id", 422, doc("invalid-publisher", "valid token, but no corresponding publisher (Missing claim 'repository_owner_id')"), noOwnerID},
+		{"invalid-publisher-none", 422, doc("invalid-publisher", "valid token, but no corresponding publisher (Publisher with matching claims was not found)"), nil},
+		{"invalid-publisher-none-own-repository", 422, doc("invalid-publisher", "valid token, but no corresponding publisher (Publisher with matching claims was not found)"), ownRepo},
+		{"invalid-publisher-environment", 422, doc("invalid-publisher", "valid token, but no corresponding publisher (Check failed for optional claim 'environment')"), nil},
+		{"invalid-pending-publisher", 422, doc("invalid-pending-publisher", "valid token, but project already exists"), nil},
+		{"invalid-reuse-token", 422, doc("invalid-reuse-token", "invalid token: already used"), nil},
+		{"not-enabled", 422, doc("not-enabled", "github trusted publishing functionality not enabled"), nil},
+		{"invalid-token", 422, doc("invalid-token", "malformed or invalid token"), nil},
+		{"invalid-payload", 422, doc("invalid-payload", "unknown trusted publishing issuer"), nil},
+		{"pull-request-target", 422, doc("invalid-publisher", "valid token, but no corresponding publisher (Publishing from a workflow invoked via 'pull_request_target' is not supported.)"), nil},
+		{"cdn-page", 502, "<html><body>502 Bad Gateway</body></html>", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			index := mintScript(t, tt.status, tt.body)
-			jwt := unsignedJWT(t, githubClaims("pypi"))
+			claims := tt.claims
+			if claims == nil {
+				claims = githubClaims("pypi")
+			}
+			jwt := unsignedJWT(t, claims)
 			var out, errOut bytes.Buffer
 			code := run(t.Context(), []string{"--repository-url", index + "/legacy/", "--disable-progress-bar", good + "pyupload_mv22-2.2-py3-none-any.whl"},
 				testEnv(t, map[string]string{"PYUPLOAD_OIDC_TOKEN": jwt}), &out, &errOut)

@@ -1,7 +1,7 @@
 // Package fakeci fakes the identity endpoints of CI providers, for tests
 // and demos of Trusted Publishing: GitHub Actions' OIDC token endpoint
 // ([GitHubActions]) and Google Cloud's metadata server with the IAM
-// credentials API ([NewGCPMetadata]). Each is an [net/http.Handler] to
+// credentials API ([GCPMetadata]). Each is an [net/http.Handler] to
 // serve on loopback.
 //
 // The fakes do not sign with keys of their own: they ask a [Signer] for
@@ -11,6 +11,11 @@
 // issuers, and how a client fetches each provider's token, are in
 // docs/index-server.md §5; the rest imitated here (headers, claims,
 // lifetimes, error statuses) follows the providers' own behaviour.
+//
+// Both have hostile switches ([Hostile]: SetHostile, SetDripInterval,
+// HostileStats, WaitHostileDone, Close), all off by default: an endpoint
+// that never answers or drips its answer, and identity tokens followed by
+// $GITHUB_ENV lines or replaced by escape-laden garbage.
 //
 // The package depends on the Signer interface only, not on the index, so
 // the index package knows nothing of CI providers.

@@ -16,16 +16,20 @@ import (
 // GoogleIssuer is the iss claim of Google's identity tokens.
 const GoogleIssuer = "https://accounts.google.com"
 
-// gcpMetadata is the fake Google metadata server and IAM credentials API.
-type gcpMetadata struct {
+// GCPMetadata is the fake Google metadata server and IAM credentials API.
+// Create it with [NewGCPMetadata].
+type GCPMetadata struct {
+	hostility // SetHostile and the rest (hostile.go)
+
 	signer     Signer
 	email, sub string
 
+	mux    *http.ServeMux
 	mu     sync.Mutex
 	access map[string]bool // access tokens handed out
 }
 
-// NewGCPMetadata returns an [http.Handler] imitating what Google Cloud
+// NewGCPMetadata returns a handler imitating what Google Cloud
 // offers a workload, with identity tokens signed by s for the service
 // account email whose unique id is sub. Every metadata request needs the
 // header "Metadata-Flavor: Google" (403 otherwise):
@@ -47,19 +51,30 @@ type gcpMetadata struct {
 //     for service account NAME: email NAME (only with includeEmail true),
 //     and sub the given sub when NAME is email, else a number derived from
 //     NAME.
-func NewGCPMetadata(s Signer, email, sub string) http.Handler {
-	g := &gcpMetadata{signer: s, email: email, sub: sub, access: map[string]bool{}}
+func NewGCPMetadata(s Signer, email, sub string) *GCPMetadata {
+	g := &GCPMetadata{signer: s, email: email, sub: sub, access: map[string]bool{}}
 	mux := http.NewServeMux()
 	const sa = "/computeMetadata/v1/instance/service-accounts/default/"
 	mux.HandleFunc("GET "+sa+"identity", g.metadata(g.identity))
 	mux.HandleFunc("GET "+sa+"token", g.metadata(g.accessToken))
 	mux.HandleFunc("POST /v1/projects/-/serviceAccounts/{name}", g.generateIDToken)
-	return mux
+	g.mux = mux
+	return g
+}
+
+// ServeHTTP implements [http.Handler]. The hostile switches apply to
+// every endpoint; a drip sends the start of a JWT as text/plain, as the
+// metadata server's identity endpoint does.
+func (g *GCPMetadata) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if g.front(w, r, "text/plain; charset=utf-8", "eyJhbGciOiJSUzI1NiIsImtpZCI6ImZha2UiLCJ0eXAiOiJKV1QifQ.") {
+		return
+	}
+	g.mux.ServeHTTP(w, r)
 }
 
 // metadata requires the Metadata-Flavor header, as the metadata server
 // does.
-func (g *gcpMetadata) metadata(h http.HandlerFunc) http.HandlerFunc {
+func (g *GCPMetadata) metadata(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Metadata-Flavor") != "Google" {
 			w.Header().Set("Content-Type", "text/html; charset=UTF-8")
@@ -72,7 +87,7 @@ func (g *gcpMetadata) metadata(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-func (g *gcpMetadata) identity(w http.ResponseWriter, r *http.Request) {
+func (g *GCPMetadata) identity(w http.ResponseWriter, r *http.Request) {
 	aud := r.URL.Query().Get("audience")
 	if aud == "" {
 		w.WriteHeader(http.StatusBadRequest)
@@ -85,10 +100,10 @@ func (g *gcpMetadata) identity(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	_, _ = io.WriteString(w, tok)
+	_, _ = io.WriteString(w, g.hostileToken(tok))
 }
 
-func (g *gcpMetadata) accessToken(w http.ResponseWriter, _ *http.Request) {
+func (g *GCPMetadata) accessToken(w http.ResponseWriter, _ *http.Request) {
 	tok := "ya29.fake-" + rand.Text()
 	g.mu.Lock()
 	g.access[tok] = true
@@ -96,7 +111,7 @@ func (g *gcpMetadata) accessToken(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"access_token": tok, "expires_in": 3599, "token_type": "Bearer"})
 }
 
-func (g *gcpMetadata) generateIDToken(w http.ResponseWriter, r *http.Request) {
+func (g *GCPMetadata) generateIDToken(w http.ResponseWriter, r *http.Request) {
 	name, ok := strings.CutSuffix(r.PathValue("name"), ":generateIdToken")
 	if !ok || name == "" {
 		writeGoogleError(w, http.StatusNotFound, "NOT_FOUND", "unknown method")
@@ -127,7 +142,7 @@ func (g *gcpMetadata) generateIDToken(w http.ResponseWriter, r *http.Request) {
 		writeGoogleError(w, http.StatusInternalServerError, "INTERNAL", err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"token": tok})
+	writeJSON(w, http.StatusOK, map[string]string{"token": g.hostileToken(tok)})
 }
 
 func writeGoogleError(w http.ResponseWriter, status int, reason, msg string) {
@@ -135,7 +150,7 @@ func writeGoogleError(w http.ResponseWriter, status int, reason, msg string) {
 }
 
 // sign makes a Google identity token.
-func (g *gcpMetadata) sign(email, sub, aud string, withEmail bool) (string, error) {
+func (g *GCPMetadata) sign(email, sub, aud string, withEmail bool) (string, error) {
 	iat := g.signer.Now().Unix()
 	claims := map[string]any{
 		"iss": GoogleIssuer, "aud": aud, "azp": sub, "sub": sub,

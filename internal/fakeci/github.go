@@ -25,6 +25,8 @@ const GitHubRequestPath = GitHubTokenPath + "?api-version=2.0"
 // a runner hands out in ACTIONS_ID_TOKEN_REQUEST_URL. It serves GET
 // [GitHubTokenPath] only. Create it with [NewGitHubActions].
 type GitHubActions struct {
+	hostility // SetHostile and the rest (hostile.go)
+
 	signer       Signer
 	requestToken string
 	claims       map[string]any
@@ -54,6 +56,9 @@ func NewGitHubActions(s Signer, requestToken string, claims map[string]any) *Git
 
 // ServeHTTP implements [http.Handler].
 func (g *GitHubActions) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if g.front(w, r, "application/json; charset=utf-8", `{"count":1,"value":"eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.`) {
+		return
+	}
 	g.mux.ServeHTTP(w, r)
 }
 
@@ -90,7 +95,7 @@ func (g *GitHubActions) token(w http.ResponseWriter, r *http.Request) {
 		writeMessage(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"value": tok})
+	writeJSON(w, http.StatusOK, map[string]string{"value": g.hostileToken(tok)})
 }
 
 // writeMessage answers a failure as GitHub's endpoint does.

@@ -63,6 +63,22 @@
 // [WithBandwidth]) let tests see what a real network does. Everything is
 // safe for concurrent use, and every wait honours the request's context.
 //
+// # Hostile mode
+//
+// [WithHostile] and [Index.SetHostile] switch on behaviours of a broken
+// or malicious server, each a [Hostile] named for its endpoint: uploads
+// answered 200 with a web page, an empty body or a login page while
+// nothing is stored; answers whose body drips a byte every
+// [WithDripInterval], never ends, or never comes; a read API whose
+// documents never end; error texts, audiences and minted tokens carrying
+// [Injection] or [TokenInjection] (newlines, workflow commands, ANSI and
+// C1 escapes, bidirectional overrides, Markdown, HTML, $GITHUB_ENV
+// lines); thousands of headers, or one too large for Go's client. All
+// are off by default. [Index.HostileStats] and [Index.WaitHostileDone]
+// tell a test that its client stopped reading or gave up, and
+// [FindInjection] which injected texts reached its output intact.
+// docs/test-index.md lists every switch.
+//
 // # Oracle policy
 //
 // The index is the oracle pyupload's client is tested against, and a rule

@@ -79,6 +79,8 @@ type Index struct {
 
 	uploadFaults faultQueue // applied in order, to the next POSTs to /legacy/
 
+	hostile hostileState // hostile.go; every switch off by default
+
 	done chan struct{} // closed by Close: ends stalls and latency waits
 
 	mu         sync.Mutex // guards everything below
@@ -206,6 +208,9 @@ func (ix *Index) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return // the client is gone; nothing to answer
 		}
 	}
+	if ix.hostileFront(w, r) {
+		return
+	}
 	ix.mux.ServeHTTP(w, r)
 }
 
@@ -324,8 +329,9 @@ func (ix *Index) Preload(project, version, filename string, content []byte) erro
 }
 
 // Close removes the index's spool directory with every stored file and
-// ends every stall and latency wait in progress, so a server can shut down
-// promptly: call it before closing the server. The index answers uploads
+// ends every stall and latency wait in progress, and every hostile hang,
+// drip and endless body (dropping their connections), so a server can
+// shut down promptly: call it before closing the server. The index answers uploads
 // with 500 afterwards. Close is idempotent.
 func (ix *Index) Close() error {
 	ix.mu.Lock()

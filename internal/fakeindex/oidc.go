@@ -368,7 +368,7 @@ func (ix *Index) mint(body []byte) mintResult {
 	for _, p := range pub.Projects {
 		mt.projects[canonicalName(p)] = true
 	}
-	token := "pypi-" + rand.Text() + rand.Text()
+	token := ix.mintedTokenText("pypi-" + rand.Text() + rand.Text())
 	st.minted[token] = mt
 	return mintResult{
 		status: http.StatusOK,

@@ -171,6 +171,9 @@ func (ix *Index) readRoute(mux *http.ServeMux, pattern string, h http.HandlerFun
 		return
 	}
 	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		if ix.hostileRead(w, r) {
+			return
+		}
 		if ix.readAuth {
 			if _, rp := ix.identify(r.Header.Get("Authorization")); rp != nil {
 				ix.reg.denied(rp.kind, r).write(w, r)

@@ -53,6 +53,9 @@ func (u *upload) cleanup() {
 // by :action, faults, then the upload pipeline, whose answer the profile's
 // registry words.
 func (ix *Index) handleLegacy(w http.ResponseWriter, r *http.Request) {
+	if ix.hostileUpload(w, r) {
+		return // a hostile switch answered (hostile.go); faults wait
+	}
 	f := ix.takeFault()
 	body := io.Reader(r.Body)
 	if ix.bandwidth > 0 || f.kind == faultStall {

@@ -1,10 +1,11 @@
 // Package publisher is pyupload's model of the index's trusted publishers:
 // which CI issuer a token comes from, which claims the index matches for
 // each kind of publisher, what a publisher must say to match a token, why a
-// claim usually fails to match, and the index's web forms for adding a
-// publisher. It sits beside Trusted Publishing in the pipeline: the
-// credentials stage (internal/trusted) and the hints (internal/ui) read it;
-// it decides nothing and does no I/O.
+// claim usually fails to match, which claims say where a run comes from,
+// whether a run's repository is named after a project it publishes, and
+// the index's web forms for adding a publisher. It sits beside Trusted
+// Publishing in the pipeline: the credentials stage (internal/trusted) and
+// the hints (internal/ui) read it; it decides nothing and does no I/O.
 //
 // The facts come from the index's publisher-matching rules, described in
 // docs/index-server.md §5.
@@ -12,6 +13,7 @@ package publisher
 
 import (
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/pyupload/pyupload/pkg/oidc"
@@ -158,18 +160,21 @@ func environment(c oidc.Claims) Field {
 }
 
 // advice says, per claim the index can name in a refusal, what usually
-// causes the mismatch and how to fix it.
+// causes the mismatch and how to fix it. For the claims that say where a
+// run comes from, the fix is never to copy this run's claims into the
+// publisher: they may be a fork's, or an impostor's who took a deleted
+// owner's name.
 var advice = map[string]string{
-	"repository_owner_id": "The publisher stores the owner's numeric ID. It changes when the owning account or organisation was deleted and re-created, or the repository moved to another owner: delete the publisher and add it again.",
-	"repository_owner":    "The repository's owner differs from the publisher's (renamed or transferred?): update the publisher.",
-	"repository":          "This run is from another repository than the publisher's: update the publisher, or publish from the repository it names.",
+	"repository_owner_id": "The publisher stores the owner's numeric ID, and this token's differs: the owning account or organisation was deleted and re-created, perhaps by someone else who took its name, or the repository moved to another owner. Do not re-add the publisher from this run: first check on GitHub who owns the repository now.",
+	"repository_owner":    "The repository's owner differs from the publisher's: the repository was transferred or its owner renamed, or this run is from a fork. Update the publisher only once you have checked that the repository is the project's.",
+	"repository":          "This run is from another repository than the publisher's: a fork, or a renamed or transferred repository. Publish from the repository the publisher names, and update the publisher only if the project really moved.",
 	"sub":                 "This repository or organisation customises its OIDC subject claim; PyPI needs the default form repo:<owner>/<repo>:... Reset the customisation (GitHub API: PUT /repos/{owner}/{repo}/actions/oidc/customization/sub with use_default true).",
 	"job_workflow_ref":    "The publisher names another workflow file than the one running this job. The workflow filename must match exactly (e.g. release.yml, not a reusable workflow it calls).",
 	"environment":         "The publisher's environment must be the job's `environment:` (shown above; MISSING means the job has none). Change the job's environment, or the publisher's, so they agree.",
 	"ref":                 "The token has no ref: it was not issued to a normal workflow run.",
 	"sha":                 "The token has no sha: it was not issued to a normal workflow run.",
-	"ci_config_ref_uri":   "The publisher's top-level pipeline file or project differs from this pipeline's (the file that defines the job, e.g. .gitlab-ci.yml): update the publisher.",
-	"project_path":        "This pipeline runs in another GitLab project than the publisher's: update the publisher.",
+	"ci_config_ref_uri":   "The publisher's top-level pipeline file or project differs from this pipeline's (the file that defines the job, e.g. .gitlab-ci.yml): update the publisher if the file moved.",
+	"project_path":        "This pipeline runs in another GitLab project than the publisher's: a fork (a merge request pipeline's project claims are the fork's), or a moved project. Run it in the project the publisher names, and update the publisher only if the project really moved.",
 	"email":               "The service account's email differs from the publisher's: update the publisher or run as that account.",
 	"email_verified":      "The Google identity token must carry email_verified true.",
 }
@@ -177,6 +182,80 @@ var advice = map[string]string{
 // Advice returns what usually causes a mismatch of the named claim and how
 // to fix it, or "" when there is nothing specific to say.
 func Advice(claim string) string { return advice[claim] }
+
+// identityClaims are the claims whose mismatch means the run comes from
+// another repository or owner than the publisher's, on each kind: a
+// fork, a moved repository, or an owner deleted and re-created.
+var identityClaims = map[string]bool{
+	"repository": true, "repository_owner": true, "repository_owner_id": true, // GitHub
+	"project_path": true, // GitLab
+}
+
+// IdentityClaim reports whether a mismatch of the named claim means the
+// token comes from another repository or owner than the publisher's.
+// The index compares no other identifier: GitHub's repository_id and
+// GitLab's project_id and namespace_id are in the tokens but never
+// matched (docs/index-server.md §5), so no error names them.
+func IdentityClaim(claim string) bool { return identityClaims[claim] }
+
+// OwnerID returns the owner's numeric ID of a GitHub token. The index
+// looks GitHub publishers up by it, beside the repository's owner and
+// name and the workflow's file, so a token whose owner ID differs from
+// the publisher's (an owner deleted and re-created) finds no publisher
+// at all, and the index's error does not name the claim.
+func OwnerID(c oidc.Claims) (string, bool) {
+	if KindOf(c) != GitHub {
+		return "", false
+	}
+	return c.String("repository_owner_id")
+}
+
+// Repository names where the token comes from, as the index's publishers
+// name it: "owner/name" on GitHub, "namespace/project" on GitLab, with
+// the repository's or project's own name apart. Both are "" for other
+// kinds.
+func Repository(c oidc.Claims) (path, name string) {
+	switch KindOf(c) {
+	case GitHub:
+		path, _ = c.String("repository")
+	case GitLab:
+		path, _ = c.String("project_path")
+	default:
+		return "", ""
+	}
+	name = path
+	if i := strings.LastIndex(path, "/"); i >= 0 {
+		name = path[i+1:]
+	}
+	return path, name
+}
+
+// PublishedFrom returns the project among projects that the token's
+// repository is named after (compared as PEP 503 normalised names), or ""
+// when none is. It is the one evidence a run has that its repository is
+// the one its projects are published from, so that a publisher form
+// pre-filled from its claims is worth offering; a fork has the same name,
+// so the form still names the repository for the user to check. Kinds
+// without a repository (Google, CircleCI) never match.
+func PublishedFrom(c oidc.Claims, projects []string) string {
+	_, name := Repository(c)
+	if name == "" {
+		return ""
+	}
+	for _, p := range projects {
+		if normalize(p) == normalize(name) {
+			return p
+		}
+	}
+	return ""
+}
+
+var separators = regexp.MustCompile(`[-_.]+`)
+
+// normalize is PEP 503's name normalisation.
+func normalize(name string) string {
+	return separators.ReplaceAllString(strings.ToLower(name), "-")
+}
 
 // WebBase is where the index's web pages live for an upload endpoint:
 // PyPI's upload host maps to pypi.org; other indexes serve both from one

@@ -2,6 +2,7 @@ package publisher
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -115,5 +116,61 @@ func TestAdvice(t *testing.T) {
 	t.Parallel()
 	if Advice("repository_owner_id") == "" || Advice("no_such_claim") != "" {
 		t.Error("Advice: want text for repository_owner_id and none for an unknown claim")
+	}
+}
+
+func TestIdentityClaim(t *testing.T) {
+	t.Parallel()
+	for claim, want := range map[string]bool{
+		"repository": true, "repository_owner": true, "repository_owner_id": true, "project_path": true,
+		// Never compared by the index, so never named by it.
+		"repository_id": false, "project_id": false, "namespace_id": false,
+		"environment": false, "sub": false, "job_workflow_ref": false,
+	} {
+		if got := IdentityClaim(claim); got != want {
+			t.Errorf("IdentityClaim(%s) = %v, want %v", claim, got, want)
+		}
+	}
+	for _, claim := range []string{"repository", "repository_owner", "repository_owner_id", "project_path"} {
+		if a := Advice(claim); strings.Contains(a, "add it again") || strings.Contains(a, ": update the publisher.") {
+			t.Errorf("Advice(%s) = %q: it tells to re-create the publisher from this run", claim, a)
+		}
+	}
+}
+
+func TestRepositoryAndPublishedFrom(t *testing.T) {
+	t.Parallel()
+	gh := oidc.Claims{"iss": IssuerGitHub, "repository": "Example-Org/Example_Pkg", "repository_owner_id": "98765432"}
+	gl := oidc.Claims{"iss": IssuerGitLab, "project_path": "group/sub/example.pkg"}
+	google := oidc.Claims{"iss": IssuerGoogle, "email": "sa@example.iam.gserviceaccount.com"}
+	tests := []struct {
+		name       string
+		c          oidc.Claims
+		path, repo string
+		projects   []string
+		want       string
+	}{
+		{"github, named after a project", gh, "Example-Org/Example_Pkg", "Example_Pkg", []string{"other", "example-pkg"}, "example-pkg"},
+		{"github, named after none", gh, "Example-Org/Example_Pkg", "Example_Pkg", []string{"pyupload"}, ""},
+		{"gitlab", gl, "group/sub/example.pkg", "example.pkg", []string{"example-pkg"}, "example-pkg"},
+		{"google has no repository", google, "", "", []string{"sa"}, ""},
+		{"no projects", gh, "Example-Org/Example_Pkg", "Example_Pkg", nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if path, repo := Repository(tt.c); path != tt.path || repo != tt.repo {
+				t.Errorf("Repository() = %q, %q, want %q, %q", path, repo, tt.path, tt.repo)
+			}
+			if got := PublishedFrom(tt.c, tt.projects); got != tt.want {
+				t.Errorf("PublishedFrom(%q) = %q, want %q", tt.projects, got, tt.want)
+			}
+		})
+	}
+	if id, ok := OwnerID(gh); !ok || id != "98765432" {
+		t.Errorf("OwnerID(github) = %q, %v", id, ok)
+	}
+	if _, ok := OwnerID(gl); ok {
+		t.Error("OwnerID(gitlab) is set: the index compares no GitLab ID")
 	}
 }

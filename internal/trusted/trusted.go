@@ -61,7 +61,9 @@ func Identity(cfg IdentityConfig) (oidc.Provider, error) {
 }
 
 // Error is a Trusted Publishing failure with what the hints need to say
-// which claim is wrong and how to fix it.
+// what went wrong and how to fix it: the claims of the last identity token
+// and the projects being published (whether the token's repository is
+// named after one decides whether a publisher form is pre-filled).
 type Error struct {
 	Stage    string // what was being done, e.g. "discovering the audience"
 	Err      error

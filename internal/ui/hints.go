@@ -18,8 +18,8 @@ import (
 const ReusableWarning = "Warning: workflow_ref and job_workflow_ref differ: this job runs in a reusable workflow, which PyPI's trusted publishers do not support (pypa/gh-action-pypi-publish#166). Call pyupload from the top-level workflow.\n"
 
 // trustedPublishingHint explains a Trusted Publishing failure: what the
-// index said, which claim is wrong, what the publisher must say, the
-// claims it matched, and where to fix it.
+// index said, which claim is wrong when it names one, what the publisher
+// must say, the claims it matched, and where to fix it.
 func trustedPublishingHint(e *trusted.Error) string {
 	var b strings.Builder
 	b.WriteString(mintAdvice(e))
@@ -38,18 +38,15 @@ func trustedPublishingHint(e *trusted.Error) string {
 // Trusted Publishing minted its token: no API token is involved, so the
 // fix is on the publisher's side (docs/index-server.md §2, row 9): the
 // token covers only the projects whose publisher matches this job, and
-// lasts 15 minutes.
+// lasts 15 minutes. The refused project has no publisher matching this
+// job, so a pre-filled form may be offered (see publisherForms).
 func trustedRefusalHint(e *trusted.UploadError) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "The upload token was minted by Trusted Publishing from this job's %s identity; there is no API token to fix.\n", e.Provider)
 	b.WriteString("A minted token may upload only to the projects whose trusted publisher matches this job: the project the index names needs this publisher, or the distributions carry another project's name.\n")
 	b.WriteString("It also expires after 15 minutes; pyupload renews it, except from a single-use identity (GitLab's id_tokens, an explicit token).\n")
-	b.WriteString(RenderRequirements(e.Claims))
-	if len(e.Projects) > 0 {
-		if existing, _ := publisher.Forms(e.Web, e.Claims, e.Projects[0]); existing != "" {
-			fmt.Fprintf(&b, "Add or fix the publisher: %s\n", existing)
-		}
-	}
+	b.WriteString(requirementsFor(e.Claims, e.Projects))
+	b.WriteString(publisherForms(e.Web, e.Claims, e.Projects, false))
 	b.WriteString("Troubleshooting: https://docs.pypi.org/trusted-publishers/troubleshooting/")
 	return b.String()
 }
@@ -85,11 +82,21 @@ func mintAdvice(e *trusted.Error) string {
 	return ""
 }
 
-// publisherMismatch says which claim did not match the publisher and how
-// to add or fix the publisher.
+// publisherMismatch explains an invalid-publisher refusal. The index
+// names the claim that failed only when a publisher was found and one of
+// its checks failed; then a publisher exists and is fixed by hand, and
+// nothing is pre-filled. When it found none ("Publisher with matching
+// claims was not found"), it does not say which setting differs, and on
+// GitHub that includes the owner's numeric ID.
 func publisherMismatch(e *trusted.Error, me *mint.Error) string {
 	var b strings.Builder
-	if claim := me.Claim(); claim != "" {
+	claim := me.Claim()
+	switch {
+	case claim != "" && me.MissingClaim() && publisher.IdentityClaim(claim):
+		fmt.Fprintf(&b, "This run's identity token has no %q claim, which the trusted publisher on %s is matched on: a token without it does not come from a normal run of a repository's own CI. Never configure a publisher from the claims of a run you do not trust.\n", claim, e.Web)
+		b.WriteString(renderRequirements(e.Claims, compareHeading))
+		return b.String()
+	case claim != "":
 		v, ok := e.Claims.String(claim)
 		if !ok {
 			v = "MISSING"
@@ -98,19 +105,79 @@ func publisherMismatch(e *trusted.Error, me *mint.Error) string {
 		if advice := publisher.Advice(claim); advice != "" {
 			b.WriteString(advice + "\n")
 		}
+		if publisher.IdentityClaim(claim) {
+			b.WriteString(foreignIdentity)
+		}
+		b.WriteString(renderRequirements(e.Claims, compareHeading))
+		return b.String()
+	case !me.NoPublisher():
+		fmt.Fprintf(&b, "No trusted publisher on %s accepts this run's identity, for the reason the index gave above.\n", e.Web)
+		b.WriteString(renderRequirements(e.Claims, compareHeading))
+		return b.String()
+	}
+	fmt.Fprintf(&b, "No trusted publisher on %s matches this run's identity; the index does not say which setting differs.\n", e.Web)
+	if id, ok := publisher.OwnerID(e.Claims); ok {
+		repo, _ := publisher.Repository(e.Claims)
+		owner, _, _ := strings.Cut(repo, "/")
+		fmt.Fprintf(&b, "The index also matches the owner's numeric ID (repository_owner_id %s) without naming it: if the project already has a publisher for %s and this workflow, the account or organisation %s was deleted and re-created since, perhaps by someone else who took its name. Do not re-add that publisher before checking who owns %s now.\n", id, repo, owner, owner)
+	}
+	b.WriteString(requirementsFor(e.Claims, e.Projects))
+	b.WriteString(publisherForms(e.Web, e.Claims, e.Projects, true))
+	return b.String()
+}
+
+// compareHeading introduces what a publisher would say to match a run
+// that nothing shows to be the project's: for comparison, not to copy.
+const compareHeading = "For comparison, this run would match a publisher that says"
+
+// requirementsFor lists what a publisher must say to match the claims:
+// as what the project's publisher must say when the run's repository is
+// named after a project being published, for comparison otherwise.
+func requirementsFor(c oidc.Claims, projects []string) string {
+	if publisher.PublishedFrom(c, projects) != "" {
+		return RenderRequirements(c)
+	}
+	return renderRequirements(c, compareHeading)
+}
+
+// foreignIdentity follows the advice for a claim that says where the run
+// comes from.
+const foreignIdentity = "A fork, or an owner deleted and re-created by someone else who took its name, are the likely causes. Never configure a publisher from the claims of a run you do not trust.\n"
+
+// publisherForms offers the index's publisher forms for a project that
+// has no publisher matching this run. They are pre-filled from the
+// claims only when the run's repository is named after a project being
+// published (publisher.PublishedFrom): a form filled from any run's
+// claims would hand the project to whoever can make such a run, a fork
+// or an impostor. Otherwise it gives the blank pages. withPending adds
+// the form for a project that does not exist yet.
+func publisherForms(web string, c oidc.Claims, projects []string, withPending bool) string {
+	var b strings.Builder
+	if project := publisher.PublishedFrom(c, projects); project != "" {
+		repo, _ := publisher.Repository(c)
+		existing, pending := publisher.Forms(web, c, project)
+		fmt.Fprintf(&b, "If %s is the repository %s is published from, add this publisher to the project: %s\n", repo, project, existing)
+		if withPending {
+			fmt.Fprintf(&b, "If the project does not exist yet, register a pending publisher: %s\n", pending)
+		}
+		b.WriteString("The form is filled from this run's claims, and a fork has the same repository name: check the owner first. Never configure a publisher from the claims of a run you do not trust.\n")
+		return b.String()
+	}
+	repo, _ := publisher.Repository(c)
+	if repo != "" && len(projects) > 0 {
+		fmt.Fprintf(&b, "No pre-filled form: the repository %s is not named after the project being published (%s), so nothing shows that this run is the project's.\n", repo, strings.Join(projects, ", "))
 	} else {
-		fmt.Fprintf(&b, "No trusted publisher on %s matches this run's identity.\n", e.Web)
+		b.WriteString("No pre-filled form: nothing in this run's identity shows that it is the project's.\n")
 	}
-	b.WriteString(RenderRequirements(e.Claims))
-	project := ""
-	if len(e.Projects) > 0 {
-		project = e.Projects[0]
+	if len(projects) > 0 {
+		fmt.Fprintf(&b, "Configure the publisher from the repository the project is published from: %s/manage/project/%s/settings/publishing/", web, projects[0])
+		if withPending {
+			fmt.Fprintf(&b, " (for a project that does not exist yet, a pending publisher: %s/manage/account/publishing/)", web)
+		}
+		b.WriteString("\n")
+	} else {
+		fmt.Fprintf(&b, "Configure the publisher from the repository the project is published from: %s/manage/account/publishing/\n", web)
 	}
-	existing, pending := publisher.Forms(e.Web, e.Claims, project)
-	if existing != "" {
-		fmt.Fprintf(&b, "Add or fix the publisher: %s\n", existing)
-	}
-	fmt.Fprintf(&b, "If the project does not exist yet, register a pending publisher: %s\n", pending)
 	return b.String()
 }
 
@@ -139,6 +206,11 @@ func identityAdvice(err error) string {
 // RenderRequirements lists what the publisher on the index must say for
 // the claims to match.
 func RenderRequirements(c oidc.Claims) string {
+	return renderRequirements(c, "The publisher on the index must say")
+}
+
+// renderRequirements is RenderRequirements under another heading.
+func renderRequirements(c oidc.Claims, heading string) string {
 	fields := publisher.Requirements(c)
 	if fields == nil {
 		return ""
@@ -148,7 +220,7 @@ func RenderRequirements(c oidc.Claims) string {
 		width = max(width, len(f.Label)+3)
 	}
 	var b strings.Builder
-	b.WriteString("The publisher on the index must say:\n")
+	b.WriteString(heading + ":\n")
 	for _, f := range fields {
 		fmt.Fprintf(&b, "  %-*s%s\n", width, f.Label+":", f.Value)
 	}

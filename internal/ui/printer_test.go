@@ -130,7 +130,7 @@ func TestExplain(t *testing.T) {
 	t.Parallel()
 	endpointErr := func(err error) error {
 		e := trusted.NewError("getting an upload token by Trusted Publishing", err, "github", mustURL(t, "https://upload.pypi.org/legacy/"))
-		e.Claims = oidc.Claims{"iss": "https://token.actions.githubusercontent.com", "repository": "o/r", "job_workflow_ref": "o/r/.github/workflows/release.yml@refs/tags/v1"}
+		e.Claims = oidc.Claims{"iss": "https://token.actions.githubusercontent.com", "repository": "o/pkg", "job_workflow_ref": "o/pkg/.github/workflows/release.yml@refs/tags/v1"}
 		e.Projects = []string{"pkg"}
 		return e
 	}
@@ -168,13 +168,19 @@ func TestExplain(t *testing.T) {
 		{"a duplicate no read API could check", &upload.ConflictError{Filename: "x.whl", Unverified: true}, ExitFailure, "run the same command with --skip-existing", ""},
 		// Under Trusted Publishing there is no API token to fix.
 		{"forbidden with a minted token", &trusted.UploadError{Err: fmt.Errorf("uploading x: %w", &upload.HTTPError{StatusCode: 403}), Provider: "github", Web: "https://pypi.org",
-			Claims: oidc.Claims{"iss": "https://token.actions.githubusercontent.com", "repository": "o/r", "repository_owner": "o", "job_workflow_ref": "o/r/.github/workflows/release.yml@refs/tags/v1"}, Projects: []string{"pkg"}},
+			Claims: oidc.Claims{"iss": "https://token.actions.githubusercontent.com", "repository": "o/pkg", "repository_owner": "o", "job_workflow_ref": "o/pkg/.github/workflows/release.yml@refs/tags/v1"}, Projects: []string{"pkg"}},
 			ExitFailure, "https://pypi.org/manage/project/pkg/settings/publishing/?", "--password"},
+		// A repository not named after the project gets no pre-filled form.
+		{"forbidden with a minted token from another repository", &trusted.UploadError{Err: fmt.Errorf("uploading x: %w", &upload.HTTPError{StatusCode: 403}), Provider: "github", Web: "https://pypi.org",
+			Claims: oidc.Claims{"iss": "https://token.actions.githubusercontent.com", "repository": "o/r", "repository_owner": "o", "job_workflow_ref": "o/r/.github/workflows/release.yml@refs/tags/v1"}, Projects: []string{"pkg"}},
+			ExitFailure, "No pre-filled form", "publishing/?"},
 		{"other failure with a minted token", &trusted.UploadError{Err: fmt.Errorf("x: %w", upload.ErrFileExists)}, ExitFailure, "publish a new version", ""},
 		{"unknown format", dist.ErrUnknownFormat, ExitFailure, "wheels (.whl)", ""},
 		{"missing file", fmt.Errorf("opening: %w", os.ErrNotExist), ExitFailure, "check the path", ""},
 		{"no provider", trusted.NewError("finding a CI identity", oidc.ErrNoProvider, "", mustURL(t, "https://upload.pypi.org/legacy/")), ExitUsage, "run inside a supported CI", ""},
 		{"invalid publisher", mintErr(mint.CodeInvalidPublisher, "valid token, but no corresponding publisher (Publisher with matching claims was not found)"), ExitFailure, "https://pypi.org/manage/project/pkg/settings/publishing/?", ""},
+		// A mismatch of the owner's ID is never fixed from the run's claims.
+		{"owner id differs", mintErr(mint.CodeInvalidPublisher, "valid token, but no corresponding publisher (Check failed for required claim 'repository_owner_id')"), ExitFailure, "Never configure a publisher from the claims of a run you do not trust", "publishing/?"},
 		// pull_request_target comes as invalid-publisher, but no publisher
 		// can fix it: the advice must not be to add one.
 		{"pull_request_target", mintErr(mint.CodeInvalidPublisher, "valid token, but no corresponding publisher (Publishing from a workflow invoked via 'pull_request_target' is not supported.)"), ExitFailure, "pull_request_target", "Add or fix the publisher"},

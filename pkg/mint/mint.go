@@ -274,6 +274,13 @@ func (e *Error) NoPublisher() bool {
 	return e.describes(CodeInvalidPublisher, "Publisher with matching claims was not found")
 }
 
+// MissingClaim reports that the claim [Error.Claim] names is absent from
+// the identity token ("Missing claim 'repository_owner_id'"), rather than
+// present with a value the publisher does not have.
+func (e *Error) MissingClaim() bool {
+	return e.describes(CodeInvalidPublisher, "Missing claim '")
+}
+
 // PullRequestTarget reports the index's refusal of identity tokens from
 // workflows triggered by pull_request_target. The index sends it as an
 // invalid-publisher error, but no publisher can fix it: the trigger must

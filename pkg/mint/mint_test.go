@@ -129,6 +129,7 @@ func TestErrorClassification(t *testing.T) {
 		{"pull_request_target", problem(CodeInvalidPublisher, "valid token, but no corresponding publisher (Publishing from a workflow invoked via 'pull_request_target' is not supported.)"), false, true, ""},
 		{"claim", problem(CodeInvalidPublisher, "valid token, but no corresponding publisher (Check failed for required claim 'ref')"), false, false, "ref"},
 		{"claim text under another code", problem(CodeInvalidToken, "Missing claim 'ref' pull_request_target"), false, false, ""},
+		{"missing claim", problem(CodeInvalidPublisher, "valid token, but no corresponding publisher (Missing claim 'repository_owner_id')"), false, false, "repository_owner_id"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -141,6 +142,9 @@ func TestErrorClassification(t *testing.T) {
 			}
 			if got := tt.err.Claim(); got != tt.claim {
 				t.Errorf("Claim() = %q, want %q", got, tt.claim)
+			}
+			if got, want := tt.err.MissingClaim(), tt.name == "missing claim"; got != want {
+				t.Errorf("MissingClaim() = %v, want %v", got, want)
 			}
 		})
 	}
