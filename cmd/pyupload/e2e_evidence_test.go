@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/pyupload/pyupload/internal/fakeindex"
 	"github.com/pyupload/pyupload/internal/ui"
 )
 
@@ -109,4 +110,31 @@ func sha256File(t *testing.T, path string) string {
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// TestE2EHostileSuccessAnswers: the hostile index's false successes (a web
+// page, a login page, an empty 200 where PyPI's software always sends its
+// document) are never reported as uploads.
+func TestE2EHostileSuccessAnswers(t *testing.T) {
+	t.Parallel()
+	for _, h := range []fakeindex.Hostile{fakeindex.HostileUploadHTML, fakeindex.HostileUploadLogin, fakeindex.HostileUploadEmpty} {
+		t.Run(string(h), func(t *testing.T) {
+			t.Parallel()
+			ix, u := startIndex(t, fakeindex.WithHostile(h))
+			r := runBinary(t, tokenEnv, uploadArgs(u, "--json", good+"pyupload_mv23-2.3-py3-none-any.whl")...)
+			var got []struct {
+				Status  string `json:"status"`
+				OnIndex *bool  `json:"on_index"`
+			}
+			if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+				t.Fatalf("--json: %v\n%s", err, r.stdout)
+			}
+			if r.code != ui.ExitFailure || got[0].Status != "failed" || got[0].OnIndex == nil || *got[0].OnIndex || len(ix.Files()) != 0 {
+				t.Errorf("exit %d, %s; want a failure, nothing claimed\nstderr:\n%s", r.code, r.stdout, r.stderr)
+			}
+			if !strings.Contains(r.stderr, "not the index's upload endpoint") {
+				t.Errorf("stderr does not say the answer was no upload's:\n%s", r.stderr)
+			}
+		})
+	}
 }

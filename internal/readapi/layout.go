@@ -104,6 +104,13 @@ func isWarehouseEndpoint(endpoint *url.URL) bool {
 	return strings.TrimSuffix(endpoint.Path, "/") == "/legacy"
 }
 
+// IsWarehouse reports whether the upload endpoint is served by PyPI's
+// own software: PyPI, TestPyPI, or any "/legacy/" endpoint.
+func IsWarehouse(endpoint *url.URL) bool {
+	_, pypi := pypiReadHosts[strings.ToLower(endpoint.Hostname())]
+	return pypi || isWarehouseEndpoint(endpoint)
+}
+
 func withSlash(u *url.URL) *url.URL {
 	c := *u
 	c.User = nil

@@ -19,12 +19,18 @@ type NotUploadAnswerError struct {
 	ContentType string
 	Title       string // the page's <title>, when it has one
 	Host        string
+	Empty       bool // an empty body, where PyPI's software always sends its document
 }
 
 func (e *NotUploadAnswerError) Error() string {
 	page := "a web page"
-	if e.Title != "" {
+	switch {
+	case e.Empty:
+		page = "an empty body (PyPI's software always sends its \"200 OK\" document)"
+	case e.Title != "":
 		page = fmt.Sprintf("a web page titled %q", e.Title)
+	case !strings.Contains(e.ContentType, "html"):
+		page = fmt.Sprintf("a %q document", e.ContentType)
 	}
 	return fmt.Sprintf("%s answered %d with %s, not with an upload API's answer: the URL is probably not the index's upload endpoint, and nothing shows the file was stored", e.Host, e.StatusCode, page)
 }
@@ -39,9 +45,13 @@ var htmlTitle = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
 // stored upload, as the upload APIs answer one: PyPI with its "200 OK"
 // document (JSON for Accept: application/json, an HTML page titled
 // "200 OK", or plain text), Gitea and most registries with an empty body,
-// GitLab with a JSON message. Any other web page is not.
-func uploadAnswer(resp *http.Response, body []byte, host string) error {
+// GitLab with a JSON message. Any other web page is not, and from PyPI's
+// own software (warehouse) nothing but its document is.
+func uploadAnswer(resp *http.Response, body []byte, host string, warehouse bool) error {
 	trimmed := bytes.TrimSpace(body)
+	if warehouse {
+		return warehouseAnswer(resp, trimmed, host)
+	}
 	if len(trimmed) == 0 {
 		return nil
 	}
@@ -66,6 +76,29 @@ func uploadAnswer(resp *http.Response, body []byte, host string) error {
 		return nil
 	}
 	return &NotUploadAnswerError{StatusCode: resp.StatusCode, ContentType: mt, Host: host}
+}
+
+// warehouseAnswer accepts only the "200 OK" document Warehouse renders for
+// a stored upload, in whichever of its three formats.
+func warehouseAnswer(resp *http.Response, body []byte, host string) error {
+	var doc struct {
+		Code string `json:"code"`
+	}
+	switch {
+	case json.Unmarshal(body, &doc) == nil && strings.HasPrefix(doc.Code, "200 "):
+		return nil
+	case bytes.HasPrefix(body, []byte(pyramidOK)):
+		return nil // the plain-text rendering
+	}
+	title := ""
+	if m := htmlTitle.FindSubmatch(body); m != nil {
+		title = strings.Join(strings.Fields(string(m[1])), " ")
+		if title == pyramidOK {
+			return nil
+		}
+	}
+	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	return &NotUploadAnswerError{StatusCode: resp.StatusCode, ContentType: mt, Title: cut(title, 80), Host: host, Empty: len(body) == 0}
 }
 
 // cut shortens s to n bytes at most, at a rune boundary.

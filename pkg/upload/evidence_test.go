@@ -36,9 +36,14 @@ func TestUploadAnswer(t *testing.T) {
 			if tt.ctype != "" {
 				resp.Header.Set("Content-Type", tt.ctype)
 			}
-			err := uploadAnswer(resp, []byte(tt.body), "index.example")
+			err := uploadAnswer(resp, []byte(tt.body), "index.example", false)
 			if (err == nil) != tt.evidence {
 				t.Errorf("uploadAnswer = %v, want evidence %v", err, tt.evidence)
+			}
+			// PyPI's software answers with its own document only.
+			pypi := strings.HasPrefix(tt.name, "PyPI")
+			if err := uploadAnswer(resp, []byte(tt.body), "upload.pypi.org", true); (err == nil) != pypi {
+				t.Errorf("from Warehouse: uploadAnswer = %v, want evidence %v", err, pypi)
 			}
 		})
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pyupload/pyupload/internal/readapi"
 	"github.com/pyupload/pyupload/internal/transport"
 )
 
@@ -21,7 +22,7 @@ const maxErrorBody = 64 << 10
 func checkResponse(resp *http.Response, endpoint *url.URL) error {
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		return uploadAnswer(resp, body, endpoint.Host)
+		return uploadAnswer(resp, body, endpoint.Host, readapi.IsWarehouse(endpoint))
 	}
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		loc := resp.Header.Get("Location")

@@ -126,6 +126,8 @@ func TestUploadBody(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
 			got = parseUpload(t, r)
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"message": "", "code": "200 OK", "title": "OK"}`))
 			return
 		}
 		http.NotFound(w, r)
@@ -178,7 +180,12 @@ func (f *fakeTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if i < len(f.responses) {
 		return f.responses[i](r)
 	}
-	return respond(http.StatusOK, "", nil), nil
+	return stored(), nil
+}
+
+// stored is Warehouse's answer to a stored upload (Accept: application/json).
+func stored() *http.Response {
+	return respond(http.StatusOK, `{"message": "", "code": "200 OK", "title": "OK"}`, http.Header{"Content-Type": {"application/json"}})
 }
 
 func respond(status int, body string, h http.Header) *http.Response {
@@ -283,7 +290,7 @@ func (s *stallingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	if s.calls.Add(1) > 1 {
 		_, _ = io.Copy(io.Discard, r.Body)
-		return respond(200, "", nil), nil
+		return stored(), nil
 	}
 	buf := make([]byte, 10)
 	_, _ = r.Body.Read(buf)
