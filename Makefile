@@ -12,7 +12,8 @@ FUZZTIME      ?= 15s
 # package:target for every parser's fuzz target
 FUZZ_TARGETS  := pkg/dist:FuzzParseFilename pkg/dist:FuzzParseMetadata pkg/dist:FuzzRead pkg/dist:FuzzParseVersion \
                  pkg/oidc:FuzzParseClaims pkg/mint:FuzzMint pkg/upload:FuzzErrorMessage internal/pypirc:FuzzParse \
-                 cmd/pyupload:FuzzSplitAttached internal/ui:FuzzNeutralize internal/ui:FuzzTokenOutput
+                 cmd/pyupload:FuzzSplitAttached internal/ui:FuzzNeutralize internal/ui:FuzzTokenOutput \
+                 internal/readapi:FuzzParseSimpleHTML internal/readapi:FuzzParseSimpleJSON cmd/pyupload:FuzzHostileAnswers
 
 .PHONY: all build demo test race lint lint-install fuzz bench conformance pypirc-golden testdata clean
 
