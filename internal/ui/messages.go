@@ -112,6 +112,8 @@ func (p *Printer) Whoami(id Identity) error {
 		b.WriteString("\n" + ReusableWarning)
 	}
 	_, pending := publisher.Forms(id.Web, id.Claims, "")
-	fmt.Fprintf(&b, "\nRegister this publisher: %s\n", pending)
+	// The form is filled from this run's claims: only a run one trusts
+	// may be registered (a fork's run names the same repository).
+	fmt.Fprintf(&b, "\nRegister this publisher, if this run comes from the repository your project is published from (check the owner: a fork's run claims the same repository name): %s\n", pending)
 	return p.Print(b.String())
 }
