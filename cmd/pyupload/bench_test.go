@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"bufio"
+	"bytes"
 	"hash/crc32"
 	"io"
 	"math/rand/v2"
@@ -11,7 +12,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/pyupload/pyupload/internal/fakeindex"
@@ -77,14 +77,13 @@ func peakRSS(b *testing.B, env []string, args ...string) float64 {
 	b.Helper()
 	cmd := exec.CommandContext(b.Context(), builtBinary(b), args...)
 	cmd.Env = append([]string{"HOME=" + b.TempDir()}, env...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		b.Fatalf("pyupload %s: %v\n%s", strings.Join(args, " "), err, out)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	peak, err := runMeasuringRSS(cmd)
+	if err != nil {
+		b.Fatalf("pyupload %s: %v\n%s", strings.Join(args, " "), err, out.String())
 	}
-	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	if !ok {
-		b.Fatal("no rusage on this platform")
-	}
-	return float64(ru.Maxrss) / 1024 // KiB on Linux
+	return peak
 }
 
 // BenchmarkCheckPeakRSS runs `pyupload check` on a 1 GiB wheel and reports

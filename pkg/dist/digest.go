@@ -6,6 +6,7 @@ import (
 	"errors"
 	"hash"
 	"io"
+	"sync"
 
 	"golang.org/x/crypto/blake2b"
 )
@@ -22,6 +23,11 @@ const (
 	digestBuffers = 4       // in flight between reader and sha256 worker
 )
 
+// digestPool keeps the buffers between files: allocating and zeroing 4 MiB
+// for every file cost more than hashing a small one, and the garbage of a
+// batch checked at once swelled the run's memory.
+var digestPool = sync.Pool{New: func() any { b := make([]byte, digestChunk); return &b }}
+
 // Digest reads r to the end once and returns its size, sha256 and
 // blake2b-256. The two hashes run side by side: blake2b on the calling
 // goroutine and sha256 on a worker that reads the very same buffers, so on
@@ -33,8 +39,15 @@ func Digest(r io.Reader) (Digests, error) {
 
 	free := make(chan []byte, digestBuffers)
 	for range digestBuffers {
-		free <- make([]byte, digestChunk)
+		free <- *digestPool.Get().(*[]byte)
 	}
+	defer func() {
+		// Every buffer is back in free once the worker is done.
+		for range digestBuffers {
+			b := <-free
+			digestPool.Put(&b)
+		}
+	}()
 	full := make(chan []byte, digestBuffers)
 	done := make(chan struct{})
 	go hashWorker(sha, full, free, done)
