@@ -2,6 +2,7 @@ package upload
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -31,10 +32,15 @@ func checkResponse(resp *http.Response, endpoint *url.URL) error {
 			MissingSlash: !strings.HasSuffix(endpoint.Path, "/") && strings.HasSuffix(loc, endpoint.Path+"/"),
 		}
 	}
-	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	e := &HTTPError{StatusCode: resp.StatusCode, Message: errorMessage(resp, raw), Host: endpoint.Host, body: string(raw[:min(len(raw), 4096)])}
 	if e.Temporary() {
 		e.RetryAfter = transport.RetryAfter(resp.Header, time.Now())
+	}
+	if err != nil {
+		// The status decides (retry or not); the message may be cut
+		// short, and says why.
+		return fmt.Errorf("%w; its answer was cut off: %w", e, err)
 	}
 	return e
 }
