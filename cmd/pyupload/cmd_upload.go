@@ -94,7 +94,7 @@ func runUpload(ctx context.Context, o uploadOptions, env envvars.Lookup, sys sys
 	if err != nil {
 		return err
 	}
-	net, err := newNetwork(tlsFilesFor(o.index, target, env), o.index.verbose, pr)
+	net, err := newNetwork(tlsFilesFor(o.index, target, env), o.index, pr)
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func (o uploadOptions) validate() error {
 	if o.jobs < 1 {
 		return ui.Usagef("--jobs must be at least 1")
 	}
-	return nil
+	return o.index.validate()
 }
 
 // parseCheckURL reads --check-url. Its answers decide what is skipped, so
@@ -205,7 +205,7 @@ func settle(ctx context.Context, target *credentials.Resolved, idc trusted.Ident
 
 // identityConfig says where identity tokens may come from.
 func identityConfig(t trustedOptions, env envvars.Lookup, net *network) trusted.IdentityConfig {
-	return trusted.IdentityConfig{TokenFile: t.tokenFile, Provider: t.provider, Env: env, HTTP: net.read, ReadFile: os.ReadFile}
+	return trusted.IdentityConfig{TokenFile: t.tokenFile, Provider: t.provider, Env: env, HTTP: net.read, ReadFile: os.ReadFile, Timeout: net.callLimit()}
 }
 
 // trustedError gives a failure to find an identity the index's context.
@@ -256,7 +256,7 @@ func same(err error) error { return err }
 // and its warnings shown.
 func startSession(ctx context.Context, target *credentials.Resolved, p oidc.Provider, projects []string, net *network, pr *ui.Printer) (*trusted.Session, error) {
 	s, err := trusted.Start(ctx, trusted.Config{
-		Endpoint: target.Endpoint, Provider: p, HTTP: net.read, Projects: projects,
+		Endpoint: target.Endpoint, Provider: p, HTTP: net.read, Timeout: net.callLimit(), Projects: projects,
 		Secret: pr.Mask, RefreshFailed: pr.RefreshFailed,
 	})
 	if err != nil {
@@ -280,6 +280,7 @@ func publish(ctx context.Context, o uploadOptions, endpoint, checkURL *url.URL, 
 		upload.WithProgress(func(e upload.Event) { prog.Event(e) }),
 		upload.WithComment(o.comment),
 		upload.WithAttestations(attestations),
+		upload.WithTimeout(net.timeout),
 	}
 	if checkURL != nil {
 		opts = append(opts, upload.WithCheckURL(checkURL))

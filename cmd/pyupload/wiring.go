@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/pyupload/pyupload/internal/credentials"
 	"github.com/pyupload/pyupload/internal/envvars"
@@ -75,28 +76,34 @@ func loadConfig(explicit, name string) (*pypirc.Config, error) {
 }
 
 // network is the run's HTTP clients: one for uploads (which retry
-// themselves, rebuilding the body) and one that retries idempotent calls
-// (lookups, identity, token exchange).
+// themselves, rebuilding the body, and are bounded by pkg/upload with a
+// limit by size) and one that retries idempotent calls and bounds every
+// call (lookups, identity, token exchange).
 type network struct {
 	upload, read *http.Client
-	logger       *slog.Logger // nil unless --verbose
+	logger       *slog.Logger  // nil unless --verbose
+	timeout      time.Duration // --timeout: no data moved either way for this long ends an exchange
 }
 
-func newNetwork(files tlsFiles, verbose bool, pr *ui.Printer) (*network, error) {
+func newNetwork(files tlsFiles, idx indexOptions, pr *ui.Printer) (*network, error) {
 	roots, cert, err := files.load()
 	if err != nil {
 		return nil, err
 	}
-	n := &network{}
-	if verbose {
+	n := &network{timeout: idx.timeout}
+	if idx.verbose {
 		n.logger = slog.New(slog.NewTextHandler(pr.Stderr(), &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	o := transport.Options{UserAgent: "pyupload/" + versionString(), Logger: n.logger, RootCAs: roots, ClientCert: cert}
 	n.upload = transport.NewClient(o)
-	o.Retry = true
+	o.Retry, o.Timeout, o.Limit = true, n.timeout, transport.CallLimit(n.timeout)
 	n.read = transport.NewClient(o)
 	return n, nil
 }
+
+// callLimit is the limit of one small call as a whole, its retries
+// included.
+func (n *network) callLimit() time.Duration { return transport.CallLimit(n.timeout) }
 
 // tlsFiles are the files TLS uses: a CA bundle to verify the index with,
 // and a client certificate (one PEM file with the certificate and its

@@ -55,9 +55,9 @@ func (e *TimeoutError) Temporary() bool { return true }
 
 var _ net.Error = (*TimeoutError)(nil)
 
-// seconds prints a duration as "120 s" (or "1.5 s").
+// seconds prints a duration as "120 s" (or "1.5 s"), to the millisecond.
 func seconds(d time.Duration) string {
-	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + " s"
+	return strconv.FormatFloat(d.Round(time.Millisecond).Seconds(), 'f', -1, 64) + " s"
 }
 
 // WithLimit returns a context that ends after d with a [*TimeoutError]

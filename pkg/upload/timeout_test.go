@@ -124,6 +124,7 @@ func TestAttemptLimit(t *testing.T) {
 	for size, want := range map[int64]time.Duration{
 		0:         2 * time.Minute,
 		16 << 10:  2*time.Minute + time.Second,
+		1:         2*time.Minute + time.Second,
 		100 << 20: 2*time.Minute + 6400*time.Second,
 	} {
 		if got := up.limit(size); got != want {

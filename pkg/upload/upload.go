@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -401,7 +402,8 @@ const minRate = 16 << 10
 // before it answers) plus the file's size at [minRate]. It bounds an
 // index that reads or answers a byte now and then forever.
 func (u *Uploader) limit(size int64) time.Duration {
-	return transport.CallLimit(u.opts.timeout) + time.Duration(float64(size)/minRate*float64(time.Second))
+	transfer := time.Duration(math.Ceil(float64(size)/minRate)) * time.Second
+	return transport.CallLimit(u.opts.timeout) + transfer
 }
 
 // tally counts an attempt's bytes for progress until it is closed.
