@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"net/url"
-	"os"
 
 	"github.com/urfave/cli/v3"
 
 	"github.com/pyupload/pyupload/internal/credentials"
 	"github.com/pyupload/pyupload/internal/envvars"
+	"github.com/pyupload/pyupload/internal/localfile"
 	"github.com/pyupload/pyupload/internal/preflight"
 	"github.com/pyupload/pyupload/internal/publisher"
 	"github.com/pyupload/pyupload/internal/transport"
@@ -205,7 +205,7 @@ func settle(ctx context.Context, target *credentials.Resolved, idc trusted.Ident
 
 // identityConfig says where identity tokens may come from.
 func identityConfig(t trustedOptions, env envvars.Lookup, net *network) trusted.IdentityConfig {
-	return trusted.IdentityConfig{TokenFile: t.tokenFile, Provider: t.provider, Env: env, HTTP: net.read, ReadFile: os.ReadFile, Timeout: net.callLimit()}
+	return trusted.IdentityConfig{TokenFile: t.tokenFile, Provider: t.provider, Env: env, HTTP: net.read, ReadFile: localfile.ReadFile, Timeout: net.callLimit()}
 }
 
 // trustedError gives a failure to find an identity the index's context.

@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os/exec"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -67,11 +69,28 @@ func fakeIdentity(aud string) string {
 	return enc([]byte(`{"alg":"RS256","typ":"JWT"}`)) + "." + enc([]byte(`{"aud":"`+aud+`","iss":"https://ci.example","sub":"job"}`)) + ".c2ln"
 }
 
-func assertQuick(t *testing.T, r binaryRun) {
+// runQuick is runBinary for a run that must end within quick: it is
+// killed then, so that a hang fails the test at once.
+func runQuick(t *testing.T, env []string, args ...string) binaryRun {
 	t.Helper()
-	if r.elapsed > quick {
-		t.Errorf("pyupload took %v, want under %v", r.elapsed, quick)
+	cmd, stdout, stderr := pyuploadCmd(t, env, args...)
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
 	}
+	killer := time.AfterFunc(quick, func() { _ = cmd.Process.Kill() })
+	err := cmd.Wait()
+	killer.Stop()
+	r := binaryRun{stdout: stdout.String(), stderr: stderr.String(), elapsed: time.Since(start)}
+	if ee, ok := errors.AsType[*exec.ExitError](err); ok {
+		r.code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("running pyupload: %v", err)
+	}
+	if r.elapsed >= quick {
+		t.Errorf("pyupload %v was killed after %v\nstderr:\n%s", args, quick, r.stderr)
+	}
+	return r
 }
 
 // TestE2EUploadAnswerDrips: the index answers the first upload with its
@@ -91,14 +110,13 @@ func TestE2EUploadAnswerDrips(t *testing.T) {
 			dripBody(w, r, http.StatusServiceUnavailable, "application/json", 2*time.Second)
 		}
 	})
-	r := runBinary(t, tokenEnv, uploadArgs(u, "--timeout", "2", "-v", good+"pyupload_mv22-2.2-py3-none-any.whl")...)
+	r := runQuick(t, tokenEnv, uploadArgs(u, "--timeout", "2", "-v", good+"pyupload_mv22-2.2-py3-none-any.whl")...)
 	if r.code != ui.ExitOK || posts.Load() != 2 {
 		t.Fatalf("exit %d after %d POSTs, want 0 after 2\nstderr:\n%s", r.code, posts.Load(), r.stderr)
 	}
 	if !strings.Contains(r.stderr, "retrying upload") || !strings.Contains(r.stderr, "its answer was cut off: no ") || !strings.Contains(r.stderr, "from 127.0.0.1:") {
 		t.Errorf("stderr does not show a retry after a named timeout:\n%s", r.stderr)
 	}
-	assertQuick(t, r)
 }
 
 // TestE2EUploadNoAnswer: the index takes the whole file and does not
@@ -117,11 +135,10 @@ func TestE2EUploadNoAnswer(t *testing.T) {
 			<-r.Context().Done()
 		}
 	})
-	r := runBinary(t, tokenEnv, uploadArgs(u, "--timeout", "1", "-v", good+"pyupload_mv22-2.2-py3-none-any.whl")...)
+	r := runQuick(t, tokenEnv, uploadArgs(u, "--timeout", "1", "-v", good+"pyupload_mv22-2.2-py3-none-any.whl")...)
 	if r.code != ui.ExitOK || posts.Load() != 2 || !strings.Contains(r.stderr, "no data from 127.0.0.1:") {
 		t.Fatalf("exit %d after %d POSTs, want 0 after 2 and the timeout in the log\nstderr:\n%s", r.code, posts.Load(), r.stderr)
 	}
-	assertQuick(t, r)
 }
 
 // TestE2EReadAPIDrips: a read API that drips its page cannot tell; the
@@ -137,14 +154,13 @@ func TestE2EReadAPIDrips(t *testing.T) {
 		}
 		dripBody(w, r, http.StatusOK, "text/html", time.Second)
 	})
-	r := runBinary(t, tokenEnv, uploadArgs(u, "--timeout", "2", "-v", "--check-url", u+"/simple/", good+"pyupload_mv22-2.2-py3-none-any.whl")...)
+	r := runQuick(t, tokenEnv, uploadArgs(u, "--timeout", "2", "-v", "--check-url", u+"/simple/", good+"pyupload_mv22-2.2-py3-none-any.whl")...)
 	if r.code != ui.ExitOK || posts.Load() != 1 {
 		t.Fatalf("exit %d after %d POSTs, want 0 after 1\nstderr:\n%s", r.code, posts.Load(), r.stderr)
 	}
 	if !strings.Contains(r.stderr, "no complete answer from 127.0.0.1:") {
 		t.Errorf("the log does not name the read API's timeout:\n%s", r.stderr)
 	}
-	assertQuick(t, r)
 }
 
 // TestE2ETokenExchangeTimesOut: a mint endpoint that never answers, or
@@ -174,14 +190,13 @@ func TestE2ETokenExchangeTimesOut(t *testing.T) {
 					http.NotFound(w, r)
 				}
 			})
-			r := runBinary(t, []string{"PYUPLOAD_OIDC_TOKEN=" + fakeIdentity("pypi")}, "token", "--repository-url", u+"/legacy/", "--timeout", "2")
+			r := runQuick(t, []string{"PYUPLOAD_OIDC_TOKEN=" + fakeIdentity("pypi")}, "token", "--repository-url", u+"/legacy/", "--timeout", "2")
 			if r.code != ui.ExitFailure || !strings.Contains(r.stderr, "the token exchange timed out: no ") || !strings.Contains(r.stderr, "--timeout SECONDS") {
 				t.Errorf("exit %d, want %d, the timeout named and the hint\nstderr:\n%s", r.code, ui.ExitFailure, r.stderr)
 			}
 			if strings.Contains(r.stderr, "unexpected response") {
 				t.Errorf("a timeout reported as an unexpected response:\n%s", r.stderr)
 			}
-			assertQuick(t, r)
 		})
 	}
 }
@@ -198,11 +213,10 @@ func TestE2EIdentityEndpointHangs(t *testing.T) {
 		<-r.Context().Done()
 	})
 	env := []string{"GITHUB_ACTIONS=true", "ACTIONS_ID_TOKEN_REQUEST_URL=" + u + "/token?api-version=2.0", "ACTIONS_ID_TOKEN_REQUEST_TOKEN=" + ghaRequestToken}
-	r := runBinary(t, env, "whoami", "--repository-url", u+"/legacy/", "--timeout", "2")
+	r := runQuick(t, env, "whoami", "--repository-url", u+"/legacy/", "--timeout", "2")
 	if r.code != ui.ExitFailure || !strings.Contains(r.stderr, "getting an identity token from github: the token request timed out: no ") {
 		t.Errorf("exit %d, want %d and the timeout named\nstderr:\n%s", r.code, ui.ExitFailure, r.stderr)
 	}
-	assertQuick(t, r)
 }
 
 // TestE2ETimeoutFlag: --timeout and PYUPLOAD_TIMEOUT must be a positive
@@ -217,7 +231,7 @@ func TestE2ETimeoutFlag(t *testing.T) {
 		{[]string{"PYUPLOAD_TIMEOUT=-5"}, []string{"whoami"}},
 		{nil, []string{"upload", "--timeout", "99999999999", good}},
 	} {
-		r := runBinary(t, c.env, c.args...)
+		r := runQuick(t, c.env, c.args...)
 		if r.code != ui.ExitUsage || !strings.Contains(r.stderr, "--timeout must be a number of seconds") {
 			t.Errorf("pyupload %v with %v: exit %d, want %d\nstderr:\n%s", c.args, c.env, r.code, ui.ExitUsage, r.stderr)
 		}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pyupload/pyupload/internal/credentials"
 	"github.com/pyupload/pyupload/internal/envvars"
+	"github.com/pyupload/pyupload/internal/localfile"
 	"github.com/pyupload/pyupload/internal/pypirc"
 	"github.com/pyupload/pyupload/internal/transport"
 	"github.com/pyupload/pyupload/internal/ui"
@@ -60,7 +61,7 @@ func loadConfig(explicit, name string) (*pypirc.Config, error) {
 	if name == "" {
 		return nil, nil
 	}
-	fh, err := os.Open(name)
+	fh, _, err := localfile.Open(name)
 	if err != nil {
 		if explicit == "" && errors.Is(err, fs.ErrNotExist) {
 			return nil, nil
@@ -148,7 +149,7 @@ func (f tlsFiles) load() (*x509.CertPool, *tls.Certificate, error) {
 		}
 		found := false
 		for _, name := range files {
-			pem, err := os.ReadFile(name)
+			pem, err := localfile.ReadFile(name)
 			if err != nil {
 				return nil, nil, fmt.Errorf("reading CA bundle: %w", err)
 			}
@@ -161,7 +162,7 @@ func (f tlsFiles) load() (*x509.CertPool, *tls.Certificate, error) {
 	if f.clientCert == "" {
 		return roots, nil, nil
 	}
-	pem, err := os.ReadFile(f.clientCert)
+	pem, err := localfile.ReadFile(f.clientCert)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading the client certificate: %w", err)
 	}
