@@ -24,7 +24,7 @@ func indexFlags(env envvars.Lookup) []cli.Flag {
 		&cli.StringFlag{Name: "cert", Usage: "CA bundle (PEM) to verify the index with (default: the config section's ca_cert, then $REQUESTS_CA_BUNDLE, $CURL_CA_BUNDLE, then the system's roots)", Sources: fromEnv(env, "cert")},
 		&cli.StringFlag{Name: "client-cert", Usage: "client certificate for the index: one PEM file with the certificate and its private key (default: the config section's client_cert)", Sources: fromEnv(env, "client-cert")},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "log every request (credentials and tokens are never logged)"},
-		&cli.IntFlag{Name: "timeout", Value: int(transport.DefaultTimeout / time.Second), Usage: "give up on an exchange with the index or the CI when no data moved either way for this many seconds; each call is also limited to twice that, an upload to twice that plus its size at 16 KiB/s (timeouts are retried like network errors)", Sources: fromEnv(env, "timeout")},
+		&cli.IntFlag{Name: "timeout", Value: int(transport.DefaultTimeout / time.Second), Usage: "seconds without data moving either way after which an exchange with the index or the CI is given up on (and retried where that is safe); a call also ends after twice that, an upload attempt after twice that plus its size at 16 KiB/s", Sources: fromEnv(env, "timeout")},
 	}
 }
 

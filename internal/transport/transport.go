@@ -27,9 +27,9 @@ type Options struct {
 	Retry bool
 	// Timeout is the inactivity timeout of every request ([NewTimeout]):
 	// how long no byte may move in either direction, while the request is
-	// sent and while its answer is read. 0: none, as for the upload
-	// client, which pkg/upload bounds itself (its limit depends on the
-	// file's size).
+	// sent and while its answer is read. 0: none (beyond the dial's and
+	// the TLS handshake's 30 s), as for the upload client, which
+	// pkg/upload bounds itself (its limit depends on the file's size).
 	Timeout time.Duration
 	// Limit is the overall limit of each request (of each try, under
 	// Retry); 0: none. cmd/pyupload gives small calls [CallLimit].
@@ -53,8 +53,6 @@ func NewClient(o Options) *http.Client {
 	var rt http.RoundTripper = &tlsErrors{inner: base}
 	if o.Timeout > 0 {
 		rt = NewTimeout(rt, o.Timeout, o.Limit)
-	} else {
-		base.ResponseHeaderTimeout = 10 * time.Minute // the index reads the whole body before answering
 	}
 	if o.Logger != nil {
 		rt = NewLogger(rt, o.Logger)
