@@ -78,11 +78,14 @@ func identityAt(idx indexOptions, t trustedOptions, env envvars.Lookup, pr *ui.P
 	if _, err := credentials.ParseMode(t.mode); err != nil {
 		return nil, nil, nil, err
 	}
+	if err := idx.validate(); err != nil {
+		return nil, nil, nil, err
+	}
 	target, err := resolve(idx, credentials.Fields{}, string(credentials.Auto), env)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	net, err := newNetwork(tlsFilesFor(idx, target, env), idx.verbose, pr)
+	net, err := newNetwork(tlsFilesFor(idx, target, env), idx, pr)
 	if err != nil {
 		return nil, nil, nil, err
 	}

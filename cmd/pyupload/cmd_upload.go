@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"net/url"
-	"os"
 
 	"github.com/urfave/cli/v3"
 
 	"github.com/pyupload/pyupload/internal/credentials"
 	"github.com/pyupload/pyupload/internal/envvars"
+	"github.com/pyupload/pyupload/internal/localfile"
 	"github.com/pyupload/pyupload/internal/preflight"
 	"github.com/pyupload/pyupload/internal/publisher"
 	"github.com/pyupload/pyupload/internal/transport"
@@ -94,7 +94,7 @@ func runUpload(ctx context.Context, o uploadOptions, env envvars.Lookup, sys sys
 	if err != nil {
 		return err
 	}
-	net, err := newNetwork(tlsFilesFor(o.index, target, env), o.index.verbose, pr)
+	net, err := newNetwork(tlsFilesFor(o.index, target, env), o.index, pr)
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func (o uploadOptions) validate() error {
 	if o.jobs < 1 {
 		return ui.Usagef("--jobs must be at least 1")
 	}
-	return nil
+	return o.index.validate()
 }
 
 // parseCheckURL reads --check-url. Its answers decide what is skipped, so
@@ -208,7 +208,7 @@ func settle(ctx context.Context, target *credentials.Resolved, idc trusted.Ident
 
 // identityConfig says where identity tokens may come from.
 func identityConfig(t trustedOptions, env envvars.Lookup, net *network) trusted.IdentityConfig {
-	return trusted.IdentityConfig{TokenFile: t.tokenFile, Provider: t.provider, Env: env, HTTP: net.read, ReadFile: os.ReadFile}
+	return trusted.IdentityConfig{TokenFile: t.tokenFile, Provider: t.provider, Env: env, HTTP: net.read, ReadFile: localfile.ReadFile, Timeout: net.callLimit()}
 }
 
 // trustedError gives a failure to find an identity the index's context.
@@ -259,7 +259,7 @@ func same(err error) error { return err }
 // and its warnings shown.
 func startSession(ctx context.Context, target *credentials.Resolved, p oidc.Provider, projects []string, net *network, pr *ui.Printer) (*trusted.Session, error) {
 	s, err := trusted.Start(ctx, trusted.Config{
-		Endpoint: target.Endpoint, Provider: p, HTTP: net.read, Projects: projects,
+		Endpoint: target.Endpoint, Provider: p, HTTP: net.read, Timeout: net.callLimit(), Projects: projects,
 		Secret: pr.Mask, RefreshFailed: pr.RefreshFailed,
 	})
 	if err != nil {
@@ -283,6 +283,7 @@ func publish(ctx context.Context, o uploadOptions, endpoint, checkURL *url.URL, 
 		upload.WithProgress(func(e upload.Event) { prog.Event(e) }),
 		upload.WithComment(o.comment),
 		upload.WithAttestations(attestations),
+		upload.WithTimeout(net.timeout),
 	}
 	if checkURL != nil {
 		opts = append(opts, upload.WithCheckURL(checkURL))

@@ -40,7 +40,7 @@ func runWhoami(ctx context.Context, o whoamiOptions, env envvars.Lookup, pr *ui.
 	}
 	aud := o.audience
 	if aud == "" {
-		if aud, err = trusted.Audience(ctx, target.Endpoint, net.read, p.Name()); err != nil {
+		if aud, err = trusted.Audience(ctx, target.Endpoint, net.read, net.callLimit(), p.Name()); err != nil {
 			return err
 		}
 	}

@@ -29,6 +29,8 @@ var forbiddenDeps = map[string][]string{
 	// Plumbing below every network stage.
 	"internal/transport": {"pkg/dist", "pkg/upload", "pkg/oidc", "pkg/mint", "github.com/urfave/cli/v3"},
 	"internal/pypirc":    {"net/http", "pkg/dist", "pkg/upload", "pkg/oidc", "pkg/mint", "github.com/urfave/cli/v3"},
+	// Opening local files safely is below every stage that reads one.
+	"internal/localfile": {"net/http", "pkg/dist", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/transport", "internal/preflight", "internal/credentials", "internal/trusted", "internal/ui", "github.com/urfave/cli/v3"},
 	"internal/envvars":   {"pkg/dist", "pkg/upload", "pkg/mint", "internal/ui", "github.com/urfave/cli/v3"},
 	// Reading an index's listings serves the upload; it knows nothing of it.
 	"internal/readapi": {"pkg/upload", "pkg/oidc", "pkg/mint", "internal/credentials", "internal/trusted", "internal/ui", "github.com/urfave/cli/v3"},

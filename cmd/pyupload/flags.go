@@ -1,9 +1,13 @@
 package main
 
 import (
+	"time"
+
 	"github.com/urfave/cli/v3"
 
 	"github.com/pyupload/pyupload/internal/envvars"
+	"github.com/pyupload/pyupload/internal/transport"
+	"github.com/pyupload/pyupload/internal/ui"
 )
 
 // Each flag group is defined once here and reused by every command that
@@ -20,6 +24,7 @@ func indexFlags(env envvars.Lookup) []cli.Flag {
 		&cli.StringFlag{Name: "cert", Usage: "CA bundle (PEM) to verify the index with (default: the config section's ca_cert, then $REQUESTS_CA_BUNDLE, $CURL_CA_BUNDLE, then the system's roots)", Sources: fromEnv(env, "cert")},
 		&cli.StringFlag{Name: "client-cert", Usage: "client certificate for the index: one PEM file with the certificate and its private key (default: the config section's client_cert)", Sources: fromEnv(env, "client-cert")},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "log every request (credentials and tokens are never logged)"},
+		&cli.IntFlag{Name: "timeout", Value: int(transport.DefaultTimeout / time.Second), Usage: "seconds without data moving either way after which an exchange with the index or the CI is given up on (and retried where that is safe); a call also ends after twice that, an upload attempt after twice that plus its size at 16 KiB/s", Sources: fromEnv(env, "timeout")},
 	}
 }
 
@@ -110,6 +115,7 @@ type indexOptions struct {
 	repositoryURL, repository, configFile, cert string
 	clientCert                                  string
 	verbose                                     bool
+	timeout                                     time.Duration // --timeout; 0 when out of range
 }
 
 func readIndexOptions(cmd *cli.Command) indexOptions {
@@ -120,7 +126,28 @@ func readIndexOptions(cmd *cli.Command) indexOptions {
 		cert:          cmd.String("cert"),
 		clientCert:    cmd.String("client-cert"),
 		verbose:       cmd.Bool("verbose"),
+		timeout:       timeoutSeconds(cmd.Int("timeout")),
 	}
+}
+
+// maxTimeout bounds --timeout, so that limits computed from it never
+// overflow.
+const maxTimeout = 1_000_000 // seconds: 11 days
+
+// timeoutSeconds reads --timeout: 0 when out of range.
+func timeoutSeconds(s int) time.Duration {
+	if s < 1 || s > maxTimeout {
+		return 0
+	}
+	return time.Duration(s) * time.Second
+}
+
+// validate refuses a timeout out of range.
+func (o indexOptions) validate() error {
+	if o.timeout <= 0 {
+		return ui.Usagef("--timeout must be a number of seconds from 1 to %d", maxTimeout)
+	}
+	return nil
 }
 
 // trustedOptions are the Trusted Publishing flags' values.

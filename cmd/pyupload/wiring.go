@@ -10,9 +10,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/pyupload/pyupload/internal/credentials"
 	"github.com/pyupload/pyupload/internal/envvars"
+	"github.com/pyupload/pyupload/internal/localfile"
 	"github.com/pyupload/pyupload/internal/pypirc"
 	"github.com/pyupload/pyupload/internal/transport"
 	"github.com/pyupload/pyupload/internal/ui"
@@ -59,7 +61,7 @@ func loadConfig(explicit, name string) (*pypirc.Config, error) {
 	if name == "" {
 		return nil, nil
 	}
-	fh, err := os.Open(name)
+	fh, _, err := localfile.Open(name)
 	if err != nil {
 		if explicit == "" && errors.Is(err, fs.ErrNotExist) {
 			return nil, nil
@@ -75,20 +77,22 @@ func loadConfig(explicit, name string) (*pypirc.Config, error) {
 }
 
 // network is the run's HTTP clients: one for uploads (which retry
-// themselves, rebuilding the body) and one that retries idempotent calls
-// (lookups, identity, token exchange).
+// themselves, rebuilding the body, and are bounded by pkg/upload with a
+// limit by size) and one that retries idempotent calls and bounds every
+// call (lookups, identity, token exchange).
 type network struct {
 	upload, read *http.Client
-	logger       *slog.Logger // nil unless --verbose
+	logger       *slog.Logger  // nil unless --verbose
+	timeout      time.Duration // --timeout: no data moved either way for this long ends an exchange
 }
 
-func newNetwork(files tlsFiles, verbose bool, pr *ui.Printer) (*network, error) {
+func newNetwork(files tlsFiles, idx indexOptions, pr *ui.Printer) (*network, error) {
 	roots, cert, err := files.load()
 	if err != nil {
 		return nil, err
 	}
-	n := &network{}
-	if verbose {
+	n := &network{timeout: idx.timeout}
+	if idx.verbose {
 		// pr.Stderr neutralises each record as it neutralises messages
 		// (CONTRIBUTING.md C21): values from the index are untrusted, and
 		// slog leaves "##[" or "::" inside unquoted values.
@@ -96,10 +100,14 @@ func newNetwork(files tlsFiles, verbose bool, pr *ui.Printer) (*network, error) 
 	}
 	o := transport.Options{UserAgent: "pyupload/" + versionString(), Logger: n.logger, RootCAs: roots, ClientCert: cert}
 	n.upload = transport.NewClient(o)
-	o.Retry = true
+	o.Retry, o.Timeout, o.Limit = true, n.timeout, transport.CallLimit(n.timeout)
 	n.read = transport.NewClient(o)
 	return n, nil
 }
+
+// callLimit is the limit of one small call as a whole, its retries
+// included.
+func (n *network) callLimit() time.Duration { return transport.CallLimit(n.timeout) }
 
 // tlsFiles are the files TLS uses: a CA bundle to verify the index with,
 // and a client certificate (one PEM file with the certificate and its
@@ -144,7 +152,7 @@ func (f tlsFiles) load() (*x509.CertPool, *tls.Certificate, error) {
 		}
 		found := false
 		for _, name := range files {
-			pem, err := os.ReadFile(name)
+			pem, err := localfile.ReadFile(name)
 			if err != nil {
 				return nil, nil, fmt.Errorf("reading CA bundle: %w", err)
 			}
@@ -157,7 +165,7 @@ func (f tlsFiles) load() (*x509.CertPool, *tls.Certificate, error) {
 	if f.clientCert == "" {
 		return roots, nil, nil
 	}
-	pem, err := os.ReadFile(f.clientCert)
+	pem, err := localfile.ReadFile(f.clientCert)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading the client certificate: %w", err)
 	}

@@ -52,6 +52,7 @@ var own = []Var{
 	{Name: "TWINE_NON_INTERACTIVE", Flag: "non-interactive", Meaning: "never prompt for a missing username or password (twine's name)"},
 	{Name: "PYUPLOAD_TRUSTED_PUBLISHING", Flag: "trusted-publishing", Meaning: "auto, always or never"},
 	{Name: "PYUPLOAD_OIDC_TOKEN_FILE", Flag: "oidc-token-file", Meaning: "a file holding an OIDC identity token"},
+	{Name: "PYUPLOAD_TIMEOUT", Flag: "timeout", Meaning: "seconds without data moving either way after which an exchange with the index or the CI is given up on (default 120)"},
 	{Name: "PYUPLOAD_MINTED_TOKEN_SHA256", Meaning: "written by pyupload token --format env beside the token: its sha256, by which a later upload knows the token came from Trusted Publishing"},
 	{Name: "HOME", Meaning: "where the default ~/.pypirc is"},
 	{Name: "CI", Meaning: "set by CI systems: never prompt, and do not ask the system keyring"},

@@ -189,17 +189,27 @@ func isDistName(p string) bool {
 	return strings.HasSuffix(p, ".whl") || strings.HasSuffix(p, ".tar.gz") || strings.HasSuffix(p, ".zip")
 }
 
-// filesInDir is a directory's distributions, sorted, and its companions.
+// filesInDir is a directory's distributions, sorted, and its companions:
+// the entries named like them that are not directories.
 func filesInDir(dir string) (dists []string, comps []companion, err error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading directory: %w", err)
 	}
 	for _, e := range entries {
-		if !e.Type().IsRegular() {
+		p := filepath.Join(dir, e.Name())
+		if e.IsDir() {
 			continue
 		}
-		p := filepath.Join(dir, e.Name())
+		if !e.Type().IsRegular() {
+			// A symbolic link counts as what it names. A named pipe, a
+			// device or a socket with a distribution's name is kept, so
+			// that opening it refuses it by name (never waiting on it)
+			// rather than leaving it out unsaid.
+			if st, err := os.Stat(p); err == nil && st.IsDir() {
+				continue
+			}
+		}
 		if c, ok := asCompanion(p); ok {
 			comps = append(comps, c)
 		} else if isDistName(p) {

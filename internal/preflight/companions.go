@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 
+	"github.com/pyupload/pyupload/internal/localfile"
 	"github.com/pyupload/pyupload/pkg/dist"
 )
 
@@ -36,7 +36,7 @@ func Attestations(dists []*dist.Dist, named map[string][]string) (map[string]str
 		}
 		var list []json.RawMessage
 		for _, m := range matches {
-			b, err := os.ReadFile(m)
+			b, err := localfile.ReadFile(m)
 			if err != nil {
 				return nil, fmt.Errorf("reading attestation: %w", err)
 			}

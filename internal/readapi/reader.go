@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pyupload/pyupload/internal/transport"
 	"github.com/pyupload/pyupload/pkg/dist"
 )
 
@@ -67,6 +68,9 @@ type Config struct {
 	CheckURL *url.URL     // --check-url, or nil
 	Auth     Auth         // nil: anonymous reads
 	Logger   *slog.Logger // nil: no logs
+	// Timeout bounds the lookup at one place, its retries included; past
+	// it the place cannot tell. The default is 30 seconds.
+	Timeout time.Duration
 }
 
 // Answers are bounded: PyPI's per-release JSON answers are well under a
@@ -97,6 +101,9 @@ func New(c Config) *Reader {
 	}
 	if r.logger == nil {
 		r.logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Timeout > 0 {
+		r.timeout = c.Timeout
 	}
 	return r
 }
@@ -174,7 +181,7 @@ func (b *listingBuilder) visit(f File) {
 // cannot be used. Credentials are sent, like pip does, only when the
 // upload URL's own origin asks for them with a 401.
 func (r *Reader) fetch(ctx context.Context, s Source, u *url.URL, q Query) (*Listing, string) {
-	ctx, cancel := context.WithTimeout(ctx, r.timeout)
+	ctx, cancel := transport.WithLimit(ctx, u.Host, r.timeout)
 	defer cancel()
 	l, verdict, status := r.ask(ctx, s, u, q, "", "")
 	if status == http.StatusUnauthorized && r.auth != nil && SameOrigin(u, r.origin) {

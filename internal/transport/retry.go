@@ -94,8 +94,9 @@ type retry struct {
 var _ http.RoundTripper = (*retry)(nil)
 
 // NewRetry retries requests that are safe to repeat, GET, HEAD and
-// OPTIONS, on network errors (except TLS failures, [IsTLSError]) and
-// [Temporary] statuses (429 and most 5xx), up to attempts tries in all,
+// OPTIONS, on network errors (timeouts of [NewTimeout] included; never
+// TLS failures, [IsTLSError]) and [Temporary] statuses (429 and most
+// 5xx), up to attempts tries in all,
 // waiting backoff(n) or the server's Retry-After between them. Other methods pass through once: an upload
 // rebuilds its own body, and a token exchange needs a fresh identity token
 // per try. The request's context bounds the whole.
@@ -109,7 +110,7 @@ func (t *retry) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp, err := t.inner.RoundTrip(req)
 		last := !replayable || attempt >= t.attempts
 		switch {
-		case err != nil && (last || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || IsTLSError(err)):
+		case err != nil && (last || req.Context().Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || IsTLSError(err)):
 			return nil, err
 		case err == nil && (!Temporary(resp.StatusCode) || last):
 			return resp, nil

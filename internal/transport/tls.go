@@ -104,6 +104,9 @@ func (t *tlsErrors) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return resp, err
 	}
+	if _, ok := errors.AsType[*TimeoutError](err); ok {
+		return nil, err // given up on by a limit, not refused
+	}
 	switch {
 	case untrusted(err):
 		return nil, &TLSError{Err: err, Untrusted: true}

@@ -25,23 +25,35 @@ type Options struct {
 	// pkg/upload retries them itself, rebuilding the streamed body
 	// (CONTRIBUTING.md C10).
 	Retry bool
+	// Timeout is the inactivity timeout of every request ([NewTimeout]):
+	// how long no byte may move in either direction, while the request is
+	// sent and while its answer is read. 0: none (beyond the dial's and
+	// the TLS handshake's 30 s), as for the upload client, which
+	// pkg/upload bounds itself (its limit depends on the file's size).
+	Timeout time.Duration
+	// Limit is the overall limit of each request (of each try, under
+	// Retry); 0: none. cmd/pyupload gives small calls [CallLimit].
+	Limit time.Duration
 }
 
-// NewClient builds the one *http.Client of a run: a clone of
+// NewClient builds an *http.Client of a run: a clone of
 // http.DefaultTransport with explicit timeouts and the TLS options, then,
-// from the inside out, TLS errors made final ([TLSError]), logging, retry
-// and the User-Agent. The client never follows redirects: a redirect could
+// from the inside out, TLS errors made final ([TLSError]), the
+// inactivity timeout and limit ([NewTimeout], when Options.Timeout is
+// set), logging, retry and the User-Agent. The client never follows redirects: a redirect could
 // carry credentials to another host, and the index's upload endpoint never
 // redirects a correct URL.
 func NewClient(o Options) *http.Client {
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	base.DialContext = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
 	base.TLSHandshakeTimeout = 30 * time.Second
-	base.ResponseHeaderTimeout = 10 * time.Minute // the index reads the whole body before answering
 	base.ExpectContinueTimeout = time.Second
 	base.WriteBufferSize = 256 << 10 // uploads stream large bodies; fewer, larger writes
 	base.TLSClientConfig = tlsConfig(o.RootCAs, o.ClientCert)
 	var rt http.RoundTripper = &tlsErrors{inner: base}
+	if o.Timeout > 0 {
+		rt = NewTimeout(rt, o.Timeout, o.Limit)
+	}
 	if o.Logger != nil {
 		rt = NewLogger(rt, o.Logger)
 	}

@@ -35,6 +35,9 @@ type IdentityConfig struct {
 	Env       envvars.Lookup
 	HTTP      *http.Client
 	ReadFile  func(path string) ([]byte, error)
+	// Timeout bounds each identity token request as a whole (oidc.Config);
+	// 0: oidc's default.
+	Timeout time.Duration
 }
 
 // Identity picks where identity tokens come from: an explicit token (a
@@ -52,7 +55,7 @@ func Identity(cfg IdentityConfig) (oidc.Provider, error) {
 	if tok, ok := cfg.Env(oidc.VarExplicitToken.Name); ok && strings.TrimSpace(tok) != "" {
 		return &oidc.Static{Source: oidc.VarExplicitToken.Name, Token: strings.TrimSpace(tok)}, nil
 	}
-	oc := oidc.Config{Env: oidc.Env(cfg.Env), HTTP: cfg.HTTP, ReadFile: cfg.ReadFile}
+	oc := oidc.Config{Env: oidc.Env(cfg.Env), HTTP: cfg.HTTP, ReadFile: cfg.ReadFile, Timeout: cfg.Timeout}
 	// Google's client libraries honour GCE_METADATA_HOST; so do we.
 	if host, ok := cfg.Env("GCE_METADATA_HOST"); ok && host != "" {
 		oc.GCPMetadataURL = "http://" + host
@@ -116,7 +119,10 @@ type Config struct {
 	Endpoint *url.URL // the upload endpoint; its host serves the exchange
 	Provider oidc.Provider
 	HTTP     *http.Client // a client that retries (the exchange is idempotent)
-	Projects []string     // the projects being published, for hints
+	// Timeout bounds each call to the audience and exchange endpoints as
+	// a whole (mint.Client); 0: mint's default.
+	Timeout  time.Duration
+	Projects []string // the projects being published, for hints
 	// Secret is told every identity and upload token before it is used,
 	// so that CI logs can mask it. Optional.
 	Secret func(string)
@@ -134,9 +140,10 @@ type Session struct {
 	claims   oidc.Claims
 }
 
-// Audience asks the index for the audience identity tokens must carry.
-func Audience(ctx context.Context, endpoint *url.URL, client *http.Client, provider string) (string, error) {
-	aud, err := mintClient(endpoint, client).Audience(ctx)
+// Audience asks the index for the audience identity tokens must carry,
+// within timeout (0: mint's default).
+func Audience(ctx context.Context, endpoint *url.URL, client *http.Client, timeout time.Duration, provider string) (string, error) {
+	aud, err := mintClient(endpoint, client, timeout).Audience(ctx)
 	if err != nil {
 		return "", NewError("discovering the audience", err, provider, endpoint)
 	}
@@ -144,15 +151,15 @@ func Audience(ctx context.Context, endpoint *url.URL, client *http.Client, provi
 }
 
 // mintClient talks to the token exchange on the upload endpoint's host.
-func mintClient(endpoint *url.URL, client *http.Client) *mint.Client {
-	return &mint.Client{HTTP: client, Base: &url.URL{Scheme: endpoint.Scheme, Host: endpoint.Host}}
+func mintClient(endpoint *url.URL, client *http.Client, timeout time.Duration) *mint.Client {
+	return &mint.Client{HTTP: client, Base: &url.URL{Scheme: endpoint.Scheme, Host: endpoint.Host}, Timeout: timeout}
 }
 
 // Start discovers the audience and mints the first upload token, so that a
 // misconfiguration is reported before any upload starts.
 func Start(ctx context.Context, cfg Config) (*Session, error) {
 	s := &Session{cfg: cfg}
-	mc := mintClient(cfg.Endpoint, cfg.HTTP)
+	mc := mintClient(cfg.Endpoint, cfg.HTTP, cfg.Timeout)
 	aud, err := mc.Audience(ctx)
 	if err != nil {
 		return nil, s.fail("discovering the audience", err)

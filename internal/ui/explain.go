@@ -62,6 +62,9 @@ func Explain(err error) (msg, hint string, code int) {
 		}
 		return err.Error(), "the index refused the TLS connection: if it requires a client certificate, pass one PEM file with the certificate and its private key with --client-cert, TWINE_CLIENT_CERT or client_cert in .pypirc", ExitFailure
 	}
+	if _, ok := errors.AsType[*transport.TimeoutError](err); ok {
+		return err.Error(), "the server stopped sending or taking data, or took too long: check its status and the network, or allow longer with --timeout SECONDS (PYUPLOAD_TIMEOUT)", ExitFailure
+	}
 	if te, ok := errors.AsType[*trusted.Error](err); ok {
 		if errors.Is(te.Err, oidc.ErrNoProvider) {
 			// Like no credentials at all: the run lacks what it needs

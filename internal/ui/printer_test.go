@@ -191,6 +191,8 @@ func TestExplain(t *testing.T) {
 		{"untrusted certificate", fmt.Errorf("x.whl: %w", &transport.TLSError{Err: errors.New("x509: unknown authority"), Untrusted: true}), ExitFailure, "--cert, TWINE_CERT, REQUESTS_CA_BUNDLE", "--client-cert"},
 		{"client certificate", &transport.TLSError{Err: errors.New("remote error: tls: certificate required"), ClientCertAsked: true}, ExitFailure, "--client-cert", "REQUESTS_CA_BUNDLE"},
 		{"certificate on the audience", endpointErr(&transport.TLSError{Err: errors.New("x509"), Untrusted: true}), ExitFailure, "--cert", ""},
+		{"upload timed out", fmt.Errorf("x.whl: giving up after 5 attempts in 10m0s: %w", &transport.TimeoutError{Host: "upload.pypi.org", After: 2 * time.Minute, Idle: true}), ExitFailure, "--timeout SECONDS (PYUPLOAD_TIMEOUT)", ""},
+		{"token exchange timed out", endpointErr(fmt.Errorf("the token exchange timed out: %w", &transport.TimeoutError{Host: "upload.pypi.org", After: 4 * time.Minute})), ExitFailure, "--timeout SECONDS", "publisher"},
 		{"other", errors.New("boom"), ExitFailure, "", ""},
 	}
 	for _, tt := range tests {

@@ -11,13 +11,14 @@ import (
 	"io"
 	"math/big"
 	"math/bits"
-	"os"
 	"path"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/pyupload/pyupload/internal/localfile"
 )
 
 // Limits on hostile archives. Real wheels have at most tens of thousands of
@@ -54,20 +55,15 @@ type layout struct {
 	recordMismatch []string // wheel: members missing from RECORD or the archive
 }
 
-// Open reads the distribution at path. Errors name the file.
+// Open reads the distribution at path. Errors name the file. Only a
+// regular file is opened: a named pipe, a device, a socket or a directory
+// is refused at once (a *localfile.NotRegularError), never waited on.
 func Open(name string) (*Dist, error) {
-	f, err := os.Open(name)
+	f, st, err := localfile.Open(name)
 	if err != nil {
-		return nil, err // *fs.PathError already names the file
+		return nil, err // *fs.PathError and *localfile.NotRegularError name the file
 	}
 	defer func() { _ = f.Close() }() // read-only: Close has nothing to report
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, &PathError{Path: name, Err: &FormatError{Reason: "not a regular file"}}
-	}
 	d, err := Read(f, st.Size(), name)
 	if err != nil {
 		return nil, &PathError{Path: name, Err: err}

@@ -34,8 +34,11 @@ type Client struct {
 	// Base is the index's scheme and host; the endpoints live under
 	// /_/oidc/ on the upload host. The default is https://upload.pypi.org.
 	Base *url.URL
-	// Timeout bounds each call. The default is 30 seconds (exchanges for
-	// identities with hundreds of projects take longer than twine's 5).
+	// Timeout bounds each call as a whole, its answer included: past it
+	// the call fails with a *transport.TimeoutError naming the index, as
+	// it does when HTTP's own timeouts give up on it. The default is 30
+	// seconds (exchanges for identities with hundreds of projects take
+	// longer than twine's 5); cmd/pyupload sets twice --timeout.
 	Timeout time.Duration
 }
 
@@ -53,12 +56,26 @@ func (c *Client) client() *http.Client {
 	return http.DefaultClient
 }
 
-func (c *Client) endpoint(path string) string {
-	base := c.Base
-	if base == nil {
-		base = &url.URL{Scheme: "https", Host: "upload.pypi.org"}
+func (c *Client) base() *url.URL {
+	if c.Base == nil {
+		return &url.URL{Scheme: "https", Host: "upload.pypi.org"}
 	}
+	return c.Base
+}
+
+func (c *Client) endpoint(path string) string {
+	base := c.base()
 	return (&url.URL{Scheme: base.Scheme, Host: base.Host, Path: path}).String()
+}
+
+// timedOut names a timeout as what timed out ("the token exchange timed
+// out: no data from upload.pypi.org for 120 s"); other errors pass
+// unchanged.
+func timedOut(what string, err error) error {
+	if te, ok := errors.AsType[*transport.TimeoutError](err); ok {
+		return fmt.Errorf("%s timed out: %w", what, te)
+	}
+	return err
 }
 
 // maxBody bounds every response read.
@@ -67,7 +84,7 @@ const maxBody = 64 << 10
 // Audience asks the index which audience identity tokens must carry
 // ("pypi", "testpypi").
 func (c *Client) Audience(ctx context.Context) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout())
+	ctx, cancel := transport.WithLimit(ctx, c.base().Host, c.timeout())
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.endpoint("/_/oidc/audience"), nil)
 	if err != nil {
@@ -76,10 +93,14 @@ func (c *Client) Audience(ctx context.Context) (string, error) {
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.client().Do(req)
 	if err != nil {
-		return "", err
+		return "", timedOut("asking for the audience", err)
 	}
 	defer func() { _ = resp.Body.Close() }()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		// A cut answer is not the index's word: never read it as one.
+		return "", timedOut("asking for the audience", fmt.Errorf("reading the index's answer (%d): %w", resp.StatusCode, err))
+	}
 	switch resp.StatusCode {
 	case http.StatusOK:
 	case http.StatusForbidden:
@@ -112,7 +133,7 @@ func (t Token) String() string {
 // Mint exchanges one identity token for an upload token. The identity
 // token is spent even if minting fails: retry with a fresh one.
 func (c *Client) Mint(ctx context.Context, idToken string) (Token, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout())
+	ctx, cancel := transport.WithLimit(ctx, c.base().Host, c.timeout())
 	defer cancel()
 	payload, err := json.Marshal(map[string]string{"token": idToken})
 	if err != nil {
@@ -127,10 +148,14 @@ func (c *Client) Mint(ctx context.Context, idToken string) (Token, error) {
 	start := time.Now()
 	resp, err := c.client().Do(req)
 	if err != nil {
-		return Token{}, err
+		return Token{}, timedOut("the token exchange", err)
 	}
 	defer func() { _ = resp.Body.Close() }()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		// A cut answer is not the index's word: never read it as one.
+		return Token{}, timedOut("the token exchange", fmt.Errorf("reading the index's answer (%d): %w", resp.StatusCode, err))
+	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		t, err := parseToken(body, start)
 		// `expires` is the index's clock; a runner whose clock is off would

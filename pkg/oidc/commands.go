@@ -3,7 +3,11 @@ package oidc
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strings"
+
+	"github.com/pyupload/pyupload/internal/transport"
 )
 
 // Buildkite asks the agent for a token: `buildkite-agent oidc request-token`.
@@ -17,11 +21,12 @@ func (b *Buildkite) Available() bool { return b.cfg.Env.set(VarBuildkite) }
 
 // IDToken implements Provider.
 func (b *Buildkite) IDToken(ctx context.Context, audience string) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, b.cfg.Timeout)
+	const tool = "buildkite-agent"
+	tctx, cancel := transport.WithLimit(ctx, tool, b.cfg.Timeout)
 	defer cancel()
-	out, err := b.cfg.Run(ctx, "buildkite-agent", "oidc", "request-token", "--audience", audience)
+	out, err := b.cfg.Run(tctx, tool, "oidc", "request-token", "--audience", audience)
 	if err != nil {
-		return "", err
+		return "", toolTimedOut(ctx, tctx, tool, err)
 	}
 	return strings.TrimSpace(string(out)), nil
 }
@@ -44,11 +49,23 @@ func (c *CircleCI) IDToken(ctx context.Context, audience string) (string, error)
 	if err != nil {
 		return "", err
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	const tool = "circleci"
+	tctx, cancel := transport.WithLimit(ctx, tool, c.cfg.Timeout)
 	defer cancel()
-	out, err := c.cfg.Run(ctx, "circleci", "run", "oidc", "get", "--claims", string(claims), "--root-issuer")
+	out, err := c.cfg.Run(tctx, tool, "run", "oidc", "get", "--claims", string(claims), "--root-issuer")
 	if err != nil {
-		return "", err
+		return "", toolTimedOut(ctx, tctx, tool, err)
 	}
 	return strings.TrimSpace(string(out)), nil
+}
+
+// toolTimedOut names a provider command that ran past its limit (the
+// command's own error is then only "signal: killed").
+func toolTimedOut(parent, limited context.Context, tool string, err error) error {
+	if parent.Err() == nil {
+		if te, ok := errors.AsType[*transport.TimeoutError](context.Cause(limited)); ok {
+			return fmt.Errorf("%s timed out: %w", tool, te)
+		}
+	}
+	return err
 }

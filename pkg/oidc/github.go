@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+
+	"github.com/pyupload/pyupload/internal/transport"
 )
 
 // GitHubActions gets tokens from GitHub's OIDC endpoint, which a job only
@@ -50,7 +52,7 @@ func (g *GitHubActions) IDToken(ctx context.Context, audience string) (string, e
 	q.Set("audience", audience)
 	u.RawQuery = q.Encode()
 
-	ctx, cancel := context.WithTimeout(ctx, g.cfg.Timeout)
+	ctx, cancel := transport.WithLimit(ctx, u.Host, g.cfg.Timeout)
 	defer cancel()
 	body, err := httpGet(ctx, g.cfg.HTTP, u.String(), http.Header{
 		"Authorization": {"bearer " + env.get(VarGitHubRequestTok.Name)},

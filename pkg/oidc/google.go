@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/pyupload/pyupload/internal/transport"
 )
 
 // GoogleCloud gets tokens from the metadata server on Google
@@ -45,7 +47,11 @@ var metadataHeader = http.Header{"Metadata-Flavor": {"Google"}}
 
 // IDToken implements Provider.
 func (g *GoogleCloud) IDToken(ctx context.Context, audience string) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, g.cfg.Timeout)
+	host := g.cfg.GCPMetadataURL
+	if u, err := url.Parse(host); err == nil && u.Host != "" {
+		host = u.Host
+	}
+	ctx, cancel := transport.WithLimit(ctx, host, g.cfg.Timeout)
 	defer cancel()
 	base := strings.TrimSuffix(g.cfg.GCPMetadataURL, "/") + "/computeMetadata/v1/instance/service-accounts/default/"
 	if sa := g.cfg.Env.get(VarGoogleSA.Name); sa != "" {

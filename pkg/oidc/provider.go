@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"strings"
 	"time"
+
+	"github.com/pyupload/pyupload/internal/transport"
 )
 
 // ErrNoProvider means no CI identity was found: pyupload is not running in
@@ -68,9 +70,13 @@ func (e *CommandError) Unwrap() error { return e.Err }
 // defaults: no environment, http.DefaultClient, ExecRunner, and a 30 s
 // timeout per token request.
 type Config struct {
-	Env     Env
-	HTTP    *http.Client
-	Run     Runner
+	Env  Env
+	HTTP *http.Client
+	Run  Runner
+	// Timeout bounds each token request as a whole (its retries, a
+	// command's run): past it the request fails with a
+	// *transport.TimeoutError naming the endpoint or the command.
+	// cmd/pyupload sets twice --timeout.
 	Timeout time.Duration
 	// ReadFile reads local files (GitHub's event payload, GCE's DMI product
 	// name).
@@ -235,17 +241,26 @@ func httpGet(ctx context.Context, client *http.Client, url string, header http.H
 func do(client *http.Client, req *http.Request) ([]byte, error) {
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, timedOut(err)
 	}
 	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return nil, err
+		return nil, timedOut(err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, &HTTPError{StatusCode: resp.StatusCode, Body: snippet(body)}
 	}
 	return body, nil
+}
+
+// timedOut names a timeout ("the token request timed out: no data from
+// … for 120 s"); other errors pass unchanged.
+func timedOut(err error) error {
+	if te, ok := errors.AsType[*transport.TimeoutError](err); ok {
+		return fmt.Errorf("the token request timed out: %w", te)
+	}
+	return err
 }
 
 // HTTPError is a provider endpoint's failure answer.

@@ -14,9 +14,12 @@
 // produced while it is sent, with its Content-Length computed up front,
 // and every attempt re-opens the file. Credentials come from a callback
 // called for every attempt, so a token refreshed by the caller is picked
-// up; the package knows nothing of OIDC. Network errors, 5xx and 429 are
-// retried with backoff; after an ambiguous failure the read API is asked
-// whether the identical file arrived.
+// up; the package knows nothing of OIDC. Network errors, timeouts, 5xx
+// and 429 are retried with backoff; after an ambiguous failure the read
+// API is asked whether the identical file arrived. One inactivity timeout
+// ([WithTimeout]) bounds every exchange, while the file is sent and while
+// the answer is read, and an attempt's overall limit grows with the
+// file's size.
 //
 // An index's "already exists" answer (every registry's form of it, as
 // twine's skip_upload knows them) is decided by hash when a read API can

@@ -17,6 +17,9 @@ var (
 	// ErrInsecureURL: the endpoint is plain HTTP on a non-loopback host.
 	ErrInsecureURL = errors.New("upload: the upload URL must use https (plain http is allowed only for loopback hosts)")
 	// ErrStalled: an upload made no progress for the stall timeout.
+	//
+	// Deprecated: no longer returned. A timeout is a [net.Error] whose
+	// Timeout method reports true (see [WithTimeout]).
 	ErrStalled = errors.New("upload: no progress for too long")
 	// ErrFileChanged: the file on disk changed after it was checked.
 	ErrFileChanged = errors.New("upload: the file changed on disk after it was checked")
@@ -24,8 +27,6 @@ var (
 	// another file of the batch failed.
 	ErrStoppedByOtherFailure = errors.New("upload: stopped because another file failed")
 
-	// errNoAnswer: the body was sent but no answer came in time.
-	errNoAnswer = errors.New("upload: the index did not answer in time")
 	// errCredentials wraps a failure of the credentials callback, which
 	// retries on its own (a token exchange needs fresh identity tokens).
 	errCredentials = errors.New("upload: getting credentials")

@@ -6,9 +6,9 @@ import (
 	"io"
 	"mime/multipart"
 	"net/textproto"
-	"os"
 	"path/filepath"
 
+	"github.com/pyupload/pyupload/internal/localfile"
 	"github.com/pyupload/pyupload/pkg/dist"
 )
 
@@ -85,13 +85,8 @@ func (b *body) length() int64 { return int64(len(b.prefix)) + b.fileSize + int64
 // wraps the file's reader to observe progress. It refuses a file whose
 // size changed since it was checked.
 func (b *body) open(path string, count func(io.Reader) io.Reader) (io.ReadCloser, error) {
-	f, err := os.Open(filepath.Clean(path))
+	f, st, err := localfile.Open(filepath.Clean(path)) // never waits, should it have become a pipe
 	if err != nil {
-		return nil, err
-	}
-	st, err := f.Stat()
-	if err != nil {
-		_ = f.Close()
 		return nil, err
 	}
 	if st.Size() != b.fileSize {

@@ -152,7 +152,7 @@ func TestStallNearTheEnd(t *testing.T) {
 	ix.StallUploads(1, time.Hour)
 	t.Cleanup(func() { _ = ix.Close() }) // ends the stalled handler
 	up, err := New(srv.Client(), mustURL(t, srv.URL+"/legacy/"), WithCredentials(creds), WithBackoff(noBackoff),
-		WithStallTimeout(time.Second), WithAnswerTimeout(time.Second))
+		WithTimeout(time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,8 +37,7 @@ type options struct {
 	attempts     int
 	maxElapsed   time.Duration
 	backoff      func(attempt int) time.Duration
-	stallTimeout time.Duration
-	answerTime   time.Duration
+	timeout      time.Duration
 	skipExisting bool
 	allowHTTP    bool
 	logger       *slog.Logger
@@ -140,31 +139,36 @@ func WithBackoff(f func(attempt int) time.Duration) Option {
 	}
 }
 
-// WithStallTimeout cancels and retries an attempt whose body makes no
-// progress for d. The default is 2 minutes.
-func WithStallTimeout(d time.Duration) Option {
+// WithTimeout sets the inactivity timeout: an attempt on which no byte
+// moved in either direction for d, while the file is sent and while the
+// index's answer (its headers, then its body) is read, is cancelled and
+// retried, after asking the read API whether the file arrived when the
+// whole file had been sent. An attempt is also limited as a whole, to 2×d
+// plus the file's size at 16 KiB/s, so that an index that takes or sends
+// a byte now and then cannot hold it forever. The read API's lookups get
+// the same timeout and 2×d each. The timeouts are [net.Error]s whose
+// Timeout method reports true. The default is 2 minutes.
+func WithTimeout(d time.Duration) Option {
 	return func(o *options) error {
 		if d <= 0 {
-			return errors.New("upload: stall timeout must be positive")
+			return errors.New("upload: timeout must be positive")
 		}
-		o.stallTimeout = d
+		o.timeout = d
 		return nil
 	}
 }
 
-// WithAnswerTimeout bounds the wait for the index's answer once the whole
-// body is sent; an attempt without an answer is retried after asking the
-// read API whether the file arrived. The default is 5 minutes (PyPI's
-// workers give up after 4).
-func WithAnswerTimeout(d time.Duration) Option {
-	return func(o *options) error {
-		if d <= 0 {
-			return errors.New("upload: answer timeout must be positive")
-		}
-		o.answerTime = d
-		return nil
-	}
-}
+// WithStallTimeout sets the inactivity timeout.
+//
+// Deprecated: one inactivity timeout now covers sending the file and
+// waiting for the answer; use [WithTimeout].
+func WithStallTimeout(d time.Duration) Option { return WithTimeout(d) }
+
+// WithAnswerTimeout sets the inactivity timeout.
+//
+// Deprecated: one inactivity timeout now covers sending the file and
+// waiting for the answer; use [WithTimeout].
+func WithAnswerTimeout(d time.Duration) Option { return WithTimeout(d) }
 
 // WithSkipExisting skips a file the index already holds under its name
 // (twine's --skip-existing): status [Skipped], with the evidence. When the

@@ -2,6 +2,7 @@ package upload
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -21,7 +22,12 @@ const maxErrorBody = 64 << 10
 // back to a plain-text body and then the status.
 func checkResponse(resp *http.Response, endpoint *url.URL) error {
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		body, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		if err != nil {
+			// A success whose answer never finished is no evidence: the
+			// attempt is ambiguous, and the read API decides.
+			return fmt.Errorf("the index's %d answer was cut off: %w", resp.StatusCode, err)
+		}
 		return uploadAnswer(resp, body, endpoint.Host, readapi.IsWarehouse(endpoint))
 	}
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
@@ -32,10 +38,15 @@ func checkResponse(resp *http.Response, endpoint *url.URL) error {
 			MissingSlash: !strings.HasSuffix(endpoint.Path, "/") && strings.HasSuffix(loc, endpoint.Path+"/"),
 		}
 	}
-	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	e := &HTTPError{StatusCode: resp.StatusCode, Message: errorMessage(resp, raw), Host: endpoint.Host, body: string(raw[:min(len(raw), 4096)])}
 	if e.Temporary() {
 		e.RetryAfter = transport.RetryAfter(resp.Header, time.Now())
+	}
+	if err != nil {
+		// The status decides (retry or not); the message may be cut
+		// short, and says why.
+		return fmt.Errorf("%w; its answer was cut off: %w", e, err)
 	}
 	return e
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -93,16 +94,15 @@ type Uploader struct {
 // [WithInsecureHTTP] is given).
 func New(client *http.Client, endpoint *url.URL, opts ...Option) (*Uploader, error) {
 	o := options{
-		jobs:         4,
-		attempts:     5,
-		maxElapsed:   15 * time.Minute,
-		backoff:      defaultBackoff,
-		stallTimeout: 2 * time.Minute,
-		answerTime:   5 * time.Minute,
-		progress:     func(Event) {},
-		logger:       slog.New(slog.DiscardHandler),
-		now:          time.Now,
-		credentials:  func(context.Context) (string, string, error) { return "", "", nil },
+		jobs:        4,
+		attempts:    5,
+		maxElapsed:  15 * time.Minute,
+		backoff:     defaultBackoff,
+		timeout:     transport.DefaultTimeout,
+		progress:    func(Event) {},
+		logger:      slog.New(slog.DiscardHandler),
+		now:         time.Now,
+		credentials: func(context.Context) (string, string, error) { return "", "", nil },
 	}
 	for _, opt := range opts {
 		if err := opt(&o); err != nil {
@@ -114,11 +114,17 @@ func New(client *http.Client, endpoint *url.URL, opts ...Option) (*Uploader, err
 	}
 	c := *client
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	inner := c.Transport
+	if inner == nil {
+		inner = http.DefaultTransport
+	}
+	// The attempt's limit depends on the file's size: attempt sets it.
+	c.Transport = transport.NewTimeout(inner, o.timeout, 0)
 	read := o.readClient
 	if read == nil {
 		read = &c
 	}
-	r := readapi.New(readapi.Config{Client: read, Endpoint: endpoint, CheckURL: o.checkURL, Auth: readapi.Auth(o.credentials), Logger: o.logger})
+	r := readapi.New(readapi.Config{Client: read, Endpoint: endpoint, CheckURL: o.checkURL, Auth: readapi.Auth(o.credentials), Logger: o.logger, Timeout: transport.CallLimit(o.timeout)})
 	return &Uploader{client: &c, endpoint: endpoint, read: r, opts: o}, nil
 }
 
@@ -343,21 +349,22 @@ func ambiguous(err error) bool {
 }
 
 // retryable reports failures worth another attempt: network errors
-// (resets, timeouts, EOF mid-answer), stalls, and 5xx/429 answers.
-// Everything else (4xx, redirects, files that changed, certificate and
-// credential errors) is final.
+// (resets, EOF mid-answer), timeouts (nothing moved for the timeout, or
+// the attempt's limit passed), and 5xx/429 answers. Everything else (4xx,
+// redirects, files that changed, certificate and credential errors) is
+// final.
 func retryable(err error) bool {
 	if he, ok := errors.AsType[*HTTPError](err); ok {
 		return he.Temporary()
 	}
-	if errors.Is(err, ErrStalled) || errors.Is(err, errNoAnswer) {
-		return true
-	}
 	if errors.Is(err, errCredentials) {
-		return false
+		return false // the token source retried, or a timeout of its own
 	}
 	if transport.IsTLSError(err) {
 		return false
+	}
+	if _, ok := errors.AsType[*transport.TimeoutError](err); ok {
+		return true
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNABORTED) {
@@ -369,19 +376,19 @@ func retryable(err error) bool {
 	return false
 }
 
-// attempt sends the file once. sentAll reports whether the whole request left
-// before the failure, which makes the outcome ambiguous.
+// attempt sends the file once. sentAll reports whether the whole request
+// left before the failure, which makes the outcome ambiguous. The client's
+// timeout layer (see [WithTimeout]) ends an attempt on which nothing moved
+// for the timeout, while the body is sent and while the answer is read;
+// the attempt's limit ([Uploader.limit]) ends one that drags on.
 func (u *Uploader) attempt(ctx context.Context, d *dist.Dist, b *body, attempt int) (sentAll bool, err error) {
-	actx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
+	actx, cancel := transport.WithLimit(ctx, u.endpoint.Host, u.limit(d.Size))
+	defer cancel()
 	base := d.Filename.Base
 
 	var sent tally
-	var lastProgress atomic.Int64
-	lastProgress.Store(u.opts.now().UnixNano())
 	count := func(r io.Reader) io.Reader {
 		return &countingReader{r: r, onRead: func(n int) {
-			lastProgress.Store(u.opts.now().UnixNano())
 			if sent.add(n) {
 				u.opts.progress(Event{File: base, Bytes: int64(n), Total: d.Size, Attempt: attempt})
 			}
@@ -392,12 +399,8 @@ func (u *Uploader) attempt(ctx context.Context, d *dist.Dist, b *body, attempt i
 		return false, err
 	}
 	var wrote atomic.Bool // the whole request left
-	var wroteAt atomic.Int64
 	trace := &httptrace.ClientTrace{WroteRequest: func(info httptrace.WroteRequestInfo) {
-		if info.Err == nil {
-			wroteAt.Store(u.opts.now().UnixNano())
-			wrote.Store(true)
-		}
+		wrote.Store(info.Err == nil)
 	}}
 	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(actx, trace), http.MethodPost, u.endpoint.String(), rc)
 	if err != nil {
@@ -415,36 +418,7 @@ func (u *Uploader) attempt(ctx context.Context, d *dist.Dist, b *body, attempt i
 	if user != "" || pass != "" {
 		req.SetBasicAuth(user, pass)
 	}
-
-	// The watchdog cancels an attempt whose body stops moving before the
-	// request is fully written, and one whose answer does not come within
-	// the answer timeout after that (the index reads, hashes and stores
-	// the whole file before it answers).
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		tick := time.NewTicker(min(u.opts.stallTimeout/4, u.opts.answerTime/4, time.Second))
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-				now := u.opts.now()
-				if !wrote.Load() && now.Sub(time.Unix(0, lastProgress.Load())) > u.opts.stallTimeout {
-					cancel(ErrStalled)
-					return
-				}
-				if wrote.Load() && now.Sub(time.Unix(0, wroteAt.Load())) > u.opts.answerTime {
-					cancel(errNoAnswer)
-					return
-				}
-			}
-		}
-	})
 	resp, err := u.client.Do(req)
-	close(stop)
-	wg.Wait()
 	// The transport may go on reading the body after an early answer;
 	// what it reads from now on is not counted, so taking back n is exact.
 	n := sent.close()
@@ -456,12 +430,6 @@ func (u *Uploader) attempt(ctx context.Context, d *dist.Dist, b *body, attempt i
 	}
 	if err != nil {
 		takeBack()
-		switch cause := context.Cause(actx); {
-		case errors.Is(cause, ErrStalled):
-			return false, fmt.Errorf("%w (%s)", ErrStalled, u.opts.stallTimeout)
-		case errors.Is(cause, errNoAnswer):
-			return true, fmt.Errorf("%w (%s)", errNoAnswer, u.opts.answerTime)
-		}
 		return sentAll, err
 	}
 	defer func() { _ = resp.Body.Close() }()
@@ -470,6 +438,19 @@ func (u *Uploader) attempt(ctx context.Context, d *dist.Dist, b *body, attempt i
 		return sentAll, err
 	}
 	return true, nil
+}
+
+// minRate is the slowest transfer an attempt's limit allows for: 16 KiB/s
+// (128 kbit/s).
+const minRate = 16 << 10
+
+// limit is the longest one attempt may take, whatever moves: twice the
+// inactivity timeout (the index reads, hashes and stores the whole file
+// before it answers) plus the file's size at [minRate]. It bounds an
+// index that reads or answers a byte now and then forever.
+func (u *Uploader) limit(size int64) time.Duration {
+	transfer := time.Duration(math.Ceil(float64(size)/minRate)) * time.Second
+	return transport.CallLimit(u.opts.timeout) + transfer
 }
 
 // tally counts an attempt's bytes for progress until it is closed.

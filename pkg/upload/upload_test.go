@@ -305,7 +305,7 @@ func TestStallWatchdog(t *testing.T) {
 		var events []Event
 		var mu sync.Mutex
 		up, err := New(&http.Client{Transport: st}, mustURL(t, "https://upload.example/legacy/"), WithBackoff(noBackoff),
-			WithStallTimeout(30*time.Second),
+			WithTimeout(30*time.Second),
 			WithReadClient(&http.Client{Transport: transport.RoundTripperFunc(func(*http.Request) (*http.Response, error) { return respond(404, "", nil), nil })}),
 			WithProgress(func(e Event) { mu.Lock(); events = append(events, e); mu.Unlock() }))
 		if err != nil {
@@ -319,12 +319,12 @@ func TestStallWatchdog(t *testing.T) {
 		retried := false
 		for _, e := range events {
 			net += e.Bytes
-			if e.Retry && errors.Is(e.Err, ErrStalled) {
+			if te, ok := errors.AsType[*transport.TimeoutError](e.Err); e.Retry && ok && te.Idle && te.Sending {
 				retried = true
 			}
 		}
 		if !retried {
-			t.Errorf("no retry event caused by ErrStalled in %+v", events)
+			t.Errorf("no retry event caused by an idle timeout while sending in %+v", events)
 		}
 		if d := res[0].Dist; net != d.Size {
 			t.Errorf("progress bytes sum to %d, want the file size %d (negative delta on retry)", net, d.Size)
