@@ -17,7 +17,8 @@ import (
 )
 
 // The hostile servers of these tests answer slowly or not at all; every
-// run passes --timeout 2 and must end within quick.
+// run sets a timeout of 1 or 2 s (PYUPLOAD_TIMEOUT, which releases before
+// the variable existed ignore, or --timeout) and must end within quick.
 const quick = 20 * time.Second
 
 // startHostile serves h for one test. Its handlers get a request context
@@ -95,7 +96,7 @@ func runQuick(t *testing.T, env []string, args ...string) binaryRun {
 
 // TestE2EUploadAnswerDrips: the index answers the first upload with its
 // headers, then drips the body a byte every 2 s. pyupload gives up on
-// that answer after --timeout 2 (or its limit), names the timeout, and
+// that answer after the 2 s timeout (or its limit), names the timeout, and
 // retries (a 503 is worth it): the second attempt is stored.
 func TestE2EUploadAnswerDrips(t *testing.T) {
 	t.Parallel()
@@ -112,7 +113,7 @@ func TestE2EUploadAnswerDrips(t *testing.T) {
 		}
 		writeStored(w)
 	})
-	r := runQuick(t, tokenEnv, uploadArgs(u, "--timeout", "2", "-v", good+"pyupload_mv22-2.2-py3-none-any.whl")...)
+	r := runQuick(t, append([]string{"PYUPLOAD_TIMEOUT=2"}, tokenEnv...), uploadArgs(u, "-v", good+"pyupload_mv22-2.2-py3-none-any.whl")...)
 	if r.code != ui.ExitOK || posts.Load() != 2 {
 		t.Fatalf("exit %d after %d POSTs, want 0 after 2\nstderr:\n%s", r.code, posts.Load(), r.stderr)
 	}
@@ -146,7 +147,7 @@ func TestE2EUploadNoAnswer(t *testing.T) {
 }
 
 // TestE2EReadAPIDrips: a read API that drips its page cannot tell; the
-// lookup is given up on within twice --timeout and the upload goes ahead.
+// lookup is given up on within twice the timeout and the upload goes ahead.
 func TestE2EReadAPIDrips(t *testing.T) {
 	t.Parallel()
 	var posts atomic.Int32
@@ -159,7 +160,7 @@ func TestE2EReadAPIDrips(t *testing.T) {
 		}
 		dripBody(w, r, http.StatusOK, "text/html", time.Second)
 	})
-	r := runQuick(t, tokenEnv, uploadArgs(u, "--timeout", "2", "-v", "--check-url", u+"/simple/", good+"pyupload_mv22-2.2-py3-none-any.whl")...)
+	r := runQuick(t, append([]string{"PYUPLOAD_TIMEOUT=2"}, tokenEnv...), uploadArgs(u, "-v", "--check-url", u+"/simple/", good+"pyupload_mv22-2.2-py3-none-any.whl")...)
 	if r.code != ui.ExitOK || posts.Load() != 1 {
 		t.Fatalf("exit %d after %d POSTs, want 0 after 1\nstderr:\n%s", r.code, posts.Load(), r.stderr)
 	}
@@ -195,7 +196,7 @@ func TestE2ETokenExchangeTimesOut(t *testing.T) {
 					http.NotFound(w, r)
 				}
 			})
-			r := runQuick(t, []string{"PYUPLOAD_OIDC_TOKEN=" + fakeIdentity("pypi")}, "token", "--repository-url", u+"/legacy/", "--timeout", "2")
+			r := runQuick(t, []string{"PYUPLOAD_OIDC_TOKEN=" + fakeIdentity("pypi"), "PYUPLOAD_TIMEOUT=2"}, "token", "--repository-url", u+"/legacy/")
 			if r.code != ui.ExitFailure || !strings.Contains(r.stderr, "the token exchange timed out: no ") || !strings.Contains(r.stderr, "--timeout SECONDS") {
 				t.Errorf("exit %d, want %d, the timeout named and the hint\nstderr:\n%s", r.code, ui.ExitFailure, r.stderr)
 			}
@@ -207,7 +208,7 @@ func TestE2ETokenExchangeTimesOut(t *testing.T) {
 }
 
 // TestE2EIdentityEndpointHangs: GitHub's token endpoint that never
-// answers fails whoami within twice --timeout, named as a timeout.
+// answers fails whoami within twice the timeout, named as a timeout.
 func TestE2EIdentityEndpointHangs(t *testing.T) {
 	t.Parallel()
 	u := startHostile(t, func(w http.ResponseWriter, r *http.Request) {
@@ -217,8 +218,8 @@ func TestE2EIdentityEndpointHangs(t *testing.T) {
 		}
 		<-r.Context().Done()
 	})
-	env := []string{"GITHUB_ACTIONS=true", "ACTIONS_ID_TOKEN_REQUEST_URL=" + u + "/token?api-version=2.0", "ACTIONS_ID_TOKEN_REQUEST_TOKEN=" + ghaRequestToken}
-	r := runQuick(t, env, "whoami", "--repository-url", u+"/legacy/", "--timeout", "2")
+	env := []string{"GITHUB_ACTIONS=true", "ACTIONS_ID_TOKEN_REQUEST_URL=" + u + "/token?api-version=2.0", "ACTIONS_ID_TOKEN_REQUEST_TOKEN=" + ghaRequestToken, "PYUPLOAD_TIMEOUT=2"}
+	r := runQuick(t, env, "whoami", "--repository-url", u+"/legacy/")
 	if r.code != ui.ExitFailure || !strings.Contains(r.stderr, "getting an identity token from github: the token request timed out: no ") {
 		t.Errorf("exit %d, want %d and the timeout named\nstderr:\n%s", r.code, ui.ExitFailure, r.stderr)
 	}

@@ -127,6 +127,7 @@ type watch struct {
 	last    atomic.Int64 // unix nanoseconds of the last byte moved
 	sent    atomic.Int64 // bytes of the request's body read
 	sending atomic.Bool  // the request's body is not all read yet
+	stopped atomic.Bool  // the timer is done with
 }
 
 func newWatch(parent context.Context, host string, idle, limit time.Duration) *watch {
@@ -138,7 +139,8 @@ func newWatch(parent context.Context, host string, idle, limit time.Duration) *w
 	}
 	w.touch()
 	if idle > 0 {
-		w.timer = time.AfterFunc(idle, w.check)
+		w.timer = time.AfterFunc(time.Hour, w.check) // armed once assigned
+		w.timer.Reset(idle)
 	}
 	return w
 }
@@ -148,6 +150,9 @@ func (w *watch) touch() { w.last.Store(time.Now().UnixNano()) }
 // check runs when the timer fires: it cancels the request if nothing
 // moved for idle, and otherwise waits for the rest.
 func (w *watch) check() {
+	if w.stopped.Load() {
+		return
+	}
 	quiet := time.Since(time.Unix(0, w.last.Load()))
 	if quiet < w.idle {
 		w.timer.Reset(w.idle - quiet)
@@ -159,6 +164,7 @@ func (w *watch) check() {
 // stopTimer ends the inactivity timer (the answer was read to its end).
 func (w *watch) stopTimer() {
 	if w.timer != nil {
+		w.stopped.Store(true)
 		w.timer.Stop()
 	}
 }
