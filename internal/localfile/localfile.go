@@ -89,3 +89,28 @@ func ReadFile(name string) ([]byte, error) {
 	defer func() { _ = f.Close() }() // read-only: Close has nothing to report
 	return io.ReadAll(f)
 }
+
+// Append opens a regular file for appending, creating it if needed (the
+// GitHub Actions step summary, say). Anything else is a
+// [*NotRegularError], and a named pipe is never waited on.
+func Append(name string) (*os.File, error) {
+	if st, err := os.Stat(name); err == nil && !st.Mode().IsRegular() {
+		return nil, &NotRegularError{Path: name, Mode: st.Mode().Type()}
+	}
+	f, err := os.OpenFile(name, os.O_APPEND|os.O_CREATE|os.O_WRONLY|noWait, 0o600) // #nosec G304 -- a file the environment names for output
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err == nil && !st.Mode().IsRegular() {
+		err = &NotRegularError{Path: name, Mode: st.Mode().Type()}
+	}
+	if err == nil {
+		err = blocking(f)
+	}
+	if err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	return f, nil
+}

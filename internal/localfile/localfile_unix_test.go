@@ -101,3 +101,30 @@ func TestOpenChecked(t *testing.T) {
 		t.Fatal("openChecked(fifo) is still waiting after 5 s")
 	}
 }
+
+// TestAppend: a regular file is created or appended to; a named pipe with
+// no reader is refused at once instead of holding the caller.
+func TestAppend(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	summary := filepath.Join(dir, "summary.md")
+	for _, text := range []string{"a", "b"} {
+		f, err := Append(summary)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = f.WriteString(text)
+		_ = f.Close()
+	}
+	if b, _ := os.ReadFile(summary); string(b) != "ab" {
+		t.Errorf("summary = %q, want %q", b, "ab")
+	}
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := Append(fifo); !errors.Is(err, ErrNotRegular) || time.Since(start) > time.Second {
+		t.Errorf("Append(fifo) = %v after %s, want ErrNotRegular at once", err, time.Since(start))
+	}
+}

@@ -3,12 +3,12 @@ package ui
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/pyupload/pyupload/internal/envvars"
+	"github.com/pyupload/pyupload/internal/localfile"
 	"github.com/pyupload/pyupload/pkg/oidc"
 )
 
@@ -108,7 +108,7 @@ func (g *GitHubActions) summarize(markdown string) {
 	if g.Summary == "" {
 		return
 	}
-	f, err := os.OpenFile(g.Summary, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	f, err := localfile.Append(g.Summary) // a named pipe must not hold the run
 	if err != nil {
 		return
 	}
