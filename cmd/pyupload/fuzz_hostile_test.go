@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -45,10 +46,13 @@ func unsafeOutput(out string) string {
 	return ""
 }
 
-// FuzzHostileAnswers: whatever status, headers and body an index (or its
-// Trusted Publishing endpoints) answers, an in-process run ends in time,
-// never panics, and prints nothing a terminal or a CI runner would act on,
-// in GitHub Actions' log and step summary alike.
+// FuzzHostileAnswers: whatever status, content type and body an index (or
+// its Trusted Publishing endpoints) answers, endless bodies included, an
+// in-process run ends in time, never panics, keeps its memory bounded, and
+// prints nothing a terminal or a CI runner would act on, in GitHub Actions'
+// log and step summary alike. Dripped and hanging answers are the
+// end-to-end tests' (TestE2EUploadAnswerDrips and the others): each costs
+// seconds of timeout.
 func FuzzHostileAnswers(f *testing.F) {
 	f.Add(uint16(0), "text/html", []byte("<title>x</title>\n::error::pwned"), false)
 	f.Add(uint16(200), "application/json", []byte(`{"code": "400 \u001b[31mred", "message": "::add-mask::x\n::error::y"}`), false)
@@ -60,7 +64,12 @@ func FuzzHostileAnswers(f *testing.F) {
 		f.Fatal(err)
 	}
 	jwt := "eyJhbGciOiJSUzI1NiJ9." + base64.RawURLEncoding.EncodeToString([]byte(`{"iss":"https://token.actions.githubusercontent.com","aud":"pypi","repository":"o/r"}`)) + ".c2ln"
+	f.Add(uint16(0), "text/html", []byte("a<a href=x>pyupload_mv23-2.3.tar.gz</a>"), false)         // odd first byte: sent forever
+	f.Add(uint16(200), "application/json", []byte(`{"code": "400 `+strings.Repeat("x", 100)), true) // endless mint answer
 	f.Fuzz(func(t *testing.T, status uint16, ctype string, body []byte, trusted bool) {
+		// A body of 3 bytes or more whose first byte is odd is sent again
+		// and again until the client leaves: an endless answer.
+		endless := len(body) >= 3 && body[0]%2 == 1
 		// 2xx to 4xx: 5xx and 429 are printed alike but retried for seconds.
 		code := 200 + int(status)%300
 		if code == http.StatusTooManyRequests {
@@ -73,7 +82,8 @@ func FuzzHostileAnswers(f *testing.F) {
 			}
 			w.Header().Set("Content-Type", ctype)
 			w.WriteHeader(code)
-			_, _ = w.Write(body)
+			for _, err := w.Write(body); endless && err == nil && r.Context().Err() == nil; _, err = w.Write(body) {
+			}
 		}))
 		defer srv.Close()
 		summary := filepath.Join(t.TempDir(), "summary.md")
@@ -88,6 +98,11 @@ func FuzzHostileAnswers(f *testing.F) {
 		run(ctx, []string{"upload", "--repository-url", srv.URL + "/legacy/", "--disable-progress-bar", "--non-interactive", wheel}, testEnv(t, env), &stdout, &stderr)
 		if time.Since(start) > 25*time.Second {
 			t.Fatalf("the run took %s", time.Since(start))
+		}
+		var mem runtime.MemStats
+		runtime.ReadMemStats(&mem)
+		if mem.HeapInuse > 256<<20 {
+			t.Errorf("heap in use %d MiB after the run", mem.HeapInuse>>20)
 		}
 		written, _ := os.ReadFile(summary)
 		for name, out := range map[string]string{"stdout": stdout.String(), "stderr": stderr.String(), "step summary": string(written)} {
