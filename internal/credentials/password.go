@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/pyupload/pyupload/internal/secret"
 )
 
 // PasswordError is a password pyupload refuses to send: a PyPI API token
@@ -47,45 +49,20 @@ func (r *Resolved) CheckPassword() error {
 }
 
 func passwordProblem(pw string) string {
-	if rest, ok := strings.CutPrefix(pw, "pypi-"); ok {
-		body := strings.TrimRight(rest, "=")
-		switch {
-		case body == "":
-			return "has nothing after pypi-"
-		case len(rest)-len(body) > 2:
-			return "ends in more than two '=' of padding"
+	if strings.HasPrefix(pw, "pypi-") {
+		problem := secret.PyPITokenProblem(pw)
+		if strings.HasPrefix(problem, "contains ") {
+			problem += ", which API tokens never hold"
 		}
-		for _, r := range body {
-			if !('A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-' || r == '_') {
-				return "contains " + describe(r) + ", which API tokens never hold"
-			}
-		}
-		return ""
+		return problem
 	}
 	if !utf8.ValidString(pw) {
 		return "is not UTF-8"
 	}
 	for _, r := range pw {
 		if unicode.IsControl(r) || unicode.In(r, unicode.Zl, unicode.Zp) {
-			return "contains " + describe(r)
+			return "contains " + secret.Describe(r)
 		}
 	}
 	return ""
-}
-
-// describe names the class of a character, never the character.
-func describe(r rune) string {
-	switch {
-	case r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029' || r == '\u0085':
-		return "a line break"
-	case unicode.IsControl(r):
-		return "a control character"
-	case unicode.IsSpace(r):
-		return "whitespace"
-	case r == utf8.RuneError:
-		return "a byte that is not UTF-8"
-	case r >= utf8.RuneSelf:
-		return "a non-ASCII character"
-	}
-	return "punctuation other than '-' and '_'"
 }

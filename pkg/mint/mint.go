@@ -13,9 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
+	"github.com/pyupload/pyupload/internal/secret"
 	"github.com/pyupload/pyupload/internal/transport"
 )
 
@@ -345,43 +344,8 @@ var ErrMalformedToken = errors.New("mint: malformed upload token")
 // control character in it is an attack or a broken index, never a
 // token. The error says what is wrong without quoting the token.
 func CheckToken(token string) error {
-	rest, ok := strings.CutPrefix(token, "pypi-")
-	if !ok {
-		return fmt.Errorf("%w: it does not start with pypi-", ErrMalformedToken)
-	}
-	body := strings.TrimRight(rest, "=")
-	switch {
-	case body == "":
-		return fmt.Errorf("%w: nothing follows pypi-", ErrMalformedToken)
-	case len(rest)-len(body) > 2:
-		return fmt.Errorf("%w: more than two '=' of padding", ErrMalformedToken)
-	}
-	for _, r := range body {
-		if !base64URL(r) {
-			return fmt.Errorf("%w: it contains %s", ErrMalformedToken, describe(r))
-		}
+	if problem := secret.PyPITokenProblem(token); problem != "" {
+		return fmt.Errorf("%w: it %s", ErrMalformedToken, problem)
 	}
 	return nil
-}
-
-func base64URL(r rune) bool {
-	return 'A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-' || r == '_'
-}
-
-// describe names the class of a character a token may not hold, never the
-// character itself.
-func describe(r rune) string {
-	switch {
-	case r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029' || r == '\u0085':
-		return "a line break"
-	case unicode.IsControl(r):
-		return "a control character"
-	case unicode.IsSpace(r):
-		return "whitespace"
-	case r == utf8.RuneError:
-		return "a byte that is not UTF-8"
-	case r >= utf8.RuneSelf:
-		return "a non-ASCII character"
-	}
-	return "punctuation other than '-' and '_'"
 }
