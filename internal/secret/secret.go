@@ -19,23 +19,32 @@ func PyPITokenProblem(token string) string {
 	if !ok {
 		return "does not start with pypi-"
 	}
-	body := strings.TrimRight(rest, "=")
-	switch {
-	case body == "":
-		return "has nothing after pypi-"
-	case len(rest)-len(body) > 2:
-		return "ends in more than two '=' of padding"
-	}
-	for _, r := range body {
-		if !base64URL(r) {
-			return "contains " + Describe(r)
+	if problem := Base64URLProblem(rest); problem != "" {
+		if problem == "is empty" {
+			return "has nothing after pypi-"
 		}
+		return problem
 	}
 	return ""
 }
 
-func base64URL(r rune) bool {
-	return 'A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-' || r == '_'
+// Base64URLProblem says what keeps s from being base64url text (A-Z,
+// a-z, 0-9, '-', '_') with at most two '=' of padding: "" when nothing
+// does, else a phrase ("is empty", "contains whitespace", …).
+func Base64URLProblem(s string) string {
+	body := strings.TrimRight(s, "=")
+	switch {
+	case body == "":
+		return "is empty"
+	case len(s)-len(body) > 2:
+		return "ends in more than two '=' of padding"
+	}
+	for _, r := range body {
+		if !('A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-' || r == '_') {
+			return "contains " + Describe(r)
+		}
+	}
+	return ""
 }
 
 // Describe names the class of a character a token may not hold, never

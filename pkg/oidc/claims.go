@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/pyupload/pyupload/internal/secret"
 )
 
 // Claims are a JWT's decoded payload.
@@ -50,40 +50,11 @@ func CheckToken(token string) error {
 		return &ClaimsError{Reason: fmt.Sprintf("want 3 dot-separated parts, got %d", len(parts))}
 	}
 	for i, part := range parts {
-		body := strings.TrimRight(part, "=")
-		switch {
-		case body == "":
-			return &ClaimsError{Reason: fmt.Sprintf("part %d is empty", i+1)}
-		case len(part)-len(body) > 2:
-			return &ClaimsError{Reason: fmt.Sprintf("part %d has more than two '=' of padding", i+1)}
-		}
-		for _, r := range body {
-			if !base64URL(r) {
-				return &ClaimsError{Reason: fmt.Sprintf("part %d is not base64url: it contains %s", i+1, describe(r))}
-			}
+		if problem := secret.Base64URLProblem(part); problem != "" {
+			return &ClaimsError{Reason: fmt.Sprintf("part %d %s", i+1, problem)}
 		}
 	}
 	return nil
-}
-
-func base64URL(r rune) bool {
-	return 'A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-' || r == '_'
-}
-
-// describe names the class of a character a token may not hold, never the
-// character itself.
-func describe(r rune) string {
-	switch {
-	case r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029' || r == '\u0085':
-		return "a line break"
-	case unicode.IsControl(r):
-		return "a control character"
-	case unicode.IsSpace(r):
-		return "whitespace"
-	case r >= utf8.RuneSelf:
-		return "a non-ASCII character or a byte that is not UTF-8"
-	}
-	return "punctuation other than '-' and '_'"
 }
 
 // String returns a claim as text: strings as they are, numbers and
