@@ -210,7 +210,7 @@ func (p *Printer) FailureSummary(res []upload.Result) {
 		{"on the index", on},
 		{"on the index by name, not verified to be these bytes", unverified},
 		{"on the index with other bytes", other},
-		{"may be on the index (interrupted after it was sent; the read API could not tell)", maybe},
+		{"may be on the index (sent whole, but no answer said whether it was stored, and the read API could not tell)", maybe},
 		{"not on the index", off},
 	} {
 		if len(group.names) > 0 {

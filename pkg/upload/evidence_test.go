@@ -84,7 +84,7 @@ func TestWebPageIsNotAnUpload(t *testing.T) {
 				return
 			}
 			na, ok := errors.AsType[*NotUploadAnswerError](err)
-			if !ok || na.Title != "Sign in · Registry" || res[0].Status != Failed || res[0].IndexHasName() {
+			if !ok || na.Title != "Sign in · Registry" || res[0].Status != Unknown || res[0].IndexHasName() {
 				t.Errorf("Upload = %v, %v; want a NotUploadAnswerError naming the page", res[0].Status, err)
 			}
 		})
@@ -132,5 +132,31 @@ func TestInterruptAfterTheBodyWasSent(t *testing.T) {
 				t.Errorf("status %v (%v), want %v", res[0].Status, res[0].Err, want)
 			}
 		})
+	}
+}
+
+// TestLostAnswerThenFinalRefusal: a retry refused for good after an
+// attempt whose whole request left and whose answer was lost does not make
+// the file "not on the index": the lost attempt may have stored it.
+func TestLostAnswerThenFinalRefusal(t *testing.T) {
+	t.Parallel()
+	var posts atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			http.NotFound(w, r) // no read API
+			return
+		}
+		_, _ = io.Copy(io.Discard, r.Body)
+		if posts.Add(1) == 1 {
+			conn, _, _ := http.NewResponseController(w).Hijack()
+			_ = conn.Close()
+			return
+		}
+		http.Error(w, "forbidden", http.StatusForbidden)
+	}))
+	t.Cleanup(srv.Close)
+	res, err := uploadTo(t, srv.URL+"/repo/", []string{wheelName})
+	if err == nil || res[0].Status != Unknown || posts.Load() != 2 {
+		t.Errorf("Upload = %v after %d POSTs, %v; want unknown after 2", res[0].Status, posts.Load(), err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -181,22 +182,24 @@ func (u *Uploader) Upload(ctx context.Context, files []*dist.Dist) ([]Result, er
 	if !u.fanOut(ctx, files, first, results) {
 		u.fanOut(ctx, files, rest, results)
 	}
-	if ctx.Err() != nil {
-		u.askAfterInterrupt(ctx, results)
-	}
+	u.askAboutUnknown(ctx, results)
 	return results, batchError(ctx, results)
 }
 
-// afterInterrupt bounds how long an interrupted run may still ask the
-// read API about the files whose fate is unknown.
-const afterInterrupt = 5 * time.Second
+// askUnknownFor bounds how long a run may still ask the read API about
+// the files whose fate is unknown, even after it was interrupted.
+const askUnknownFor = 5 * time.Second
 
-// askAfterInterrupt asks the read API, briefly, about every file
-// interrupted after its body was sent, so the report says what the index
-// holds rather than guessing. The run is already cancelled; a second
-// interrupt ends the process.
-func (u *Uploader) askAfterInterrupt(ctx context.Context, results []Result) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), afterInterrupt)
+// askAboutUnknown asks the read API, briefly, about every file whose
+// request left whole without an answer saying what became of it
+// (interrupted, answer lost, no upload API's answer), so the report says
+// what the index holds rather than guessing. After an interrupt the run is
+// already cancelled; a second interrupt ends the process.
+func (u *Uploader) askAboutUnknown(ctx context.Context, results []Result) {
+	if !slices.ContainsFunc(results, func(r Result) bool { return r.Status == Unknown }) {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), askUnknownFor)
 	defer cancel()
 	for i := range results {
 		r := &results[i]
@@ -218,7 +221,7 @@ func batchError(ctx context.Context, results []Result) error {
 	}
 	var errs []error
 	for _, r := range results {
-		if r.Status == Failed {
+		if r.Status == Failed || r.Status == Unknown {
 			errs = append(errs, r.Err)
 		}
 	}
@@ -247,7 +250,7 @@ func (u *Uploader) fanOut(ctx context.Context, files []*dist.Dist, idx []int, re
 				results[i].Err = fmt.Errorf("%s: %w", files[i].Filename.Base, ErrStoppedByOtherFailure)
 				return nil
 			}
-			if r.Status == Failed && r.Evidence != DuplicateAnswer {
+			if r.Status == Failed && r.Evidence != DuplicateAnswer || r.Status == Unknown && ctx.Err() == nil {
 				return r.Err
 			}
 			return nil
@@ -297,7 +300,9 @@ func (u *Uploader) uploadOne(ctx context.Context, d *dist.Dist, res Result) Resu
 				res.Status, res.Evidence = Uploaded, ReadAPI
 				return done(res)
 			}
-			return fail(Failed, fmt.Errorf("%s: %w", base, err))
+			// The index took the bytes and answered 2xx: stored or not,
+			// nothing says.
+			return fail(Unknown, fmt.Errorf("%s: %w", base, err))
 		}
 		if ctx.Err() != nil {
 			if sentAll || lostAnswer {
@@ -306,6 +311,10 @@ func (u *Uploader) uploadOne(ctx context.Context, d *dist.Dist, res Result) Resu
 			return fail(Canceled, fmt.Errorf("%s: %w", base, context.Cause(ctx)))
 		}
 		if !retryable(err) {
+			if lostAnswer {
+				// An earlier attempt may have stored it.
+				return fail(Unknown, fmt.Errorf("%s: %w (an earlier attempt was sent whole and its answer lost: the file may be on the index)", base, err))
+			}
 			return fail(Failed, fmt.Errorf("%s: %w", base, err))
 		}
 		if sentAll && ambiguous(err) {
@@ -324,7 +333,11 @@ func (u *Uploader) uploadOne(ctx context.Context, d *dist.Dist, res Result) Resu
 		// ends the retries now rather than sleeping past it.
 		elapsed := u.opts.now().Sub(start)
 		if attempt >= u.opts.attempts || elapsed+wait > u.opts.maxElapsed {
-			return fail(Failed, fmt.Errorf("%s: giving up after %d attempts in %s: %w", base, attempt, elapsed.Round(time.Second), err))
+			giveUp := fmt.Errorf("%s: giving up after %d attempts in %s: %w", base, attempt, elapsed.Round(time.Second), err)
+			if lostAnswer {
+				return fail(Unknown, giveUp) // an attempt was sent whole and its answer lost
+			}
+			return fail(Failed, giveUp)
 		}
 		u.opts.logger.Debug("retrying upload", "file", base, "attempt", attempt, "wait", wait, "error", err)
 		u.opts.progress(Event{File: base, Total: d.Size, Attempt: attempt, Retry: true, Err: err})
