@@ -58,11 +58,13 @@ func uploadAnswer(resp *http.Response, body []byte, host string, warehouse bool)
 	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	switch {
 	case strings.HasSuffix(mt, "json"):
-		if json.Valid(trimmed) {
+		if jsonSuccess(trimmed) {
 			return nil
 		}
-	case mt == "text/plain":
-		return nil
+	case mt == "text/plain" || mt == "" && trimmed[0] != '<':
+		if successLine.Match(trimmed) {
+			return nil
+		}
 	case mt == "text/html" || mt == "application/xhtml+xml" || mt == "" && trimmed[0] == '<':
 		title := ""
 		if m := htmlTitle.FindSubmatch(trimmed); m != nil {
@@ -72,10 +74,39 @@ func uploadAnswer(resp *http.Response, body []byte, host string, warehouse bool)
 			return nil
 		}
 		return &NotUploadAnswerError{StatusCode: resp.StatusCode, ContentType: mt, Title: cut(title, 80), Host: host}
-	case mt == "":
-		return nil
 	}
 	return &NotUploadAnswerError{StatusCode: resp.StatusCode, ContentType: mt, Host: host}
+}
+
+// successLine is a text answer that says success: a 2xx status line
+// (PyPI's "200 OK", GitLab's "201 Created") or a bare "OK".
+var successLine = regexp.MustCompile(`^(2\d\d(\s|$)|OK(\s|$))`)
+
+// pyramidOKText is the plain-text rendering of Warehouse's "200 OK".
+var pyramidOKText = regexp.MustCompile(`^200 OK(\s|$)`)
+
+// statusLine is any HTTP status line ("403 Forbidden").
+var statusLine = regexp.MustCompile(`^[1-5]\d\d(\s|$)`)
+
+// jsonSuccess accepts a JSON object that reports no error and, where it
+// carries a status line (PyPI's "code"), a 2xx one: GitLab's {"message":
+// "201 Created"} and devpi's {"message": "Upload of identical file …"}
+// are successes, a proxy's {"error": "login required"} is not.
+func jsonSuccess(body []byte) bool {
+	var doc map[string]json.RawMessage
+	if json.Unmarshal(body, &doc) != nil {
+		return false
+	}
+	for _, key := range []string{"error", "errors"} {
+		if _, ok := doc[key]; ok {
+			return false
+		}
+	}
+	var code string
+	if raw, ok := doc["code"]; ok && json.Unmarshal(raw, &code) == nil && statusLine.MatchString(code) {
+		return successLine.MatchString(code)
+	}
+	return true
 }
 
 // warehouseAnswer accepts only the "200 OK" document Warehouse renders for
@@ -87,7 +118,7 @@ func warehouseAnswer(resp *http.Response, body []byte, host string) error {
 	switch {
 	case json.Unmarshal(body, &doc) == nil && strings.HasPrefix(doc.Code, "200 "):
 		return nil
-	case bytes.HasPrefix(body, []byte(pyramidOK)):
+	case pyramidOKText.Match(body):
 		return nil // the plain-text rendering
 	}
 	title := ""

@@ -28,6 +28,13 @@ func TestUploadAnswer(t *testing.T) {
 		{"a login page", "text/html", "<html><head><meta http-equiv=\"refresh\" content=\"0; url=/login\"><title>Sign in</title></head></html>", false},
 		{"HTML without a content type", "", "<html><body>hello</body></html>", false},
 		{"broken JSON", "application/json", "{\"message\": ", false},
+		{"a proxy's JSON error", "application/json", `{"error": "login required"}`, false},
+		{"a JSON status that is no success", "application/json", `{"code": "401 Unauthorized", "message": "x"}`, false},
+		{"devpi's identical re-upload", "application/json", `{"message": "Upload of identical file to non volatile index."}`, true},
+		{"a registry's JSON about the file", "application/json", `{"repo": "pypi-local", "path": "/p/1.0/p-1.0.tar.gz"}`, true},
+		{"plain OK", "text/plain", "OK", true},
+		{"a plain-text page", "text/plain", "Please sign in to continue", false},
+		{"a misspelt PyPI status", "text/plain", "200 OKAY", true},
 		{"an image", "image/png", "\x89PNG", false},
 	}
 	for _, tt := range tests {
