@@ -101,27 +101,38 @@ func parsePyPIJSON(r io.Reader, visit func(File)) error {
 	return nil
 }
 
-// walkFiles reads an array of file objects, one at a time: their
-// "filename", and the sha256 in their hashKey object.
+// walkFiles reads an array of file objects, one member at a time: their
+// "filename", and the sha256 in their hashKey object. Everything else is
+// skipped token by token, so no member (a hashes map of a million keys,
+// say) is ever held whole.
 func walkFiles(dec *json.Decoder, hashKey string, visit func(File)) error {
 	if err := expectDelim(dec, '['); err != nil {
 		return err
 	}
 	for dec.More() {
-		var f struct {
-			Filename string            `json:"filename"`
-			Hashes   map[string]string `json:"hashes"`
-			Digests  map[string]string `json:"digests"`
-		}
-		if err := dec.Decode(&f); err != nil {
+		var f File
+		err := walkObject(dec, func(key string) error {
+			switch key {
+			case "filename":
+				return dec.Decode(&f.Filename)
+			case hashKey:
+				return walkObject(dec, func(algo string) error {
+					if algo != "sha256" {
+						return skipValue(dec)
+					}
+					var hex string
+					err := dec.Decode(&hex)
+					f.SHA256 = sha256Hex(hex)
+					return err
+				})
+			}
+			return skipValue(dec)
+		})
+		if err != nil {
 			return err
 		}
-		hashes := f.Hashes
-		if hashKey == "digests" {
-			hashes = f.Digests
-		}
 		if plainFilename(f.Filename) {
-			visit(File{Filename: f.Filename, SHA256: sha256Hex(hashes["sha256"])})
+			visit(f)
 		}
 	}
 	return expectDelim(dec, ']')
