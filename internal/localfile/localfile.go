@@ -80,14 +80,24 @@ func openChecked(name string) (*os.File, fs.FileInfo, error) {
 	return f, st, nil
 }
 
-// ReadFile reads a whole regular file, as os.ReadFile does for one.
+// MaxReadFile bounds [ReadFile]: the files it reads (tokens, CI event
+// files, certificates, attestations) are kilobytes, and a huge or sparse
+// file must not exhaust memory.
+const MaxReadFile = 64 << 20
+
+// ReadFile reads a whole regular file of at most [MaxReadFile] bytes, as
+// os.ReadFile does for one.
 func ReadFile(name string) ([]byte, error) {
 	f, _, err := Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer func() { _ = f.Close() }() // read-only: Close has nothing to report
-	return io.ReadAll(f)
+	b, err := io.ReadAll(io.LimitReader(f, MaxReadFile+1))
+	if err == nil && len(b) > MaxReadFile {
+		return nil, fmt.Errorf("reading %s: larger than %d MiB", name, MaxReadFile>>20)
+	}
+	return b, err
 }
 
 // Append opens a regular file for appending, creating it if needed (the

@@ -128,3 +128,21 @@ func TestAppend(t *testing.T) {
 		t.Errorf("Append(fifo) = %v after %s, want ErrNotRegular at once", err, time.Since(start))
 	}
 }
+
+// TestReadFileIsBounded: a huge (here sparse) regular file is refused, not
+// read into memory.
+func TestReadFileIsBounded(t *testing.T) {
+	t.Parallel()
+	name := filepath.Join(t.TempDir(), "token")
+	f, err := os.Create(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(MaxReadFile + 1); err != nil {
+		t.Fatal(err)
+	}
+	_ = f.Close()
+	if _, err := ReadFile(name); err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("ReadFile(huge) = %v, want an error", err)
+	}
+}
