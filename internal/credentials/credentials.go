@@ -253,6 +253,7 @@ func Resolve(in Input) (*Resolved, error) {
 		userinfo.Password, _ = u.User.Password()
 		u.User = nil
 	}
+	u.Fragment, u.RawFragment = "", "" // never sent; only ever pasted by mistake
 	r.Endpoint = u
 	r.Username, r.UsernameFrom = pick(in.Flags.Username, in.Env.Username, userinfo.Username, section.Username)
 	r.Password, r.PasswordFrom = pick(in.Flags.Password, in.Env.Password, userinfo.Password, section.Password)

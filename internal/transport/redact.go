@@ -3,9 +3,10 @@ package transport
 import "net/url"
 
 // Redact returns a URL safe to print: userinfo and query values are
-// replaced, because index URLs may embed credentials
-// (https://__token__:pypi-...@host/legacy/) and token endpoints carry them
-// in queries.
+// replaced and a fragment dropped, because index URLs may embed
+// credentials (https://__token__:pypi-...@host/legacy/) and token
+// endpoints carry them in queries; a fragment is never sent, so it can
+// only be something pasted by mistake.
 func Redact(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -14,6 +15,7 @@ func Redact(raw string) string {
 	if u.User != nil {
 		u.User = url.User("redacted")
 	}
+	u.Fragment, u.RawFragment = "", ""
 	if u.RawQuery != "" {
 		q := u.Query()
 		for k := range q {

@@ -104,11 +104,12 @@ func (p *Printer) Fail(err error) int {
 		}
 		p.ci.Annotate(Error, "pyupload failed", text)
 	}
+	// Through Stderr, which clears a progress bar still drawn.
 	if msg != "" {
-		_, _ = fmt.Fprintf(p.err, "pyupload: error: %s\n", msg)
+		_, _ = fmt.Fprintf(p.Stderr(), "pyupload: error: %s\n", msg)
 	}
 	if hint != "" {
-		_, _ = fmt.Fprintf(p.err, "hint: %s\n", hint)
+		_, _ = fmt.Fprintf(p.Stderr(), "hint: %s\n", hint)
 	}
 	return code
 }
