@@ -1,6 +1,7 @@
 package oidc
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -41,13 +42,36 @@ func ExecRunner(ctx context.Context, name string, args ...string) ([]byte, error
 	}
 	cmd := exec.CommandContext(ctx, path, args...) // #nosec G204 -- fixed provider tools, arguments built here
 	cmd.WaitDelay = 5 * time.Second                // a tool's children must not hold the pipes open forever
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return out, &CommandError{Command: name, Stderr: strings.TrimSpace(stderr.String()), Err: err}
+	// A token is a few KiB; a tool that writes more is broken, and must
+	// not fill memory.
+	stdout, stderr := &capped{max: 1 << 20}, &capped{max: 64 << 10}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	err = cmd.Run()
+	if err == nil && stdout.over {
+		err = fmt.Errorf("its output passed %d KiB", stdout.max>>10)
 	}
-	return out, nil
+	if err != nil {
+		return stdout.b.Bytes(), &CommandError{Command: name, Stderr: strings.TrimSpace(stderr.b.String()), Err: err}
+	}
+	return stdout.b.Bytes(), nil
+}
+
+// capped keeps the first max bytes written to it and drops the rest, so a
+// command's output is bounded; it never fails a write, so the command is
+// not killed by a broken pipe.
+type capped struct {
+	b    bytes.Buffer
+	max  int
+	over bool
+}
+
+func (c *capped) Write(p []byte) (int, error) {
+	if room := c.max - c.b.Len(); room < len(p) {
+		c.over = true
+		c.b.Write(p[:max(room, 0)])
+		return len(p), nil
+	}
+	return c.b.Write(p)
 }
 
 // CommandError is a failed provider command (buildkite-agent, circleci).
