@@ -9,7 +9,7 @@ func TestRedact(t *testing.T) {
 		"https://__token__:pypi-secret@upload.pypi.org/legacy/": "https://redacted@upload.pypi.org/legacy/",
 		"https://ci.example/token?audience=pypi&sig=abc":        "https://ci.example/token?audience=redacted&sig=redacted",
 		"https://upload.pypi.org/legacy/#pypi-secret":           "https://upload.pypi.org/legacy/",
-		"::not a url":                                           "<unparsable URL>",
+		"::not a url": "<unparsable URL>",
 	}
 	for raw, want := range tests {
 		if got := Redact(raw); got != want {
