@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"regexp"
 	"runtime/debug"
 	"strings"
 
@@ -67,23 +69,94 @@ func run(ctx context.Context, args []string, lookup envvars.Lookup, stdout, stde
 			}
 			return runUpload(ctx, readUploadOptions(cmd), env, sys, pr)
 		},
-		OnUsageError: onUsageError,
+		OnUsageError: usageErrors(args),
 		// Errors are reported by run, never by the framework (which would
 		// call os.Exit).
 		ExitErrHandler: func(context.Context, *cli.Command, error) {},
 	}
 	for _, c := range root.Commands {
-		c.OnUsageError = onUsageError
+		c.OnUsageError = usageErrors(args)
 	}
 	args = splitAttached(args, commandFlags(root))
+	if err := misplacedFlags(args, root); err != nil {
+		return pr.Fail(err)
+	}
 	return pr.Fail(root.Run(ctx, append([]string{"pyupload"}, args...)))
 }
 
-// onUsageError turns the framework's flag errors into a usage error, so
+// misplacedFlags refuses options put before a command's name (pyupload
+// -r testpypi upload …): the framework would parse them for the root
+// command and the command would never see them, so an upload meant for
+// TestPyPI would go to PyPI. Only --version, --no-color and --help may
+// stand there.
+func misplacedFlags(args []string, root *cli.Command) error {
+	commands := map[string]bool{}
+	for _, c := range root.Commands {
+		commands[c.Name] = true
+	}
+	takesValue := map[string]bool{}
+	for _, f := range root.Flags {
+		if d, ok := f.(cli.DocGenerationFlag); ok && d.TakesValue() {
+			for _, n := range f.Names() {
+				takesValue[n] = true
+			}
+		}
+	}
+	var before []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		name, attached := flagName(a)
+		switch {
+		case a == "--":
+			return nil
+		case name == "":
+			if commands[a] && len(before) > 0 {
+				return ui.Usagef("put %s after %q: options before a command's name are not the command's (pyupload %s %s …)", strings.Join(before, ", "), a, a, strings.Join(before, " "))
+			}
+			return nil // a distribution: the root command is the upload
+		case name == "version" || name == "no-color" || name == "help" || name == "h":
+		default:
+			before = append(before, strings.SplitN(a, "=", 2)[0])
+			if takesValue[name] && !attached {
+				i++
+			}
+		}
+	}
+	return nil
+}
+
+// usageErrors turns the framework's flag errors into a usage error, so
 // they are reported once, with the hint and exit code of every usage
-// mistake.
-func onUsageError(_ context.Context, _ *cli.Command, err error, _ bool) error {
-	return &ui.UsageError{Err: err}
+// mistake. args are the run's, to tell a long option from a short one
+// with a value attached.
+func usageErrors(args []string) cli.OnUsageErrorFunc {
+	return func(_ context.Context, _ *cli.Command, err error, _ bool) error {
+		return &ui.UsageError{Err: shortenUnknownFlag(err, args)}
+	}
+}
+
+// unknownFlag is the framework's message for an undefined option, which
+// quotes the whole argument: with a value attached (-Psecret) that could
+// be a password.
+var unknownFlag = regexp.MustCompile(`^flag provided but not defined: -{1,2}(.*)$`)
+
+// shortenUnknownFlag keeps an undefined long option's name and cuts an
+// undefined short one to its letter: what follows it may be a secret.
+func shortenUnknownFlag(err error, args []string) error {
+	m := unknownFlag.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err
+	}
+	name, _, _ := strings.Cut(m[1], "=")
+	for _, a := range args {
+		if a == "--"+name || strings.HasPrefix(a, "--"+name+"=") {
+			return fmt.Errorf("flag provided but not defined: --%s", name)
+		}
+	}
+	if len(name) <= 1 {
+		return err
+	}
+	return fmt.Errorf("flag provided but not defined: -%s… (an unknown short option, with what followed it left out)", name[:1])
 }
 
 // localOnly keeps the root command's flags off its subcommands, so each

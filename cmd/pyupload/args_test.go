@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/urfave/cli/v3"
+
+	"github.com/pyupload/pyupload/internal/ui"
 )
 
 func TestSplitAttached(t *testing.T) {
@@ -87,4 +89,38 @@ func FuzzSplitAttached(f *testing.F) {
 			t.Fatalf("splitAttached(%q) = %q", args, got)
 		}
 	})
+}
+
+// TestMisplacedAndUnknownOptions: options before a command's name are a
+// usage error (they would be lost, and an upload meant for TestPyPI would
+// go to PyPI), an empty -r is refused rather than meaning PyPI, and an
+// unknown short option never echoes what was attached to it.
+func TestMisplacedAndUnknownOptions(t *testing.T) {
+	t.Parallel()
+	wheel := good + "pyupload_mv22-2.2-py3-none-any.whl"
+	tests := []struct {
+		name   string
+		args   []string
+		want   string
+		absent string
+	}{
+		{"-r before upload", []string{"-r", "testpypi", "upload", wheel}, `put -r after "upload"`, ""},
+		{"--repository-url= before upload", []string{"--repository-url=http://127.0.0.1:1/legacy/", "upload", wheel}, `put --repository-url after "upload"`, ""},
+		{"an empty -r", []string{"upload", "-r", "", wheel}, "-r/--repository was given an empty name", ""},
+		{"a secret attached to an unknown short option", []string{"upload", "-Ppypi-SECRET", wheel}, "-P… (an unknown short option", "SECRET"},
+		{"an unknown long option keeps its name", []string{"upload", "--bogus=x", wheel}, "--bogus", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, _, stderr := runCLI(t, tt.args...)
+			if code != ui.ExitUsage || !strings.Contains(stderr, tt.want) || tt.absent != "" && strings.Contains(stderr, tt.absent) {
+				t.Errorf("exit %d, stderr:\n%s\nwant %d with %q (and no %q)", code, stderr, ui.ExitUsage, tt.want, tt.absent)
+			}
+		})
+	}
+	// --version and --no-color may stand before a command.
+	if code, _, stderr := runCLI(t, "--no-color", "check", wheel); code != ui.ExitOK {
+		t.Errorf("--no-color check: exit %d\n%s", code, stderr)
+	}
 }

@@ -116,12 +116,14 @@ type indexOptions struct {
 	clientCert                                  string
 	verbose                                     bool
 	timeout                                     time.Duration // --timeout; 0 when out of range
+	emptyRepo                                   bool          // -r given with an empty name
 }
 
 func readIndexOptions(cmd *cli.Command) indexOptions {
 	return indexOptions{
 		repositoryURL: cmd.String("repository-url"),
 		repository:    cmd.String("repository"),
+		emptyRepo:     cmd.IsSet("repository") && cmd.String("repository") == "",
 		configFile:    cmd.String("config-file"),
 		cert:          cmd.String("cert"),
 		clientCert:    cmd.String("client-cert"),

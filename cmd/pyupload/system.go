@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -57,6 +58,9 @@ type asker struct {
 	keyring  keyringStore // nil: not asked
 	terminal terminal     // nil: no prompting
 	pr       *ui.Printer
+	// keyringDown is set once the keyring failed, timed out or was locked:
+	// it is not asked again in this run (nor noted twice).
+	keyringDown *bool
 }
 
 // newAsker decides what may be asked. Prompts need a terminal on stdin,
@@ -66,7 +70,7 @@ type asker struct {
 // for nobody) and not when PYTHON_KEYRING_BACKEND names Python keyring's
 // null or fail backend, twine's way to turn it off.
 func newAsker(sys system, nonInteractive bool, env envvars.Lookup, pr *ui.Printer) asker {
-	a := asker{pr: pr}
+	a := asker{pr: pr, keyringDown: new(bool)}
 	ciVar, _ := env("CI")
 	ci := truthy(ciVar)
 	if v, _ := flagEnv(env, "non-interactive"); truthy(v) {
@@ -128,12 +132,15 @@ func (a asker) complete(ctx context.Context, r *credentials.Resolved) (*credenti
 // under the index's URL (and username, unless ""). Only a locked keyring
 // and one that did not answer are worth a note.
 func (a asker) find(ctx context.Context, r *credentials.Resolved, username string) (keyring.Credential, bool) {
-	if a.keyring == nil {
+	if a.keyring == nil || a.keyringDown != nil && *a.keyringDown {
 		return keyring.Credential{}, false
 	}
 	ctx, cancel := context.WithTimeout(ctx, keyringTimeout)
 	defer cancel()
 	c, err := a.keyring.Find(ctx, r.KeyringService(), username)
+	if err != nil && !errors.Is(err, keyring.ErrNotFound) && a.keyringDown != nil {
+		*a.keyringDown = true
+	}
 	if err != nil || c.Password == "" || c.Username == "" {
 		a.pr.KeyringUnused(r.KeyringService(), err, keyringTimeout)
 		return keyring.Credential{}, false

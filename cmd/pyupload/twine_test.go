@@ -124,7 +124,7 @@ func parseUpload(t *testing.T, args ...string) (uploadOptions, *cli.Command, err
 			got, parsed = readUploadOptions(cmd), cmd
 			return nil
 		},
-		OnUsageError:   onUsageError,
+		OnUsageError:   usageErrors(args),
 		ExitErrHandler: func(context.Context, *cli.Command, error) {},
 	}
 	err := c.Run(t.Context(), append([]string{"upload"}, splitAttached(args, c.Flags)...))

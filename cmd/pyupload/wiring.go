@@ -27,6 +27,11 @@ func resolve(idx indexOptions, creds credentials.Fields, mode string, env envvar
 	if err != nil {
 		return nil, err
 	}
+	if idx.emptyRepo {
+		// -r "$REPO" with REPO unset: twine refuses it too, rather than
+		// falling back to PyPI.
+		return nil, ui.Usagef("-r/--repository was given an empty name")
+	}
 	repositoryURL, _ := flagEnv(env, "repository-url")
 	repository, _ := flagEnv(env, "repository")
 	username, _ := flagEnv(env, "username")

@@ -1,6 +1,9 @@
 package transport
 
-import "net/url"
+import (
+	"net/url"
+	"strings"
+)
 
 // Redact returns a URL safe to print: userinfo and query values are
 // replaced and a fragment dropped, because index URLs may embed
@@ -11,6 +14,13 @@ func Redact(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "<unparsable URL>"
+	}
+	if u.Opaque != "" || u.Host == "" {
+		// No scheme and host (user:secret@host/path): what looks like
+		// userinfo is not parsed as such, so cut it by hand.
+		if i := strings.LastIndex(raw, "@"); i >= 0 {
+			return "redacted@" + Redact(raw[i+1:])
+		}
 	}
 	if u.User != nil {
 		u.User = url.User("redacted")

@@ -9,6 +9,7 @@ func TestRedact(t *testing.T) {
 		"https://__token__:pypi-secret@upload.pypi.org/legacy/": "https://redacted@upload.pypi.org/legacy/",
 		"https://ci.example/token?audience=pypi&sig=abc":        "https://ci.example/token?audience=redacted&sig=redacted",
 		"https://upload.pypi.org/legacy/#pypi-secret":           "https://upload.pypi.org/legacy/",
+		"user:SEKRIT@nexus.example/repository/pypi/":            "redacted@nexus.example/repository/pypi/",
 		"::not a url": "<unparsable URL>",
 	}
 	for raw, want := range tests {
