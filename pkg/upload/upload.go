@@ -435,7 +435,9 @@ func (u *Uploader) attempt(ctx context.Context, d *dist.Dist, b *body, attempt i
 	// The transport may go on reading the body after an early answer;
 	// what it reads from now on is not counted, so taking back n is exact.
 	n := sent.close()
-	sentAll = wrote.Load()
+	// The transport may report the write after Do has returned an early
+	// answer; every byte of the file read counts as sent too.
+	sentAll = wrote.Load() || n == d.Size
 	takeBack := func() {
 		if n > 0 {
 			u.opts.progress(Event{File: base, Bytes: -n, Total: d.Size, Attempt: attempt})

@@ -217,7 +217,10 @@ func TestRetries(t *testing.T) {
 		{"reset then success", []func(*http.Request) (*http.Response, error){reset}, Uploaded, 2, ""},
 		{"400 is final", []func(*http.Request) (*http.Response, error){status(400, jsonError(400, "Invalid value for filetype. Error: Use a known file type."), nil)}, Failed, 1, "Use a known file type."},
 		{"403 is final", []func(*http.Request) (*http.Response, error){status(403, jsonError(403, "Invalid or non-existent authentication information."), nil)}, Failed, 1, "Invalid or non-existent authentication information."},
-		{"gives up after the attempt budget", []func(*http.Request) (*http.Response, error){status(502, "", nil), status(502, "", nil), status(502, "", nil), status(502, "", nil), status(502, "", nil)}, Failed, 5, "giving up after 5 attempts"},
+		{"gives up after the attempt budget", []func(*http.Request) (*http.Response, error){status(503, "", nil), status(503, "", nil), status(503, "", nil), status(503, "", nil), status(503, "", nil)}, Failed, 5, "giving up after 5 attempts"},
+		// A gateway's 502 after the whole file left says nothing of the
+		// index behind it: the file may be there.
+		{"a gateway's 502s leave the file unknown", []func(*http.Request) (*http.Response, error){status(502, "", nil), status(502, "", nil), status(502, "", nil), status(502, "", nil), status(502, "", nil)}, Unknown, 5, "giving up after 5 attempts"},
 		{"redirect is never followed", []func(*http.Request) (*http.Response, error){status(308, "", http.Header{"Location": {"/legacy/"}})}, Failed, 1, "redirected"},
 		{"404 is final", []func(*http.Request) (*http.Response, error){status(404, "", nil)}, Failed, 1, "404"},
 		{"409 is final", []func(*http.Request) (*http.Response, error){status(409, jsonError(409, "The name conflicts with an existing project."), nil)}, Failed, 1, "conflicts"},
