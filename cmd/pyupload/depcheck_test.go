@@ -54,8 +54,9 @@ var forbiddenDeps = map[string][]string{
 	"cmd/fakeindex":      {"pkg/upload", "internal/readapi", "pkg/oidc", "pkg/mint", "internal/preflight", "internal/credentials", "internal/trusted", "internal/publisher", "internal/ui"},
 	// Test support: builds archives for the client's tests and the index's
 	// alike, so it must lean on neither (and only tests import it).
-	"internal/golden":  {"pkg/upload", "pkg/oidc", "pkg/mint", "pkg/dist", "internal/fakeindex", "github.com/urfave/cli/v3"},
-	"internal/testzip": {"pkg/upload", "pkg/oidc", "pkg/mint", "pkg/dist", "internal/fakeindex", "github.com/urfave/cli/v3"},
+	"internal/answermeter": {"net/http", "pkg/dist", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/fakeindex", "internal/fakeci", "github.com/urfave/cli/v3"},
+	"internal/golden":      {"pkg/upload", "pkg/oidc", "pkg/mint", "pkg/dist", "internal/fakeindex", "github.com/urfave/cli/v3"},
+	"internal/testzip":     {"pkg/upload", "pkg/oidc", "pkg/mint", "pkg/dist", "internal/fakeindex", "github.com/urfave/cli/v3"},
 	// The fake Secret Service is an oracle for the keyring client.
 	"internal/fakesecrets": {"internal/keyring", "internal/credentials", "internal/ui", "pkg/upload", "pkg/oidc", "pkg/mint", "pkg/dist", "github.com/urfave/cli/v3"},
 	"cmd/pyupload":         {"internal/fakeindex", "internal/fakeci", "internal/fakesecrets"},

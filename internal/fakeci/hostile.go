@@ -8,8 +8,9 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
+
+	"github.com/pyupload/pyupload/internal/answermeter"
 )
 
 // Hostile is one hostile behaviour of a fake CI endpoint, so that tests
@@ -83,11 +84,7 @@ func ParseHostile(list string) ([]Hostile, error) {
 const DefaultDripInterval = time.Second
 
 // HostileStats counts what one hostile switch has answered.
-type HostileStats struct {
-	Answers int   // answers begun
-	Open    int   // answers still held or dripping
-	Bytes   int64 // body bytes written so far, all answers together
-}
+type HostileStats = answermeter.Stats
 
 // hostility is the hostile switches of one fake endpoint; the endpoints
 // embed it, so its exported methods are theirs.
@@ -96,14 +93,10 @@ type hostility struct {
 	enabled map[Hostile]bool
 	unknown Hostile
 	drip    time.Duration
-	meters  map[Hostile]*meter
+	meters  map[Hostile]*answermeter.Meter
 
 	closeOnce sync.Once
 	done      chan struct{}
-}
-
-type meter struct {
-	answers, open, bytes atomic.Int64
 }
 
 func (h *hostility) init() {
@@ -112,9 +105,9 @@ func (h *hostility) init() {
 	if h.done == nil {
 		h.done = make(chan struct{})
 		h.enabled = map[Hostile]bool{}
-		h.meters = map[Hostile]*meter{}
+		h.meters = map[Hostile]*answermeter.Meter{}
 		for _, s := range hostileOrder {
-			h.meters[s] = &meter{}
+			h.meters[s] = &answermeter.Meter{}
 		}
 	}
 }
@@ -155,30 +148,14 @@ func (h *hostility) SetDripInterval(d time.Duration) {
 // HostileStats returns the counts of a hostile behaviour's answers.
 func (h *hostility) HostileStats(s Hostile) HostileStats {
 	h.init()
-	m := h.meters[s]
-	if m == nil {
-		return HostileStats{}
-	}
-	return HostileStats{Answers: int(m.answers.Load()), Open: int(m.open.Load()), Bytes: m.bytes.Load()}
+	return h.meters[s].Stats()
 }
 
 // WaitHostileDone waits until the behaviour has begun at least one answer
 // and none is open any more (the client went away), and returns the
 // counts then; or ctx's error, with the counts so far.
 func (h *hostility) WaitHostileDone(ctx context.Context, s Hostile) (HostileStats, error) {
-	t := time.NewTicker(5 * time.Millisecond)
-	defer t.Stop()
-	for {
-		st := h.HostileStats(s)
-		if st.Answers > 0 && st.Open == 0 {
-			return st, nil
-		}
-		select {
-		case <-ctx.Done():
-			return st, ctx.Err()
-		case <-t.C:
-		}
-	}
+	return answermeter.WaitDone(ctx, func() HostileStats { return h.HostileStats(s) })
 }
 
 // Close ends hangs and drips in progress by dropping their connections,
@@ -204,9 +181,7 @@ func (h *hostility) front(w http.ResponseWriter, r *http.Request, ctype, dripped
 		return true
 	case hang:
 		m := h.meters[HostileHang]
-		m.answers.Add(1)
-		m.open.Add(1)
-		defer m.open.Add(-1)
+		defer m.Begin()()
 		_, _ = io.Copy(io.Discard, r.Body)
 		select {
 		case <-r.Context().Done():
@@ -228,9 +203,7 @@ func (h *hostility) front(w http.ResponseWriter, r *http.Request, ctype, dripped
 // and 'A's after it, forever.
 func (h *hostility) dripAnswer(w http.ResponseWriter, r *http.Request, ctype, prefix string, interval time.Duration) {
 	m := h.meters[HostileDrip]
-	m.answers.Add(1)
-	m.open.Add(1)
-	defer m.open.Add(-1)
+	defer m.Begin()()
 	if _, err := io.Copy(io.Discard, r.Body); err != nil {
 		return
 	}
@@ -257,7 +230,7 @@ func (h *hostility) dripAnswer(w http.ResponseWriter, r *http.Request, ctype, pr
 		if _, err := w.Write([]byte{b}); err != nil || rc.Flush() != nil {
 			return
 		}
-		m.bytes.Add(1)
+		m.Wrote(1)
 	}
 }
 
@@ -270,10 +243,10 @@ func (h *hostility) hostileToken(tok string) string {
 	h.mu.Unlock()
 	switch {
 	case newlines:
-		h.meters[HostileTokenNewlines].answers.Add(1)
+		h.meters[HostileTokenNewlines].Count()
 		return tok + TokenInjection
 	case garbage:
-		h.meters[HostileTokenGarbage].answers.Add(1)
+		h.meters[HostileTokenGarbage].Count()
 		return GarbageToken
 	}
 	return tok

@@ -10,9 +10,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
+
+	"github.com/pyupload/pyupload/internal/answermeter"
 )
 
 // Hostile is one hostile behaviour of the index: a switch that makes an
@@ -307,27 +308,11 @@ func (ix *Index) HostileOn(h Hostile) bool { return ix.hostile.on(h) }
 // HostileStats counts what one hostile switch has answered, so a test can
 // tell that a client stopped reading an endless or dripped answer, or gave
 // up waiting on a hang.
-type HostileStats struct {
-	// Answers is how many answers the switch has begun.
-	Answers int
-	// Open is how many of them are still being written or held: an
-	// endless body, a drip or a hang ends only when the client goes away
-	// (or the index closes).
-	Open int
-	// Bytes is the body bytes written so far, all answers together; for
-	// an endless body it stops growing when the client stops reading,
-	// give or take the connection's buffers (a few hundred KiB on
-	// loopback).
-	Bytes int64
-}
+type HostileStats = answermeter.Stats
 
 // HostileStats returns the counts of h's answers.
 func (ix *Index) HostileStats(h Hostile) HostileStats {
-	m := ix.hostile.meter(h)
-	if m == nil {
-		return HostileStats{}
-	}
-	return HostileStats{Answers: int(m.answers.Load()), Open: int(m.open.Load()), Bytes: m.bytes.Load()}
+	return ix.hostile.meter(h).Stats()
 }
 
 // WaitHostileDone waits until h has begun at least one answer and none is
@@ -335,19 +320,7 @@ func (ix *Index) HostileStats(h Hostile) HostileStats {
 // hanging answer went away, and returns the counts then. It returns ctx's
 // error, with the counts so far, if ctx ends first: give it a deadline.
 func (ix *Index) WaitHostileDone(ctx context.Context, h Hostile) (HostileStats, error) {
-	t := time.NewTicker(5 * time.Millisecond)
-	defer t.Stop()
-	for {
-		s := ix.HostileStats(h)
-		if s.Answers > 0 && s.Open == 0 {
-			return s, nil
-		}
-		select {
-		case <-ctx.Done():
-			return s, ctx.Err()
-		case <-t.C:
-		}
-	}
+	return answermeter.WaitDone(ctx, func() HostileStats { return ix.HostileStats(h) })
 }
 
 // hostileState is the switches and their counters.
@@ -357,20 +330,8 @@ type hostileState struct {
 	mu      sync.Mutex
 	enabled map[Hostile]bool
 	unknown []Hostile
-	meters  map[Hostile]*hostileMeter
+	meters  map[Hostile]*answermeter.Meter
 }
-
-type hostileMeter struct {
-	answers, open atomic.Int64
-	bytes         atomic.Int64
-}
-
-func (m *hostileMeter) begin() {
-	m.answers.Add(1)
-	m.open.Add(1)
-}
-
-func (m *hostileMeter) end() { m.open.Add(-1) }
 
 func (s *hostileState) set(h Hostile, on bool) {
 	s.mu.Lock()
@@ -415,18 +376,18 @@ func (s *hostileState) pick(ep endpoint) (Hostile, hostileAnswer, bool) {
 	return "", 0, false
 }
 
-func (s *hostileState) meter(h Hostile) *hostileMeter {
+func (s *hostileState) meter(h Hostile) *answermeter.Meter {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !knownHostile(h) {
 		return nil
 	}
 	if s.meters == nil {
-		s.meters = map[Hostile]*hostileMeter{}
+		s.meters = map[Hostile]*answermeter.Meter{}
 	}
 	m := s.meters[h]
 	if m == nil {
-		m = &hostileMeter{}
+		m = &answermeter.Meter{}
 		s.meters[h] = m
 	}
 	return m
@@ -449,7 +410,7 @@ func (ix *Index) hostileFront(w http.ResponseWriter, r *http.Request) bool {
 	}
 	for _, h := range []Hostile{HostileManyHeaders, HostileHugeHeaders} {
 		if ix.hostile.on(h) {
-			ix.hostile.meter(h).answers.Add(1)
+			ix.hostile.meter(h).Count()
 			addHostileHeaders(w.Header(), h)
 		}
 	}
@@ -504,7 +465,7 @@ func isJSONAPI(path string) bool {
 // HostileMintToken, followed by TokenInjection.
 func (ix *Index) mintedTokenText(base string) string {
 	if ix.hostile.on(HostileMintToken) {
-		ix.hostile.meter(HostileMintToken).answers.Add(1)
+		ix.hostile.meter(HostileMintToken).Count()
 		return base + TokenInjection
 	}
 	return base
@@ -513,8 +474,7 @@ func (ix *Index) mintedTokenText(base string) string {
 // serveHostile writes the answer ans of switch h for endpoint ep.
 func (ix *Index) serveHostile(w http.ResponseWriter, r *http.Request, h Hostile, ep endpoint, ans hostileAnswer) {
 	m := ix.hostile.meter(h)
-	m.begin()
-	defer m.end()
+	defer m.Begin()()
 	// Take the whole request first, as a server that means to answer does.
 	if _, err := io.Copy(io.Discard, r.Body); err != nil {
 		return // the client is gone
@@ -546,7 +506,7 @@ func (ix *Index) serveHostile(w http.ResponseWriter, r *http.Request, h Hostile,
 // meteredWriter counts the body bytes written through it.
 type meteredWriter struct {
 	w http.ResponseWriter
-	m *hostileMeter
+	m *answermeter.Meter
 }
 
 func (mw *meteredWriter) Header() http.Header { return mw.w.Header() }
@@ -555,7 +515,7 @@ func (mw *meteredWriter) WriteHeader(code int) { mw.w.WriteHeader(code) }
 
 func (mw *meteredWriter) Write(p []byte) (int, error) {
 	n, err := mw.w.Write(p)
-	mw.m.bytes.Add(int64(n))
+	mw.m.Wrote(n)
 	return n, err
 }
 
