@@ -188,6 +188,13 @@ func fileQuery(d *dist.Dist) readapi.Query {
 	return readapi.Query{Name: d.Metadata.Name, Version: d.Metadata.Version, Files: map[string]string{base: d.SHA256}, Need: base}
 }
 
+// listed reports whether the read API lists the identical file under its
+// name: what confirms an upload whose own answer did not.
+func (u *Uploader) listed(ctx context.Context, d *dist.Dist) bool {
+	l, _ := u.read.Lookup(ctx, fileQuery(d))
+	return l != nil && l.Files[d.Filename.Base] == d.SHA256
+}
+
 // lookupAll asks the read API about every release at once. A lookup
 // never fails the batch: without an answer, the upload endpoint decides.
 func (u *Uploader) lookupAll(ctx context.Context, releases []*release) error {

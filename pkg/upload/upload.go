@@ -206,8 +206,7 @@ func (u *Uploader) askAboutUnknown(ctx context.Context, results []Result) {
 		if r.Status != Unknown {
 			continue
 		}
-		base := r.Dist.Filename.Base
-		if l, _ := u.read.Lookup(ctx, fileQuery(r.Dist)); l != nil && l.Files[base] == r.Dist.SHA256 {
+		if u.listed(ctx, r.Dist) {
 			r.Status, r.Evidence, r.Err = Uploaded, ReadAPI, nil
 		}
 	}
@@ -296,7 +295,7 @@ func (u *Uploader) uploadOne(ctx context.Context, d *dist.Dist, res Result) Resu
 		}
 		if _, ok := errors.AsType[*NotUploadAnswerError](err); ok {
 			// Only the read API can still tell whether the file arrived.
-			if l, _ := u.read.Lookup(ctx, fileQuery(d)); l != nil && l.Files[base] == d.SHA256 {
+			if u.listed(ctx, d) {
 				res.Status, res.Evidence = Uploaded, ReadAPI
 				return done(res)
 			}
@@ -320,7 +319,7 @@ func (u *Uploader) uploadOne(ctx context.Context, d *dist.Dist, res Result) Resu
 		if sentAll && ambiguous(err) {
 			lostAnswer = true
 			// The index may have stored the file: ask before sending it again.
-			if l, _ := u.read.Lookup(ctx, fileQuery(d)); l != nil && l.Files[base] == d.SHA256 {
+			if u.listed(ctx, d) {
 				res.Status, res.Evidence = Uploaded, ReadAPI
 				return done(res)
 			}
