@@ -41,6 +41,14 @@ const pyramidOK = "200 OK"
 
 var htmlTitle = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
 
+// pageTitle is an HTML page's title with its white space folded, or "".
+func pageTitle(page []byte) string {
+	if m := htmlTitle.FindSubmatch(page); m != nil {
+		return strings.Join(strings.Fields(string(m[1])), " ")
+	}
+	return ""
+}
+
 // uploadAnswer decides whether a 2xx answer's body is evidence of a
 // stored upload, as the upload APIs answer one: PyPI with its "200 OK"
 // document (JSON for Accept: application/json, an HTML page titled
@@ -66,10 +74,7 @@ func uploadAnswer(resp *http.Response, body []byte, host string, warehouse bool)
 			return nil
 		}
 	case mt == "text/html" || mt == "application/xhtml+xml" || mt == "" && trimmed[0] == '<':
-		title := ""
-		if m := htmlTitle.FindSubmatch(trimmed); m != nil {
-			title = strings.Join(strings.Fields(string(m[1])), " ")
-		}
+		title := pageTitle(trimmed)
 		if title == pyramidOK {
 			return nil
 		}
@@ -121,12 +126,9 @@ func warehouseAnswer(resp *http.Response, body []byte, host string) error {
 	case pyramidOKText.Match(body):
 		return nil // the plain-text rendering
 	}
-	title := ""
-	if m := htmlTitle.FindSubmatch(body); m != nil {
-		title = strings.Join(strings.Fields(string(m[1])), " ")
-		if title == pyramidOK {
-			return nil
-		}
+	title := pageTitle(body)
+	if title == pyramidOK {
+		return nil
 	}
 	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	return &NotUploadAnswerError{StatusCode: resp.StatusCode, ContentType: mt, Title: cut(title, 80), Host: host, Empty: len(body) == 0}
