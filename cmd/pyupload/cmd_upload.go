@@ -98,11 +98,11 @@ func runUpload(ctx context.Context, o uploadOptions, env envvars.Lookup, sys sys
 	if err != nil {
 		return err
 	}
-	creds, explain, err := authenticate(ctx, target, o.trusted, dists, env, net, newAsker(sys, o.nonInteractive, env, pr))
+	a, err := authenticate(ctx, target, o.trusted, dists, env, net, newAsker(sys, o.nonInteractive, env, pr))
 	if err != nil {
 		return err
 	}
-	return explain(publish(ctx, o, target.Endpoint, checkURL, dists, attestations, creds, net, pr))
+	return a.explain(publish(ctx, o, target.Endpoint, checkURL, dists, attestations, a, net, pr))
 }
 
 func (o uploadOptions) validate() error {
@@ -161,27 +161,37 @@ func companions(o uploadOptions, report *preflight.Report) (map[string]string, e
 // misconfiguration shows before any upload starts. explain gives the
 // upload's failure what the hints need: under Trusted Publishing a
 // refusal is the publisher's to fix.
-func authenticate(ctx context.Context, target *credentials.Resolved, t trustedOptions, dists []*dist.Dist, env envvars.Lookup, net *network, a asker) (creds upload.Credentials, explain func(error) error, err error) {
+func authenticate(ctx context.Context, target *credentials.Resolved, t trustedOptions, dists []*dist.Dist, env envvars.Lookup, net *network, a asker) (*auth, error) {
 	idc := identityConfig(t, env, net)
 	target, p, err := settle(ctx, target, idc, a)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if net.logger != nil {
 		net.logger.Debug("credentials", "index", target.Endpoint.Redacted(), "username", target.Username, "username_from", target.UsernameFrom.String(), "password_from", target.PasswordOrigin())
 	}
 	if p == nil {
 		if err := target.CheckPassword(); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		creds = func(context.Context) (string, string, error) { return target.Username, target.Password, nil }
-		return creds, passwordOrigin(target, idc, preflight.ProjectNames(dists), a.pr), nil
+		creds := func(context.Context) (string, string, error) { return target.Username, target.Password, nil }
+		explain, minted := passwordOrigin(target, idc, preflight.ProjectNames(dists), a.pr)
+		return &auth{creds: creds, explain: explain, trusted: minted}, nil
 	}
 	s, err := startSession(ctx, target, p, preflight.ProjectNames(dists), net, a.pr)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return s.Credentials, s.UploadError, nil
+	return &auth{creds: s.Credentials, explain: s.UploadError, trusted: true}, nil
+}
+
+// auth is how the upload authenticates.
+type auth struct {
+	creds upload.Credentials
+	// explain gives the upload's failure what the hints need.
+	explain func(error) error
+	// trusted: the password is a token minted by Trusted Publishing.
+	trusted bool
 }
 
 // settle decides how the upload authenticates: with this job's CI
@@ -226,10 +236,10 @@ func trustedError(err error, target *credentials.Resolved) error {
 // in mode auto gets a note that it wins over the identity; its text cannot
 // tell an API token from a token minted by other means, so the note says
 // no more than that.
-func passwordOrigin(target *credentials.Resolved, idc trusted.IdentityConfig, projects []string, pr *ui.Printer) (explain func(error) error) {
+func passwordOrigin(target *credentials.Resolved, idc trusted.IdentityConfig, projects []string, pr *ui.Printer) (explain func(error) error, minted bool) {
 	p, err := trusted.Identity(idc)
 	if err != nil {
-		return same
+		return same, false
 	}
 	if mintedEarlier(idc.Env, target.Password) {
 		return func(err error) error {
@@ -237,12 +247,12 @@ func passwordOrigin(target *credentials.Resolved, idc trusted.IdentityConfig, pr
 				return nil
 			}
 			return &trusted.UploadError{Err: err, Provider: p.Name(), Web: publisher.WebBase(target.Endpoint), Projects: projects}
-		}
+		}, true
 	}
 	if target.Mode == credentials.Auto {
 		pr.ShadowedIdentity(target.PasswordOrigin(), p.Name())
 	}
-	return same
+	return same, false
 }
 
 // mintedEarlier reports whether password is the token `pyupload token
@@ -270,7 +280,7 @@ func startSession(ctx context.Context, target *credentials.Resolved, p oidc.Prov
 }
 
 // publish uploads the dists with progress, then reports every file.
-func publish(ctx context.Context, o uploadOptions, endpoint, checkURL *url.URL, dists []*dist.Dist, attestations map[string]string, creds upload.Credentials, net *network, pr *ui.Printer) error {
+func publish(ctx context.Context, o uploadOptions, endpoint, checkURL *url.URL, dists []*dist.Dist, attestations map[string]string, a *auth, net *network, pr *ui.Printer) error {
 	var total int64
 	for _, d := range dists {
 		total += d.Size
@@ -279,7 +289,7 @@ func publish(ctx context.Context, o uploadOptions, endpoint, checkURL *url.URL, 
 	opts := []upload.Option{
 		upload.WithJobs(o.jobs),
 		upload.WithReadClient(net.read),
-		upload.WithCredentials(creds),
+		upload.WithCredentials(a.creds),
 		upload.WithProgress(func(e upload.Event) { prog.Event(e) }),
 		upload.WithComment(o.comment),
 		upload.WithAttestations(attestations),
@@ -290,6 +300,9 @@ func publish(ctx context.Context, o uploadOptions, endpoint, checkURL *url.URL, 
 	}
 	if o.skipExisting {
 		opts = append(opts, upload.WithSkipExisting())
+	}
+	if a.trusted {
+		opts = append(opts, upload.WithTrustedPublishing())
 	}
 	if net.logger != nil {
 		opts = append(opts, upload.WithLogger(net.logger))

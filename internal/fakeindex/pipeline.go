@@ -69,6 +69,11 @@ func (ix *Index) fileUpload(up *upload) *reply {
 			return rp
 		}
 	}
+	if ix.profile == ProfilePyPI {
+		if rp := ix.checkStatus(meta.name, minted != nil); rp != nil {
+			return rp
+		}
+	}
 	if rp := checkDescription(meta.values); rp != nil {
 		return rp
 	}

@@ -28,6 +28,7 @@ const (
 type projectSnap struct {
 	name, normalized string
 	serial           int64
+	status           string
 	releases         []releaseSnap // oldest first
 }
 
@@ -47,7 +48,10 @@ func (ix *Index) snapshot(name string) (projectSnap, bool) {
 	if p == nil {
 		return projectSnap{}, false
 	}
-	s := projectSnap{name: p.name, normalized: p.normalized, serial: ix.serial}
+	s := projectSnap{name: p.name, normalized: p.normalized, serial: ix.serial, status: statusOf(p.status)}
+	if s.status == StatusQuarantined {
+		return s, true // its releases are hidden
+	}
 	for _, r := range p.releases {
 		s.releases = append(s.releases, releaseSnap{
 			version: r.version, parsed: r.parsed, meta: r.meta,
@@ -84,7 +88,7 @@ func jsonNotFound(w http.ResponseWriter) {
 func (ix *Index) handleProjectJSON(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("project")
 	s, ok := ix.snapshot(name)
-	if !ok {
+	if !ok || s.status == StatusQuarantined {
 		jsonNotFound(w)
 		return
 	}
@@ -113,7 +117,7 @@ func (ix *Index) handleProjectJSON(w http.ResponseWriter, r *http.Request) {
 func (ix *Index) handleReleaseJSON(w http.ResponseWriter, r *http.Request) {
 	name, version := r.PathValue("project"), r.PathValue("version")
 	s, ok := ix.snapshot(name)
-	if !ok {
+	if !ok || s.status == StatusQuarantined {
 		jsonNotFound(w)
 		return
 	}
@@ -416,14 +420,14 @@ func (ix *Index) handleSimpleDetail(w http.ResponseWriter, r *http.Request) {
 		writeJSONAs(w, http.StatusOK, simpleJSON, map[string]any{
 			"meta":           map[string]any{"api-version": "1.4", "_last-serial": s.serial},
 			"name":           s.normalized,
-			"project-status": map[string]string{"status": "active"},
+			"project-status": map[string]string{"status": s.status},
 			"versions":       versions,
 			"files":          list,
 		})
 		return
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n  <head>\n    <meta name=\"pypi:repository-version\" content=\"1.4\">\n    <meta name=\"pypi:project-status\" content=\"active\">\n    <title>Links for %s</title>\n  </head>\n  <body>\n    <h1>Links for %s</h1>\n", html.EscapeString(s.normalized), html.EscapeString(s.normalized))
+	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n  <head>\n    <meta name=\"pypi:repository-version\" content=\"1.4\">\n    <meta name=\"pypi:project-status\" content=\"%s\">\n    <title>Links for %s</title>\n  </head>\n  <body>\n    <h1>Links for %s</h1>\n", s.status, html.EscapeString(s.normalized), html.EscapeString(s.normalized))
 	for _, fr := range files {
 		attrs := ""
 		if rp := single(fr.rel.meta, "requires_python"); rp != "" {

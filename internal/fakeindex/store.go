@@ -23,6 +23,7 @@ type project struct {
 	normalized string // PEP 503
 	releases   []*release
 	totalSize  int64
+	status     string // PEP 792 status; "" is active
 }
 
 // release is one version of a project. The first file stored creates it

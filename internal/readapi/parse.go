@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"time"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -16,6 +17,33 @@ import (
 type File struct {
 	Filename string
 	SHA256   string // lowercase hex; "" when the answer gives none
+	// Uploaded is when the index took the file, zero when the answer
+	// does not say (PEP 503 HTML never does).
+	Uploaded time.Time
+}
+
+// Project statuses a page may declare (PEP 792). A page that declares
+// none, or another word, leaves the status unknown.
+const (
+	StatusActive      = "active"
+	StatusArchived    = "archived"
+	StatusQuarantined = "quarantined"
+	StatusDeprecated  = "deprecated"
+)
+
+func knownStatus(s string) string {
+	switch s {
+	case StatusActive, StatusArchived, StatusQuarantined, StatusDeprecated:
+		return s
+	}
+	return ""
+}
+
+// sink receives what a parser reads: each file as it streams past, and
+// the project's status when the page declares one.
+type sink struct {
+	file   func(File)
+	status func(string)
 }
 
 // ErrNotSimplePage means the answer is not a simple repository page, such as
@@ -37,20 +65,20 @@ func ParsePyPIJSON(r io.Reader) ([]File, error) { return collect(r, parsePyPIJSO
 // page with navigation links is not one.
 func ParseSimpleHTML(r io.Reader) ([]File, error) { return collect(r, parseSimpleHTML) }
 
-// A parser streams an answer, handing each file to visit as it is read,
-// so that only what the caller keeps is held. Its verdict on the whole
-// answer comes last: files already visited are to be dropped on an error.
-type parser func(r io.Reader, visit func(File)) error
+// A parser streams an answer, handing each file to the sink as it is
+// read, so that only what the caller keeps is held. Its verdict on the
+// whole answer comes last: what the sink got is to be dropped on an error.
+type parser func(r io.Reader, to sink) error
 
 func collect(r io.Reader, parse parser) ([]File, error) {
 	files := []File{}
-	if err := parse(r, func(f File) { files = append(files, f) }); err != nil {
+	if err := parse(r, sink{file: func(f File) { files = append(files, f) }, status: func(string) {}}); err != nil {
 		return nil, err
 	}
 	return files, nil
 }
 
-func parseSimpleJSON(r io.Reader, visit func(File)) error {
+func parseSimpleJSON(r io.Reader, to sink) error {
 	dec := json.NewDecoder(r)
 	declared := false
 	err := walkObject(dec, func(key string) error {
@@ -66,7 +94,19 @@ func parseSimpleJSON(r io.Reader, visit func(File)) error {
 				return err
 			})
 		case "files":
-			return walkFiles(dec, "hashes", visit)
+			return walkFiles(dec, "hashes", "upload-time", to.file)
+		case "project-status":
+			return walkObject(dec, func(key string) error {
+				if key != "status" {
+					return skipValue(dec)
+				}
+				var v string
+				if err := dec.Decode(&v); err != nil {
+					return err
+				}
+				to.status(knownStatus(v))
+				return nil
+			})
 		}
 		return skipValue(dec)
 	})
@@ -79,7 +119,7 @@ func parseSimpleJSON(r io.Reader, visit func(File)) error {
 	return nil
 }
 
-func parsePyPIJSON(r io.Reader, visit func(File)) error {
+func parsePyPIJSON(r io.Reader, to sink) error {
 	dec := json.NewDecoder(r)
 	var info, urls bool
 	err := walkObject(dec, func(key string) error {
@@ -88,7 +128,7 @@ func parsePyPIJSON(r io.Reader, visit func(File)) error {
 			info = true
 		case "urls":
 			urls = true
-			return walkFiles(dec, "digests", visit)
+			return walkFiles(dec, "digests", "upload_time_iso_8601", to.file)
 		}
 		return skipValue(dec)
 	})
@@ -102,10 +142,10 @@ func parsePyPIJSON(r io.Reader, visit func(File)) error {
 }
 
 // walkFiles reads an array of file objects, one member at a time: their
-// "filename", and the sha256 in their hashKey object. Everything else is
-// skipped token by token, so no member (a hashes map of a million keys,
-// say) is ever held whole.
-func walkFiles(dec *json.Decoder, hashKey string, visit func(File)) error {
+// "filename", the sha256 in their hashKey object and the time under
+// timeKey. Everything else is skipped token by token, so no member (a
+// hashes map of a million keys, say) is ever held whole.
+func walkFiles(dec *json.Decoder, hashKey, timeKey string, visit func(File)) error {
 	if err := expectDelim(dec, '['); err != nil {
 		return err
 	}
@@ -115,6 +155,13 @@ func walkFiles(dec *json.Decoder, hashKey string, visit func(File)) error {
 			switch key {
 			case "filename":
 				return dec.Decode(&f.Filename)
+			case timeKey:
+				var v any // a hostile index may send anything here
+				if err := dec.Decode(&v); err != nil {
+					return err
+				}
+				f.Uploaded = uploadTime(v)
+				return nil
 			case hashKey:
 				return walkObject(dec, func(algo string) error {
 					if algo != "sha256" {
@@ -192,7 +239,7 @@ func skipValue(dec *json.Decoder) error {
 // endless one must not be buffered.
 const maxToken = 1 << 20
 
-func parseSimpleHTML(r io.Reader, visit func(File)) error {
+func parseSimpleHTML(r io.Reader, to sink) error {
 	z := html.NewTokenizer(r)
 	z.SetMaxBuf(maxToken)
 	var files, others int
@@ -207,7 +254,7 @@ func parseSimpleHTML(r io.Reader, visit func(File)) error {
 		}
 		if f, ok := fileLink(href, strings.TrimSpace(text.String())); ok {
 			files++
-			visit(f)
+			to.file(f)
 		} else {
 			others++
 		}
@@ -226,7 +273,12 @@ func parseSimpleHTML(r io.Reader, visit func(File)) error {
 			t := z.Token()
 			switch t.DataAtom {
 			case atom.Meta:
-				declared = declared || (attr(t, "name") == "pypi:repository-version" && attr(t, "content") != "")
+				switch attr(t, "name") {
+				case "pypi:repository-version":
+					declared = declared || attr(t, "content") != ""
+				case "pypi:project-status":
+					to.status(knownStatus(attr(t, "content")))
+				}
 			case atom.A:
 				if inAnchor {
 					others++ // a link opened inside another is not a simple page's
@@ -310,6 +362,20 @@ func plainFilename(s string) bool {
 // parentLink: directory listings served as simple pages link "../".
 func parentLink(href string) bool {
 	return href == "../" || href == ".."
+}
+
+// uploadTime reads an upload time as Warehouse writes it (ISO 8601 in
+// UTC, "2026-07-08T09:10:11.123456Z"); anything else is unknown.
+func uploadTime(v any) time.Time {
+	s, ok := v.(string)
+	if !ok || len(s) > 64 {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
 }
 
 // sha256Hex returns s lower-cased when it is a sha256 in hex, else "".

@@ -1,6 +1,7 @@
 package readapi
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -30,6 +31,9 @@ type Query struct {
 	// Need, when set, is a filename an answer must list to end the search
 	// (a cached page that does not list it yet gives way to the next).
 	Need string
+	// Status: also learn the project's status (PEP 792). PyPI's JSON API
+	// does not show it, so a Warehouse index's simple page is asked too.
+	Status bool
 }
 
 // Listing is what a read API says of one release.
@@ -44,6 +48,15 @@ type Listing struct {
 	// holds those bytes under, for every such file of the project the
 	// answer shows (only this release's for PyPI's JSON API).
 	SameBytes map[string]string
+	// Status is the project's status when the answer declares one
+	// (PEP 792: active, archived, quarantined, deprecated), else "".
+	Status string
+	// FirstUpload is the earliest upload time among the release's files,
+	// zero when the answer gives none. The release was created no later.
+	FirstUpload time.Time
+	// AnsweredAt is the index's clock (the answer's Date header), zero
+	// when the answer has none.
+	AnsweredAt time.Time
 }
 
 // Exists reports whether the release has any file.
@@ -130,8 +143,11 @@ func (r *Reader) Lookup(ctx context.Context, q Query) (*Listing, error) {
 			r.logger.Debug("read API not used", "url", u.Redacted(), "why", verdict)
 			continue
 		}
-		r.logger.Debug("read API answered", "url", u.Redacted(), "release_files", l.ReleaseFiles)
+		r.logger.Debug("read API answered", "url", u.Redacted(), "release_files", l.ReleaseFiles, "project_status", l.Status, "first_upload", l.FirstUpload)
 		if _, listed := l.Files[q.Need]; q.Need == "" || listed {
+			if q.Status && l.Status == "" && s.Kind == PyPIJSON {
+				r.askStatus(ctx, q, l)
+			}
 			return l, nil
 		}
 		if first == nil {
@@ -139,6 +155,26 @@ func (r *Reader) Lookup(ctx context.Context, q Query) (*Listing, error) {
 		}
 	}
 	return first, nil
+}
+
+// askStatus fills in l.Status from the Warehouse index's simple page,
+// which declares it where the JSON API does not. When it cannot tell,
+// the status stays unknown, as the log says.
+func (r *Reader) askStatus(ctx context.Context, q Query, l *Listing) {
+	for _, s := range r.sources {
+		if s.Kind != Simple || !s.Warehouse {
+			continue
+		}
+		u := s.URL(q.Name, q.Version)
+		sl, verdict := r.fetch(ctx, s, u, Query{Name: q.Name, Version: q.Version})
+		if sl == nil || sl.Status == "" {
+			r.logger.Debug("the project's status is unknown", "url", u.Redacted(), "why", cmp.Or(verdict, "the page declares none"))
+			return
+		}
+		l.Status = sl.Status
+		r.logger.Debug("read API answered", "url", u.Redacted(), "project_status", sl.Status)
+		return
+	}
 }
 
 // listingBuilder keeps, of the files an answer streams, only what the
@@ -172,6 +208,9 @@ func (b *listingBuilder) visit(f File) {
 		}
 	}
 	b.l.ReleaseFiles++
+	if !f.Uploaded.IsZero() && (b.l.FirstUpload.IsZero() || f.Uploaded.Before(b.l.FirstUpload)) {
+		b.l.FirstUpload = f.Uploaded
+	}
 	if _, ok := b.q.Files[f.Filename]; ok {
 		b.l.Files[f.Filename] = f.SHA256
 	}
@@ -212,8 +251,12 @@ func (r *Reader) ask(ctx context.Context, s Source, u *url.URL, q Query, user, p
 		limit *= maxHTMLAnswer / maxAnswer
 	}
 	b := newBuilder(s, q)
-	if err := parse(&cappedReader{r: resp.Body, left: limit, limit: limit}, b.visit); err != nil {
+	to := sink{file: b.visit, status: func(st string) { b.l.Status = st }}
+	if err := parse(&cappedReader{r: resp.Body, left: limit, limit: limit}, to); err != nil {
 		return nil, err.Error(), resp.StatusCode
+	}
+	if t, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
+		b.l.AnsweredAt = t
 	}
 	return b.l, "", resp.StatusCode
 }

@@ -91,6 +91,9 @@ func Explain(err error) (msg, hint string, code int) {
 	if _, ok := errors.AsType[*upload.NotUploadAnswerError](err); ok {
 		return err.Error(), "check --repository-url: it must be the upload endpoint (PyPI: https://upload.pypi.org/legacy/; Gitea and Forgejo: https://HOST/api/packages/OWNER/pypi; GitLab: https://HOST/api/v4/projects/ID/packages/pypi; Nexus: https://HOST/repository/REPO/; Artifactory: https://HOST/artifactory/api/pypi/REPO), not a web page", ExitFailure
 	}
+	if ie, ok := errors.AsType[*upload.IndexRuleError](err); ok {
+		return err.Error(), indexRuleHint(ie), ExitFailure
+	}
 	if ce, ok := errors.AsType[*upload.ConflictError](err); ok && ce.Unverified {
 		return err.Error(), "if an earlier run uploaded these files, run the same command with --skip-existing; to have pyupload compare hashes instead, pass --check-url with the index's simple index URL (--verbose shows which read URLs were tried)", ExitFailure
 	}
@@ -100,6 +103,20 @@ func Explain(err error) (msg, hint string, code int) {
 		}
 	}
 	return err.Error(), "", ExitFailure
+}
+
+// indexRuleHint says how to get past a refusal predicted from the index's
+// read API. Nothing was sent.
+func indexRuleHint(e *upload.IndexRuleError) string {
+	switch e.Rule {
+	case upload.RuleReleaseAge:
+		return "nothing was uploaded: a release takes new files only in its first 14 days; publish these files under a new version (a post release such as 1.0.post1 suits added wheels)"
+	case upload.RuleArchived:
+		return "nothing was uploaded: an owner can unarchive the project in its settings on the index, then run the same command again"
+	case upload.RuleQuarantined:
+		return "nothing was uploaded: the index's administrators must lift the quarantine (the owners were told by email); an owner's API token can still upload meanwhile"
+	}
+	return "nothing was uploaded"
 }
 
 // plainHints are the sentinel errors with a fixed hint.

@@ -140,9 +140,15 @@ func (u *Uploader) applyListing(d *dist.Dist, l *readapi.Listing, res *Result) b
 }
 
 // settle decides a file before the batch starts: whether it must be sent.
+// A file not on the index yet may still be refused for a rule that
+// depends on what the index holds (indexrules.go): then it fails here.
 func (u *Uploader) settle(d *dist.Dist, l *readapi.Listing, res *Result) (sendIt bool) {
 	if !u.applyListing(d, l, res) {
-		return true
+		rule := u.indexRule(d, l)
+		if rule == nil {
+			return true
+		}
+		res.Status, res.Err, res.Evidence = Failed, rule, ReadAPI
 	}
 	base := d.Filename.Base
 	if res.Status != Failed {
@@ -203,7 +209,7 @@ func (u *Uploader) lookupAll(ctx context.Context, releases []*release) error {
 	for _, r := range releases {
 		g.Go(func() error {
 			// Each goroutine writes only its own release.
-			r.listing, _ = u.read.Lookup(ctx, readapi.Query{Name: r.name, Version: r.version, Files: r.files})
+			r.listing, _ = u.read.Lookup(ctx, readapi.Query{Name: r.name, Version: r.version, Files: r.files, Status: true})
 			return nil
 		})
 	}

@@ -40,12 +40,25 @@ type options struct {
 	timeout      time.Duration
 	skipExisting bool
 	allowHTTP    bool
-	logger       *slog.Logger
-	now          func() time.Time
+	// trustedPublishing: the credentials are a Trusted Publishing token,
+	// which a quarantined project refuses.
+	trustedPublishing bool
+	logger            *slog.Logger
+	now               func() time.Time
 }
 
 // Option configures an [Uploader].
 type Option func(*options) error
+
+// WithTrustedPublishing says the credentials are an upload token minted
+// by Trusted Publishing, which PyPI refuses for a quarantined project
+// where an owner's API token is still taken.
+func WithTrustedPublishing() Option {
+	return func(o *options) error {
+		o.trustedPublishing = true
+		return nil
+	}
+}
 
 // WithJobs sets how many files upload at once. The default is 4.
 func WithJobs(n int) Option {
