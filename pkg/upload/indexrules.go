@@ -54,14 +54,18 @@ func (e *IndexRuleError) Error() string {
 // is predicted or the listing cannot tell (logged at debug level).
 func (u *Uploader) indexRule(d *dist.Dist, l *readapi.Listing) *IndexRuleError {
 	base := d.Filename.Base
-	if l == nil || !l.Source.Warehouse || l.Source.Fallback {
+	if !readapi.IsWarehouse(u.endpoint) {
+		return nil
+	}
+	if d.Size > defaultFileLimit {
+		u.opts.logger.Debug("file is over PyPI's default 100 MiB limit; the index does not publish this project's own limit, so its answer decides", "file", base, "size", d.Size)
+	}
+	// The host's root index may be another index: it decides nothing.
+	if l == nil || l.Source.Fallback {
 		return nil
 	}
 	where := l.Source.URL(d.Metadata.Name, d.Metadata.Version).Redacted()
 	name := d.Metadata.Name
-	if d.Size > defaultFileLimit {
-		u.opts.logger.Debug("file is over PyPI's default 100 MiB limit; the index does not publish this project's own limit, so its answer decides", "file", base, "size", d.Size)
-	}
 	switch l.Status {
 	case readapi.StatusArchived:
 		return &IndexRuleError{Filename: base, Project: name, Rule: RuleArchived,

@@ -172,3 +172,23 @@ func TestProjectStatusRules(t *testing.T) {
 		})
 	}
 }
+
+// TestReleaseAgeFromCheckURL: a --check-url simple page gives the upload
+// times too (PEP 691), so the rule of the Warehouse endpoint holds.
+func TestReleaseAgeFromCheckURL(t *testing.T) {
+	t.Parallel()
+	ix, endpoint := preloadedAt(t, 30*24*time.Hour)
+	check := mustURL(t, strings.TrimSuffix(endpoint, "/legacy/")+"/simple/")
+	up, err := New(http.DefaultClient, mustURL(t, endpoint), WithCredentials(creds), WithCheckURL(check))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = up.Upload(t.Context(), goodDists(t, hatchWheel))
+	var rule *IndexRuleError
+	if !errors.As(err, &rule) || rule.Rule != RuleReleaseAge || !strings.Contains(rule.Evidence, "/simple/pyupload-sample-hatch/") {
+		t.Fatalf("Upload() error = %v, want the release-age rule from the simple page", err)
+	}
+	if n := ix.UploadAttempts(); n != 0 {
+		t.Errorf("%d upload attempts, want none", n)
+	}
+}
