@@ -3,31 +3,12 @@ package main
 import (
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/pyupload/pyupload/internal/fakeindex"
 	"github.com/pyupload/pyupload/internal/ui"
 )
-
-// movableClock is a test index's clock that a test sets.
-type movableClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *movableClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *movableClock) set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
 
 // TestE2EIndexRules: through the binary, the rules that depend on what
 // PyPI holds are predicted from its read API before the first byte: a
@@ -53,8 +34,8 @@ func TestE2EIndexRules(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			clock := &movableClock{t: time.Now().Add(-tt.age)}
-			ix, u := startIndex(t, fakeindex.WithClock(clock.now))
+			clock := fakeindex.NewClock(time.Now().Add(-tt.age))
+			ix, u := startIndex(t, fakeindex.WithClock(clock.Now))
 			content, err := os.ReadFile(good + sdist)
 			if err != nil {
 				t.Fatal(err)
@@ -65,7 +46,7 @@ func TestE2EIndexRules(t *testing.T) {
 			if err := ix.SetProjectStatus("pyupload-sample-hatch", tt.status); err != nil {
 				t.Fatal(err)
 			}
-			clock.set(time.Now())
+			clock.Set(time.Now())
 			r := runBinary(t, tokenEnv, uploadArgs(u, good+wheel, good+sdist)...)
 			if r.code != tt.wantCode {
 				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, tt.wantCode, r.stdout, r.stderr)

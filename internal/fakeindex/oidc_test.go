@@ -91,9 +91,9 @@ func with(claims map[string]any, changes map[string]any) map[string]any {
 
 // oidcIndex serves an index with Trusted Publishing, the shared key and a
 // fake clock at t0.
-func oidcIndex(t *testing.T, cfg fakeindex.OIDCConfig, opts ...fakeindex.Option) (*fakeindex.Index, *httptest.Server, *fakeClock) {
+func oidcIndex(t *testing.T, cfg fakeindex.OIDCConfig, opts ...fakeindex.Option) (*fakeindex.Index, *httptest.Server, *fakeindex.Clock) {
 	t.Helper()
-	clock := &fakeClock{t: t0}
+	clock := fakeindex.NewClock(t0)
 	ix, srv := newIndex(t, append([]fakeindex.Option{
 		fakeindex.WithSigningKey(testKey()), fakeindex.WithClock(clock.Now), fakeindex.WithOIDC(cfg),
 	}, opts...)...)
@@ -796,7 +796,7 @@ func TestMintedTokenUpload(t *testing.T) {
 				}
 			}
 			tok := mintOK(t, srv, sign(t, ix, ghClaims()))
-			clock.advance(tt.advance)
+			clock.Advance(tt.advance)
 			res := upload(t, srv, tt.form, withHeader("Authorization", basicAuth("__token__", tok)))
 			if res.status != tt.status || res.message(t) != tt.message {
 				t.Errorf("upload = %d %q, want %d %q", res.status, res.message(t), tt.status, tt.message)

@@ -408,7 +408,7 @@ func TestDuplicates(t *testing.T) {
 // the last name sent, and the 14-day window (row 20).
 func TestReleaseRules(t *testing.T) {
 	t.Parallel()
-	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	clock := fakeindex.NewClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	ix, srv := newIndex(t, fakeindex.WithClock(clock.Now))
 	sd, _ := distForm(t, mv24Sdst)
 	if res := upload(t, srv, sd.set("summary", "first")); res.status != http.StatusOK {
@@ -436,7 +436,7 @@ func TestReleaseRules(t *testing.T) {
 		t.Errorf("UploadTime = %v, want %v from the clock", files[0].UploadTime, want)
 	}
 
-	clock.advance(15 * 24 * time.Hour)
+	clock.Advance(15 * 24 * time.Hour)
 	// Identical re-uploads still succeed after 14 days
 	// (docs/index-server.md §3)...
 	if res := upload(t, srv, whl); res.status != http.StatusOK {

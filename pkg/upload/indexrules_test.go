@@ -5,30 +5,11 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/pyupload/pyupload/internal/fakeindex"
 )
-
-// settableClock is the test index's clock, moved by the test.
-type settableClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *settableClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *settableClock) set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
 
 const (
 	hatchSdist = "pyupload_sample_hatch-1.0.0rc1.tar.gz"
@@ -38,10 +19,10 @@ const (
 // preloadedAt stores the hatch sample's sdist as uploaded age ago, so the
 // release is that old; the index's clock is then the real one, which its
 // answers' Date headers also show.
-func preloadedAt(t *testing.T, age time.Duration) (*fakeindex.Index, string) {
+func preloadedAt(t *testing.T, age time.Duration, opts ...fakeindex.Option) (*fakeindex.Index, string) {
 	t.Helper()
-	clock := &settableClock{t: time.Now().Add(-age)}
-	ix, srv := serveIndex(t, fakeindex.WithClock(clock.now))
+	clock := fakeindex.NewClock(time.Now().Add(-age))
+	ix, srv := serveIndex(t, append(opts, fakeindex.WithClock(clock.Now))...)
 	content, err := os.ReadFile(goodDir + hatchSdist)
 	if err != nil {
 		t.Fatal(err)
@@ -49,8 +30,8 @@ func preloadedAt(t *testing.T, age time.Duration) (*fakeindex.Index, string) {
 	if err := ix.Preload("pyupload-sample-hatch", "1.0.0rc1", hatchSdist, content); err != nil {
 		t.Fatal(err)
 	}
-	clock.set(time.Now())
-	return ix, srv.URL + "/legacy/"
+	clock.Set(time.Now())
+	return ix, srv.URL + ix.UploadPath()
 }
 
 // TestReleaseAgeRule: PyPI takes no new file for a release older than 14
@@ -105,17 +86,8 @@ func TestReleaseAgeRule(t *testing.T) {
 // TestReleaseAgeOnlyOnPyPI: no other registry has the 14-day rule.
 func TestReleaseAgeOnlyOnPyPI(t *testing.T) {
 	t.Parallel()
-	clock := &settableClock{t: time.Now().Add(-30 * 24 * time.Hour)}
-	ix, srv := serveIndex(t, fakeindex.WithClock(clock.now), fakeindex.WithProfile(fakeindex.ProfileGitea))
-	content, err := os.ReadFile(goodDir + hatchSdist)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ix.Preload("pyupload-sample-hatch", "1.0.0rc1", hatchSdist, content); err != nil {
-		t.Fatal(err)
-	}
-	clock.set(time.Now())
-	up, err := New(http.DefaultClient, mustURL(t, srv.URL+ix.UploadPath()), WithCredentials(creds))
+	_, endpoint := preloadedAt(t, 30*24*time.Hour, fakeindex.WithProfile(fakeindex.ProfileGitea))
+	up, err := New(http.DefaultClient, mustURL(t, endpoint), WithCredentials(creds))
 	if err != nil {
 		t.Fatal(err)
 	}
