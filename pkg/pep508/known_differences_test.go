@@ -27,7 +27,14 @@ var knownDifferences = []knownDifference{
 		// variables; older tokenizers read "extra" and then fail on "s".
 		name: "PEP 751 marker variables extras and dependency_groups", changed: "25.0",
 		kinds: []string{"req"}, goValid: true,
-		applies: func(s string) bool { return strings.Contains(s, "extras") || strings.Contains(s, "dependency_groups") },
+		applies: func(s string) bool {
+			r, err := ParseRequirement(s)
+			if err != nil || r.Marker == nil {
+				return false
+			}
+			m := r.Marker.String()
+			return strings.Contains(m, "extras") || strings.Contains(m, "dependency_groups")
+		},
 	},
 	{
 		// Up to 23.1 Requirement() also checked the URL after "@" with
@@ -35,7 +42,10 @@ var knownDifferences = []knownDifference{
 		// dropped that, and PyPI refuses direct references anyway.
 		name: "URL after @ no longer validated", changed: "23.2",
 		kinds: []string{"req"}, goValid: true,
-		applies: func(s string) bool { return strings.Contains(s, "@") },
+		applies: func(s string) bool {
+			r, err := ParseRequirement(s)
+			return err == nil && r.URL != ""
+		},
 	},
 	{
 		// Before 26.1 the version and specifier regexes were not ASCII-only,
