@@ -67,7 +67,7 @@ func escape(s string, b *strings.Builder) (int, error) {
 		for n < 3 && n < len(s) && '0' <= s[n] && s[n] <= '7' {
 			n++
 		}
-		v, _ := strconv.ParseUint(s[:n], 8, 32)
+		v, _ := strconv.ParseUint(s[:n], 8, 16) // at most 0o777
 		b.WriteRune(rune(v))
 		return n, nil
 	case c == 'x' || c == 'u' || c == 'U':
