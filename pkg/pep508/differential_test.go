@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -67,11 +68,33 @@ func differentialCorpus() []diffCase {
 			cases = append(cases, diffCase{kind, s})
 		}
 	}
+	installedReqs, installedPython := installedMetadata()
 	add("ver", corpus(r, versionSeeds, nil, 3000))
 	add("spec", corpus(r, specifierSeeds, nil, 3000))
-	add("set", corpus(r, specifierSeeds, genSpecifierSet, 4000))
-	add("req", corpus(r, requirementSeeds, genRequirement, 10000))
+	add("set", corpus(r, append(installedPython, specifierSeeds...), genSpecifierSet, 4000))
+	add("req", corpus(r, append(installedReqs, requirementSeeds...), genRequirement, 10000))
 	return cases
+}
+
+// installedMetadata returns the Requires-Dist and Requires-Python values
+// of the Python distributions installed on this machine, as real-world
+// seeds (nothing when there are none).
+func installedMetadata() (reqs, pythons []string) {
+	paths, _ := filepath.Glob("/usr/lib/python3/dist-packages/*.dist-info/METADATA")
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		for line := range strings.SplitSeq(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "Requires-Dist: "); ok {
+				reqs = append(reqs, v)
+			} else if v, ok := strings.CutPrefix(line, "Requires-Python: "); ok {
+				pythons = append(pythons, v)
+			}
+		}
+	}
+	return reqs, pythons
 }
 
 // runJudge sends every case to Debian's python3 and returns the packaging
