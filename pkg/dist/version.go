@@ -12,11 +12,7 @@ type VersionError = pep440.VersionError
 
 // ParseVersion parses s as packaging's Version does; see [pep440.ParseVersion].
 func ParseVersion(s string) (Version, error) {
-	v, err := pep440.ParseVersion(s)
-	if err != nil {
-		return Version{}, err //nolint:wrapcheck // the *VersionError is the documented result
-	}
-	return v, nil
+	return pep440.ParseVersion(s) // its *VersionError is the documented error
 }
 
 // The byte classes of names and versions, shared by name.go.
