@@ -213,7 +213,7 @@ func validateField(key, header string, vals []string) string {
 		}
 	case "provides_extra":
 		for _, e := range vals {
-			if !projectNameRE.MatchString(e) {
+			if !extraNameRE.MatchString(e) {
 				return pyRepr(e) + " is invalid for " + field
 			}
 		}

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/pyupload/pyupload/pkg/dist"
 )
@@ -46,7 +48,10 @@ var (
 	specOpRE   = regexp.MustCompile(`^(===|~=|==|!=|<=|>=|<|>)`)
 	prefixVerR = regexp.MustCompile(`(?i)^v?(?:[0-9]+!)?[0-9]+(?:\.[0-9]+)*$`)
 	releaseRE  = regexp.MustCompile(`^(?:[0-9]+!)?([0-9]+(?:\.[0-9]+)*)`)
-	markerVars = map[string]bool{
+	// extraNameRE is packaging's canonicalize_name(validate=True), compiled
+	// with re.ASCII: Go's (?i) would let U+017F stand for "s".
+	extraNameRE = regexp.MustCompile(`^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$`)
+	markerVars  = map[string]bool{
 		"python_version": true, "python_full_version": true, "os_name": true, "os.name": true,
 		"sys_platform": true, "sys.platform": true, "platform_release": true, "platform_system": true,
 		"platform_version": true, "platform.version": true, "platform_machine": true, "platform.machine": true,
@@ -62,6 +67,9 @@ var errRequirement = errors.New("invalid requirement")
 // parser accepts it: name, optional extras, then either "@ url" or version
 // specifiers (optionally in parentheses), then an optional "; marker".
 func parseRequirement(s string) (*requirement, error) {
+	// packaging's END token is Python's $, which also matches before a
+	// final newline.
+	s, finalNewline := strings.CutSuffix(s, "\n")
 	rest := strings.TrimLeft(s, " \t")
 	name := reqNameRE.FindString(rest)
 	if name == "" {
@@ -74,10 +82,10 @@ func parseRequirement(s string) (*requirement, error) {
 		if end < 0 {
 			return nil, errRequirement
 		}
-		if inner := strings.TrimSpace(rest[1:end]); inner != "" {
+		if inner := strings.Trim(rest[1:end], " \t"); inner != "" {
 			for e := range strings.SplitSeq(inner, ",") {
-				e = strings.TrimSpace(e)
-				if reqNameRE.FindString(e) != e {
+				e = strings.Trim(e, " \t")
+				if e == "" || reqNameRE.FindString(e) != e {
 					return nil, errRequirement
 				}
 				r.extras = append(r.extras, e)
@@ -93,6 +101,9 @@ func parseRequirement(s string) (*requirement, error) {
 			end = len(after)
 		}
 		r.url, rest = after[:end], strings.TrimLeft(after[end:], " \t")
+		if r.url == "" && finalNewline && rest == "" {
+			r.url = "\n" // the URL token is anything but spaces and tabs
+		}
 		if r.url == "" {
 			return nil, errRequirement
 		}
@@ -103,25 +114,18 @@ func parseRequirement(s string) (*requirement, error) {
 			marker = rest[1:]
 		}
 	} else {
+		// Between tokens packaging's grammar allows only spaces and tabs.
 		spec, m, hasMarker := strings.Cut(rest, ";")
-		spec = strings.TrimSpace(spec)
+		spec = strings.Trim(spec, " \t")
 		if strings.HasPrefix(spec, "(") {
 			if !strings.HasSuffix(spec, ")") {
 				return nil, errRequirement
 			}
-			spec = strings.TrimSpace(spec[1 : len(spec)-1])
+			spec = strings.Trim(spec[1:len(spec)-1], " \t")
 		}
 		if spec != "" {
-			// packaging's version_many reads a comma after every specifier,
-			// so one may end the list; an empty item elsewhere is an error.
-			items := strings.Split(spec, ",")
-			if len(items) > 1 && strings.TrimSpace(items[len(items)-1]) == "" {
-				items = items[:len(items)-1]
-			}
-			for _, item := range items {
-				if !validSpecifier(item) {
-					return nil, errRequirement
-				}
+			if !validSpecifierList(spec) {
+				return nil, errRequirement
 			}
 			r.specifier = spec
 		}
@@ -152,6 +156,51 @@ func validSpecifierSet(s string) bool {
 	return true
 }
 
+// validSpecifierList checks the specifiers of a requirement as packaging's
+// tokenizer reads them: items joined by commas with spaces or tabs around,
+// one trailing comma allowed. An "===" item is a token that runs to
+// whitespace, ';' or ')', commas included, and SpecifierSet then splits it
+// again, so "===a,,>=1" is valid where ">=1,,<2" is not.
+func validSpecifierList(spec string) bool {
+	rest := spec
+	for {
+		var tok string
+		if strings.HasPrefix(rest, "===") {
+			body := strings.TrimLeftFunc(rest[3:], isPySpace)
+			n := strings.IndexFunc(body, func(r rune) bool { return isPySpace(r) || r == ';' || r == ')' })
+			if n < 0 {
+				n = len(body)
+			}
+			tok = rest[:len(rest)-len(body)+n]
+			if !validSpecifierSet(tok) {
+				return false
+			}
+		} else {
+			comma := strings.IndexByte(rest, ',')
+			if comma < 0 {
+				comma = len(rest)
+			}
+			tok = strings.TrimRight(rest[:comma], " \t")
+			if strings.TrimFunc(tok, isPySpace) != tok || !validSpecifier(tok) {
+				return false
+			}
+		}
+		rest = strings.TrimLeft(rest[len(tok):], " \t")
+		if rest == "" {
+			return true
+		}
+		if rest[0] != ',' {
+			return false
+		}
+		if rest = strings.TrimLeft(rest[1:], " \t"); rest == "" {
+			return true
+		}
+	}
+}
+
+// isPySpace is Python's \s: Unicode white space and U+001C..U+001F.
+func isPySpace(r rune) bool { return unicode.IsSpace(r) || r >= 0x1c && r <= 0x1f }
+
 // validSpecifier is packaging's Specifier: an operator and a version the
 // operator admits (prefix matches only with == and !=, no local versions
 // with ordering operators, ~= needs two release segments).
@@ -162,18 +211,25 @@ func validSpecifier(s string) bool {
 		return false
 	}
 	v := strings.TrimSpace(s[len(op):])
+	if op == "===" {
+		// Any string, even an empty one, up to whitespace, ';' or ')'.
+		return !strings.ContainsAny(v, ";)") && strings.IndexFunc(v, isPySpace) < 0
+	}
 	if v == "" {
 		return false
 	}
 	switch op {
-	case "===":
-		return !strings.ContainsAny(v, " \t;)")
 	case "==", "!=":
 		if prefix, ok := strings.CutSuffix(v, ".*"); ok {
 			return prefixVerR.MatchString(prefix)
 		}
 		_, err := dist.ParseVersion(v)
 		return err == nil
+	}
+	if op == "~=" {
+		// Only the ~= branch of packaging's regex lacks (?a:...), so
+		// Python's IGNORECASE lets these stand for "s" and "i" in its words.
+		v = strings.NewReplacer("\u017f", "s", "\u0130", "i", "\u0131", "i").Replace(v)
 	}
 	ver, err := dist.ParseVersion(v)
 	if err != nil || ver.IsLocal() {
@@ -269,6 +325,9 @@ func (p *markerParser) value() bool {
 		p.next()
 		return true
 	case len(t) >= 2 && (t[0] == '"' || t[0] == '\''):
+		if !pythonLiteralOK(t[1 : len(t)-1]) {
+			return false
+		}
 		p.i++
 		p.out = append(p.out, `"`+t[1:len(t)-1]+`"`)
 		return true
@@ -319,4 +378,45 @@ func markerTokens(s string) ([]string, bool) {
 
 func isASCIIAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// pythonLiteralOK reports whether a marker string's inside is a valid
+// Python string literal body, which packaging requires by passing the
+// quoted string to ast.literal_eval: no raw line break or NUL, no
+// backslash before the closing quote, and well-formed \x, \u, \U and \N
+// escapes.
+func pythonLiteralOK(body string) bool {
+	if strings.ContainsAny(body, "\x00") {
+		return false
+	}
+	for i := 0; i < len(body); i++ {
+		switch body[i] {
+		case '\n', '\r':
+			return false
+		case '\\':
+			i++
+			if i == len(body) {
+				return false
+			}
+			width := map[byte]int{'x': 2, 'u': 4, 'U': 8}[body[i]]
+			switch {
+			case body[i] == '\r' && i+1 < len(body) && body[i+1] == '\n':
+				i++
+			case width > 0:
+				digits := body[i+1 : min(len(body), i+1+width)]
+				v, err := strconv.ParseUint(digits, 16, 32)
+				if len(digits) < width || err != nil || v > unicode.MaxRune {
+					return false
+				}
+				i += width
+			case body[i] == 'N':
+				end := strings.IndexByte(body[i:], '}')
+				if i+1 >= len(body) || body[i+1] != '{' || end < 3 {
+					return false
+				}
+				i += end
+			}
+		}
+	}
+	return true
 }

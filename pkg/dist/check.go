@@ -193,25 +193,7 @@ func (c *checker) fieldValues(m *Metadata) {
 			c.add(Error, h.field, "'%s' is an invalid value for %s. Error: Invalid URI", h.value, h.field)
 		}
 	}
-	for _, group := range []struct {
-		field string
-		reqs  []string
-	}{{"Requires-Dist", m.RequiresDist}, {"Provides-Dist", m.ProvidesDist}, {"Obsoletes-Dist", m.ObsoletesDist}} {
-		for _, r := range group.reqs {
-			spec, _, _ := strings.Cut(r, ";")
-			if strings.Contains(spec, "@") {
-				c.add(Error, group.field, "Can't have direct dependency: %s", r)
-			}
-		}
-	}
-	for _, e := range m.ProvidesExtra {
-		if !ValidName(e) {
-			c.add(Error, "Provides-Extra", "'%s' is invalid for 'provides-extra'", e)
-		}
-	}
-	if m.RequiresPython != "" && !validSpecifierSet(m.RequiresPython) {
-		c.add(Error, "Requires-Python", "'%s' is invalid for 'requires-python'", m.RequiresPython)
-	}
+	c.requirements(m)
 	for _, cl := range m.Classifiers {
 		if strings.HasPrefix(strings.TrimSpace(cl), "Private ::") {
 			c.add(Error, "Classifier", "'%s' is not a valid classifier.", cl)
@@ -280,43 +262,6 @@ func (c *checker) projectURLs(urls []string) {
 func validURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && u.Scheme != "" && u.Host != ""
-}
-
-// validSpecifierSet accepts a comma-separated list of PEP 440 version
-// specifiers such as ">=3.9, !=3.10.*". Like packaging's SpecifierSet,
-// which the index uses, it skips items that are empty once stripped, so
-// ">=3.9," and even "," are valid.
-func validSpecifierSet(s string) bool {
-	for clause := range strings.SplitSeq(s, ",") {
-		clause = strings.TrimSpace(clause)
-		if clause == "" {
-			continue
-		}
-		op := ""
-		for _, o := range []string{"===", "~=", "==", "!=", "<=", ">=", "<", ">"} {
-			if strings.HasPrefix(clause, o) {
-				op = o
-				break
-			}
-		}
-		if op == "" {
-			return false
-		}
-		v := strings.TrimSpace(clause[len(op):])
-		if op == "===" {
-			if v == "" {
-				return false
-			}
-			continue
-		}
-		if (op == "==" || op == "!=") && strings.HasSuffix(v, ".*") {
-			v = strings.TrimSuffix(v, ".*")
-		}
-		if _, err := ParseVersion(v); err != nil || v == "" {
-			return false
-		}
-	}
-	return true
 }
 
 // plausibleLicenseExpression checks the SPDX expression syntax: license ids

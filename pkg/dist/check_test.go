@@ -3,6 +3,8 @@ package dist
 import (
 	"strings"
 	"testing"
+
+	"github.com/pyupload/pyupload/pkg/pep440"
 )
 
 func sdist(path, name, version string) *Dist {
@@ -54,8 +56,8 @@ func TestSpecifiersAndExpressions(t *testing.T) {
 		"3.9": false, ">=": false, "=>3.9": false, ">=3.9,3.10": false,
 	}
 	for s, ok := range specs {
-		if got := validSpecifierSet(s); got != ok {
-			t.Errorf("validSpecifierSet(%q) = %v, want %v", s, got, ok)
+		if _, err := pep440.ParseSpecifierSet(s); (err == nil) != ok {
+			t.Errorf("pep440.ParseSpecifierSet(%q) error = %v, want valid %v", s, err, ok)
 		}
 	}
 	exprs := map[string]bool{"MIT": true, "MIT OR Apache-2.0": true, "(MIT AND BSD-3-Clause) OR GPL-2.0-or-later WITH Classpath-exception-2.0": true, "LicenseRef-Custom": true, "MIT OR": false, "(MIT": false, "MIT)": false, "": false, "MIT Apache-2.0": false}

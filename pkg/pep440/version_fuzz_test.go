@@ -1,4 +1,4 @@
-package dist
+package pep440
 
 import (
 	"errors"
