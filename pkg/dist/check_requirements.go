@@ -2,6 +2,7 @@ package dist
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/pyupload/pyupload/pkg/pep440"
 	"github.com/pyupload/pyupload/pkg/pep508"
@@ -46,7 +47,7 @@ func (c *checker) requirements(m *Metadata) {
 	}
 	if m.RequiresPython != "" {
 		if _, err := pep440.ParseSpecifierSet(m.RequiresPython); err != nil {
-			c.add(Error, "Requires-Python", "%s is invalid for 'requires-python' (%v)", pep440.PyRepr(m.RequiresPython), err)
+			c.add(Error, "Requires-Python", "%s is invalid for 'requires-python' (%v%s)", pep440.PyRepr(m.RequiresPython), err, specifierAdvice(err))
 		}
 	}
 	for _, e := range m.ProvidesExtra {
@@ -63,4 +64,27 @@ func requirementError(err error) string {
 		return se.Error()
 	}
 	return err.Error()
+}
+
+// specifierAdvice says what is wrong with a refused specifier in the
+// common cases, so the message tells how to fix it; "" otherwise.
+func specifierAdvice(err error) string {
+	se, ok := errors.AsType[*pep440.SpecifierError](err)
+	if !ok {
+		return ""
+	}
+	item := strings.TrimSpace(se.Input)
+	op := strings.TrimRight(item[:len(item)-len(strings.TrimLeft(item, "~=!<>"))], " ")
+	version := strings.TrimSpace(item[len(op):])
+	switch {
+	case op == "":
+		return "; a specifier starts with an operator: ~= == != <= >= < > ==="
+	case op == "~=" && !strings.Contains(version, "."):
+		return "; ~= needs two release numbers or more: ~=" + version + ".0 means >=" + version + ".0, ==" + version + ".*"
+	case strings.HasSuffix(version, ".*") && op != "==" && op != "!=":
+		return "; a '.*' suffix is allowed only with == and !="
+	case strings.Contains(version, "+") && op != "==" && op != "!=":
+		return "; a local version (+...) is allowed only with == and !="
+	}
+	return ""
 }

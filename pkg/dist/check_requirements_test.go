@@ -28,7 +28,7 @@ func TestCheckRequirements(t *testing.T) {
 			"Requires-Dist", `Can't have direct dependency: pkg @ https://example.org/pkg.whl ; os_name == "nt"`},
 		{"an @ inside a marker string is no URL", func(m *Metadata) { m.RequiresDist = []string{"pkg ; platform_version == 'a@b'"} }, "Requires-Dist", ""},
 		{"Requires-Python ~=3", func(m *Metadata) { m.RequiresPython = "~=3" },
-			"Requires-Python", "'~=3' is invalid for 'requires-python' (Invalid specifier: '~=3')"},
+			"Requires-Python", "'~=3' is invalid for 'requires-python' (Invalid specifier: '~=3';"},
 		{"Requires-Python with a trailing comma", func(m *Metadata) { m.RequiresPython = ">=3.9," }, "Requires-Python", ""},
 		{"Requires-Python local version", func(m *Metadata) { m.RequiresPython = ">=3.9+local" },
 			"Requires-Python", "'>=3.9+local' is invalid for 'requires-python'"},
@@ -61,5 +61,25 @@ func TestCheckRequirements(t *testing.T) {
 				t.Errorf("errors %q, want one starting %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestSpecifierAdvice: the common mistakes in Requires-Python get a way
+// to fix them after packaging's message.
+func TestSpecifierAdvice(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ in, want string }{
+		{"~=3", "; ~= needs two release numbers or more: ~=3.0 means >=3.0, ==3.*"},
+		{">=3.*", "; a '.*' suffix is allowed only with == and !="},
+		{">=3.9+local", "; a local version (+...) is allowed only with == and !="},
+		{"3.9", "; a specifier starts with an operator: ~= == != <= >= < > ==="},
+		{">=3.9, >>=4", ""},
+	} {
+		m := &Metadata{RequiresPython: tt.in}
+		c := &checker{}
+		c.requirements(m)
+		if len(c.problems) != 1 || !strings.HasSuffix(c.problems[0].Message, tt.want+")") {
+			t.Errorf("Requires-Python %q: %v, want one error ending %q", tt.in, c.problems, tt.want+")")
+		}
 	}
 }
