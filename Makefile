@@ -15,7 +15,7 @@ FUZZ_TARGETS  := pkg/dist:FuzzParseFilename pkg/dist:FuzzParseMetadata pkg/dist:
                  cmd/pyupload:FuzzSplitAttached internal/ui:FuzzNeutralize internal/ui:FuzzTokenOutput \
                  internal/readapi:FuzzParseSimpleHTML internal/readapi:FuzzParseSimpleJSON cmd/pyupload:FuzzHostileAnswers
 
-.PHONY: all build demo test race lint lint-install fuzz bench conformance pypirc-golden testdata clean
+.PHONY: all build demo test race lint lint-install fuzz bench conformance pypirc-golden refdata testdata clean
 
 all: build test
 
@@ -64,6 +64,13 @@ conformance:
 ## twine's get_config (Debian's python3; twine if installed)
 pypirc-golden:
 	$(PYTHON) scripts/pypirc-golden.py
+
+## refdata: regenerate internal/refdata (packaging's SPDX ids, trove classifiers) from the releases
+## PyPI pins, downloaded from PyPI, and the license-expression answers of packaging itself.
+## Offline: make refdata REFDATA_FLAGS='--packaging-src DIR --trove-src DIR' (see the script)
+refdata:
+	$(PYTHON) scripts/refdata.py $(REFDATA_FLAGS) \
+		--license-corpus pkg/dist/testdata/license/corpus.txt pkg/dist/testdata/license/packaging.jsonl
 
 ## testdata: rebuild the sample dists (needs Debian's python3 build backends)
 testdata:
