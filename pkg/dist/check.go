@@ -172,9 +172,7 @@ func (c *checker) fieldValues(m *Metadata) {
 	if m.License != "" && m.LicenseExpression != "" {
 		c.add(Error, "License", "License is deprecated when License-Expression is present. Only License-Expression should be present.")
 	}
-	if m.LicenseExpression != "" && !plausibleLicenseExpression(m.LicenseExpression) {
-		c.add(Error, "License-Expression", "'%s' is invalid for 'license-expression'", m.LicenseExpression)
-	}
+	c.licenseExpression(m)
 	for _, p := range m.LicenseFiles {
 		if strings.Contains(p, "..") || strings.Contains(p, "*") || strings.HasPrefix(p, "/") || strings.Contains(p, `\`) || hasDrive(p) {
 			c.add(Error, "License-File", "'%s' is invalid for 'license-file' (must be a relative path with '/' separators, without '..' or '*')", p)
@@ -212,11 +210,7 @@ func (c *checker) fieldValues(m *Metadata) {
 	if m.RequiresPython != "" && !validSpecifierSet(m.RequiresPython) {
 		c.add(Error, "Requires-Python", "'%s' is invalid for 'requires-python'", m.RequiresPython)
 	}
-	for _, cl := range m.Classifiers {
-		if strings.HasPrefix(strings.TrimSpace(cl), "Private ::") {
-			c.add(Error, "Classifier", "'%s' is not a valid classifier.", cl)
-		}
-	}
+	c.classifiers(m)
 	for _, group := range []struct {
 		field  string
 		values []string
@@ -317,41 +311,6 @@ func validSpecifierSet(s string) bool {
 		}
 	}
 	return true
-}
-
-// plausibleLicenseExpression checks the SPDX expression syntax: license ids
-// (letters, digits, '.', '-', '+', and "LicenseRef-"/"DocumentRef-" ids)
-// joined by AND, OR and WITH, with balanced parentheses. The index also
-// checks ids against the SPDX list, which is not bundled here.
-func plausibleLicenseExpression(s string) bool {
-	s = strings.NewReplacer("(", " ( ", ")", " ) ").Replace(s)
-	depth, expectID := 0, true
-	for tok := range strings.FieldsSeq(s) {
-		switch {
-		case tok == "(" && expectID:
-			depth++
-		case tok == ")" && !expectID:
-			if depth--; depth < 0 {
-				return false
-			}
-		case (tok == "AND" || tok == "OR" || tok == "WITH") && !expectID:
-			expectID = true
-		case expectID && isLicenseID(tok):
-			expectID = false
-		default:
-			return false
-		}
-	}
-	return depth == 0 && !expectID
-}
-
-func isLicenseID(s string) bool {
-	for _, r := range s {
-		if !(isASCIIAlnum(r) || r == '.' || r == '-' || r == '+' || r == ':') {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // validImportName accepts a dotted Python identifier, optionally followed
