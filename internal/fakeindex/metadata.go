@@ -2,13 +2,14 @@ package fakeindex
 
 import (
 	"fmt"
+	"net/http"
 	"net/mail"
 	"net/url"
 	"slices"
-	"sort"
 	"strings"
 	"unicode"
 
+	"github.com/pyupload/pyupload/internal/refdata"
 	"github.com/pyupload/pyupload/pkg/dist"
 )
 
@@ -157,6 +158,10 @@ func checkMetadata(form url.Values) (*metaInfo, *reply) {
 			add(f.header, "%s introduced in metadata version %s, not %s", f.header, f.added, mv[0])
 			continue
 		}
+		if f.key == "license_expression" && judgeLicenseExpression(raw[f.key][0], refdata.LoadSPDX()) == licenseCrash {
+			// packaging raises KeyError, which Warehouse does not catch.
+			return nil, &reply{status: http.StatusInternalServerError, message: "Internal Server Error"}
+		}
 		if msg := validateField(f.key, f.header, raw[f.key]); msg != "" {
 			add(f.header, "%s", msg)
 		}
@@ -228,7 +233,7 @@ func validateField(key, header string, vals []string) string {
 			}
 		}
 	case "license_expression":
-		if !validLicenseExpression(first) {
+		if judgeLicenseExpression(first, refdata.LoadSPDX()) != licenseOK {
 			return pyRepr(first) + " is invalid for " + field
 		}
 	case "license_file":
@@ -378,35 +383,9 @@ func importNameProblem(v, field string) string {
 	return ""
 }
 
-// validLicenseExpression checks SPDX expression syntax: ids joined by AND,
-// OR and WITH, with balanced parentheses. Unlike the index it does not
-// check ids against the SPDX license list.
-func validLicenseExpression(s string) bool {
-	s = strings.NewReplacer("(", " ( ", ")", " ) ").Replace(s)
-	depth, wantID := 0, true
-	for tok := range strings.FieldsSeq(s) {
-		upper := strings.ToUpper(tok)
-		switch {
-		case tok == "(" && wantID:
-			depth++
-		case tok == ")" && !wantID:
-			if depth--; depth < 0 {
-				return false
-			}
-		case (upper == "AND" || upper == "OR" || upper == "WITH") && !wantID:
-			wantID = true
-		case wantID && tok != "(" && tok != ")" && strings.Trim(tok, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-+:") == "":
-			wantID = false
-		default:
-			return false
-		}
-	}
-	return depth == 0 && !wantID
-}
-
 // warehouseRules are the checks warehouse/forklift/metadata.py adds once
-// packaging is satisfied. Classifiers are not checked against the
-// trove-classifiers list (not bundled); only "Private ::" ones are refused.
+// packaging is satisfied. Classifiers are checked against the generated
+// trove-classifiers list (internal/refdata).
 func warehouseRules(m *metaInfo) []fieldErr {
 	var errs []fieldErr
 	add := func(field, format string, args ...any) {
@@ -425,12 +404,8 @@ func warehouseRules(m *metaInfo) []fieldErr {
 			}
 		}
 	}
-	classifiers := slices.Clone(m.values["classifiers"])
-	sort.Strings(classifiers)
-	for _, c := range slices.Compact(classifiers) {
-		if strings.HasPrefix(c, "Private ::") {
-			add("classifier", "%s is not a valid classifier.", pyRepr(c))
-		}
+	for _, msg := range classifierProblems(m.values["classifiers"], refdata.LoadClassifiers()) {
+		add("classifier", "%s", msg)
 	}
 	for _, f := range []struct{ key, field string }{{"home_page", "home-page"}, {"download_url", "download-url"}} {
 		if v := single(m.values, f.key); v != "" && !validURI(v) {
