@@ -209,7 +209,7 @@ func validateField(key, header string, vals []string) string {
 		return contentTypeProblem(first, field)
 	case "dynamic":
 		for _, d := range vals {
-			switch l := strings.ToLower(d); {
+			switch l := pyLowerStr(d); {
 			case l == "name" || l == "version" || l == "metadata-version":
 				return pyRepr(l) + " is not allowed as a dynamic field"
 			case !isMetadataHeader(l):
@@ -262,7 +262,7 @@ func duplicateLabel(pairs []string) bool {
 	seen := map[string]bool{}
 	for _, p := range pairs {
 		label, _, _ := strings.Cut(p, ",")
-		label = strings.TrimSpace(label)
+		label = strings.TrimFunc(label, isPySpace)
 		if seen[label] {
 			return true
 		}
@@ -351,24 +351,47 @@ var pythonKeywords = map[string]bool{
 	"pass": true, "raise": true, "return": true, "try": true, "while": true, "with": true, "yield": true,
 }
 
-// isIdentifier approximates str.isidentifier.
+// isIdentifier is str.isidentifier: XID_Start (or '_') then XID_Continue,
+// derived here from Unicode's ID properties less the characters NFKC
+// would turn into something else.
 func isIdentifier(s string) bool {
 	if s == "" {
 		return false
 	}
 	for i, r := range s {
-		ok := r == '_' || unicode.IsLetter(r) || i > 0 && (unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r) || unicode.Is(unicode.Pc, r))
-		if !ok {
+		if i == 0 && r != '_' && !xidStart(r) || i > 0 && !xidContinue(r) {
 			return false
 		}
 	}
 	return true
 }
 
+var (
+	idStartTables    = []*unicode.RangeTable{unicode.Lu, unicode.Ll, unicode.Lt, unicode.Lm, unicode.Lo, unicode.Nl, unicode.Other_ID_Start}
+	idContinueTables = append(slices.Clone(idStartTables), unicode.Mn, unicode.Mc, unicode.Nd, unicode.Pc, unicode.Other_ID_Continue)
+	// NFKC-unstable ID characters (UAX #31 XID); the continue-only ones
+	// are XID_Continue but not XID_Start.
+	nfkcUnstable = []rune{0x037A, 0x309B, 0x309C, 0xFC5E, 0xFC5F, 0xFC60, 0xFC61, 0xFC62, 0xFC63, 0xFDFA, 0xFDFB,
+		0xFE70, 0xFE72, 0xFE74, 0xFE76, 0xFE78, 0xFE7A, 0xFE7C, 0xFE7E}
+	continueOnly = []rune{0x0E33, 0x0EB3, 0xFF9E, 0xFF9F}
+)
+
+func idExcluded(r rune) bool {
+	return unicode.Is(unicode.Pattern_Syntax, r) || unicode.Is(unicode.Pattern_White_Space, r) || slices.Contains(nfkcUnstable, r)
+}
+
+func xidStart(r rune) bool {
+	return !idExcluded(r) && !slices.Contains(continueOnly, r) && unicode.IsOneOf(idStartTables, r)
+}
+
+func xidContinue(r rune) bool {
+	return !idExcluded(r) && (slices.Contains(continueOnly, r) || unicode.IsOneOf(idContinueTables, r))
+}
+
 // importNameProblem applies packaging's Import-Name rules.
 func importNameProblem(v, field string) string {
 	name, private, semicolon := strings.Cut(v, ";")
-	name = strings.TrimRightFunc(name, unicode.IsSpace)
+	name = strings.TrimRightFunc(name, isPySpace)
 	for ident := range strings.SplitSeq(name, ".") {
 		if !isIdentifier(ident) {
 			return fmt.Sprintf("%s is invalid for %s; %s is not a valid identifier", pyRepr(name), field, pyRepr(ident))
@@ -377,7 +400,7 @@ func importNameProblem(v, field string) string {
 			return fmt.Sprintf("%s is invalid for %s; %s is a keyword", pyRepr(name), field, pyRepr(ident))
 		}
 	}
-	if semicolon && strings.TrimLeftFunc(private, unicode.IsSpace) != "private" {
+	if semicolon && strings.TrimLeftFunc(private, isPySpace) != "private" {
 		return fmt.Sprintf("%s is invalid for %s; the only valid option is 'private'", pyRepr(v), field)
 	}
 	return ""
@@ -442,8 +465,8 @@ func warehouseRules(m *metaInfo) []fieldErr {
 		}
 	}
 	for _, d := range m.values["dynamic"] {
-		if strings.EqualFold(d, "dynamic") {
-			add("dynamic", "Dynamic field %s is not a valid dynamic field.", pyRepr(strings.ToLower(d)))
+		if l := pyLowerStr(d); l == "dynamic" {
+			add("dynamic", "Dynamic field %s is not a valid dynamic field.", pyRepr(l))
 		}
 	}
 	if single(m.values, "license") != "" && single(m.values, "license_expression") != "" {
@@ -454,18 +477,7 @@ func warehouseRules(m *metaInfo) []fieldErr {
 
 func splitProjectURL(pair string) (label, link string) {
 	label, link, _ = strings.Cut(pair, ",")
-	return strings.TrimSpace(label), strings.TrimSpace(link)
-}
-
-// validURI is Warehouse's is_valid_uri(require_authority=False): a URI
-// with an http or https scheme.
-func validURI(s string) bool {
-	u, err := url.Parse(s)
-	if err != nil {
-		return false
-	}
-	scheme := strings.ToLower(u.Scheme)
-	return scheme == "http" || scheme == "https"
+	return strings.TrimFunc(label, isPySpace), strings.TrimFunc(link, isPySpace)
 }
 
 // emailProblem approximates email_validator on the address part of a
