@@ -19,7 +19,7 @@ func TestLicenseOracleAsPackaging(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	spdx := refdata.LoadSPDX()
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 1<<20)
@@ -59,7 +59,7 @@ var metadataRuleCases = []struct{ name, headers, want string }{
 	{"classifier ok", "Metadata-Version: 2.1\nClassifier: Programming Language :: Python :: 3\n", ""},
 	{"classifier unknown", "Metadata-Version: 2.1\nClassifier: Programming Language :: Cobol :: 2\n", "'Programming Language :: Cobol :: 2' is not a valid classifier."},
 	{"classifier private", "Metadata-Version: 2.1\nClassifier: Private :: Do Not Upload\n", "'Private :: Do Not Upload' is not a valid classifier."},
-	{"classifier deprecated with replacement", "Metadata-Version: 2.1\nClassifier: Natural Language :: Ukranian\n", "The classifier 'Natural Language :: Ukranian' has been deprecated, use one of ['Natural Language :: Ukrainian'] instead."},
+	{"classifier deprecated with replacement", "Metadata-Version: 2.1\nClassifier: Natural Language :: Ukranian\n", "The classifier 'Natural Language :: Ukranian' has been deprecated, use one of ['Natural Language :: Ukrainian'] instead."}, //nolint:misspell // the deprecated classifier is spelled so
 	{"classifier deprecated", "Metadata-Version: 2.1\nClassifier: Topic :: Communications :: Chat :: AOL Instant Messenger\n", "The classifier 'Topic :: Communications :: Chat :: AOL Instant Messenger' has been deprecated."},
 	{"dynamic ok", "Metadata-Version: 2.2\nDynamic: license\nDynamic: Import-Name\n", ""},
 	{"dynamic name", "Metadata-Version: 2.2\nDynamic: Name\n", "'name' is not allowed as a dynamic field"},

@@ -77,7 +77,7 @@ func judgeLicenseExpression(raw string, spdx *refdata.SPDX) licenseVerdict {
 		prev = tok
 		final := strings.TrimSuffix(tok, "+")
 		if rest, ok := strings.CutPrefix(final, "licenseref-"); ok {
-			if strings.IndexFunc(rest, func(r rune) bool { return !(r == '.' || r == '-' || r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r))) }) >= 0 {
+			if strings.IndexFunc(rest, notLicenseRefChar) >= 0 {
 				return licenseInvalid
 			}
 			if _, ok := refs[final]; !ok {
@@ -90,6 +90,11 @@ func judgeLicenseExpression(raw string, spdx *refdata.SPDX) licenseVerdict {
 		}
 	}
 	return licenseOK
+}
+
+// notLicenseRefChar: packaging allows [A-Za-z0-9.-] after "LicenseRef-".
+func notLicenseRefChar(r rune) bool {
+	return !(r == '.' || r == '-' || r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)))
 }
 
 // pythonBoolExprOK maps tokens to Python's (an id is False, with is or)

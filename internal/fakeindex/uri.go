@@ -125,7 +125,7 @@ func removeDotSegments(p string) string {
 		return p
 	}
 	var out []string
-	for _, seg := range strings.Split(p, "/") {
+	for seg := range strings.SplitSeq(p, "/") {
 		switch seg {
 		case ".":
 		case "..":

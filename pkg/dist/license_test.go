@@ -33,7 +33,7 @@ func TestLicenseExpressionsAsPackaging(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	spdx := refdata.LoadSPDX()
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 1<<20)
