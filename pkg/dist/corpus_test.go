@@ -107,7 +107,7 @@ var badExpect = map[string]string{
 	"unknown_license_id-1.0-py3-none-any.whl":               "'Apache-2' is invalid for 'license-expression' (Unknown license: 'apache-2'; did you mean 'Apache-2.0'",
 	"documentref_license-1.0-py3-none-any.whl":              "'DocumentRef-x:LicenseRef-y' is invalid for 'license-expression' (Unknown license: 'documentref-x:licenseref-y'",
 	"unknown_classifier-1.0-py3-none-any.whl":               "'Programming Language :: Python :: 2.8' is not a valid classifier. (classifiers of trove-classifiers",
-	"deprecated_classifier-1.0-py3-none-any.whl":            "The classifier 'Natural Language :: Ukranian' has been deprecated, use one of ['Natural Language :: Ukrainian'] instead.", //nolint:misspell // the deprecated classifier is spelled so
+	"deprecated_classifier-1.0-py3-none-any.whl":            "The classifier 'Natural Language :: Ukranian' has been deprecated, use one of ['Natural Language :: Ukrainian'] instead.",
 	"dynamic_dynamic-1.0-py3-none-any.whl":                  "Dynamic field 'dynamic' is not a valid dynamic field.",
 	"import_name_keyword-1.0-py3-none-any.whl":              "'pkg.class' is invalid for 'import-name'; 'class' is a keyword",
 	"project_url_scheme-1.0-py3-none-any.whl":               "'irc://irc.example.org/x' is not a valid url",
