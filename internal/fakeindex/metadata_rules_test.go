@@ -3,11 +3,14 @@ package fakeindex
 import (
 	"bufio"
 	"encoding/json"
+	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/pyupload/pyupload/internal/refdata"
+	"github.com/pyupload/pyupload/pkg/dist"
 )
 
 // TestLicenseOracleAsPackaging runs the index's License-Expression judge
@@ -105,5 +108,34 @@ func TestMetadataRulesAgree(t *testing.T) {
 				t.Errorf("client %s; want it to begin with the index's %q", verdict(client), index)
 			}
 		})
+	}
+}
+
+// TestLicenseVerdictsAgree generates expressions from SPDX-like pieces and
+// compares the client's verdict (dist.Check) with the index's, so the two
+// independent readings of packaging meet on far more than the corpus.
+func TestLicenseVerdictsAgree(t *testing.T) {
+	t.Parallel()
+	pieces := []string{"MIT", "mit+", "Apache-2.0", "GPL-2.0-only", "LLVM-exception", "Classpath-exception-2.0", "LicenseRef-a",
+		"LicenseRef-a+", "licenseref-B.1", "DocumentRef-d:LicenseRef-e", "Foo", "AND", "and", "Or", "WITH", "with", "(", ")", "((", "))", "+", "\u212a", "\u0130"}
+	spdx := refdata.LoadSPDX()
+	rnd := rand.New(rand.NewPCG(10, 10))
+	for range 20000 {
+		var b strings.Builder
+		for j := range 1 + rnd.IntN(7) {
+			if j > 0 && rnd.IntN(4) > 0 {
+				b.WriteString([]string{" ", "\t", "  ", "\u3000"}[rnd.IntN(4)])
+			}
+			b.WriteString(pieces[rnd.IntN(len(pieces))])
+		}
+		expr := b.String()
+		d := &dist.Dist{Filename: &dist.Filename{Base: "x-1.0.tar.gz", Kind: dist.Sdist},
+			Metadata: &dist.Metadata{MetadataVersion: "2.4", Name: "x", Version: "1.0", LicenseExpression: expr}}
+		client := slices.ContainsFunc(dist.Check(d), func(p dist.Problem) bool {
+			return p.Field == "License-Expression" && p.Severity == dist.Error
+		})
+		if index := judgeLicenseExpression(expr, spdx) != licenseOK; client != index {
+			t.Errorf("%q: client refuses: %v, index refuses: %v", expr, client, index)
+		}
 	}
 }
