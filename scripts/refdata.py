@@ -81,12 +81,15 @@ def find_file(root, candidates):
 
 
 def git_commit(root):
-    """The commit of a git checkout, or "" for a plain directory."""
+    """The commit of a git checkout whose top is root, or "" otherwise (a
+    plain directory, or one inside some other repository)."""
     try:
-        out = subprocess.run(["git", "-C", root, "rev-parse", "HEAD"], capture_output=True, text=True, check=True)
+        out = subprocess.run(["git", "-C", root, "rev-parse", "--show-toplevel", "HEAD"],
+                             capture_output=True, text=True, check=True)
     except (OSError, subprocess.CalledProcessError):
         return ""
-    return out.stdout.strip()
+    top, commit = out.stdout.split()
+    return commit if os.path.samefile(top, root) else ""
 
 
 def download_wheel(project, version, dest):
@@ -130,7 +133,7 @@ def header(lines, what, version, where, pinned):
     out += [f"# {k}: {v}" for k, v in lines]
     out += [f"# source-version: {version}", f"# source: {where}", f"# pypi-pins: {pinned}"]
     if version != pinned:
-        out.append(f"# note: PyPI pins {pinned}; this list was made from {version}, the newest source available")
+        out.append(f"# note: PyPI pins {pinned}; this list was made from {version}")
     return out
 
 
