@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 )
 
@@ -92,6 +93,26 @@ print(json.dumps({"valid": list(t.sorted_classifiers), "deprecated": t.deprecate
 	for cl, repl := range debian.Deprecated {
 		if got, ok := c.Deprecated[cl]; !ok || len(got) != len(repl) {
 			t.Errorf("Debian deprecates %q for %q; ours: %q (deprecated: %v)", cl, repl, got, ok)
+		}
+	}
+}
+
+// TestPinsMatchScript: the versions the generated files say PyPI pins are
+// the ones scripts/refdata.py pins, so changing a pin without running
+// `make refdata` fails here.
+func TestPinsMatchScript(t *testing.T) {
+	t.Parallel()
+	script, err := os.ReadFile("../../scripts/refdata.py")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		constant string
+		header   Header
+	}{{"PACKAGING_VERSION", LoadSPDX().Header}, {"TROVE_VERSION", LoadClassifiers().Header}} {
+		want := tt.constant + ` = "` + tt.header["pypi-pins"] + `"`
+		if !strings.Contains(string(script), "\n"+want+"\n") {
+			t.Errorf("scripts/refdata.py does not say %s: the generated list is stale; run make refdata", want)
 		}
 	}
 }
