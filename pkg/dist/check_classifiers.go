@@ -18,7 +18,7 @@ func (c *checker) classifiers(m *Metadata) {
 		return
 	}
 	trove := refdata.LoadClassifiers()
-	list := slices.Clone(m.Classifiers)
+	list := slices.DeleteFunc(slices.Clone(m.Classifiers), unsent)
 	slices.Sort(list)
 	list = slices.Compact(list)
 	for _, cl := range list {

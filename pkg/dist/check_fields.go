@@ -12,6 +12,11 @@ import (
 // (docs/index-server.md §2.3), with their texts. Values are judged as they
 // are sent: packaging strips nothing here but the Project-URL parts.
 
+// unsent reports a value the upload form leaves out (Form): one that
+// strips to distutils' "UNKNOWN" placeholder, which the index deletes.
+// The index never sees it, so no rule applies to it.
+func unsent(v string) bool { return v == "" || strings.TrimSpace(v) == "UNKNOWN" }
+
 // packagingHeaders are the lowercase headers packaging knows
 // (_EMAIL_TO_RAW_MAPPING), which bound what Dynamic may name.
 var packagingHeaders = set("author", "author-email", "classifier", "description", "description-content-type",
@@ -26,6 +31,7 @@ var packagingHeaders = set("author", "author-email", "classifier", "description"
 func (c *checker) dynamic(m *Metadata) {
 	for _, d := range m.Dynamic {
 		switch l := pyLower(d); {
+		case unsent(d):
 		case l == "name" || l == "version" || l == "metadata-version":
 			c.add(Error, "Dynamic", "%s is not allowed as a dynamic field", pyRepr(l))
 		case !packagingHeaders[l]:
@@ -46,7 +52,7 @@ func (c *checker) importNames(m *Metadata) {
 	}{{"Import-Name", m.ImportNames}, {"Import-Namespace", m.ImportNamespaces}} {
 		field := pyRepr(strings.ToLower(group.field))
 		for _, v := range group.values {
-			if msg := importNameProblem(v, field); msg != "" {
+			if msg := importNameProblem(v, field); msg != "" && !unsent(v) {
 				c.add(Error, group.field, "%s", msg)
 			}
 		}
@@ -83,6 +89,9 @@ var pythonKeywords = set("False", "None", "True", "and", "as", "assert", "async"
 func (c *checker) projectURLs(urls []string) {
 	var labels []string
 	for _, pair := range urls {
+		if unsent(pair) {
+			continue
+		}
 		label, link, _ := strings.Cut(pair, ",")
 		label, link = pyStrip(label), pyStrip(link)
 		if slices.Contains(labels, label) {
@@ -106,7 +115,7 @@ func (c *checker) projectURLs(urls []string) {
 // homeAndDownloadURLs: Warehouse checks both as URLs, unstripped.
 func (c *checker) homeAndDownloadURLs(m *Metadata) {
 	for _, h := range []struct{ field, value string }{{"Home-page", m.HomePage}, {"Download-URL", m.DownloadURL}} {
-		if h.value != "" && !validIndexURI(h.value) {
+		if !unsent(h.value) && !validIndexURI(h.value) {
 			c.add(Error, h.field, "%s is not a valid url. (PyPI takes http and https URLs)", pyRepr(h.value))
 		}
 	}

@@ -15,7 +15,7 @@ import (
 // one), and which SPDX list the verdict rests on. Its Metadata-Version
 // requirement (2.4) is fieldsForVersion's.
 func (c *checker) licenseExpression(m *Metadata) {
-	if m.LicenseExpression == "" {
+	if unsent(m.LicenseExpression) {
 		return
 	}
 	spdx := refdata.LoadSPDX()

@@ -128,3 +128,19 @@ func FuzzLicenseExpression(f *testing.F) {
 		}
 	})
 }
+
+// TestUnsentValuesAreNotChecked: values that strip to "UNKNOWN" are left
+// out of the upload form (the index would delete them), so no rule
+// applies to them.
+func TestUnsentValuesAreNotChecked(t *testing.T) {
+	t.Parallel()
+	d := sdist("x-1.0.tar.gz", "x", "1.0")
+	m := d.Metadata
+	m.MetadataVersion, m.HomePage, m.DownloadURL, m.LicenseExpression = "2.5", "UNKNOWN", " UNKNOWN ", "UNKNOWN"
+	m.Classifiers, m.Dynamic, m.ImportNames, m.ProjectURLs = []string{"UNKNOWN"}, []string{"UNKNOWN"}, []string{"UNKNOWN "}, []string{"UNKNOWN"}
+	for _, p := range Check(d) {
+		if p.Severity == Error && p.Field != "Name" && p.Field != "" {
+			t.Errorf("%s: %s", p.Field, p.Message)
+		}
+	}
+}
