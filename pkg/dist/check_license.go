@@ -42,7 +42,9 @@ func (c *checker) licenseExpression(m *Metadata) {
 // closeSPDXIDs suggests up to three ids near an unknown one: those it
 // begins, then those a few edits away.
 func closeSPDXIDs(id string, exception bool, spdx *refdata.SPDX) []string {
-	if id == "" || strings.HasPrefix(id, "licenseref-") {
+	// Ids are short; a long token is no typo, and comparing it with every
+	// id would cost time proportional to its length.
+	if id == "" || len(id) > 64 || strings.HasPrefix(id, "licenseref-") {
 		return nil
 	}
 	table := spdx.Licenses
