@@ -11,12 +11,12 @@ LDFLAGS       := -s -w -X main.version=$(VERSION)
 FUZZTIME      ?= 15s
 # package:target for every parser's fuzz target
 FUZZ_TARGETS  := pkg/dist:FuzzParseFilename pkg/dist:FuzzParseMetadata pkg/dist:FuzzRead pkg/pep440:FuzzParseVersion \
-                 pkg/pep440:FuzzParseSpecifierSet pkg/pep508:FuzzParseRequirement \
+                 pkg/pep440:FuzzParseSpecifierSet pkg/pep508:FuzzParseRequirement pkg/dist:FuzzLicenseExpression \
                  pkg/oidc:FuzzParseClaims pkg/mint:FuzzMint pkg/upload:FuzzErrorMessage internal/pypirc:FuzzParse \
                  cmd/pyupload:FuzzSplitAttached internal/ui:FuzzNeutralize internal/ui:FuzzTokenOutput \
                  internal/readapi:FuzzParseSimpleHTML internal/readapi:FuzzParseSimpleJSON cmd/pyupload:FuzzHostileAnswers
 
-.PHONY: all build demo test race lint lint-install fuzz bench conformance pypirc-golden testdata clean
+.PHONY: all build demo test race lint lint-install fuzz bench conformance pypirc-golden refdata testdata clean
 
 all: build test
 
@@ -65,6 +65,13 @@ conformance:
 ## twine's get_config (Debian's python3; twine if installed)
 pypirc-golden:
 	$(PYTHON) scripts/pypirc-golden.py
+
+## refdata: regenerate internal/refdata (packaging's SPDX ids, trove classifiers) from the releases
+## PyPI pins, downloaded from PyPI, and the license-expression answers of packaging itself.
+## Offline: make refdata REFDATA_FLAGS='--packaging-src DIR --trove-src DIR' (see the script)
+refdata:
+	$(PYTHON) scripts/refdata.py $(REFDATA_FLAGS) \
+		--license-corpus pkg/dist/testdata/license/corpus.txt pkg/dist/testdata/license/packaging.jsonl
 
 ## testdata: rebuild the sample dists (needs Debian's python3 build backends)
 testdata:

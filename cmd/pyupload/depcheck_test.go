@@ -27,6 +27,9 @@ var forbiddenDeps = map[string][]string{
 	"pkg/pep508": {"net/http", "os/exec", "pkg/dist", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/fakeindex", "github.com/urfave/cli/v3"},
 	// Reading archives needs no network and no other pipeline stage.
 	"pkg/dist": {"net/http", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/transport", "github.com/urfave/cli/v3"},
+	// The generated reference lists (SPDX ids, trove classifiers) are data
+	// only: the client's checks and the test index's oracle both read them.
+	"internal/refdata": {"net/http", "pkg/dist", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/fakeindex", "internal/ui", "github.com/urfave/cli/v3"},
 	// Identity tokens and token exchange are leaves.
 	"pkg/oidc": {"pkg/dist", "pkg/upload", "pkg/mint", "github.com/urfave/cli/v3"},
 	"pkg/mint": {"pkg/dist", "pkg/upload", "pkg/oidc", "github.com/urfave/cli/v3"},

@@ -13,7 +13,6 @@ import (
 	"os"
 	"regexp"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/pyupload/pyupload/pkg/dist"
@@ -392,57 +391,4 @@ func validCSV(b []byte) bool {
 	r.LazyQuotes = false
 	_, err := r.ReadAll()
 	return err == nil
-}
-
-// validEntryPoints is Warehouse's entry_points.txt rule: UTF-8, an INI file
-// that configparser reads (sections first, "key = value" lines, no
-// duplicate sections or keys), and console and gui script names matching
-// [\w.-]+.
-func validEntryPoints(b []byte) bool {
-	if !utf8.Valid(b) {
-		return false
-	}
-	sections := map[string]map[string]bool{}
-	var current map[string]bool
-	section, inOption := "", false
-	for line := range strings.SplitSeq(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n") {
-		trimmed := strings.TrimSpace(line)
-		if trimmed == "" || trimmed[0] == '#' || trimmed[0] == ';' {
-			inOption = false
-			continue
-		}
-		if inOption && (line[0] == ' ' || line[0] == '\t') {
-			continue // a continuation of the previous value
-		}
-		if strings.HasPrefix(trimmed, "[") && strings.HasSuffix(trimmed, "]") {
-			section = trimmed[1 : len(trimmed)-1]
-			if sections[section] != nil {
-				return false
-			}
-			current = map[string]bool{}
-			sections[section] = current
-			inOption = false
-			continue
-		}
-		key, _, found := strings.Cut(trimmed, "=")
-		key = strings.TrimSpace(key)
-		if current == nil || !found || key == "" || current[key] {
-			return false
-		}
-		current[key] = true
-		inOption = true
-		if (section == "console_scripts" || section == "gui_scripts") && !isEntryPointName(key) {
-			return false
-		}
-	}
-	return true
-}
-
-func isEntryPointName(s string) bool {
-	for _, r := range s {
-		if r != '.' && r != '-' && r != '_' && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			return false
-		}
-	}
-	return s != ""
 }

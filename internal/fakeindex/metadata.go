@@ -2,13 +2,14 @@ package fakeindex
 
 import (
 	"fmt"
+	"net/http"
 	"net/mail"
 	"net/url"
 	"slices"
-	"sort"
 	"strings"
 	"unicode"
 
+	"github.com/pyupload/pyupload/internal/refdata"
 	"github.com/pyupload/pyupload/pkg/dist"
 )
 
@@ -157,6 +158,10 @@ func checkMetadata(form url.Values) (*metaInfo, *reply) {
 			add(f.header, "%s introduced in metadata version %s, not %s", f.header, f.added, mv[0])
 			continue
 		}
+		if f.key == "license_expression" && judgeLicenseExpression(raw[f.key][0], refdata.LoadSPDX()) == licenseCrash {
+			// packaging raises KeyError, which Warehouse does not catch.
+			return nil, &reply{status: http.StatusInternalServerError, message: "Internal Server Error"}
+		}
 		if msg := validateField(f.key, f.header, raw[f.key]); msg != "" {
 			add(f.header, "%s", msg)
 		}
@@ -204,7 +209,7 @@ func validateField(key, header string, vals []string) string {
 		return contentTypeProblem(first, field)
 	case "dynamic":
 		for _, d := range vals {
-			switch l := strings.ToLower(d); {
+			switch l := pyLowerStr(d); {
 			case l == "name" || l == "version" || l == "metadata-version":
 				return pyRepr(l) + " is not allowed as a dynamic field"
 			case !isMetadataHeader(l):
@@ -228,7 +233,7 @@ func validateField(key, header string, vals []string) string {
 			}
 		}
 	case "license_expression":
-		if !validLicenseExpression(first) {
+		if judgeLicenseExpression(first, refdata.LoadSPDX()) != licenseOK {
 			return pyRepr(first) + " is invalid for " + field
 		}
 	case "license_file":
@@ -257,7 +262,7 @@ func duplicateLabel(pairs []string) bool {
 	seen := map[string]bool{}
 	for _, p := range pairs {
 		label, _, _ := strings.Cut(p, ",")
-		label = strings.TrimSpace(label)
+		label = strings.TrimFunc(label, isPySpace)
 		if seen[label] {
 			return true
 		}
@@ -346,24 +351,47 @@ var pythonKeywords = map[string]bool{
 	"pass": true, "raise": true, "return": true, "try": true, "while": true, "with": true, "yield": true,
 }
 
-// isIdentifier approximates str.isidentifier.
+// isIdentifier is str.isidentifier: XID_Start (or '_') then XID_Continue,
+// derived here from Unicode's ID properties less the characters NFKC
+// would turn into something else.
 func isIdentifier(s string) bool {
 	if s == "" {
 		return false
 	}
 	for i, r := range s {
-		ok := r == '_' || unicode.IsLetter(r) || i > 0 && (unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r) || unicode.Is(unicode.Pc, r))
-		if !ok {
+		if i == 0 && r != '_' && !xidStart(r) || i > 0 && !xidContinue(r) {
 			return false
 		}
 	}
 	return true
 }
 
+var (
+	idStartTables    = []*unicode.RangeTable{unicode.Lu, unicode.Ll, unicode.Lt, unicode.Lm, unicode.Lo, unicode.Nl, unicode.Other_ID_Start}
+	idContinueTables = append(slices.Clone(idStartTables), unicode.Mn, unicode.Mc, unicode.Nd, unicode.Pc, unicode.Other_ID_Continue)
+	// NFKC-unstable ID characters (UAX #31 XID); the continue-only ones
+	// are XID_Continue but not XID_Start.
+	nfkcUnstable = []rune{0x037A, 0x309B, 0x309C, 0xFC5E, 0xFC5F, 0xFC60, 0xFC61, 0xFC62, 0xFC63, 0xFDFA, 0xFDFB,
+		0xFE70, 0xFE72, 0xFE74, 0xFE76, 0xFE78, 0xFE7A, 0xFE7C, 0xFE7E}
+	continueOnly = []rune{0x0E33, 0x0EB3, 0xFF9E, 0xFF9F}
+)
+
+func idExcluded(r rune) bool {
+	return unicode.Is(unicode.Pattern_Syntax, r) || unicode.Is(unicode.Pattern_White_Space, r) || slices.Contains(nfkcUnstable, r)
+}
+
+func xidStart(r rune) bool {
+	return !idExcluded(r) && !slices.Contains(continueOnly, r) && unicode.IsOneOf(idStartTables, r)
+}
+
+func xidContinue(r rune) bool {
+	return !idExcluded(r) && (slices.Contains(continueOnly, r) || unicode.IsOneOf(idContinueTables, r))
+}
+
 // importNameProblem applies packaging's Import-Name rules.
 func importNameProblem(v, field string) string {
 	name, private, semicolon := strings.Cut(v, ";")
-	name = strings.TrimRightFunc(name, unicode.IsSpace)
+	name = strings.TrimRightFunc(name, isPySpace)
 	for ident := range strings.SplitSeq(name, ".") {
 		if !isIdentifier(ident) {
 			return fmt.Sprintf("%s is invalid for %s; %s is not a valid identifier", pyRepr(name), field, pyRepr(ident))
@@ -372,41 +400,15 @@ func importNameProblem(v, field string) string {
 			return fmt.Sprintf("%s is invalid for %s; %s is a keyword", pyRepr(name), field, pyRepr(ident))
 		}
 	}
-	if semicolon && strings.TrimLeftFunc(private, unicode.IsSpace) != "private" {
+	if semicolon && strings.TrimLeftFunc(private, isPySpace) != "private" {
 		return fmt.Sprintf("%s is invalid for %s; the only valid option is 'private'", pyRepr(v), field)
 	}
 	return ""
 }
 
-// validLicenseExpression checks SPDX expression syntax: ids joined by AND,
-// OR and WITH, with balanced parentheses. Unlike the index it does not
-// check ids against the SPDX license list.
-func validLicenseExpression(s string) bool {
-	s = strings.NewReplacer("(", " ( ", ")", " ) ").Replace(s)
-	depth, wantID := 0, true
-	for tok := range strings.FieldsSeq(s) {
-		upper := strings.ToUpper(tok)
-		switch {
-		case tok == "(" && wantID:
-			depth++
-		case tok == ")" && !wantID:
-			if depth--; depth < 0 {
-				return false
-			}
-		case (upper == "AND" || upper == "OR" || upper == "WITH") && !wantID:
-			wantID = true
-		case wantID && tok != "(" && tok != ")" && strings.Trim(tok, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-+:") == "":
-			wantID = false
-		default:
-			return false
-		}
-	}
-	return depth == 0 && !wantID
-}
-
 // warehouseRules are the checks warehouse/forklift/metadata.py adds once
-// packaging is satisfied. Classifiers are not checked against the
-// trove-classifiers list (not bundled); only "Private ::" ones are refused.
+// packaging is satisfied. Classifiers are checked against the generated
+// trove-classifiers list (internal/refdata).
 func warehouseRules(m *metaInfo) []fieldErr {
 	var errs []fieldErr
 	add := func(field, format string, args ...any) {
@@ -425,12 +427,8 @@ func warehouseRules(m *metaInfo) []fieldErr {
 			}
 		}
 	}
-	classifiers := slices.Clone(m.values["classifiers"])
-	sort.Strings(classifiers)
-	for _, c := range slices.Compact(classifiers) {
-		if strings.HasPrefix(c, "Private ::") {
-			add("classifier", "%s is not a valid classifier.", pyRepr(c))
-		}
+	for _, msg := range classifierProblems(m.values["classifiers"], refdata.LoadClassifiers()) {
+		add("classifier", "%s", msg)
 	}
 	for _, f := range []struct{ key, field string }{{"home_page", "home-page"}, {"download_url", "download-url"}} {
 		if v := single(m.values, f.key); v != "" && !validURI(v) {
@@ -467,8 +465,8 @@ func warehouseRules(m *metaInfo) []fieldErr {
 		}
 	}
 	for _, d := range m.values["dynamic"] {
-		if strings.EqualFold(d, "dynamic") {
-			add("dynamic", "Dynamic field %s is not a valid dynamic field.", pyRepr(strings.ToLower(d)))
+		if l := pyLowerStr(d); l == "dynamic" {
+			add("dynamic", "Dynamic field %s is not a valid dynamic field.", pyRepr(l))
 		}
 	}
 	if single(m.values, "license") != "" && single(m.values, "license_expression") != "" {
@@ -479,18 +477,7 @@ func warehouseRules(m *metaInfo) []fieldErr {
 
 func splitProjectURL(pair string) (label, link string) {
 	label, link, _ = strings.Cut(pair, ",")
-	return strings.TrimSpace(label), strings.TrimSpace(link)
-}
-
-// validURI is Warehouse's is_valid_uri(require_authority=False): a URI
-// with an http or https scheme.
-func validURI(s string) bool {
-	u, err := url.Parse(s)
-	if err != nil {
-		return false
-	}
-	scheme := strings.ToLower(u.Scheme)
-	return scheme == "http" || scheme == "https"
+	return strings.TrimFunc(label, isPySpace), strings.TrimFunc(link, isPySpace)
 }
 
 // emailProblem approximates email_validator on the address part of a

@@ -3,11 +3,9 @@ package dist
 import (
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"path"
 	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -159,22 +157,11 @@ func (c *checker) fieldValues(m *Metadata) {
 			c.add(Error, "Description-Content-Type", "%s", msg)
 		}
 	}
-	for _, d := range m.Dynamic {
-		switch l := strings.ToLower(strings.TrimSpace(d)); l {
-		case "name", "version", "metadata-version":
-			c.add(Error, "Dynamic", "'%s' is not allowed as a dynamic field", l)
-		default:
-			if _, ok := FieldByHeader(l); !ok {
-				c.add(Error, "Dynamic", "'%s' is not a valid dynamic field", l)
-			}
-		}
-	}
+	c.dynamic(m)
 	if m.License != "" && m.LicenseExpression != "" {
 		c.add(Error, "License", "License is deprecated when License-Expression is present. Only License-Expression should be present.")
 	}
-	if m.LicenseExpression != "" && !plausibleLicenseExpression(m.LicenseExpression) {
-		c.add(Error, "License-Expression", "'%s' is invalid for 'license-expression'", m.LicenseExpression)
-	}
+	c.licenseExpression(m)
 	for _, p := range m.LicenseFiles {
 		if strings.Contains(p, "..") || strings.Contains(p, "*") || strings.HasPrefix(p, "/") || strings.Contains(p, `\`) || hasDrive(p) {
 			c.add(Error, "License-File", "'%s' is invalid for 'license-file' (must be a relative path with '/' separators, without '..' or '*')", p)
@@ -188,27 +175,10 @@ func (c *checker) fieldValues(m *Metadata) {
 		}
 	}
 	c.projectURLs(m.ProjectURLs)
-	for _, h := range []struct{ field, value string }{{"Home-page", m.HomePage}, {"Download-URL", m.DownloadURL}} {
-		if h.value != "" && !validURL(h.value) {
-			c.add(Error, h.field, "'%s' is an invalid value for %s. Error: Invalid URI", h.value, h.field)
-		}
-	}
+	c.homeAndDownloadURLs(m)
 	c.requirements(m)
-	for _, cl := range m.Classifiers {
-		if strings.HasPrefix(strings.TrimSpace(cl), "Private ::") {
-			c.add(Error, "Classifier", "'%s' is not a valid classifier.", cl)
-		}
-	}
-	for _, group := range []struct {
-		field  string
-		values []string
-	}{{"Import-Name", m.ImportNames}, {"Import-Namespace", m.ImportNamespaces}} {
-		for _, v := range group.values {
-			if !validImportName(v) {
-				c.add(Error, group.field, "'%s' is invalid for '%s'", v, strings.ToLower(group.field))
-			}
-		}
-	}
+	c.classifiers(m)
+	c.importNames(m)
 }
 
 func hasDrive(p string) bool {
@@ -238,91 +208,6 @@ func checkContentType(v string) string {
 	}
 	return ""
 }
-
-func (c *checker) projectURLs(urls []string) {
-	labels := map[string]bool{}
-	for _, pair := range urls {
-		label, link, _ := strings.Cut(pair, ",")
-		label, link = strings.TrimSpace(label), strings.TrimSpace(link)
-		switch {
-		case label == "":
-			c.add(Error, "Project-URL", "'%s' is invalid for 'project_urls': the label is empty", pair)
-		case utf8.RuneCountInString(label) > maxURLLabelLen:
-			c.add(Error, "Project-URL", "'%s' is invalid for 'project_urls': the label is longer than %d characters", pair, maxURLLabelLen)
-		case labels[label]:
-			c.add(Error, "Project-URL", "'project_urls' has invalid data: duplicate label '%s'", label)
-		}
-		labels[label] = true
-		if !validURL(link) {
-			c.add(Error, "Project-URL", "'%s' is invalid for 'project_urls': '%s' is not a valid URL", pair, link)
-		}
-	}
-}
-
-func validURL(s string) bool {
-	u, err := url.Parse(s)
-	return err == nil && u.Scheme != "" && u.Host != ""
-}
-
-// plausibleLicenseExpression checks the SPDX expression syntax: license ids
-// (letters, digits, '.', '-', '+', and "LicenseRef-"/"DocumentRef-" ids)
-// joined by AND, OR and WITH, with balanced parentheses. The index also
-// checks ids against the SPDX list, which is not bundled here.
-func plausibleLicenseExpression(s string) bool {
-	s = strings.NewReplacer("(", " ( ", ")", " ) ").Replace(s)
-	depth, expectID := 0, true
-	for tok := range strings.FieldsSeq(s) {
-		switch {
-		case tok == "(" && expectID:
-			depth++
-		case tok == ")" && !expectID:
-			if depth--; depth < 0 {
-				return false
-			}
-		case (tok == "AND" || tok == "OR" || tok == "WITH") && !expectID:
-			expectID = true
-		case expectID && isLicenseID(tok):
-			expectID = false
-		default:
-			return false
-		}
-	}
-	return depth == 0 && !expectID
-}
-
-func isLicenseID(s string) bool {
-	for _, r := range s {
-		if !(isASCIIAlnum(r) || r == '.' || r == '-' || r == '+' || r == ':') {
-			return false
-		}
-	}
-	return s != ""
-}
-
-// validImportName accepts a dotted Python identifier, optionally followed
-// by "; private" (PEP 794).
-func validImportName(s string) bool {
-	name, marker, hasMarker := strings.Cut(s, ";")
-	if hasMarker && strings.TrimSpace(marker) != "private" {
-		return false
-	}
-	for part := range strings.SplitSeq(strings.TrimSpace(name), ".") {
-		if part == "" || pythonKeywords[part] {
-			return false
-		}
-		for i, r := range part {
-			if !(r == '_' || unicode.IsLetter(r) || i > 0 && unicode.IsDigit(r)) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-var pythonKeywords = set("False", "None", "True", "and", "as", "assert", "async", "await", "break",
-	"class", "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
-	"if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try",
-	"while", "with", "yield")
 
 // filename compares the filename with the metadata exactly as the index
 // does (docs/index-server.md §1.4).

@@ -60,12 +60,6 @@ func TestSpecifiersAndExpressions(t *testing.T) {
 			t.Errorf("pep440.ParseSpecifierSet(%q) error = %v, want valid %v", s, err, ok)
 		}
 	}
-	exprs := map[string]bool{"MIT": true, "MIT OR Apache-2.0": true, "(MIT AND BSD-3-Clause) OR GPL-2.0-or-later WITH Classpath-exception-2.0": true, "LicenseRef-Custom": true, "MIT OR": false, "(MIT": false, "MIT)": false, "": false, "MIT Apache-2.0": false}
-	for e, ok := range exprs {
-		if got := plausibleLicenseExpression(e); got != ok {
-			t.Errorf("plausibleLicenseExpression(%q) = %v, want %v", e, got, ok)
-		}
-	}
 	emails := map[string]bool{"a@example.org": true, `"Doe, Jane" <jane@example.org>, bob@example.com`: true, "not-an-email": false, "a@localhost": false, "a b@example.org": false}
 	for e, ok := range emails {
 		all := true

@@ -10,32 +10,38 @@ import (
 	"unicode/utf8"
 )
 
-// validEntryPoints applies the index's entry_points.txt rule: UTF-8, INI
-// syntax, and console/gui script names made of word characters, '.' and
-// '-'.
+// validEntryPoints is Warehouse's entry_points.txt rule (validate_entrypoints
+// in warehouse/utils/wheel.py): the file must be UTF-8, must parse with
+// Python's configparser as Warehouse configures it ('=' the only
+// delimiter, case-sensitive keys, strict: no repeated section or key), and
+// every key of console_scripts and gui_scripts must match [\w.-]+. The
+// parser's quirks are rules too, so they are reproduced: lines split at
+// "\n" only; a line indented deeper than its key continues the value even
+// after blank lines and comments; a header runs from '[' to the last ']'
+// and is not stripped; keys of [DEFAULT] belong to every section.
 func validEntryPoints(b []byte) bool {
 	if !utf8.Valid(b) {
 		return false
 	}
-	section := ""
+	ini := iniState{keys: map[string]map[string]bool{}}
 	for line := range strings.SplitSeq(string(b), "\n") {
-		line = strings.TrimSpace(line)
-		switch {
-		case line == "" || line[0] == '#' || line[0] == ';':
-			continue
-		case line[0] == '[':
-			if !strings.HasSuffix(line, "]") {
-				return false
-			}
-			section = strings.TrimSpace(line[1 : len(line)-1])
-			continue
-		}
-		key, _, ok := strings.Cut(line, "=")
-		if !ok || section == "" {
+		if !ini.line(line) {
 			return false
 		}
-		if section == "console_scripts" || section == "gui_scripts" {
-			if !isScriptName(strings.TrimSpace(key)) {
+	}
+	defaults := ini.keys["DEFAULT"]
+	for _, section := range []string{"console_scripts", "gui_scripts"} {
+		keys, ok := ini.keys[section]
+		if !ok {
+			continue
+		}
+		for key := range keys {
+			if !isScriptName(key) {
+				return false
+			}
+		}
+		for key := range defaults {
+			if !isScriptName(key) {
 				return false
 			}
 		}
@@ -43,12 +49,56 @@ func validEntryPoints(b []byte) bool {
 	return true
 }
 
+// iniState follows configparser's reading of one file.
+type iniState struct {
+	keys    map[string]map[string]bool // section -> keys ("DEFAULT" included)
+	section string
+	inValue bool // a key was read in this section, so deeper lines continue it
+	indent  int  // the indentation of the last key or header
+}
+
+// line reads one line; false means configparser raises.
+func (s *iniState) line(line string) bool {
+	value := strings.TrimFunc(line, pyIsSpace)
+	if value == "" || value[0] == '#' || value[0] == ';' {
+		return true // blank lines and comments leave the value open
+	}
+	// Python counts the indentation in characters.
+	indent := utf8.RuneCountInString(line[:strings.IndexFunc(line, func(r rune) bool { return !pyIsSpace(r) })])
+	if s.inValue && indent > s.indent {
+		return true
+	}
+	s.indent = indent
+	if end := strings.LastIndexByte(value, ']'); value[0] == '[' && end > 1 {
+		name := value[1:end]
+		if _, seen := s.keys[name]; seen && name != "DEFAULT" {
+			return false
+		}
+		if s.keys[name] == nil {
+			s.keys[name] = map[string]bool{}
+		}
+		s.section, s.inValue = name, false
+		return true
+	}
+	key, _, found := strings.Cut(value, "=")
+	key = strings.TrimRightFunc(key, pyIsSpace)
+	keys := s.keys[s.section]
+	if keys == nil || !found || key == "" || keys[key] {
+		return false
+	}
+	keys[key] = true
+	s.inValue = true
+	return true
+}
+
+// isScriptName is fullmatch("[\w.-]+"), where \w is Python's: letters,
+// every kind of number, and '_'.
 func isScriptName(s string) bool {
 	if s == "" {
 		return false
 	}
 	for _, r := range s {
-		if r != '.' && r != '-' && r != '_' && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+		if r != '.' && r != '-' && r != '_' && !unicode.IsLetter(r) && !unicode.IsNumber(r) {
 			return false
 		}
 	}
