@@ -63,9 +63,13 @@ func (c *checker) add(sev Severity, field, format string, args ...any) {
 // Check reports what the index would reject in d, plus twine check's
 // warnings, in the order the index validates: Metadata-Version, Name and
 // Version first, then the other fields, then the filename and the archive.
+//
+// The index's rules judge the metadata as it is sent: a value that strips
+// to UNKNOWN (distutils' placeholder) never reaches the index, so it is
+// never judged; twine's warnings read the file as written.
 func Check(d *Dist) []Problem {
 	c := &checker{}
-	m := d.Metadata
+	m := d.Metadata.asSent()
 	mvOK := c.metadataVersion(m)
 	version, nameVersionOK := c.nameAndVersion(m)
 	if mvOK {
@@ -73,10 +77,10 @@ func Check(d *Dist) []Problem {
 	}
 	c.fieldValues(m)
 	if nameVersionOK {
-		c.filename(d, version)
+		c.filename(d, m, version)
 	}
-	c.layout(d)
-	c.twine(m)
+	c.layout(d, m)
+	c.twine(d.Metadata)
 	return c.problems
 }
 
@@ -211,8 +215,8 @@ func checkContentType(v string) string {
 
 // filename compares the filename with the metadata exactly as the index
 // does (docs/index-server.md §1.4).
-func (c *checker) filename(d *Dist, version Version) {
-	fn, m := d.Filename, d.Metadata
+func (c *checker) filename(d *Dist, m *Metadata, version Version) {
+	fn := d.Filename
 	if NormalizeName(fn.Name) != NormalizeName(m.Name) {
 		c.add(Error, "Name", "Start filename for '%s' with '%s'.", m.Name, WheelName(m.Name))
 		return
@@ -238,8 +242,8 @@ func (c *checker) filename(d *Dist, version Version) {
 }
 
 // layout checks the members the index requires.
-func (c *checker) layout(d *Dist) {
-	fn, m, l := d.Filename, d.Metadata, &d.layout
+func (c *checker) layout(d *Dist, m *Metadata) {
+	fn, l := d.Filename, &d.layout
 	licenseDir := path.Dir(l.metadataPath) + "/"
 	if fn.Kind == Wheel {
 		dir := path.Dir(l.metadataPath)

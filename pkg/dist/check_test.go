@@ -127,3 +127,33 @@ func TestCheckRequiresPython(t *testing.T) {
 		})
 	}
 }
+
+// TestUnknownIsNeverJudged: values that strip to UNKNOWN, as distutils and
+// old setuptools write them for a bare setup(), are never sent, so no rule
+// judges them (the index deletes them too).
+func TestUnknownIsNeverJudged(t *testing.T) {
+	t.Parallel()
+	d := sdist("legacy_pkg-1.0.tar.gz", "legacy-pkg", "1.0")
+	fn, err := ParseFilename("legacy_pkg-1.0.tar.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Filename = fn
+	m := d.Metadata
+	m.MetadataVersion = "1.0"
+	m.Summary, m.HomePage, m.AuthorEmail, m.License = "UNKNOWN", "UNKNOWN", "UNKNOWN", " UNKNOWN "
+	m.MaintainerEmail, m.RequiresPython, m.DescriptionContentType, m.DownloadURL = "UNKNOWN", "UNKNOWN", "UNKNOWN", "UNKNOWN"
+	m.Platforms, m.LicenseFiles, m.Dynamic = []string{"UNKNOWN"}, []string{"UNKNOWN"}, []string{"UNKNOWN"}
+	d.layout.metadataPath = "legacy_pkg-1.0/PKG-INFO"
+	for _, p := range Check(d) {
+		if p.Severity == Error {
+			t.Errorf("error on UNKNOWN values: %s: %s", p.Field, p.Message)
+		}
+	}
+	m.MetadataVersion, m.LicenseExpression = "2.4", "MIT"
+	for _, p := range Check(d) {
+		if p.Severity == Error {
+			t.Errorf("License: UNKNOWN with License-Expression: %s: %s", p.Field, p.Message)
+		}
+	}
+}

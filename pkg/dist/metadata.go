@@ -1,6 +1,7 @@
 package dist
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -147,12 +148,27 @@ func (m *Metadata) FormFields() []FormValue {
 		for _, v := range f.Values(m) {
 			// The index deletes any value that strips to UNKNOWN (a distutils
 			// placeholder), so sending it would only add noise.
-			if v != "" && strings.TrimSpace(v) != "UNKNOWN" {
+			if !unsent(v) {
 				out = append(out, FormValue{Key: f.FormKey, Value: v})
 			}
 		}
 	}
 	return out
+}
+
+// asSent is a copy of m without the values [Metadata.FormFields] leaves
+// out: empty ones and those that strip to UNKNOWN.
+func (m *Metadata) asSent() *Metadata {
+	c := *m
+	for i := range Fields {
+		f := &Fields[i]
+		if f.list != nil {
+			*f.list(&c) = slices.DeleteFunc(slices.Clone(*f.list(&c)), unsent)
+		} else if unsent(*f.str(&c)) {
+			*f.str(&c) = ""
+		}
+	}
+	return &c
 }
 
 // maxHeaderLines bounds the header block so hostile input cannot make the
