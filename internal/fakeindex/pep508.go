@@ -257,10 +257,17 @@ func parseMarker(s string) (string, bool) {
 }
 
 type markerParser struct {
-	toks []string
-	i    int
-	out  []string
+	toks  []string
+	i     int
+	out   []string
+	depth int
 }
+
+// maxMarkerNesting: packaging's recursive parser meets Python's recursion
+// limit a few hundred parentheses down (PyPI then answers 500, which the
+// fake does not model); refusing past 200 keeps this parser's stack
+// bounded.
+const maxMarkerNesting = 200
 
 func (p *markerParser) peek() string {
 	if p.i < len(p.toks) {
@@ -293,10 +300,14 @@ func (p *markerParser) expr() bool {
 // atom: "(" expr ")" | value op value
 func (p *markerParser) atom() bool {
 	if p.peek() == "(" {
+		if p.depth++; p.depth > maxMarkerNesting {
+			return false
+		}
 		p.next()
 		if !p.expr() || p.peek() != ")" {
 			return false
 		}
+		p.depth--
 		p.next()
 		return true
 	}

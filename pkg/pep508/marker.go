@@ -1,6 +1,7 @@
 package pep508
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 )
@@ -68,6 +69,13 @@ func formatElem(e markerElem) string {
 	return e.logic
 }
 
+// MaxMarkerDepth bounds the nesting of parentheses in a marker. packaging
+// parses markers recursively, so Python's recursion limit ends it a few
+// hundred levels down (RecursionError: PyPI answers 500); a Go parser with
+// no bound would instead exhaust its stack on hostile metadata. No real
+// marker comes near.
+const MaxMarkerDepth = 200
+
 // marker reads `atom (BOOLOP atom)*`.
 func (p *scanner) marker() ([]markerElem, error) {
 	first, err := p.markerAtom()
@@ -94,9 +102,13 @@ func (p *scanner) markerAtom() (markerElem, error) {
 	var e markerElem
 	if p.peekByte() == '(' {
 		open := p.pos
+		if p.depth++; p.depth > MaxMarkerDepth {
+			return e, p.fail(fmt.Sprintf("Expected a marker nested at most %d parentheses deep (packaging's recursive parser gives up a little deeper, and PyPI then answers 500)", MaxMarkerDepth), open)
+		}
 		p.pos++
 		p.ws()
 		group, err := p.marker()
+		p.depth--
 		if err != nil {
 			return e, err
 		}

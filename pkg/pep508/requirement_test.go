@@ -135,3 +135,21 @@ func FuzzParseRequirement(f *testing.F) {
 		}
 	})
 }
+
+// TestDeepMarkers: nesting is bounded, so hostile metadata cannot exhaust
+// the stack; real nesting parses.
+func TestDeepMarkers(t *testing.T) {
+	t.Parallel()
+	nest := func(n int) string {
+		return "a; " + strings.Repeat("(", n) + "os_name == 'x'" + strings.Repeat(")", n)
+	}
+	if _, err := ParseRequirement(nest(MaxMarkerDepth)); err != nil {
+		t.Errorf("%d levels: %v, want valid", MaxMarkerDepth, err)
+	}
+	for _, n := range []int{MaxMarkerDepth + 1, 2_500_000} {
+		_, err := ParseRequirement(nest(n))
+		if err == nil || !strings.Contains(err.Error(), "nested at most") {
+			t.Errorf("%d levels: %v, want the nesting error", n, err)
+		}
+	}
+}

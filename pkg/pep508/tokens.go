@@ -13,8 +13,9 @@ import (
 // re.match does) and either consumes it or leaves the position alone.
 // Positions are byte offsets; [SyntaxError] converts them to characters.
 type scanner struct {
-	src string
-	pos int
+	src   string
+	pos   int
+	depth int // parentheses open in the marker being read
 }
 
 func (p *scanner) peekByte() byte {
