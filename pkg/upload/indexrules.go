@@ -88,9 +88,11 @@ func (u *Uploader) indexRule(d *dist.Dist, l *readapi.Listing) *IndexRuleError {
 	}
 	// The index's own clock, when its answer gives it, is the one its
 	// rule reads; only ours needs room for the two to disagree.
+	// A Date far from ours (a proxy's, a host's wrong clock) is not the
+	// index's: ours decides then, with room for the two to differ.
 	now, slack := l.AnsweredAt, answerSlack
-	if now.IsZero() {
-		now, slack = u.opts.now(), clockSlack
+	if local := u.opts.now(); now.IsZero() || now.Sub(local).Abs() > clockSlack {
+		now, slack = local, clockSlack
 	}
 	age := now.Sub(l.FirstUpload)
 	if age <= releaseAgeLimit+slack {

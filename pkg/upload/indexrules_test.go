@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pyupload/pyupload/internal/fakeindex"
+	"github.com/pyupload/pyupload/internal/readapi"
 )
 
 const (
@@ -162,5 +163,36 @@ func TestReleaseAgeFromCheckURL(t *testing.T) {
 	}
 	if n := ix.UploadAttempts(); n != 0 {
 		t.Errorf("%d upload attempts, want none", n)
+	}
+}
+
+// TestReleaseAgeClock: the index's Date decides the age only when it is
+// close to our clock; a Date far off (a proxy, a wrong host clock) does
+// not make a young release look closed.
+func TestReleaseAgeClock(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
+	up, err := New(http.DefaultClient, mustURL(t, "https://upload.pypi.org/legacy/"), WithCredentials(creds))
+	if err != nil {
+		t.Fatal(err)
+	}
+	up.opts.now = func() time.Time { return now }
+	d := openDist(t, hatchWheel)
+	src := readapi.Candidates(up.endpoint, nil)[0]
+	for _, tt := range []struct {
+		name          string
+		first, answer time.Time
+		closed        bool
+	}{
+		{"young release, Date 400 days ahead", now.Add(-time.Hour), now.Add(400 * 24 * time.Hour), false},
+		{"old release, Date agrees", now.Add(-15 * 24 * time.Hour), now.Add(time.Minute), true},
+		{"old release, no Date", now.Add(-15 * 24 * time.Hour), time.Time{}, true},
+		{"14 days and 5 minutes by the index's Date", now.Add(-14*24*time.Hour - 5*time.Minute), now, true},
+		{"14 days and 5 minutes by our clock alone", now.Add(-14*24*time.Hour - 5*time.Minute), time.Time{}, false},
+	} {
+		l := &readapi.Listing{Source: src, ReleaseFiles: 1, FirstUpload: tt.first, AnsweredAt: tt.answer}
+		if got := up.indexRule(d, l) != nil; got != tt.closed {
+			t.Errorf("%s: refused = %v, want %v", tt.name, got, tt.closed)
+		}
 	}
 }
