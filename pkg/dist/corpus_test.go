@@ -71,10 +71,10 @@ var badExpect = map[string]string{
 	"bzip2_member-1.0-py3-none-any.whl":                     "File does not use a supported compression type",
 	"compression_bomb-1.0-py3-none-any.whl":                 "File exceeds compression ratio of 50",
 	"direct_url_dependency-1.0-py3-none-any.whl":            "Can't have direct dependency: foo @ https://example.com/foo-1.0.tar.gz",
-	"dist_info_mismatch-1.0-py3-none-any.whl":               "does not contain the required METADATA file: dist_info_mismatch-1.0.dist-info/METADATA (found other_name-1.0.dist-info)",
+	"dist_info_mismatch-1.0-py3-none-any.whl":               "Invalid distribution file. WHEEL not found at dist_info_mismatch-1.0.dist-info/WHEEL",
 	"dotdot_member-1.0.tar.gz":                              "unsafe member path '../evil'",
 	"dotdot_nested-1.0.tar.gz":                              "unsafe member path",
-	"duplicate_member-1.0-py3-none-any.whl":                 "ZIP archive not accepted: duplicate member name",
+	"duplicate_member-1.0-py3-none-any.whl":                 "Invalid distribution file. ZIP archive not accepted: Mis-matched data size. See https://docs.pypi.org/archives for more information (member 'duplicate_member/__init__.py')",
 	"duplicate_summary-1.0-py3-none-any.whl":                "METADATA line 5: field Summary is given more than once",
 	"duplicate_url_label-1.0-py3-none-any.whl":              "'project_urls' has invalid data: duplicate label 'Source'",
 	"dynamic_in_2_1-1.0-py3-none-any.whl":                   "dynamic introduced in metadata version 2.2, not 2.1.",
@@ -117,9 +117,9 @@ var badExpect = map[string]string{
 	"version_dog-1.0-py3-none-any.whl":                      "'dog' is invalid for 'version'",
 	"version_mismatch-1.0-py3-none-any.whl":                 "Version in filename should be '2.0' not '1.0'.",
 	"wrong_parts-1.0.whl":                                   "wrong number of parts",
-	"zip_comment-1.0-py3-none-any.whl":                      "ZIP archive not accepted: Comment in central directory (member 'zip_comment/__init__.py').",
-	"data_descriptor-1.0-py3-none-any.whl":                  "ZIP archive not accepted: ZIP contains a data descriptor (member 'data_descriptor/__init__.py';",
-	"zip_trailing_data-1.0-py3-none-any.whl":                "ZIP archive not accepted: data follows the end of the archive.",
+	"zip_comment-1.0-py3-none-any.whl":                      "Invalid distribution file. ZIP archive not accepted: Comment in central directory. See https://docs.pypi.org/archives for more information (member 'zip_comment/__init__.py')",
+	"data_descriptor-1.0-py3-none-any.whl":                  "Invalid distribution file. ZIP archive not accepted: ZIP contains a data descriptor. See https://docs.pypi.org/archives for more information (member 'data_descriptor/__init__.py')",
+	"zip_trailing_data-1.0-py3-none-any.whl":                "Invalid distribution file. ZIP archive not accepted: Trailing data. See https://docs.pypi.org/archives for more information",
 }
 
 // badAccepted are corpus files the index accepts; they must pass with a
