@@ -331,6 +331,7 @@ func looseForm(c agreementCase) []dist.FormValue {
 		stem = strings.TrimSuffix(stem, ext)
 	}
 	name, version, _ := strings.Cut(stem, "-")
+	version, _, _ = strings.Cut(version, "-")
 	if filetype == filetypeSdist {
 		if i := strings.LastIndexByte(stem, '-'); i >= 0 {
 			name, version = stem[:i], stem[i+1:]
@@ -423,5 +424,26 @@ func parseHeaders(b []byte) (headers map[string][]string, body string) {
 		if !found {
 			return headers, body
 		}
+	}
+}
+
+// TestArchiveCasesAgree sends every hand-built malformed archive to the
+// index and asserts PyPI's own text, the text pkg/dist's
+// TestArchiveCases asserts for the client: both sides judge the same
+// bytes with their own rules.
+func TestArchiveCasesAgree(t *testing.T) {
+	t.Parallel()
+	for _, c := range append(testzip.ZipCases(), testzip.TarCases(t)...) {
+		t.Run(c.Name, func(t *testing.T) {
+			t.Parallel()
+			got := indexVerdict(t, agreementCase{name: c.Name, filename: c.Filename, content: c.Content})
+			want := ""
+			if c.Want != "" {
+				want = "400 Invalid distribution file. " + c.Want
+			}
+			if got != want {
+				t.Errorf("index answered %q, want %q", got, want)
+			}
+		})
 	}
 }

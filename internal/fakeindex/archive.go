@@ -48,6 +48,9 @@ func checkArchive(c *spooled, filetype string, meta *metaInfo) ([]byte, *reply) 
 	}
 	defer func() { _ = f.Close() }()
 	fn := c.filename
+	if isZipfile(f, c.size) && isTarfile(f, c.size) {
+		return nil, invalidDist("File is both a zip and a tar file")
+	}
 
 	var zr *zip.Reader
 	var tarMembers map[string]bool
