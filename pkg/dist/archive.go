@@ -1,12 +1,9 @@
 package dist
 
 import (
-	"archive/tar"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
-	"path"
 	"slices"
 	"sort"
 	"strconv"
@@ -163,94 +160,6 @@ func checkMemberName(name string) error {
 		return &FormatError{Reason: "unsafe member path " + quote(name)}
 	}
 	return nil
-}
-
-// boundedReader fails once more than limit bytes have been read: the
-// decompressed side of a gzip bomb.
-type boundedReader struct {
-	r     io.Reader
-	n     int64
-	limit int64
-}
-
-var errTooExpanded = errors.New("too expanded")
-
-func (b *boundedReader) Read(p []byte) (int, error) {
-	n, err := b.r.Read(p)
-	b.n += int64(n)
-	if b.n > b.limit {
-		return n, errTooExpanded
-	}
-	return n, err
-}
-
-func (d *Dist) readSdist(s *stream) ([]byte, error) {
-	r, size := s, s.size
-	gz, err := gzip.NewReader(r)
-	if err != nil {
-		return nil, &FormatError{Reason: "File is not a tarfile (not gzip-compressed)", Err: err}
-	}
-	defer func() { _ = gz.Close() }()
-	limit := max(bombThreshold, bombRatio*size)
-	br := &boundedReader{r: gz, limit: limit}
-	tr := tar.NewReader(br)
-	d.layout.members = map[string]bool{}
-	tops := map[string]bool{}
-	pkgInfo := map[string][]byte{} // top → PKG-INFO
-	entries := 0
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			if errors.Is(err, errTooExpanded) {
-				return nil, &FormatError{Reason: fmt.Sprintf("File exceeds compression ratio of %d (expands past %d bytes)", bombRatio, limit)}
-			}
-			return nil, &FormatError{Reason: "File is not a tarfile", Err: err}
-		}
-		if entries++; entries > maxEntries {
-			return nil, &FormatError{Reason: fmt.Sprintf("archive has more than %d entries", maxEntries)}
-		}
-		switch h.Typeflag {
-		case tar.TypeReg, tar.TypeDir:
-		case tar.TypeXGlobalHeader: // written by git archive; carries no member
-			continue
-		default:
-			return nil, &FormatError{Reason: fmt.Sprintf("tar archive not accepted: member %s is not a regular file or directory (type %q)", quote(h.Name), h.Typeflag)}
-		}
-		name := strings.TrimPrefix(path.Clean(strings.TrimPrefix(h.Name, "./")), "./")
-		if err := checkMemberName(name); err != nil {
-			return nil, err
-		}
-		if name == "." {
-			continue
-		}
-		d.layout.members[name] = true
-		top, rest, _ := strings.Cut(name, "/")
-		tops[top] = true
-		if rest == "PKG-INFO" && h.Typeflag == tar.TypeReg {
-			b, err := readCapped(tr, name)
-			if err != nil {
-				if errors.Is(err, errTooExpanded) {
-					return nil, &FormatError{Reason: fmt.Sprintf("File exceeds compression ratio of %d (expands past %d bytes)", bombRatio, limit)}
-				}
-				return nil, err
-			}
-			pkgInfo[top] = b
-		}
-	}
-	d.layout.topLevel = sortedKeys(tops)
-	if len(tops) != 1 {
-		return nil, &FormatError{Reason: fmt.Sprintf("Incorrect number of top-level directories in sdist (want 1, found %d: %s)", len(tops), strings.Join(d.layout.topLevel, ", "))}
-	}
-	top := d.layout.topLevel[0]
-	d.layout.metadataPath = top + "/PKG-INFO"
-	b, ok := pkgInfo[top]
-	if !ok {
-		return nil, &FormatError{Reason: "PKG-INFO not found at " + d.layout.metadataPath}
-	}
-	return b, nil
 }
 
 func sortedKeys(m map[string]bool) []string {
