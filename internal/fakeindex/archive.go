@@ -3,6 +3,7 @@ package fakeindex
 import (
 	"archive/tar"
 	"archive/zip"
+	"bufio"
 	"compress/gzip"
 	"encoding/csv"
 	"errors"
@@ -144,7 +145,8 @@ func expandsTooMuch(zr *zip.Reader, size int64) bool {
 // returns the member names as Python's tarfile gives them (directories
 // without their trailing slash), which the License-File rule looks up.
 func checkTar(f *os.File) (map[string]bool, *reply) {
-	gz, err := gzip.NewReader(f)
+	br := bufio.NewReader(f)
+	gz, err := gzip.NewReader(br)
 	if err != nil {
 		// tarfile.is_tarfile tries every compression: an uncompressed tar
 		// is a tarfile, which "r:gz" then fails to open.
@@ -156,7 +158,10 @@ func checkTar(f *os.File) (map[string]bool, *reply) {
 		return nil, invalidDist("File is not a tarfile")
 	}
 	defer func() { _ = gz.Close() }()
-	tr := tar.NewReader(gz)
+	gz.Multistream(false)
+	pg := &pyGzip{br: br, gz: gz}
+	zerr := &firstErr{r: pg}
+	tr := tar.NewReader(zerr)
 	names := map[string]bool{}
 	var list []string
 	sparse := false
@@ -166,12 +171,18 @@ func checkTar(f *os.File) (map[string]bool, *reply) {
 			break
 		}
 		if err != nil {
-			// is_tarfile reads the first header; later failures are
-			// tarfile.ReadError, EOFError or zlib.error, reported as None.
-			if first {
+			// is_tarfile reads the first header. Later, a broken gzip or
+			// deflate stream is an EOFError or zlib.error, reported as
+			// None, but a header that does not parse (a negative size
+			// too, an invalid offset) ends the archive: TarFile.next()
+			// takes it for the end.
+			switch {
+			case first:
 				return nil, invalidDist("File is not a tarfile")
+			case zerr.err != nil || errors.Is(err, errBadGzip):
+				return nil, invalidDist("None")
 			}
-			return nil, invalidDist("None")
+			break
 		}
 		if h.Typeflag == tar.TypeXGlobalHeader {
 			continue // pax global headers are no members in tarfile
@@ -188,6 +199,16 @@ func checkTar(f *os.File) (map[string]bool, *reply) {
 		}
 		names[name] = true
 		list = append(list, name)
+	}
+	// Python's gzip reads ahead (128 KiB buffers): the rest of the
+	// stream just after the archive's end, its trailer included, is
+	// decompressed and checked too.
+	// The rest of the current gzip member, trailer included; bytes after
+	// it are a next member's header, which Python parses only when the
+	// archive needs more data.
+	pg.stop = true
+	if _, _ = io.CopyN(io.Discard, zerr, 128<<10); zerr.err != nil {
+		return nil, invalidDist("None")
 	}
 	if sparse {
 		return nil, invalidDist("tar archive not accepted: Sparse members are not allowed" + msgArchives)
@@ -448,4 +469,49 @@ func isEntryPointName(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// firstErr keeps the first error other than io.EOF that r gave.
+type firstErr struct {
+	r   io.Reader
+	err error
+}
+
+func (f *firstErr) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	// A bad next member matters only when the archive needed its bytes
+	// (the caller sees it then).
+	if err != nil && err != io.EOF && !errors.Is(err, errBadGzip) && f.err == nil {
+		f.err = err
+	}
+	return n, err
+}
+
+// errBadGzip is bytes after a gzip member that start no other member:
+// Python's gzip raises BadGzipFile when it has to read them.
+var errBadGzip = errors.New("not a gzip member")
+
+// pyGzip reads gzip members one after another, as Python's gzip module
+// does: a next member's header only when more bytes are asked for, and
+// never past the current member once stop is set.
+type pyGzip struct {
+	br   *bufio.Reader
+	gz   *gzip.Reader
+	stop bool
+}
+
+func (p *pyGzip) Read(b []byte) (int, error) {
+	for {
+		n, err := p.gz.Read(b)
+		if err != io.EOF || n > 0 || p.stop {
+			return n, err
+		}
+		if _, perr := p.br.Peek(1); perr != nil {
+			return 0, io.EOF
+		}
+		if rerr := p.gz.Reset(p.br); rerr != nil {
+			return 0, errBadGzip
+		}
+		p.gz.Multistream(false)
+	}
 }

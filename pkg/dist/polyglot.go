@@ -67,12 +67,16 @@ func validTarHeader(b []byte) bool {
 	if sum != unsigned && sum != signed {
 		return false
 	}
-	for _, f := range [][2]int{{100, 108}, {108, 116}, {116, 124}, {124, 136}, {136, 148}, {329, 337}, {337, 345}} {
+	for _, f := range [][2]int{{100, 108}, {108, 116}, {116, 124}, {136, 148}, {329, 337}, {337, 345}} {
 		if _, ok := tarNumber(b[f[0]:f[1]]); !ok {
 			return false
 		}
 	}
-	return true
+	// tarfile skips a member's data, or reads an extended header's, by
+	// its size: a negative one is an invalid offset. Only links,
+	// directories, devices and FIFOs have no data to skip.
+	size, ok := tarNumber(b[124:136])
+	return ok && (size >= 0 || strings.IndexByte("123456", b[156]) >= 0)
 }
 
 // tarNumber is tarfile's nti: base-256 when the first byte is 0x80 or

@@ -2,7 +2,6 @@ package dist
 
 import (
 	"archive/tar"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -44,10 +43,10 @@ func (d *Dist) readSdist(s *stream) ([]byte, error) {
 		return nil, invalidDist("File is not a tarfile", "")
 	case ts.readErr != nil:
 		return nil, &FormatError{Reason: "Invalid distribution file. None", Err: ts.readErr}
-	case ts.own != nil:
-		return nil, ts.own
 	case ts.sparse:
 		return nil, &FormatError{Reason: sparseReason}
+	case ts.own != nil:
+		return nil, ts.own
 	}
 	d.layout.members = make(map[string]bool, len(ts.names))
 	for _, n := range ts.names {
@@ -81,7 +80,7 @@ func (d *Dist) readSdist(s *stream) ([]byte, error) {
 func scanTar(s *stream) (*tarScan, error) {
 	ts := &tarScan{pkgInfo: map[string][]byte{}}
 	src := &errRecorder{r: s}
-	gz, err := gzip.NewReader(src)
+	gz, err := newGzMembers(src)
 	if err != nil {
 		if src.err != nil {
 			return nil, src.err
@@ -100,20 +99,39 @@ func scanTar(s *stream) (*tarScan, error) {
 			ts.readErr = gzErr.err
 			return ts, nil
 		case errors.Is(err, io.EOF):
+			ts.readErr = afterEnd(gz, gzErr)
+			return ts, nil
+		case err != nil && first, errors.Is(err, errNextMember):
+			ts.readErr = err
 			return ts, nil
 		case err != nil:
-			if first {
-				ts.readErr = err
-			}
+			ts.readErr = afterEnd(gz, gzErr)
 			return ts, nil
 		}
 		if len(ts.names) >= maxEntries {
 			return nil, &FormatError{Reason: fmt.Sprintf("archive has more than %d entries", maxEntries)}
 		}
 		if err := ts.member(h, tr); err != nil {
+			if gzErr.err != nil {
+				ts.readErr = gzErr.err
+				return ts, nil
+			}
 			return nil, err
 		}
 	}
+}
+
+// readAhead is how far past the archive's end Python's gzip reader
+// decompresses (gzip.READ_BUFFER_SIZE): an error there, the member's
+// trailer included, still fails the read.
+const readAhead = 128 << 10
+
+// afterEnd reads what Python's gzip would read past the archive's end:
+// the rest of the current member, within the read-ahead.
+func afterEnd(gz *gzMembers, rec *errRecorder) error {
+	gz.single = true
+	_, _ = io.CopyN(io.Discard, rec, readAhead)
+	return rec.err
 }
 
 // member records one header.
@@ -173,7 +191,7 @@ type errRecorder struct {
 
 func (e *errRecorder) Read(p []byte) (int, error) {
 	n, err := e.r.Read(p)
-	if err != nil && !errors.Is(err, io.EOF) && e.err == nil {
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, errNextMember) && e.err == nil {
 		e.err = err
 	}
 	return n, err

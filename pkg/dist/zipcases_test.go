@@ -13,7 +13,7 @@ import (
 // text; Error adds the member and a detail).
 func TestArchiveCases(t *testing.T) {
 	t.Parallel()
-	for _, c := range testzip.ZipCases() {
+	for _, c := range append(testzip.ZipCases(), testzip.TarCases(t)...) {
 		t.Run(c.Name, func(t *testing.T) {
 			t.Parallel()
 			got := refusal(t, c.Filename, c.Content)
