@@ -159,6 +159,23 @@ func (c *chanReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// chunk returns up to n bytes of the current buffer without copying them;
+// they stay valid until the next call. It is how the scanner skips a
+// member's data.
+func (c *chanReader) chunk(n int64) ([]byte, error) {
+	for len(c.cur) == 0 {
+		c.release()
+		buf, ok := <-c.in
+		if !ok {
+			return nil, io.EOF
+		}
+		c.cur, c.held = buf, buf
+	}
+	b := c.cur[:min(n, int64(len(c.cur)))]
+	c.cur = c.cur[len(b):]
+	return b, nil
+}
+
 func (c *chanReader) release() {
 	if c.held != nil {
 		c.free <- c.held[:cap(c.held)]

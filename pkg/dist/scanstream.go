@@ -91,8 +91,30 @@ func (s *stream) next(n int) ([]byte, error) {
 	return b, nil
 }
 
-// skip passes over n bytes and returns how many there were.
+// chunker is a source that lends its bytes instead of copying them: the
+// digests' buffers.
+type chunker interface {
+	chunk(n int64) ([]byte, error)
+}
+
+// skip passes over n bytes and returns how many there were. Over the
+// digests' buffers nothing is copied but the bytes the windows keep.
 func (s *stream) skip(n int64) (int64, error) {
+	if c, ok := s.r.(chunker); ok {
+		var m int64
+		for m < n {
+			b, err := c.chunk(n - m)
+			s.note(b)
+			m += int64(len(b))
+			if errors.Is(err, io.EOF) {
+				return m, nil
+			}
+			if err != nil {
+				return m, err
+			}
+		}
+		return m, nil
+	}
 	m, err := io.CopyN(io.Discard, s, n)
 	if errors.Is(err, io.EOF) {
 		err = nil
@@ -103,7 +125,7 @@ func (s *stream) skip(n int64) (int64, error) {
 // drain reads to the end, so the window at the end is complete and the
 // digests' buffers keep flowing.
 func (s *stream) drain() error {
-	_, err := io.Copy(io.Discard, s)
+	_, err := s.skip(1<<63 - 1)
 	return err
 }
 
