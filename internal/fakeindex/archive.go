@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"archive/zip"
 	"bufio"
+	"compress/flate"
 	"compress/gzip"
 	"encoding/csv"
 	"errors"
@@ -203,11 +204,14 @@ func checkTar(f *os.File) (map[string]bool, *reply) {
 	// Python's gzip reads ahead (128 KiB buffers): the rest of the
 	// stream just after the archive's end, its trailer included, is
 	// decompressed and checked too.
-	// The rest of the current gzip member, trailer included; bytes after
-	// it are a next member's header, which Python parses only when the
-	// archive needs more data.
+	// Python's gzip decompresses up to 128 KiB per read: corrupt deflate
+	// data in the rest of the current member fails the read that
+	// brought the archive's end. A cut stream or a bad trailer would
+	// fail only a next read, which tarfile never makes after the end.
 	pg.stop = true
-	if _, _ = io.CopyN(io.Discard, zerr, 128<<10); zerr.err != nil {
+	_, _ = io.CopyN(io.Discard, zerr, 128<<10)
+	var corrupt flate.CorruptInputError
+	if errors.As(zerr.err, &corrupt) {
 		return nil, invalidDist("None")
 	}
 	if sparse {

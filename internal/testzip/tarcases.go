@@ -2,6 +2,7 @@ package testzip
 
 import (
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
 	"fmt"
 	"testing"
@@ -84,6 +85,18 @@ var end = make([]byte, 1024)
 
 func cat(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
 
+// corruptAfter is a gzip member holding b, then a deflate block of the
+// reserved type (corrupt data), without a trailer.
+func corruptAfter(b []byte) []byte {
+	var out bytes.Buffer
+	out.Write([]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3})
+	w, _ := flate.NewWriter(&out, flate.BestSpeed) // only fails for a bad level
+	_, _ = w.Write(b)
+	_ = w.Flush() // byte-aligned, not final
+	out.WriteByte(0x07)
+	return out.Bytes()
+}
+
 // TarCases are malformed and borderline sdists named m-1.0.tar.gz, with
 // PyPI's text ("" when PyPI accepts).
 func TarCases(tb testing.TB) []Case {
@@ -103,13 +116,14 @@ func TarCases(tb testing.TB) []Case {
 		c("bytes after the end of the archive", gz(cat(sound, []byte("trailing bytes"))), "", true),
 		c("bytes after the gzip stream", cat(gz(sound), []byte("not gzip")), "", true),
 		c("one zero block, then garbage", gz(cat(pkgInfo, setup, make([]byte, 512), bytes.Repeat([]byte{'x'}, 512))), "", true),
-		c("old GNU sparse member", gz(cat(pkgInfo, TarHeader("m-1.0/holes", 'S', 0), end)), "tar archive not accepted: Sparse members are not allowed" + archivesURL, true),
-		c("pax GNU sparse 0.1 member", gz(cat(pkgInfo, sparseMap, TarHeader("m-1.0/holes", '0', 0), end)), "tar archive not accepted: Sparse members are not allowed" + archivesURL, true),
+		c("old GNU sparse member", gz(cat(pkgInfo, TarHeader("m-1.0/holes", 'S', 0), end)), "tar archive not accepted: Sparse members are not allowed"+archivesURL, true),
+		c("pax GNU sparse 0.1 member", gz(cat(pkgInfo, sparseMap, TarHeader("m-1.0/holes", '0', 0), end)), "tar archive not accepted: Sparse members are not allowed"+archivesURL, true),
 		c("negative size on the first member", gz(cat(TarHeader("m-1.0/PKG-INFO", '0', -1), end)), "File is not a tarfile", false),
 		c("negative size after two members ends the archive", gz(cat(pkgInfo, setup, TarHeader("m-1.0/x", '0', -512), TarFile("other/x", nil), end)), "", true),
 		c("negative size before PKG-INFO hides it", gz(cat(setup, TarHeader("m-1.0/x", '0', -512), pkgInfo, end)), "PKG-INFO not found at m-1.0/setup.py/PKG-INFO", true),
 		c("broken deflate stream", cat(gz(pkgInfo[:512]), badDeflate), "None", false),
-		c("gzip trailer cut", gz(sound)[:len(gz(sound))-4], "None", false),
+		c("gzip trailer cut", gz(sound)[:len(gz(sound))-4], "", true),
+		c("corrupt deflate data after the end of the archive", corruptAfter(sound), "None", false),
 		c("gzip stream cut before the first block", gz(sound)[:100], "File is not a tarfile", false),
 		c("plain tar named .tar.gz", sound, "None", false),
 		c("not an archive", []byte("hello, world"), "File is not a tarfile", false),

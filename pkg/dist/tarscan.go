@@ -2,6 +2,7 @@ package dist
 
 import (
 	"archive/tar"
+	"compress/flate"
 	"errors"
 	"fmt"
 	"io"
@@ -95,11 +96,12 @@ func scanTar(s *stream) (*tarScan, error) {
 		switch {
 		case src.err != nil:
 			return nil, src.err
-		case gzErr.err != nil:
-			ts.readErr = gzErr.err
-			return ts, nil
 		case errors.Is(err, io.EOF):
 			ts.readErr = afterEnd(gz, gzErr)
+			return ts, nil
+		case err != nil && gzErr.err != nil:
+			// The archive needed bytes the gzip stream could not give.
+			ts.readErr = gzErr.err
 			return ts, nil
 		case err != nil && first, errors.Is(err, errNextMember):
 			ts.readErr = err
@@ -121,17 +123,22 @@ func scanTar(s *stream) (*tarScan, error) {
 	}
 }
 
-// readAhead is how far past the archive's end Python's gzip reader
-// decompresses (gzip.READ_BUFFER_SIZE): an error there, the member's
-// trailer included, still fails the read.
+// readAhead is how much Python's gzip decompresses in one read
+// (gzip.READ_BUFFER_SIZE): corrupt deflate data that far past the
+// archive's end still fails the read that brought the end in.
 const readAhead = 128 << 10
 
-// afterEnd reads what Python's gzip would read past the archive's end:
-// the rest of the current member, within the read-ahead.
+// afterEnd reads what Python's gzip decompresses past the archive's end:
+// the rest of the current member, within the read-ahead. Only corrupt
+// data counts: a cut stream or a bad trailer shows only when a next read
+// is asked for, and tarfile asks for none after the end.
 func afterEnd(gz *gzMembers, rec *errRecorder) error {
 	gz.single = true
 	_, _ = io.CopyN(io.Discard, rec, readAhead)
-	return rec.err
+	if _, ok := errors.AsType[flate.CorruptInputError](rec.err); ok {
+		return rec.err
+	}
+	return nil
 }
 
 // member records one header.
