@@ -1,7 +1,10 @@
 package dist
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -175,5 +178,36 @@ func TestBadDists(t *testing.T) {
 				t.Errorf("Check(%q) first error = %q, want it to contain %q", p, first, want)
 			}
 		})
+	}
+}
+
+// TestCommittedZipsHaveNoDataDescriptor audits every committed wheel and
+// zip under testdata/: no local header may set the data-descriptor flag
+// (bit 3), which PyPI refuses, except in the one file that shows it.
+func TestCommittedZipsHaveNoDataDescriptor(t *testing.T) {
+	t.Parallel()
+	const shows = "data_descriptor-1.0-py3-none-any.whl"
+	err := filepath.WalkDir("../../testdata", func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() || !strings.HasSuffix(p, ".whl") && !strings.HasSuffix(p, ".zip") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for i := 0; ; i++ {
+			j := bytes.Index(b[i:], []byte("PK\x03\x04"))
+			if j < 0 || i+j+8 > len(b) {
+				break
+			}
+			i += j
+			if flags := binary.LittleEndian.Uint16(b[i+6:]); flags&0x08 != 0 && filepath.Base(p) != shows {
+				t.Errorf("%s: local header at %d sets the data-descriptor flag", p, i)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -82,3 +82,34 @@ func TestPythonOpensCorpus(t *testing.T) {
 		}
 	}
 }
+
+// debianWheels is where Debian's python3-pip-whl and
+// python3-setuptools-whl put real wheels built by their projects.
+const debianWheels = "/usr/share/python-wheels"
+
+// TestDebianWheels reads and checks every wheel Debian ships: real
+// wheels built by other tools must pass.
+func TestDebianWheels(t *testing.T) {
+	t.Parallel()
+	paths, _ := filepath.Glob(filepath.Join(debianWheels, "*.whl"))
+	if len(paths) == 0 {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("no wheels in %s: CI installs python3-pip-whl", debianWheels)
+		}
+		t.Skipf("no wheels in %s (apt-get install python3-pip-whl)", debianWheels)
+	}
+	for _, p := range paths {
+		t.Run(filepath.Base(p), func(t *testing.T) {
+			t.Parallel()
+			d, err := Open(p)
+			if err != nil {
+				t.Fatalf("Open(%s) error = %v", p, err)
+			}
+			for _, prob := range Check(d) {
+				if prob.Severity == Error {
+					t.Errorf("Check(%s): %s", p, prob.Message)
+				}
+			}
+		})
+	}
+}
