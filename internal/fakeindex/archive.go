@@ -210,8 +210,7 @@ func checkTar(f *os.File) (map[string]bool, *reply) {
 	// fail only a next read, which tarfile never makes after the end.
 	pg.stop = true
 	_, _ = io.CopyN(io.Discard, zerr, 128<<10)
-	var corrupt flate.CorruptInputError
-	if errors.As(zerr.err, &corrupt) {
+	if _, ok := errors.AsType[flate.CorruptInputError](zerr.err); ok {
 		return nil, invalidDist("None")
 	}
 	if sparse {
@@ -507,7 +506,7 @@ type pyGzip struct {
 func (p *pyGzip) Read(b []byte) (int, error) {
 	for {
 		n, err := p.gz.Read(b)
-		if err != io.EOF || n > 0 || p.stop {
+		if !errors.Is(err, io.EOF) || n > 0 || p.stop {
 			return n, err
 		}
 		if _, perr := p.br.Peek(1); perr != nil {

@@ -109,6 +109,7 @@ func BenchmarkDigest(b *testing.B) {
 }
 
 func benchOnePass(b *testing.B, kind, name string, data []byte) {
+	b.Helper()
 	blakeOnly := func() {
 		h, _ := blake2b.New256(nil)
 		for off := 0; off < len(data); off += digestChunk {
@@ -117,6 +118,7 @@ func benchOnePass(b *testing.B, kind, name string, data []byte) {
 		h.Sum(nil)
 	}
 	read := func(b *testing.B) {
+		b.Helper()
 		if _, err := Read(bytes.NewReader(data), int64(len(data)), name); err != nil {
 			b.Fatal(err)
 		}

@@ -3,6 +3,7 @@ package dist
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/pyupload/pyupload/internal/testzip"
@@ -46,4 +47,23 @@ func refusal(t *testing.T, name string, content []byte) string {
 		}
 	}
 	return ""
+}
+
+// TestMetadataFilenameLength: the index stores METADATA as
+// <filename>.metadata, which a file system refuses past 255 bytes.
+func TestMetadataFilenameLength(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{246 - len("-1.0-py3-none-any.whl"), 247 - len("-1.0-py3-none-any.whl")} {
+		project := "m" + strings.Repeat("x", n-1)
+		content := testzip.Build(t, "", testzip.WheelMembers(project)...)
+		name := project + "-1.0-py3-none-any.whl"
+		got := refusal(t, name, content)
+		want := ""
+		if len(name)+len(".metadata") > 255 {
+			want = "Filename is too long: '" + name + "'"
+		}
+		if got != want {
+			t.Errorf("a %d-byte filename: refusal = %q, want %q", len(name), got, want)
+		}
+	}
 }

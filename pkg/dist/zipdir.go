@@ -244,9 +244,7 @@ func isASCIIBytes(b []byte) bool {
 // sanitizeZipName is zipfile's _sanitize_filename on Linux: the name ends
 // at its first NUL.
 func sanitizeZipName(s string) string {
-	if i := strings.IndexByte(s, 0); i >= 0 {
-		return s[:i]
-	}
+	s, _, _ = strings.Cut(s, "\x00")
 	return s
 }
 

@@ -22,24 +22,24 @@ func (z *pyZip) read(at io.ReaderAt, e *cdEntry, c *captured) ([]byte, error) {
 	}
 	h := make([]byte, 30)
 	if e.offset > 1<<62 {
-		return nil, errors.New("Truncated file header")
+		return nil, errors.New("truncated file header")
 	}
 	off := int64(e.offset) // #nosec G115 -- bounded above
 	if _, err := at.ReadAt(h, off); err != nil {
-		return nil, errors.New("Truncated file header")
+		return nil, errors.New("truncated file header")
 	}
 	if string(h[:4]) != sigLocal {
-		return nil, errors.New("Bad magic number for file header")
+		return nil, errors.New("bad magic number for file header")
 	}
 	le := binary.LittleEndian
 	name := make([]byte, le.Uint16(h[26:]))
 	_, _ = at.ReadAt(name, off+30)
 	if got, _ := decodeZipName(name, le.Uint16(h[6:])); got != e.orig {
-		return nil, fmt.Errorf("File name in directory %q and header %q differ.", e.orig, name)
+		return nil, fmt.Errorf("file name in directory %q and header %q differ", e.orig, name)
 	}
 	start := off + 30 + int64(len(name)) + int64(le.Uint16(h[28:]))
 	if uint64(start)+e.csize > e.endOffset { // #nosec G115 -- start >= 0
-		return nil, fmt.Errorf("Overlapped entries: %q (possible zip bomb)", e.orig)
+		return nil, fmt.Errorf("overlapped entries: %q (possible zip bomb)", e.orig)
 	}
 	if e.flags&1 != 0 {
 		return nil, fmt.Errorf("%q is encrypted", e.orig)
@@ -53,7 +53,7 @@ func (z *pyZip) read(at io.ReaderAt, e *cdEntry, c *captured) ([]byte, error) {
 
 func checkCRC(data []byte, crc uint32, e *cdEntry) ([]byte, error) {
 	if crc != e.crc || uint64(len(data)) != e.usize {
-		return nil, fmt.Errorf("Bad CRC-32 for file %q", e.orig)
+		return nil, fmt.Errorf("bad CRC-32 for file %q", e.orig)
 	}
 	return bytes.Clone(data), nil
 }

@@ -123,8 +123,7 @@ func (w *zipWalk) run() error {
 
 // stop records a framing reason, or passes a read error on.
 func (w *zipWalk) stop(err error) error {
-	var fe framingError
-	if errors.As(err, &fe) {
+	if fe, ok := errors.AsType[framingError](err); ok {
 		w.fail = fe
 		return nil
 	}
