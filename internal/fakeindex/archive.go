@@ -162,48 +162,10 @@ func checkTar(f *os.File) (map[string]bool, *reply) {
 	gz.Multistream(false)
 	pg := &pyGzip{br: br, gz: gz}
 	zerr := &firstErr{r: pg}
-	tr := tar.NewReader(zerr)
-	names := map[string]bool{}
-	var list []string
-	sparse := false
-	for first := true; ; first = false {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			// is_tarfile reads the first header. Later, a broken gzip or
-			// deflate stream is an EOFError or zlib.error, reported as
-			// None, but a header that does not parse (a negative size
-			// too, an invalid offset) ends the archive: TarFile.next()
-			// takes it for the end.
-			switch {
-			case first:
-				return nil, invalidDist("File is not a tarfile")
-			case zerr.err != nil || errors.Is(err, errBadGzip):
-				return nil, invalidDist("None")
-			}
-			break
-		}
-		if h.Typeflag == tar.TypeXGlobalHeader {
-			continue // pax global headers are no members in tarfile
-		}
-		if h.Typeflag == tar.TypeGNUSparse {
-			sparse = true
-		}
-		for k := range h.PAXRecords {
-			sparse = sparse || strings.HasPrefix(k, "GNU.sparse.")
-		}
-		name := h.Name
-		if h.Typeflag == tar.TypeDir {
-			name = strings.TrimRight(name, "/")
-		}
-		names[name] = true
-		list = append(list, name)
+	names, list, sparse, rp := tarNames(tar.NewReader(zerr), zerr)
+	if rp != nil {
+		return nil, rp
 	}
-	// Python's gzip reads ahead (128 KiB buffers): the rest of the
-	// stream just after the archive's end, its trailer included, is
-	// decompressed and checked too.
 	// Python's gzip decompresses up to 128 KiB per read: corrupt deflate
 	// data in the rest of the current member fails the read that
 	// brought the archive's end. A cut stream or a bad trailer would
@@ -224,6 +186,49 @@ func checkTar(f *os.File) (map[string]bool, *reply) {
 		return nil, invalidDist("PKG-INFO not found at " + target)
 	}
 	return names, nil
+}
+
+// tarNames reads the members as TarFile.getmembers does: their names
+// (directories without their trailing slash), in order and as a set, and
+// whether one is sparse.
+func tarNames(tr *tar.Reader, zerr *firstErr) (names map[string]bool, list []string, sparse bool, rp *reply) {
+	names = map[string]bool{}
+	for first := true; ; first = false {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			// is_tarfile reads the first header. Later, a broken gzip or
+			// deflate stream is an EOFError or zlib.error, reported as
+			// None, but a header that does not parse (a negative size
+			// too, an invalid offset) ends the archive: TarFile.next()
+			// takes it for the end.
+			switch {
+			case first:
+				return nil, nil, false, invalidDist("File is not a tarfile")
+			case zerr.err != nil || errors.Is(err, errBadGzip):
+				return nil, nil, false, invalidDist("None")
+			}
+			break
+		}
+		if h.Typeflag == tar.TypeXGlobalHeader {
+			continue // pax global headers are no members in tarfile
+		}
+		if h.Typeflag == tar.TypeGNUSparse {
+			sparse = true
+		}
+		for k := range h.PAXRecords {
+			sparse = sparse || strings.HasPrefix(k, "GNU.sparse.")
+		}
+		name := h.Name
+		if h.Typeflag == tar.TypeDir {
+			name = strings.TrimRight(name, "/")
+		}
+		names[name] = true
+		list = append(list, name)
+	}
+	return names, list, sparse, nil
 }
 
 // commonPath is os.path.commonpath over archive member names: the longest
