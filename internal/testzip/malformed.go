@@ -106,6 +106,11 @@ func ZipCases() []Case {
 		})), zipReason("Invalid duplicate extra in local file"), true),
 		c("duplicate ZIP64 extra", with(payload(func(e *RawEntry) { e.LocalExtra = append(extra(1, nil), extra(1, nil)...) })), zipReason("Invalid duplicate extra in local file"), true),
 		c("duplicate other extra", with(payload(func(e *RawEntry) { e.LocalExtra = append(extra(0x5455, []byte{0}), extra(0x5455, []byte{0})...) })), "", true),
+		c("a size no seek can reach", with(payload(func(e *RawEntry) {
+			huge := binary.LittleEndian.AppendUint64(binary.LittleEndian.AppendUint64(nil, uint64(len(e.Data))), 1<<63)
+			e.LocalCSize, e.CDCSize = 0xffffffff, 0xffffffff
+			e.LocalExtra, e.CDExtra = extra(1, huge), extra(1, huge[8:])
+		})), zipReason("Negative offset"), false),
 		c("bzip2 member", with(payload(func(e *RawEntry) { e.Method = 12 })), "File does not use a supported compression type", false),
 		c("no WHEEL", Raw{Entries: []RawEntry{base()[0], base()[2], payload(nil)}}, "WHEEL not found at m-1.0.dist-info/WHEEL", true),
 		c("WHEEL with a bad CRC-32", Raw{Entries: []RawEntry{base()[0], wheelBadCRC(), base()[2]}}, "None", false),

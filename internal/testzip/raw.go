@@ -19,6 +19,7 @@ type RawEntry struct {
 	Comment    string // the central record's comment
 	LocalCSize int64  // when not 0, the local header's compressed size
 	LocalUSize int64  // when not 0, the local header's uncompressed size
+	CDCSize    int64  // when not 0, the central record's compressed size
 	CRCDelta   uint32 // added to the CRC-32 in both headers
 	NoLocal    bool   // only in the central directory (pointing at offset 0)
 	NoCD       bool   // only a local header
@@ -134,7 +135,11 @@ func writeCentral(b *bytes.Buffer, e RawEntry, offset int) {
 	u16(b, int(e.Method))
 	u32(b, 0)
 	u32(b, int(crc32.ChecksumIEEE(e.Data)+e.CRCDelta))
-	u32(b, len(e.Data))
+	csize := len(e.Data)
+	if e.CDCSize != 0 {
+		csize = int(e.CDCSize)
+	}
+	u32(b, csize)
 	u32(b, len(e.Data))
 	u16(b, len(e.Name))
 	u16(b, len(e.CDExtra))

@@ -3,6 +3,7 @@ package dist
 import (
 	"encoding/binary"
 	"errors"
+	"math"
 	"unicode/utf8"
 )
 
@@ -73,8 +74,12 @@ func (w *zipWalk) next(n int) ([]byte, error) {
 }
 
 func (w *zipWalk) skip(n uint64) error {
-	if n > 1<<62 {
-		return framingError("Negative offset") // past what a signed seek can reach
+	// Python seeks by the size: past what a signed 64-bit offset holds
+	// it raises (a server error at the index), which is worded as the
+	// nearest reason; short of that it seeks past the end, and the next
+	// read finds the file malformed.
+	if n > math.MaxInt64-uint64(max(w.pos, 0)) { // #nosec G115 -- non-negative
+		return framingError("Negative offset")
 	}
 	_, err := w.s.skip(int64(n))
 	w.pos += int64(n)
@@ -208,7 +213,7 @@ func (w *zipWalk) local(start int64) error {
 	}
 	w.locals = append(w.locals, rec)
 	w.order = append(w.order, len(w.locals)-1)
-	if w.capture == nil || rec.csize > 1<<62 {
+	if w.capture == nil || rec.csize > 1<<40 {
 		return w.skip(rec.csize)
 	}
 	n, err := w.capture(&rec, flags, method)
