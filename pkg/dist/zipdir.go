@@ -148,7 +148,7 @@ func readCentralDirectory(at io.ReaderAt, size int64) (*pyZip, error) {
 	}
 	// zipfile reads size_cd bytes, fewer at the end of the file.
 	n := min(e.cdSize, uint64(max(size-start, 0))) // #nosec G115 -- non-negative
-	if n > 1<<30 {
+	if n > maxKept {
 		return nil, &FormatError{Reason: fmt.Sprintf("central directory of %d bytes is too large", n)}
 	}
 	data := make([]byte, n)

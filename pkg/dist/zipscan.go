@@ -58,6 +58,9 @@ func scanWheel(s *stream, file io.ReaderAt, dir string) (*wheelScan, error) {
 		return n, err
 	}}
 	if err := w.run(); err != nil {
+		if _, ok := errors.AsType[*FormatError](err); ok {
+			return nil, err
+		}
 		return nil, fmt.Errorf("reading the archive: %w", err)
 	}
 	if err := s.drain(); err != nil {

@@ -3,6 +3,7 @@ package dist
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math"
 	"unicode/utf8"
 )
@@ -99,6 +100,9 @@ func (w *zipWalk) run() error {
 		}
 		if string(sig) != sigLocal {
 			w.s.keepFromHere(start, sig)
+		}
+		if len(w.order) >= 2*maxEntries {
+			return &FormatError{Reason: fmt.Sprintf("archive has more than %d entries", maxEntries)}
 		}
 		switch string(sig) {
 		case sigCentral:
