@@ -310,7 +310,17 @@ func generatedArchives(t *testing.T) []agreementCase {
 		wheel("member comment", testzip.Build(t, "", append(w, edited(func(m *testzip.Member) { m.Comment = "a comment" }))...)),
 		wheel("data descriptor", testzip.Build(t, "", append(w, edited(func(m *testzip.Member) { m.Flags = 0x08 }))...)),
 		wheel("control character in a member name", testzip.Build(t, "", append(w, testzip.Stored("x/a\tb.py", nil))...)),
+		longName(t, 246), longName(t, 247),
 	)
+}
+
+// longName is a sound wheel whose filename has n bytes: the index
+// stores its METADATA as <filename>.metadata, which fails past 255.
+func longName(t *testing.T, n int) agreementCase {
+	t.Helper()
+	project := "x" + strings.Repeat("y", n-len("x-1.0-py3-none-any.whl"))
+	return agreementCase{name: "generated: a filename of " + strconv.Itoa(n) + " bytes", filename: project + "-1.0-py3-none-any.whl",
+		content: testzip.Build(t, "", testzip.WheelMembers(project)...)}
 }
 
 // looseForm is the form for a file the client cannot read, as a client

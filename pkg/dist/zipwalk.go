@@ -82,8 +82,9 @@ func (w *zipWalk) skip(n uint64) error {
 	if n > math.MaxInt64-uint64(max(w.pos, 0)) { // #nosec G115 -- non-negative
 		return framingError("Negative offset")
 	}
-	_, err := w.s.skip(int64(n))
-	w.pos += int64(n)
+	m := int64(n) // #nosec G115 -- n <= MaxInt64 - pos, checked above
+	_, err := w.s.skip(m)
+	w.pos += m
 	return err
 }
 
