@@ -10,7 +10,7 @@ VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || ech
 LDFLAGS       := -s -w -X main.version=$(VERSION)
 FUZZTIME      ?= 15s
 # package:target for every parser's fuzz target
-FUZZ_TARGETS  := pkg/dist:FuzzParseFilename pkg/dist:FuzzParseMetadata pkg/dist:FuzzRead pkg/pep440:FuzzParseVersion \
+FUZZ_TARGETS  := pkg/dist:FuzzParseFilename pkg/dist:FuzzParseMetadata pkg/dist:FuzzRead pkg/dist:FuzzScanArchive pkg/pep440:FuzzParseVersion \
                  pkg/pep440:FuzzParseSpecifierSet pkg/pep508:FuzzParseRequirement pkg/dist:FuzzLicenseExpression \
                  pkg/oidc:FuzzParseClaims pkg/mint:FuzzMint pkg/upload:FuzzErrorMessage internal/pypirc:FuzzParse \
                  cmd/pyupload:FuzzSplitAttached internal/ui:FuzzNeutralize internal/ui:FuzzTokenOutput \

@@ -310,7 +310,17 @@ func generatedArchives(t *testing.T) []agreementCase {
 		wheel("member comment", testzip.Build(t, "", append(w, edited(func(m *testzip.Member) { m.Comment = "a comment" }))...)),
 		wheel("data descriptor", testzip.Build(t, "", append(w, edited(func(m *testzip.Member) { m.Flags = 0x08 }))...)),
 		wheel("control character in a member name", testzip.Build(t, "", append(w, testzip.Stored("x/a\tb.py", nil))...)),
+		longName(t, 246), longName(t, 247),
 	)
+}
+
+// longName is a sound wheel whose filename has n bytes: the index
+// stores its METADATA as <filename>.metadata, which fails past 255.
+func longName(t *testing.T, n int) agreementCase {
+	t.Helper()
+	project := "x" + strings.Repeat("y", n-len("x-1.0-py3-none-any.whl"))
+	return agreementCase{name: "generated: a filename of " + strconv.Itoa(n) + " bytes", filename: project + "-1.0-py3-none-any.whl",
+		content: testzip.Build(t, "", testzip.WheelMembers(project)...)}
 }
 
 // looseForm is the form for a file the client cannot read, as a client
@@ -331,6 +341,7 @@ func looseForm(c agreementCase) []dist.FormValue {
 		stem = strings.TrimSuffix(stem, ext)
 	}
 	name, version, _ := strings.Cut(stem, "-")
+	version, _, _ = strings.Cut(version, "-")
 	if filetype == filetypeSdist {
 		if i := strings.LastIndexByte(stem, '-'); i >= 0 {
 			name, version = stem[:i], stem[i+1:]
@@ -423,5 +434,26 @@ func parseHeaders(b []byte) (headers map[string][]string, body string) {
 		if !found {
 			return headers, body
 		}
+	}
+}
+
+// TestArchiveCasesAgree sends every hand-built malformed archive to the
+// index and asserts PyPI's own text, the text pkg/dist's
+// TestArchiveCases asserts for the client: both sides judge the same
+// bytes with their own rules.
+func TestArchiveCasesAgree(t *testing.T) {
+	t.Parallel()
+	for _, c := range append(testzip.ZipCases(), testzip.TarCases(t)...) {
+		t.Run(c.Name, func(t *testing.T) {
+			t.Parallel()
+			got := indexVerdict(t, agreementCase{name: c.Name, filename: c.Filename, content: c.Content})
+			want := ""
+			if c.Want != "" {
+				want = "400 Invalid distribution file. " + c.Want
+			}
+			if got != want {
+				t.Errorf("index answered %q, want %q", got, want)
+			}
+		})
 	}
 }

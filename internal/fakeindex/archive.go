@@ -3,6 +3,8 @@ package fakeindex
 import (
 	"archive/tar"
 	"archive/zip"
+	"bufio"
+	"compress/flate"
 	"compress/gzip"
 	"encoding/csv"
 	"errors"
@@ -47,6 +49,9 @@ func checkArchive(c *spooled, filetype string, meta *metaInfo) ([]byte, *reply) 
 	}
 	defer func() { _ = f.Close() }()
 	fn := c.filename
+	if isZipfile(f, c.size) && isTarfile(f, c.size) {
+		return nil, invalidDist("File is both a zip and a tar file")
+	}
 
 	var zr *zip.Reader
 	var tarMembers map[string]bool
@@ -140,7 +145,8 @@ func expandsTooMuch(zr *zip.Reader, size int64) bool {
 // returns the member names as Python's tarfile gives them (directories
 // without their trailing slash), which the License-File rule looks up.
 func checkTar(f *os.File) (map[string]bool, *reply) {
-	gz, err := gzip.NewReader(f)
+	br := bufio.NewReader(f)
+	gz, err := gzip.NewReader(br)
 	if err != nil {
 		// tarfile.is_tarfile tries every compression: an uncompressed tar
 		// is a tarfile, which "r:gz" then fails to open.
@@ -152,22 +158,58 @@ func checkTar(f *os.File) (map[string]bool, *reply) {
 		return nil, invalidDist("File is not a tarfile")
 	}
 	defer func() { _ = gz.Close() }()
-	tr := tar.NewReader(gz)
-	names := map[string]bool{}
-	var list []string
-	sparse := false
+	gz.Multistream(false)
+	pg := &pyGzip{br: br, gz: gz}
+	zerr := &firstErr{r: pg}
+	names, list, sparse, rp := tarNames(tar.NewReader(zerr), zerr)
+	if rp != nil {
+		return nil, rp
+	}
+	// Python's gzip decompresses up to 128 KiB per read: corrupt deflate
+	// data in the rest of the current member fails the read that
+	// brought the archive's end. A cut stream or a bad trailer would
+	// fail only a next read, which tarfile never makes after the end.
+	pg.stop = true
+	_, _ = io.CopyN(io.Discard, zerr, 128<<10)
+	if _, ok := errors.AsType[flate.CorruptInputError](zerr.err); ok {
+		return nil, invalidDist("None")
+	}
+	if sparse {
+		return nil, invalidDist("tar archive not accepted: Sparse members are not allowed" + msgArchives)
+	}
+	top := commonPath(list)
+	if top == "" || top == "." || top == "/" {
+		return nil, invalidDist("Incorrect number of top-level directories in sdist")
+	}
+	if target := top + "/PKG-INFO"; !names[target] {
+		return nil, invalidDist("PKG-INFO not found at " + target)
+	}
+	return names, nil
+}
+
+// tarNames reads the members as TarFile.getmembers does: their names
+// (directories without their trailing slash), in order and as a set, and
+// whether one is sparse.
+func tarNames(tr *tar.Reader, zerr *firstErr) (names map[string]bool, list []string, sparse bool, rp *reply) {
+	names = map[string]bool{}
 	for first := true; ; first = false {
 		h, err := tr.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			// is_tarfile reads the first header; later failures are
-			// tarfile.ReadError, EOFError or zlib.error, reported as None.
-			if first {
-				return nil, invalidDist("File is not a tarfile")
+			// is_tarfile reads the first header. Later, a broken gzip or
+			// deflate stream is an EOFError or zlib.error, reported as
+			// None, but a header that does not parse (a negative size
+			// too, an invalid offset) ends the archive: TarFile.next()
+			// takes it for the end.
+			switch {
+			case first:
+				return nil, nil, false, invalidDist("File is not a tarfile")
+			case zerr.err != nil || errors.Is(err, errBadGzip):
+				return nil, nil, false, invalidDist("None")
 			}
-			return nil, invalidDist("None")
+			break
 		}
 		if h.Typeflag == tar.TypeXGlobalHeader {
 			continue // pax global headers are no members in tarfile
@@ -185,17 +227,7 @@ func checkTar(f *os.File) (map[string]bool, *reply) {
 		names[name] = true
 		list = append(list, name)
 	}
-	if sparse {
-		return nil, invalidDist("tar archive not accepted: Sparse members are not allowed" + msgArchives)
-	}
-	top := commonPath(list)
-	if top == "" || top == "." || top == "/" {
-		return nil, invalidDist("Incorrect number of top-level directories in sdist")
-	}
-	if target := top + "/PKG-INFO"; !names[target] {
-		return nil, invalidDist("PKG-INFO not found at " + target)
-	}
-	return names, nil
+	return names, list, sparse, nil
 }
 
 // commonPath is os.path.commonpath over archive member names: the longest
@@ -391,4 +423,49 @@ func validCSV(b []byte) bool {
 	r.LazyQuotes = false
 	_, err := r.ReadAll()
 	return err == nil
+}
+
+// firstErr keeps the first error other than io.EOF that r gave.
+type firstErr struct {
+	r   io.Reader
+	err error
+}
+
+func (f *firstErr) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	// A bad next member matters only when the archive needed its bytes
+	// (the caller sees it then).
+	if err != nil && err != io.EOF && !errors.Is(err, errBadGzip) && f.err == nil {
+		f.err = err
+	}
+	return n, err
+}
+
+// errBadGzip is bytes after a gzip member that start no other member:
+// Python's gzip raises BadGzipFile when it has to read them.
+var errBadGzip = errors.New("not a gzip member")
+
+// pyGzip reads gzip members one after another, as Python's gzip module
+// does: a next member's header only when more bytes are asked for, and
+// never past the current member once stop is set.
+type pyGzip struct {
+	br   *bufio.Reader
+	gz   *gzip.Reader
+	stop bool
+}
+
+func (p *pyGzip) Read(b []byte) (int, error) {
+	for {
+		n, err := p.gz.Read(b)
+		if !errors.Is(err, io.EOF) || n > 0 || p.stop {
+			return n, err
+		}
+		if _, perr := p.br.Peek(1); perr != nil {
+			return 0, io.EOF
+		}
+		if rerr := p.gz.Reset(p.br); rerr != nil {
+			return 0, errBadGzip
+		}
+		p.gz.Multistream(false)
+	}
 }

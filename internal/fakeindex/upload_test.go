@@ -207,7 +207,7 @@ func TestArchiveChecks(t *testing.T) {
 		// copy, the one Python's dict of members keeps.
 		{file: "duplicate_member-1.0-py3-none-any.whl", raw: []string{"duplicate-member", "1.0", "bdist_wheel", "py3"}, status: 400, want: "Invalid distribution file. ZIP archive not accepted: Mis-matched data size. See https://docs.pypi.org/archives for more information"},
 		{file: "wrong_parts-1.0.whl", raw: []string{"wrong-parts", "1.0", "bdist_wheel", "py3"}, status: 400, want: "Invalid distribution file. Unable to parse name and version from wheel filename"},
-		{file: "missing_wheel-1.0-py3-none-any.whl", status: 400, want: "Invalid distribution file. WHEEL not found at missing_wheel-1.0.dist-info/WHEEL"},
+		{file: "missing_wheel-1.0-py3-none-any.whl", raw: []string{"missing-wheel", "1.0", "bdist_wheel", "py3"}, status: 400, want: "Invalid distribution file. WHEEL not found at missing_wheel-1.0.dist-info/WHEEL"},
 		{file: "dist_info_mismatch-1.0-py3-none-any.whl", raw: []string{"dist-info-mismatch", "1.0", "bdist_wheel", "py3"}, status: 400, want: "Invalid distribution file. WHEEL not found at dist_info_mismatch-1.0.dist-info/WHEEL"},
 		{file: "missing_metadata-1.0-py3-none-any.whl", raw: []string{"missing-metadata", "1.0", "bdist_wheel", "py3"}, status: 400, want: "Wheel 'missing_metadata-1.0-py3-none-any.whl' does not contain the required METADATA file: missing_metadata-1.0.dist-info/METADATA"},
 		{file: "missing_record-1.0-py3-none-any.whl", status: 400, want: "Wheel 'missing_record-1.0-py3-none-any.whl' does not contain the required RECORD file: missing_record-1.0.dist-info/RECORD"},

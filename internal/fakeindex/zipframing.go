@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"math"
 	"unicode/utf8"
 )
 
@@ -223,8 +224,11 @@ func (w *zipWalk) localHeader() error {
 	case sizes[1] != uncompressed:
 		return errFraming("Mis-matched file size")
 	}
-	if compressed > 1<<62 {
-		return errMalformed
+	// Python's seek by a size past a signed 64-bit offset raises (a
+	// server error); the index words it as the nearest reason. A smaller
+	// size seeks past the end: the next read finds the file malformed.
+	if compressed > math.MaxInt64-uint64(w.pos) { // #nosec G115 -- pos >= 0
+		return errFraming("Negative offset")
 	}
 	w.pos += int64(compressed) // #nosec G115 -- bounded above
 	if w.local[string(name)] {

@@ -50,6 +50,8 @@ const (
 	coreMetadataURL = "See https://packaging.python.org/specifications/core-metadata for more information."
 	maxSummaryLen   = 512
 	maxURLLabelLen  = 32
+	// maxMetadataFilename is NAME_MAX on the index's file system.
+	maxMetadataFilename = 255
 )
 
 type checker struct {
@@ -250,9 +252,6 @@ func (c *checker) layout(d *Dist, m *Metadata) {
 		if len(l.distInfo) > 1 {
 			c.add(Error, "", "Wheel '%s' has more than one .dist-info directory: %s", fn.Base, strings.Join(l.distInfo, ", "))
 		}
-		if !l.members[dir+"/WHEEL"] {
-			c.add(Error, "", "Invalid distribution file. WHEEL not found at %s/WHEEL", dir)
-		}
 		if !l.members[dir+"/RECORD"] {
 			c.add(Error, "", "Wheel '%s' does not contain the required RECORD file: %s/RECORD", fn.Base, dir)
 		}
@@ -261,6 +260,11 @@ func (c *checker) layout(d *Dist, m *Metadata) {
 		}
 		for _, m := range l.recordMismatch {
 			c.add(Note, "", "%s (the index accepts this but emails the project owners)", m)
+		}
+		// The index writes METADATA beside the upload as <filename>.metadata,
+		// which fails past the file system's 255 bytes for a name.
+		if len(fn.Base+".metadata") > maxMetadataFilename {
+			c.add(Error, "", "Filename is too long: '%s'", fn.Base)
 		}
 		licenseDir = dir + "/licenses/"
 	}

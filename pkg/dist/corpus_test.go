@@ -1,7 +1,10 @@
 package dist
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,10 +74,10 @@ var badExpect = map[string]string{
 	"bzip2_member-1.0-py3-none-any.whl":                     "File does not use a supported compression type",
 	"compression_bomb-1.0-py3-none-any.whl":                 "File exceeds compression ratio of 50",
 	"direct_url_dependency-1.0-py3-none-any.whl":            "Can't have direct dependency: foo @ https://example.com/foo-1.0.tar.gz",
-	"dist_info_mismatch-1.0-py3-none-any.whl":               "does not contain the required METADATA file: dist_info_mismatch-1.0.dist-info/METADATA (found other_name-1.0.dist-info)",
+	"dist_info_mismatch-1.0-py3-none-any.whl":               "Invalid distribution file. WHEEL not found at dist_info_mismatch-1.0.dist-info/WHEEL",
 	"dotdot_member-1.0.tar.gz":                              "unsafe member path '../evil'",
 	"dotdot_nested-1.0.tar.gz":                              "unsafe member path",
-	"duplicate_member-1.0-py3-none-any.whl":                 "ZIP archive not accepted: duplicate member name",
+	"duplicate_member-1.0-py3-none-any.whl":                 "Invalid distribution file. ZIP archive not accepted: Mis-matched data size. See https://docs.pypi.org/archives for more information (member 'duplicate_member/__init__.py')",
 	"duplicate_summary-1.0-py3-none-any.whl":                "METADATA line 5: field Summary is given more than once",
 	"duplicate_url_label-1.0-py3-none-any.whl":              "'project_urls' has invalid data. (the label 'Source' is given twice)",
 	"dynamic_in_2_1-1.0-py3-none-any.whl":                   "dynamic introduced in metadata version 2.2, not 2.1.",
@@ -124,9 +127,9 @@ var badExpect = map[string]string{
 	"version_dog-1.0-py3-none-any.whl":                      "'dog' is invalid for 'version'",
 	"version_mismatch-1.0-py3-none-any.whl":                 "Version in filename should be '2.0' not '1.0'.",
 	"wrong_parts-1.0.whl":                                   "wrong number of parts",
-	"zip_comment-1.0-py3-none-any.whl":                      "ZIP archive not accepted: Comment in central directory (member 'zip_comment/__init__.py').",
-	"data_descriptor-1.0-py3-none-any.whl":                  "ZIP archive not accepted: ZIP contains a data descriptor (member 'data_descriptor/__init__.py';",
-	"zip_trailing_data-1.0-py3-none-any.whl":                "ZIP archive not accepted: data follows the end of the archive.",
+	"zip_comment-1.0-py3-none-any.whl":                      "Invalid distribution file. ZIP archive not accepted: Comment in central directory. See https://docs.pypi.org/archives for more information (member 'zip_comment/__init__.py')",
+	"data_descriptor-1.0-py3-none-any.whl":                  "Invalid distribution file. ZIP archive not accepted: ZIP contains a data descriptor. See https://docs.pypi.org/archives for more information (member 'data_descriptor/__init__.py')",
+	"zip_trailing_data-1.0-py3-none-any.whl":                "Invalid distribution file. ZIP archive not accepted: Trailing data. See https://docs.pypi.org/archives for more information",
 }
 
 // badAccepted are corpus files the index accepts; they must pass with a
@@ -182,5 +185,36 @@ func TestBadDists(t *testing.T) {
 				t.Errorf("Check(%q) first error = %q, want it to contain %q", p, first, want)
 			}
 		})
+	}
+}
+
+// TestCommittedZipsHaveNoDataDescriptor audits every committed wheel and
+// zip under testdata/: no local header may set the data-descriptor flag
+// (bit 3), which PyPI refuses, except in the one file that shows it.
+func TestCommittedZipsHaveNoDataDescriptor(t *testing.T) {
+	t.Parallel()
+	const shows = "data_descriptor-1.0-py3-none-any.whl"
+	err := filepath.WalkDir("../../testdata", func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() || !strings.HasSuffix(p, ".whl") && !strings.HasSuffix(p, ".zip") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for i := 0; ; i++ {
+			j := bytes.Index(b[i:], []byte("PK\x03\x04"))
+			if j < 0 || i+j+8 > len(b) {
+				break
+			}
+			i += j
+			if flags := binary.LittleEndian.Uint16(b[i+6:]); flags&0x08 != 0 && filepath.Base(p) != shows {
+				t.Errorf("%s: local header at %d sets the data-descriptor flag", p, i)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

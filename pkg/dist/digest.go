@@ -34,6 +34,18 @@ var digestPool = sync.Pool{New: func() any { b := make([]byte, digestChunk); ret
 // two cores the pass costs about as much as blake2b alone and the data is
 // never copied. The worker is started and joined within the call.
 func Digest(r io.Reader) (Digests, error) {
+	d, err, _ := digestAndScan(r, nil)
+	return d, err
+}
+
+// digestAndScan is Digest with a third consumer of the same buffers: scan
+// (when not nil) reads the bytes in order on its own goroutine, and
+// scanErr is its answer. A buffer goes from the reader to the sha256
+// worker, then to scan, then back to the pool, so none is refilled while
+// a consumer still reads it. scan may stop early: the rest is drained for
+// it, so the reader never waits on it. On a read error every goroutine
+// still ends before the call returns.
+func digestAndScan(r io.Reader, scan func(io.Reader) error) (d Digests, readErr, scanErr error) {
 	sha := sha256.New()
 	blake, _ := blake2b.New256(nil) // only fails for a key longer than 64 bytes
 
@@ -42,7 +54,7 @@ func Digest(r io.Reader) (Digests, error) {
 		free <- *digestPool.Get().(*[]byte)
 	}
 	defer func() {
-		// Every buffer is back in free once the worker is done.
+		// Every buffer is back in free once the workers are done.
 		for range digestBuffers {
 			b := <-free
 			digestPool.Put(&b)
@@ -50,16 +62,26 @@ func Digest(r io.Reader) (Digests, error) {
 	}()
 	full := make(chan []byte, digestBuffers)
 	done := make(chan struct{})
-	go hashWorker(sha, full, free, done)
+	var scanDone chan struct{}
+	if scan == nil {
+		go hashWorker(sha, full, free, nil, done)
+	} else {
+		toScan := make(chan []byte, digestBuffers)
+		scanDone = make(chan struct{})
+		go hashWorker(sha, full, free, toScan, done)
+		go func() {
+			defer close(scanDone)
+			scanErr = runScan(scan, &chanReader{in: toScan, free: free})
+		}()
+	}
 
 	var size int64
-	var readErr error
 	for {
 		buf := <-free
 		n, err := io.ReadFull(r, buf)
 		if n > 0 {
 			size += int64(n)
-			full <- buf[:n] // the worker hashes it while we do too
+			full <- buf[:n] // the workers read it while we hash it too
 			blake.Write(buf[:n])
 		} else {
 			free <- buf
@@ -74,24 +96,97 @@ func Digest(r io.Reader) (Digests, error) {
 	}
 	close(full)
 	<-done
+	if scanDone != nil {
+		<-scanDone
+	}
 	if readErr != nil {
-		return Digests{}, readErr
+		return Digests{}, readErr, nil
 	}
 	return Digests{
 		Size:       size,
 		SHA256:     hex.EncodeToString(sha.Sum(nil)),
 		Blake2b256: hex.EncodeToString(blake.Sum(nil)),
-	}, nil
+	}, nil, scanErr
 }
 
-// hashWorker hashes each buffer and hands it back. No buffer is refilled
-// while a hash still reads it: the worker returns a buffer only after
-// hashing it, and the reader finishes blake2b on a buffer before it takes
-// its next one from free.
-func hashWorker(h hash.Hash, full <-chan []byte, free chan<- []byte, done chan<- struct{}) {
+// runScan runs scan, then drains what it left, so the buffers keep
+// flowing back to the reader.
+func runScan(scan func(io.Reader) error, cr *chanReader) error {
+	err := scan(cr)
+	cr.drain()
+	return err
+}
+
+// hashWorker hashes each buffer and hands it on: to the scanner when there
+// is one, else back to free. No buffer is refilled while a hash still
+// reads it: the reader finishes blake2b on a buffer before it takes its
+// next one from free, and a buffer reaches free only after every worker.
+func hashWorker(h hash.Hash, full <-chan []byte, free, next chan<- []byte, done chan<- struct{}) {
 	defer close(done)
+	if next != nil {
+		defer close(next)
+	}
 	for buf := range full {
 		h.Write(buf)
-		free <- buf[:cap(buf)]
+		if next != nil {
+			next <- buf
+		} else {
+			free <- buf[:cap(buf)]
+		}
+	}
+}
+
+// chanReader reads the buffers the hash worker hands on, in order, and
+// returns each to free once it has been read to its end.
+type chanReader struct {
+	in   <-chan []byte
+	free chan<- []byte
+	cur  []byte // what is left of the buffer being read
+	held []byte // that buffer, whole, to return
+}
+
+func (c *chanReader) Read(p []byte) (int, error) {
+	for len(c.cur) == 0 {
+		c.release()
+		buf, ok := <-c.in
+		if !ok {
+			return 0, io.EOF
+		}
+		c.cur, c.held = buf, buf
+	}
+	n := copy(p, c.cur)
+	c.cur = c.cur[n:]
+	return n, nil
+}
+
+// chunk returns up to n bytes of the current buffer without copying them;
+// they stay valid until the next call. It is how the scanner skips a
+// member's data.
+func (c *chanReader) chunk(n int64) ([]byte, error) {
+	for len(c.cur) == 0 {
+		c.release()
+		buf, ok := <-c.in
+		if !ok {
+			return nil, io.EOF
+		}
+		c.cur, c.held = buf, buf
+	}
+	b := c.cur[:min(n, int64(len(c.cur)))]
+	c.cur = c.cur[len(b):]
+	return b, nil
+}
+
+func (c *chanReader) release() {
+	if c.held != nil {
+		c.free <- c.held[:cap(c.held)]
+		c.held, c.cur = nil, nil
+	}
+}
+
+// drain hands back every buffer still to come.
+func (c *chanReader) drain() {
+	c.release()
+	for buf := range c.in {
+		c.free <- buf[:cap(buf)]
 	}
 }

@@ -3,6 +3,10 @@ package dist
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // ErrUnknownFormat is returned for a file whose name is neither a wheel
@@ -22,16 +26,24 @@ func (e *FilenameError) Error() string {
 // FormatError reports an archive that cannot be read safely or lacks a
 // member the index requires. Reason uses the index's own wording where it
 // has one.
+//
+// Reason is the index's text alone, for comparing with an upload's answer;
+// Error adds the member and the detail, which the index does not give.
 type FormatError struct {
 	Reason string
-	Err    error // the underlying archive error, if any
+	Member string // the archive member concerned, if any
+	Err    error  // the underlying archive error, if any
 }
 
 func (e *FormatError) Error() string {
-	if e.Err != nil {
-		return fmt.Sprintf("%s: %v", e.Reason, e.Err)
+	s := e.Reason
+	if e.Member != "" {
+		s += " (member " + quoteName(e.Member) + ")"
 	}
-	return e.Reason
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
 }
 
 func (e *FormatError) Unwrap() error { return e.Err }
@@ -65,3 +77,12 @@ type PathError struct {
 func (e *PathError) Error() string { return e.Path + ": " + e.Err.Error() }
 
 func (e *PathError) Unwrap() error { return e.Err }
+
+// quoteName quotes a member name, escaping it when it holds characters a
+// terminal would act on.
+func quoteName(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 || !utf8.ValidString(s) {
+		return strconv.Quote(s)
+	}
+	return quote(s)
+}

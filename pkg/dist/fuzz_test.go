@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pyupload/pyupload/internal/testzip"
 )
 
 // seedDists adds every committed distribution (good and malformed) to the
@@ -102,5 +104,33 @@ func FuzzRead(f *testing.F) {
 		}
 		_ = Check(d)
 		_ = CheckBatch([]*Dist{d, d})
+	})
+}
+
+// FuzzScanArchive feeds archives to the one-pass read as a wheel or an
+// sdist, seeded with the malformed corpus and the committed dists: it
+// must never panic, fail only with this package's errors, and give the
+// same digests as Digest alone when it accepts.
+func FuzzScanArchive(f *testing.F) {
+	for _, c := range append(testzip.ZipCases(), testzip.TarCases(f)...) {
+		f.Add(strings.HasSuffix(c.Filename, ".whl"), c.Content)
+	}
+	seedDists(f, func(name string, data []byte) { f.Add(strings.HasSuffix(name, ".whl"), data) })
+	f.Fuzz(func(t *testing.T, wheel bool, data []byte) {
+		name := "m-1.0.tar.gz"
+		if wheel {
+			name = "m-1.0-py3-none-any.whl"
+		}
+		d, err := Read(bytes.NewReader(data), int64(len(data)), name)
+		if err != nil {
+			if !isOwnError(err) {
+				t.Fatalf("Read(%s) error = %v (%T), not a dist error", name, err, err)
+			}
+			return
+		}
+		want, _ := Digest(bytes.NewReader(data))
+		if d.Digests != want {
+			t.Fatalf("Read(%s) digests = %+v, Digest = %+v", name, d.Digests, want)
+		}
 	})
 }
