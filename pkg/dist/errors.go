@@ -37,6 +37,9 @@ type FormatError struct {
 
 func (e *FormatError) Error() string {
 	s := e.Reason
+	if s == noneReason {
+		s += " (PyPI's whole answer when Python cannot read the archive)"
+	}
 	if e.Member != "" {
 		s += " (member " + quoteName(e.Member) + ")"
 	}
@@ -45,6 +48,10 @@ func (e *FormatError) Error() string {
 	}
 	return s
 }
+
+// noneReason is what PyPI answers when Python's zipfile or tarfile raises
+// while reading: the message it formats is the literal None.
+const noneReason = "Invalid distribution file. None"
 
 func (e *FormatError) Unwrap() error { return e.Err }
 

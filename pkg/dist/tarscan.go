@@ -43,7 +43,7 @@ func (d *Dist) readSdist(s *stream) ([]byte, error) {
 	case !isTar:
 		return nil, invalidDist("File is not a tarfile", "")
 	case ts.readErr != nil:
-		return nil, &FormatError{Reason: "Invalid distribution file. None", Err: ts.readErr}
+		return nil, &FormatError{Reason: noneReason, Err: ts.readErr}
 	case ts.sparse:
 		return nil, &FormatError{Reason: sparseReason}
 	case ts.own != nil:
@@ -67,7 +67,13 @@ func (d *Dist) readSdist(s *stream) ([]byte, error) {
 	d.layout.metadataPath = top + "/PKG-INFO"
 	b, ok := ts.pkgInfo[d.layout.metadataPath]
 	if !ok {
-		return nil, invalidDist("PKG-INFO not found at "+d.layout.metadataPath, "")
+		e := invalidDist("PKG-INFO not found at "+d.layout.metadataPath, "")
+		if slices.ContainsFunc(ts.names, func(n string) bool { return strings.HasPrefix(n, "./") }) {
+			// A new refusal for tars made by hand ("tar czf x.tar.gz ./dir"):
+			// say what to change.
+			e.Err = errors.New("the members are named ./" + top + "/…, and the index looks them up without the leading ./; build the sdist with python -m build --sdist, or tar without ./ (tar czf NAME.tar.gz " + top + ")")
+		}
+		return nil, e
 	}
 	return b, nil
 }

@@ -67,3 +67,28 @@ func TestMetadataFilenameLength(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusalsSayWhatToDo: where PyPI's text alone does not explain the
+// refusal, the message adds what went wrong and what to change.
+func TestRefusalsSayWhatToDo(t *testing.T) {
+	t.Parallel()
+	want := map[string]string{
+		"sdist: names starting with ./": "without the leading ./; build the sdist with python -m build --sdist",
+		"sdist: broken deflate stream":  "None (PyPI's whole answer when Python cannot read the archive): flate: corrupt input",
+		"WHEEL with a bad CRC-32":       "None (PyPI's whole answer when Python cannot read the archive) (member 'm-1.0.dist-info/WHEEL'): bad CRC-32",
+	}
+	for _, c := range append(testzip.ZipCases(), testzip.TarCases(t)...) {
+		w, ok := want[c.Name]
+		if !ok {
+			continue
+		}
+		delete(want, c.Name)
+		_, err := Read(bytes.NewReader(c.Content), int64(len(c.Content)), c.Filename)
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("%s: %v, want it to contain %q", c.Name, err, w)
+		}
+	}
+	for name := range want {
+		t.Errorf("case %q is gone from the corpus", name)
+	}
+}

@@ -88,7 +88,7 @@ func scanWheel(s *stream, file io.ReaderAt, dir string) (*wheelScan, error) {
 	}
 	b, err := read(wheel)
 	if err != nil {
-		return nil, &FormatError{Reason: "Invalid distribution file. None", Member: wheel.name, Err: err}
+		return nil, &FormatError{Reason: noneReason, Member: wheel.name, Err: err}
 	}
 	ws.members[wheel.name] = b
 	if reason, member := w.verdict(z); reason != "" {
@@ -111,7 +111,7 @@ func zipOpenFailure(err error) error {
 	case errors.Is(err, errNotZip):
 		return invalidDist("File is not a zipfile", "")
 	case errors.As(err, &oe):
-		return &FormatError{Reason: "Invalid distribution file. None", Err: oe}
+		return &FormatError{Reason: noneReason, Err: oe}
 	}
 	return err
 }
