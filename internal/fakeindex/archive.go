@@ -457,6 +457,9 @@ type pyGzip struct {
 func (p *pyGzip) Read(b []byte) (int, error) {
 	for {
 		n, err := p.gz.Read(b)
+		if n > 0 && errors.Is(err, io.EOF) && !p.stop {
+			return n, nil // a next member comes on the next call, as in Python
+		}
 		if !errors.Is(err, io.EOF) || n > 0 || p.stop {
 			return n, err
 		}

@@ -115,6 +115,8 @@ func TarCases(tb testing.TB) []Case {
 		c("sound", gz(sound), "", true),
 		c("bytes after the end of the archive", gz(cat(sound, []byte("trailing bytes"))), "", true),
 		c("bytes after the gzip stream", cat(gz(sound), []byte("not gzip")), "", true),
+		c("gzip members split inside a tar block (cat a.gz b.gz)", cat(gz(sound[:1000]), gz(sound[1000:])), "", true),
+		c("gzip members split inside a header", cat(gz(sound[:7]), gz(sound[7:513]), gz(sound[513:])), "", true),
 		c("one zero block, then garbage", gz(cat(pkgInfo, setup, make([]byte, 512), bytes.Repeat([]byte{'x'}, 512))), "", true),
 		c("old GNU sparse member", gz(cat(pkgInfo, TarHeader("m-1.0/holes", 'S', 0), end)), "tar archive not accepted: Sparse members are not allowed"+archivesURL, true),
 		c("pax GNU sparse 0.1 member", gz(cat(pkgInfo, sparseMap, TarHeader("m-1.0/holes", '0', 0), end)), "tar archive not accepted: Sparse members are not allowed"+archivesURL, true),

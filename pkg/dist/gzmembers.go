@@ -34,6 +34,13 @@ func newGzMembers(r io.Reader) (*gzMembers, error) {
 func (g *gzMembers) Read(p []byte) (int, error) {
 	for {
 		n, err := g.gz.Read(p)
+		if n > 0 && errors.Is(err, io.EOF) && !g.single {
+			// The member ended with these bytes; a next member, if any,
+			// comes on the next call. Passing the EOF on would end the
+			// stream at a member boundary that is not a tar block's
+			// (cat a.gz b.gz, bgzip), where Python reads on.
+			return n, nil
+		}
 		if !errors.Is(err, io.EOF) || n > 0 || g.single {
 			return n, err
 		}
