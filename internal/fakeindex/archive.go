@@ -115,7 +115,7 @@ func checkZip(r io.ReaderAt, size int64, zr *zip.Reader, fn string) *reply {
 	}
 	// ZipFile.read decompresses the member and checks its CRC; a failure
 	// is a BadZipFile, which _is_valid_dist_file reports as None.
-	if _, err := readMember(zr, target); err != nil {
+	if _, err := readMember(zr, target); err != nil || overlapped(zr, member(zr, target)) {
 		return invalidDist("None")
 	}
 	if reason := zipFraming(r, size, zr); reason != "" {
@@ -396,6 +396,26 @@ func member(zr *zip.Reader, name string) *zip.File {
 }
 
 var errNoMember = errors.New("no such member")
+
+// overlapped is zipfile's "Overlapped entries" test, which archive/zip
+// does not make: the member's data runs into another member's header,
+// here seen as another member's data starting inside it.
+func overlapped(zr *zip.Reader, zf *zip.File) bool {
+	start, err := zf.DataOffset()
+	if err != nil {
+		return true
+	}
+	end := start + int64(min(zf.CompressedSize64, 1<<62)) // #nosec G115 -- clamped
+	for _, other := range zr.File {
+		if other == zf {
+			continue
+		}
+		if o, err := other.DataOffset(); err == nil && o > start && o < end {
+			return true
+		}
+	}
+	return false
+}
 
 func readMember(zr *zip.Reader, name string) ([]byte, error) {
 	zf := member(zr, name)

@@ -114,6 +114,7 @@ func ZipCases() []Case {
 		c("bzip2 member", with(payload(func(e *RawEntry) { e.Method = 12 })), "File does not use a supported compression type", false),
 		c("no WHEEL", Raw{Entries: []RawEntry{base()[0], base()[2], payload(nil)}}, "WHEEL not found at m-1.0.dist-info/WHEEL", true),
 		c("WHEEL with a bad CRC-32", Raw{Entries: []RawEntry{base()[0], wheelBadCRC(), base()[2]}}, "None", false),
+		c("a directory entry pointing into WHEEL's data (overlap)", overlapped(), "None", false),
 		c("a tar block before the zip", Raw{Entries: append(base(), payload(nil)), Prefix: make([]byte, 512)}, "File is both a zip and a tar file", true),
 		{Name: "not a zip", Filename: fn, Content: []byte("not a zip at all"), Want: "File is not a zipfile"},
 		// Combinations: the first reason in PyPI's order wins.
@@ -121,6 +122,23 @@ func ZipCases() []Case {
 		c("bzip2 and trailing data", Raw{Entries: append(base(), payload(func(e *RawEntry) { e.Method = 12 })), Suffix: []byte("x")}, "File does not use a supported compression type", false),
 		c("no WHEEL and a data descriptor", Raw{Entries: []RawEntry{base()[0], base()[2], payload(func(e *RawEntry) { e.Flags = 0x08 })}}, "WHEEL not found at m-1.0.dist-info/WHEEL", true),
 	}
+}
+
+// overlapped hides a copy of the payload's local header in WHEEL's data
+// and points the payload's central record at it: the record walk sees
+// every name once, but zipfile finds WHEEL's data running into the next
+// member the directory knows ("Overlapped entries").
+func overlapped() Raw {
+	var inner bytes.Buffer
+	writeLocal(&inner, payload(nil))
+	entries := base()
+	entries[1].Data = append(inner.Bytes(), entries[1].Data...)
+	r := with(payload(nil))
+	r.Entries = append(entries, payload(nil))
+	b := r.Bytes()
+	first, last := bytes.Index(b, inner.Bytes()), bytes.LastIndex(b, inner.Bytes())
+	r.Entries[3].CDOffsetDelta = first - last
+	return r
 }
 
 func wheelBadCRC() RawEntry {

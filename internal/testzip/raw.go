@@ -25,6 +25,9 @@ type RawEntry struct {
 	NoCD       bool   // only a local header
 	TwiceLocal bool   // the local header and data written twice
 	TwiceCD    bool   // the central record written twice
+	// CDOffsetDelta is added to the local-header offset the central
+	// record gives.
+	CDOffsetDelta int
 }
 
 // Raw is a zip archive written by hand: Prefix, the local headers,
@@ -79,7 +82,7 @@ func (a Raw) Bytes() []byte {
 			continue
 		}
 		for range 1 + boolInt(e.TwiceCD) {
-			writeCentral(&b, e, offsets[i])
+			writeCentral(&b, e, offsets[i]+e.CDOffsetDelta)
 			n++
 		}
 	}

@@ -15,6 +15,11 @@ import (
 // points at; otherwise (only in a hostile archive) the file is asked.
 func (z *pyZip) read(at io.ReaderAt, e *cdEntry, c *captured) ([]byte, error) {
 	if c != nil && c.name == e.orig && c.method == e.method && c.csize == e.csize && c.whole {
+		// zipfile's overlap test holds for a captured member too: its data
+		// must end before the next member the directory knows.
+		if uint64(c.dataStart)+e.csize > e.endOffset { // #nosec G115 -- a file position
+			return nil, fmt.Errorf("overlapped entries: %q (possible zip bomb)", e.orig)
+		}
 		if c.err != nil {
 			return nil, c.err
 		}

@@ -31,6 +31,7 @@ type captured struct {
 	err          error
 	whole        bool // every compressed byte was there
 	uncompressed int64
+	dataStart    int64 // where its compressed data starts in the file
 }
 
 // wheelScan is what scanning a wheel found.
@@ -53,7 +54,11 @@ func scanWheel(s *stream, file io.ReaderAt, dir string) (*wheelScan, error) {
 		if err != nil || !want[name] {
 			return 0, nil //nolint:nilerr // not a member the checks read
 		}
+		start := s.pos
 		c, n, err := captureMember(s, name, method, rec.csize)
+		if c != nil {
+			c.dataStart = start
+		}
 		caps[rec.offset] = c
 		return n, err
 	}}
