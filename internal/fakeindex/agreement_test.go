@@ -32,12 +32,6 @@ import (
 // it. docs/test-index.md explains the policy; a difference that is a bug
 // on either side is fixed, not listed.
 var knownDifferences = map[string]string{
-	"testdata/dists/bad/two_dist_info-1.0-py3-none-any.whl": "PyPI reads only the .dist-info the filename names; " +
-		"pip refuses to install a wheel with two, so the client stops it before it is published",
-	"testdata/dists/bad/sdist_symlink-1.0.tar.gz": "PyPI does not look at member types; the client refuses " +
-		"members other than files and directories, which Python's tarfile 'data' filter refuses to extract",
-	"testdata/dists/bad/dotdot_nested-1.0.tar.gz": "PyPI only takes the common path of the names; the client " +
-		"refuses member paths that escape the extraction directory",
 	"testdata/dists/bad/invalid_utf8-1.0-py3-none-any.whl": "PyPI never decodes METADATA, so it takes the " +
 		"form whatever the file says; the client cannot read the metadata to send and refuses rather than guess",
 }

@@ -18,8 +18,9 @@ import (
 const (
 	maxEntries      = 100_000
 	maxMetadataSize = 16 << 20 // METADATA / PKG-INFO, descriptions included
-	// The index refuses archives that expand more than 50 times once they
-	// expand past 64 MiB; the same bound stops a gzip bomb here.
+	// The index refuses zips that expand more than 50 times once they
+	// expand past 64 MiB. It has no such rule for .tar.gz, and neither do
+	// we: an sdist is streamed, never held, whatever it expands to.
 	bombRatio     = 50
 	bombThreshold = 64 << 20
 )
@@ -45,6 +46,9 @@ type layout struct {
 
 	badEntryPoints bool     // wheel: entry_points.txt the index would refuse
 	recordMismatch []string // wheel: members missing from RECORD or the archive
+	// unsafe are members PyPI takes but an extraction should not trust
+	// (links, paths leaving the directory): warnings, not errors.
+	unsafe []string
 }
 
 // Open reads the distribution at path. Errors name the file. Only a
@@ -116,6 +120,9 @@ func (d *Dist) readWheel(s *stream, file io.ReaderAt) ([]byte, error) {
 	for _, e := range ws.zip.entries {
 		d.layout.members[e.name] = true
 	}
+	for _, why := range ws.unsafe {
+		d.layout.noteUnsafe(why)
+	}
 	d.layout.distInfo = sortedKeys(ws.distInfo)
 	d.layout.metadataPath = dir + "/METADATA"
 	raw, ok := ws.members[d.layout.metadataPath]
@@ -146,20 +153,26 @@ func readCapped(r io.Reader, name string) ([]byte, error) {
 	return b, nil
 }
 
-// checkMemberName refuses names that could escape an extraction directory
-// or that the index would refuse: absolute paths, "..", backslashes and
-// invalid UTF-8.
-func checkMemberName(name string) error {
+// unsafeName says why a member name could escape an extraction directory
+// or confuse one (absolute, "..", backslashes, not UTF-8), or "" when it
+// cannot. PyPI takes such names, so they are warnings only.
+func unsafeName(name string) string {
 	switch {
 	case !utf8.ValidString(name):
-		return &FormatError{Reason: "member name " + strconv.Quote(name) + " is not UTF-8"}
-	case name == "" || strings.HasPrefix(name, "/") || strings.Contains(name, `\`):
-		return &FormatError{Reason: "unsafe member path " + quote(name)}
+		return "member name " + strconv.Quote(name) + " is not UTF-8"
+	case name == "" || strings.HasPrefix(name, "/") || strings.Contains(name, `\`) || slices.Contains(strings.Split(name, "/"), ".."):
+		return "member path " + quote(name) + " leaves the extraction directory"
 	}
-	if slices.Contains(strings.Split(name, "/"), "..") {
-		return &FormatError{Reason: "unsafe member path " + quote(name)}
+	return ""
+}
+
+// maxUnsafe bounds the warnings kept about unsafe members.
+const maxUnsafe = 5
+
+func (l *layout) noteUnsafe(why string) {
+	if len(l.unsafe) < maxUnsafe {
+		l.unsafe = append(l.unsafe, why)
 	}
-	return nil
 }
 
 func sortedKeys(m map[string]bool) []string {

@@ -246,11 +246,16 @@ func (c *checker) filename(d *Dist, m *Metadata, version Version) {
 // layout checks the members the index requires.
 func (c *checker) layout(d *Dist, m *Metadata) {
 	fn, l := d.Filename, &d.layout
+	for _, why := range l.unsafe {
+		c.add(Warning, "", "%s: PyPI takes it, but installers and tools that unpack the archive may not (a warning; --strict refuses it)", why)
+	}
 	licenseDir := path.Dir(l.metadataPath) + "/"
 	if fn.Kind == Wheel {
 		dir := path.Dir(l.metadataPath)
 		if len(l.distInfo) > 1 {
-			c.add(Error, "", "Wheel '%s' has more than one .dist-info directory: %s", fn.Base, strings.Join(l.distInfo, ", "))
+			// PyPI reads only the one the filename names; pip refuses to
+			// install such a wheel, so it is worth a warning.
+			c.add(Warning, "", "Wheel '%s' has more than one .dist-info directory: %s (PyPI takes it, but pip refuses to install it)", fn.Base, strings.Join(l.distInfo, ", "))
 		}
 		if !l.members[dir+"/RECORD"] {
 			c.add(Error, "", "Wheel '%s' does not contain the required RECORD file: %s/RECORD", fn.Base, dir)

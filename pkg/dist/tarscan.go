@@ -20,7 +20,7 @@ type tarScan struct {
 	pkgInfo map[string][]byte // PKG-INFO members, by name
 	sparse  bool
 	readErr error // the gzip or tar stream broke: the index answers "None"
-	own     error // a rule of this client's own (unsafe paths, links)
+	unsafe  []string // members an extraction should not trust (links, paths leaving it)
 }
 
 // readSdist scans a .tar.gz in one pass as the index reads it with
@@ -46,8 +46,9 @@ func (d *Dist) readSdist(s *stream) ([]byte, error) {
 		return nil, &FormatError{Reason: noneReason, Err: ts.readErr}
 	case ts.sparse:
 		return nil, &FormatError{Reason: sparseReason}
-	case ts.own != nil:
-		return nil, ts.own
+	}
+	for _, why := range ts.unsafe {
+		d.layout.noteUnsafe(why)
 	}
 	d.layout.members = make(map[string]bool, len(ts.names))
 	for _, n := range ts.names {
@@ -158,8 +159,8 @@ func (ts *tarScan) member(h *tar.Header, tr *tar.Reader) error {
 		name = strings.TrimRight(name, "/")
 	}
 	ts.names = append(ts.names, name)
-	if ts.own == nil {
-		ts.own = ownMemberRules(h)
+	if why := unsafeMember(h); why != "" && len(ts.unsafe) < maxUnsafe {
+		ts.unsafe = append(ts.unsafe, why)
 	}
 	if h.Typeflag == tar.TypeReg && strings.Count(strings.Trim(name, "/"), "/") >= 1 && strings.HasSuffix(name, "/PKG-INFO") {
 		b, err := readCapped(tr, name)
@@ -180,20 +181,22 @@ func isSparse(h *tar.Header) bool {
 	return h.Typeflag == tar.TypeGNUSparse || hasMap || hasSize || p["GNU.sparse.major"] == "1" && p["GNU.sparse.minor"] == "0"
 }
 
-// ownMemberRules are this client's refusals that PyPI does not make
-// (docs/test-index.md lists them): members other than files and
-// directories, and paths that escape the extraction directory.
-func ownMemberRules(h *tar.Header) error {
+// unsafeMember says why an extraction should not trust a member: a link
+// or a device (tarfile extracts them), or a path leaving the directory.
+// PyPI takes all of these, so they are warnings, never refusals.
+func unsafeMember(h *tar.Header) string {
 	switch h.Typeflag {
 	case tar.TypeReg, tar.TypeDir:
+	case tar.TypeSymlink, tar.TypeLink:
+		return fmt.Sprintf("member %s is a link to %s", quote(h.Name), quote(h.Linkname))
 	default:
-		return &FormatError{Reason: fmt.Sprintf("tar archive not accepted: member %s is not a regular file or directory (type %q)", quote(h.Name), h.Typeflag)}
+		return fmt.Sprintf("member %s is neither a file nor a directory (type %q)", quote(h.Name), h.Typeflag)
 	}
 	name := strings.TrimPrefix(h.Name, "./")
 	if name == "" || name == "." || name == "./" {
-		return nil
+		return ""
 	}
-	return checkMemberName(strings.TrimSuffix(name, "/"))
+	return unsafeName(strings.TrimSuffix(name, "/"))
 }
 
 // errRecorder keeps the first error other than io.EOF its reader gave.

@@ -39,6 +39,7 @@ type wheelScan struct {
 	zip      *pyZip
 	members  map[string][]byte // the members the checks read, by name
 	distInfo map[string]bool
+	unsafe   []string
 }
 
 // scanWheel reads a wheel from s in one pass and judges it as the index's
@@ -147,12 +148,12 @@ func ratioAndMethods(z *pyZip, size int64) error {
 	return nil
 }
 
-// names records the members and refuses names that would escape an
-// extraction directory.
+// names records the .dist-info directories, and the names an extraction
+// should not trust (warnings: PyPI takes them).
 func (ws *wheelScan) names() error {
 	for _, e := range ws.zip.entries {
-		if err := checkMemberName(e.name); err != nil {
-			return err
+		if why := unsafeName(e.name); why != "" {
+			ws.unsafe = append(ws.unsafe, why)
 		}
 		if top, _, ok := strings.Cut(e.name, "/"); ok && strings.HasSuffix(top, ".dist-info") {
 			ws.distInfo[top] = true
