@@ -19,7 +19,7 @@ type tarScan struct {
 	names   []string          // as Python's tarfile gives them: directories without a trailing "/"
 	pkgInfo map[string][]byte // PKG-INFO members, by name
 	sparse  bool
-	readErr error // the gzip or tar stream broke: the index answers "None"
+	readErr error    // the gzip or tar stream broke: the index answers "None"
 	unsafe  []string // members an extraction should not trust (links, paths leaving it)
 }
 
