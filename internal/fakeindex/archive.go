@@ -217,9 +217,13 @@ func tarNames(tr *tar.Reader, zerr *firstErr) (names map[string]bool, list []str
 		if h.Typeflag == tar.TypeGNUSparse {
 			sparse = true
 		}
-		for k := range h.PAXRecords {
-			sparse = sparse || strings.HasPrefix(k, "GNU.sparse.")
-		}
+		// tarfile's _proc_pax: GNU sparse format 0.1 (a map), 0.0 (a
+		// size), or 1.0 (major 1, minor 0); other GNU.sparse keys alone
+		// make no sparse member.
+		pax := h.PAXRecords
+		_, map01 := pax["GNU.sparse.map"]
+		_, size00 := pax["GNU.sparse.size"]
+		sparse = sparse || map01 || size00 || pax["GNU.sparse.major"] == "1" && pax["GNU.sparse.minor"] == "0"
 		name := h.Name
 		if h.Typeflag == tar.TypeDir {
 			name = strings.TrimRight(name, "/")
