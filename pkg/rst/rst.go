@@ -40,5 +40,5 @@ type Problem struct {
 // report at WARNING or above for text, in document order. An empty result
 // means PyPI renders the description.
 func Validate(text string) []Problem {
-	return newDoc(text).run()
+	return newDoc(text).validate(text)
 }

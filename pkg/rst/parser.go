@@ -1,0 +1,70 @@
+package rst
+
+
+// parser holds what docutils keeps for one document: the messages so
+// far, the section title styles seen (memo.title_styles) and the current
+// section depth, and the names the reference transforms check at the end.
+type parser struct {
+	probs        []Problem
+	titleStyles  []string
+	sectionLevel int
+	names        *registry
+	content      bool // something the HTML fragment would show
+	sections     [4]int
+	titlesHere   bool // match_titles of the body being parsed
+	inSidebar    int
+	defaultRole  string
+	customRoles  map[string]string
+	transitions  []int
+	docinfo      *docinfo
+	elements     int // top-level elements so far, for docinfo and transitions
+}
+
+func (p *parser) report(line int, level Level, msg string) {
+	p.probs = append(p.probs, Problem{Line: line, Level: level, Message: msg})
+}
+
+func newDoc(string) *parser {
+	return &parser{names: newRegistry(), defaultRole: "title-reference", customRoles: map[string]string{}}
+}
+
+// Validate's worker: the parse, then the transforms' checks.
+func (p *parser) validate(text string) []Problem {
+	lines := splitLines(text)
+	for i, l := range lines {
+		if len([]rune(l)) > lineLengthLimit {
+			p.report(0, Error, "Line "+itoa(i+1)+" exceeds the line-length-limit.")
+			return p.probs
+		}
+	}
+	b := block{lines: lines}
+	p.parseBody(b, true)
+	p.names.check(p)
+	p.checkDocinfo(b)
+	if len(p.probs) == 0 && !p.content {
+		p.report(0, 0, "No content rendered from RST source.")
+	}
+	return p.probs
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}
