@@ -44,7 +44,13 @@ func (p *parser) parseBody(b block, titles bool) {
 	p.titlesHere = titles
 	defer func() { p.titlesHere = saved }()
 	for i := 0; i < b.len(); {
+		if !titles || isBlank(b.lines[i]) {
+			i = p.bodyLine(b, i, titles)
+			continue
+		}
+		p.last = 'E'
 		i = p.bodyLine(b, i, titles)
+		p.events = append(p.events, event{p.last, p.lastLine})
 	}
 }
 

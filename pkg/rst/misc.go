@@ -89,5 +89,32 @@ func attributionText(a block) string {
 // in a row.
 func (p *parser) transition(b block, i int) {
 	p.content = true
-	p.transitions = append(p.transitions, b.lineNo(i))
+	p.last, p.lastLine = 'T', b.lineNo(i)
+}
+
+// event is one child of the document or of a section: a body element
+// ('E'), a section title ('S') or a transition ('T').
+type event struct {
+	kind byte
+	line int
+}
+
+// checkTransitions is the Transitions transform on the flattened
+// children: a transition may not open a section or the document, follow
+// another, or end the document (one that ends a section moves after it).
+func (p *parser) checkTransitions() {
+	for k, e := range p.events {
+		if e.kind != 'T' {
+			continue
+		}
+		switch {
+		case k == 0 || p.events[k-1].kind == 'S':
+			p.report(e.line, Error, "Document or section may not begin with a transition.")
+		case p.events[k-1].kind == 'T':
+			p.report(e.line, Error, "At least one body element must separate transitions; adjacent transitions are not allowed.")
+		}
+		if k == len(p.events)-1 {
+			p.report(e.line, Error, "Document may not end with a transition.")
+		}
+	}
 }

@@ -22,7 +22,6 @@ type mutation struct {
 }
 
 var (
-	adornmentLine = regexp.MustCompile(`^([!-/:-@\[-` + "`" + `{-~])\1{3,}\s*$`)
 	targetLine    = regexp.MustCompile(`^\s*\.\. _([^:]+):`)
 	directiveLine = regexp.MustCompile(`^(\s*\.\. )([A-Za-z][\w-]*)::`)
 	tableLine     = regexp.MustCompile(`^\s*(\+[-=+]+\+|\|.*\|)\s*$|^\s*=+( +=+)+\s*$`)
@@ -31,7 +30,7 @@ var (
 var mutations = []mutation{
 	{"underline-short", func(ls []string) []int {
 		return linesWhere(ls, func(i int) bool {
-			return i > 0 && adornmentLine.MatchString(ls[i]) && strings.TrimSpace(ls[i-1]) != "" && !adornmentLine.MatchString(ls[i-1])
+			return i > 0 && isAdornmentLine(ls[i]) && strings.TrimSpace(ls[i-1]) != "" && !isAdornmentLine(ls[i-1])
 		})
 	}, func(ls []string, i int) []string {
 		s := strings.TrimRight(ls[i], " \t")
@@ -72,9 +71,18 @@ var mutations = []mutation{
 	}},
 }
 
+// isAdornmentLine: four or more of one punctuation character.
+func isAdornmentLine(s string) bool {
+	s = strings.TrimRight(s, " \t")
+	if len(s) < 4 || !strings.ContainsRune("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", rune(s[0])) {
+		return false
+	}
+	return strings.Count(s, s[:1]) == len(s)
+}
+
 // isProse is a plain flush-left text line, not markup.
 func isProse(s string) bool {
-	if s == "" || s[0] == ' ' || s[0] == '\t' || adornmentLine.MatchString(s) {
+	if s == "" || s[0] == ' ' || s[0] == '\t' || isAdornmentLine(s) {
 		return false
 	}
 	return !strings.ContainsAny(s[:1], "*-+|.:=#0123456789(>")

@@ -15,7 +15,9 @@ type parser struct {
 	inSidebar    int
 	defaultRole  string
 	customRoles  map[string]string
-	transitions  []int
+	events       []event // the document's and sections' children, in order
+	last         byte    // the kind of the construct just parsed: 'E', 'S' or 'T'
+	lastLine     int
 	docinfo      *docinfo
 	elements     int // top-level elements so far, for docinfo and transitions
 }
@@ -40,6 +42,7 @@ func (p *parser) validate(text string) []Problem {
 	b := block{lines: lines}
 	p.parseBody(b, true)
 	p.names.check(p)
+	p.checkTransitions()
 	p.checkDocinfo(b)
 	if len(p.probs) == 0 && !p.content {
 		p.report(0, 0, "No content rendered from RST source.")
