@@ -85,8 +85,10 @@ func TestRSTRenderErrors(t *testing.T) {
 		{"known directives", "Title\n=====\n\n.. note::\n\n   hi\n\n.. code-block:: python\n\n   x = 1\n", 0},
 		{"unknown directive", ".. nope::\n", 1},
 		{"raw is disabled", ".. raw:: html\n\n   <b>x</b>\n", 1},
-		{"comment is not a directive", ".. this is a comment\n", 0},
-		{"target and substitution", ".. _target: https://x\n.. |sub| replace:: x\n", 0},
+		{"comment is not a directive", "Text.\n\n.. this is a comment\n", 0},
+		{"only a comment renders nothing", ".. this is a comment\n", 1},
+		{"target and substitution", "Text |sub|.\n\n.. _target: https://x\n.. |sub| replace:: x\n", 0},
+		{"title underline too short", "Title\n====\n\nText.\n", 1},
 		{"example inside a literal block", "Example::\n\n    .. nope::\n\nback\n", 0},
 		{"after the literal block ends", "Example::\n\n    text\n\n.. nope::\n", 1},
 	}

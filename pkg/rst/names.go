@@ -69,7 +69,9 @@ func (r *registry) explicit(name, uri string, line int) (dupLine int) {
 // implicit notes a section title's name; two sections with the same
 // title leave it ambiguous.
 func (r *registry) implicit(name, raw string) {
-	r.titles[loose(raw)] = true
+	if strings.ContainsAny(raw, "*`|_\\:<>[") {
+		r.titles[loose(raw)] = true // inline markup: its text is not the raw title
+	}
 	old, ok := r.targets[name]
 	if !ok {
 		r.targets[name] = &target{}
@@ -81,8 +83,8 @@ func (r *registry) implicit(name, raw string) {
 }
 
 // loose keeps only letters and digits: a reference that matches a section
-// title this way is never called unknown, because the title's text after
-// inline markup is only approximated here.
+// title with inline markup this way is never called unknown, because the
+// title's text after inline markup is only approximated here.
 func loose(s string) string {
 	return strings.Map(func(r rune) rune {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {

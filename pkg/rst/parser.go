@@ -1,6 +1,5 @@
 package rst
 
-
 // parser holds what docutils keeps for one document: the messages so
 // far, the section title styles seen (memo.title_styles) and the current
 // section depth, and the names the reference transforms check at the end.
