@@ -21,6 +21,8 @@ const module = "github.com/pyupload/pyupload/"
 var forbiddenDeps = map[string][]string{
 	// Reading archives needs no network and no other pipeline stage.
 	"pkg/dist": {"net/http", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/transport", "github.com/urfave/cli/v3"},
+	// The reStructuredText validator is a leaf under pkg/dist and the test index.
+	"pkg/rst": {"net/http", "os", "os/exec", "pkg/dist", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/transport", "github.com/urfave/cli/v3"},
 	// Identity tokens and token exchange are leaves.
 	"pkg/oidc": {"pkg/dist", "pkg/upload", "pkg/mint", "github.com/urfave/cli/v3"},
 	"pkg/mint": {"pkg/dist", "pkg/upload", "pkg/oidc", "github.com/urfave/cli/v3"},

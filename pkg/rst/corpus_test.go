@@ -76,7 +76,7 @@ func wheelMetadata(path string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer zr.Close()
+	defer func() { _ = zr.Close() }()
 	for _, f := range zr.File {
 		dir, name := filepath.Split(f.Name)
 		if name == "METADATA" && strings.HasSuffix(filepath.Clean(dir), ".dist-info") && strings.Count(f.Name, "/") == 1 {
@@ -84,7 +84,7 @@ func wheelMetadata(path string) ([]byte, error) {
 			if err != nil {
 				return nil, err
 			}
-			defer rc.Close()
+			defer func() { _ = rc.Close() }()
 			return io.ReadAll(io.LimitReader(rc, 16<<20))
 		}
 	}

@@ -2,7 +2,6 @@ package rst_test
 
 import (
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 	"testing"
@@ -19,7 +18,7 @@ const minInstalled = 500
 func TestInstalledDescriptions(t *testing.T) {
 	script := needOracle(t)
 	texts := installedDescriptions(t)
-	if len(texts) < minInstalled && os.Getenv("CI") != "" {
+	if len(texts) < minInstalled && inCI() {
 		t.Fatalf("only %d reStructuredText descriptions installed, want at least %d: .ci/run installs the python3 packages", len(texts), minInstalled)
 	}
 	raw := make([]string, len(texts))

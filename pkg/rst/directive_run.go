@@ -116,16 +116,13 @@ func (p *parser) roleDirective(d dirCall) {
 		return
 	}
 	base := strings.ToLower(m[3])
-	switch {
-	case base == "":
+	if base == "" {
 		base = "emphasis" // a generic role: renders, never fails
-	default:
-		if b, ok := p.customRoles[base]; ok {
-			base = b
-		} else if _, ok := roleNames[base]; !ok {
-			p.report(d.line, Error, `Unknown interpreted text role "`+m[3]+`".`)
-			return
-		}
+	} else if b, ok := p.customRoles[base]; ok {
+		base = b
+	} else if _, ok := roleNames[base]; !ok {
+		p.report(d.line, Error, `Unknown interpreted text role "`+m[3]+`".`)
+		return
 	}
 	p.customRoles[strings.ToLower(m[1])] = base
 }

@@ -1,5 +1,7 @@
 package rst
 
+import "maps"
+
 // dirSpec is what parse_directive_block needs to know of a directive:
 // its arguments, options (by converter) and whether it takes content.
 type dirSpec struct {
@@ -18,10 +20,7 @@ var (
 )
 
 func with(base map[string]string, more ...string) map[string]string {
-	m := map[string]string{}
-	for k, v := range base {
-		m[k] = v
-	}
+	m := maps.Clone(base)
 	for i := 0; i+1 < len(more); i += 2 {
 		m[more[i]] = more[i+1]
 	}

@@ -134,7 +134,7 @@ func isItem(b block, i int, e enumerator) bool {
 		if e.ordinal+1 > 26 {
 			return false
 		}
-		enum = string(rune('a' + e.ordinal))
+		enum = "abcdefghijklmnopqrstuvwxyz"[e.ordinal : e.ordinal+1]
 	default:
 		if enum = toRoman(e.ordinal + 1); enum == "" {
 			return false

@@ -35,9 +35,10 @@ func (p *parser) inlineConstruct(s []rune, k, kind, end, line int) []rune {
 		p.explicitTarget(normalizeName(unescape(text)), "", line)
 	case kSubst:
 		p.names.substRef(unescape(text), line)
-		if endLen == 2 {
+		switch endLen {
+		case 2:
 			p.names.ref(normalizeName(unescape(text)), line)
-		} else if endLen == 3 {
+		case 3:
 			p.names.anonRefs++
 		}
 	}

@@ -127,7 +127,7 @@ func (p *parser) optionList(b block, i, markerEnd int) (int, bool) {
 // validOptions is parse_option_marker's check: each option has one or
 // two tokens.
 func validOptions(marker string) bool {
-	for _, opt := range strings.Split(strings.TrimRight(marker, " "), ", ") {
+	for opt := range strings.SplitSeq(strings.TrimRight(marker, " "), ", ") {
 		tokens := strings.Fields(opt)
 		if len(tokens) == 0 {
 			return false
