@@ -13,9 +13,10 @@ FUZZTIME      ?= 15s
 FUZZ_TARGETS  := pkg/dist:FuzzParseFilename pkg/dist:FuzzParseMetadata pkg/dist:FuzzRead pkg/dist:FuzzParseVersion \
                  pkg/oidc:FuzzParseClaims pkg/mint:FuzzMint pkg/upload:FuzzErrorMessage internal/pypirc:FuzzParse \
                  cmd/pyupload:FuzzSplitAttached internal/ui:FuzzNeutralize internal/ui:FuzzTokenOutput \
-                 internal/readapi:FuzzParseSimpleHTML internal/readapi:FuzzParseSimpleJSON cmd/pyupload:FuzzHostileAnswers
+                 internal/readapi:FuzzParseSimpleHTML internal/readapi:FuzzParseSimpleJSON cmd/pyupload:FuzzHostileAnswers \
+                 pkg/rst:FuzzValidate
 
-.PHONY: all build demo test race lint lint-install fuzz bench conformance pypirc-golden testdata clean
+.PHONY: all build demo test race lint lint-install fuzz bench conformance pypirc-golden rst-golden testdata clean
 
 all: build test
 
@@ -64,6 +65,11 @@ conformance:
 ## twine's get_config (Debian's python3; twine if installed)
 pypirc-golden:
 	$(PYTHON) scripts/pypirc-golden.py
+
+## rst-golden: record docutils' verdict (readme_renderer, Debian's python3) on pkg/rst's
+## hand-written cases in pkg/rst/testdata/golden.json
+rst-golden:
+	$(PYTHON) scripts/rst-golden.py
 
 ## testdata: rebuild the sample dists (needs Debian's python3 build backends)
 testdata:

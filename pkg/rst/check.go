@@ -19,18 +19,18 @@ func (r *registry) check(p *parser) {
 		}
 	}
 	if r.anonRefs != r.anonTargets {
-		p.report(0, Error, "Anonymous hyperlink mismatch: "+itoa(r.anonRefs)+" references but "+itoa(r.anonTargets)+" targets.")
+		p.report(0, Error, "Anonymous hyperlink mismatch: "+itoa(r.anonRefs)+" references but "+itoa(r.anonTargets)+" targets.\nSee \"backrefs\" attribute for IDs.")
 	}
 	for _, u := range r.indirect {
 		if !r.resolves(u.to) {
-			p.report(u.line, Error, `Indirect hyperlink target "`+u.name+`" refers to target "`+u.to+`", which does not exist.`)
+			p.report(u.line, Error, `Indirect hyperlink target `+naming(u.name)+`refers to target "`+u.to+`", which does not exist.`)
 		}
 	}
-	if r.autoFnRefs > r.autoFns {
-		p.report(0, Error, "Too many autonumbered footnote references: only "+itoa(r.autoFns)+" corresponding footnotes available.")
+	if len(r.autoFnRefs) > r.autoFns {
+		p.report(r.autoFnRefs[r.autoFns], Error, "Too many autonumbered footnote references: only "+itoa(r.autoFns)+" corresponding footnotes available.")
 	}
-	if r.symbolRefs > r.symbolFns {
-		p.report(0, Error, "Too many symbol footnote references: only "+itoa(r.symbolFns)+" corresponding footnotes available.")
+	if len(r.symbolRefs) > r.symbolFns {
+		p.report(r.symbolRefs[r.symbolFns], Error, "Too many symbol footnote references: only "+itoa(r.symbolFns)+" corresponding footnotes available.")
 	}
 	for _, u := range r.refs {
 		if r.resolves(u.name) {
@@ -42,6 +42,43 @@ func (r *registry) check(p *parser) {
 		}
 		p.report(u.line, Error, `Unknown target name: "`+u.name+`".`)
 	}
+}
+
+// inlineTargetLine is where docutils reports a duplicate inline target.
+func (p *parser) inlineTargetLine(line int) int {
+	if p.smLine > 0 {
+		return p.smLine
+	}
+	return line
+}
+
+// naming is how the message names an indirect target: by name and id,
+// or not at all when anonymous.
+func naming(name string) string {
+	if name == "" {
+		return ""
+	}
+	return `"` + name + `" (id="` + makeID(name) + `") `
+}
+
+// makeID approximates docutils' make_id: lower case ASCII letters and
+// digits, other runs made one hyphen, starting with a letter.
+func makeID(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9' && b.Len() > 0:
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+		default:
+			dash = true
+		}
+	}
+	return b.String()
 }
 
 // resolves says whether a reference name finds its target.

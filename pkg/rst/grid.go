@@ -177,5 +177,7 @@ func (g *grid) cellBlock(c [4]int, off int) block {
 			lines[k] = cut(l, indent)
 		}
 	}
-	return block{lines, off + top + 1}
+	// docutils adds the table's 1-based line to the cell's 0-based offset,
+	// so its messages from cells name the line below; so do these.
+	return block{lines, off + top + 2}
 }

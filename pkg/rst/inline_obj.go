@@ -32,7 +32,7 @@ func (p *parser) inlineConstruct(s []rune, k, kind, end, line int) []rune {
 	text := s[end : end+e]
 	switch kind {
 	case kTarget:
-		p.explicitTarget(normalizeName(unescape(text)), "", line)
+		p.explicitTarget(normalizeName(unescape(text)), "", p.inlineTargetLine(line))
 	case kSubst:
 		p.names.substRef(unescape(text), line)
 		switch endLen {

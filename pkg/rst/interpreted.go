@@ -106,7 +106,7 @@ func (p *parser) phraseRef(text []rune, anon bool, line int) {
 	if strings.TrimSpace(unescape(label)) == "" {
 		name = normalizeName(uri)
 	}
-	p.explicitTarget(name, uri, line)
+	p.explicitTarget(name, uri, p.inlineTargetLine(line))
 }
 
 // embeddedLink splits "text <target>" at its final angle brackets.

@@ -18,9 +18,9 @@ type registry struct {
 	indirect    []use // targets that point at another name
 	fnRefs      []use // [1]_ and [#label]_ (they resolve by name)
 	autoFns     int   // [#] footnotes without a label
-	autoFnRefs  int
+	autoFnRefs  []int // lines of [#]_
 	symbolFns   int
-	symbolRefs  int
+	symbolRefs  []int
 	anonRefs    int
 	anonTargets int
 }
@@ -103,9 +103,9 @@ func (r *registry) substRef(name string, line int) {
 func (r *registry) footnoteRef(label string, line int) {
 	switch {
 	case label == "#":
-		r.autoFnRefs++
+		r.autoFnRefs = append(r.autoFnRefs, line)
 	case label == "*":
-		r.symbolRefs++
+		r.symbolRefs = append(r.symbolRefs, line)
 	case strings.HasPrefix(label, "#"):
 		r.refs = append(r.refs, use{name: label[1:], line: line})
 	default:

@@ -57,11 +57,13 @@ func convertOption(conv, v string, given bool) string {
 		}
 	case "length_or_unitless", "length_or_percentage_or_unitless":
 		m := measureRe.FindStringSubmatch(v)
-		if m == nil || m[2] == "%" && conv == "length_or_unitless" {
-			return "not a valid measure"
+		units := `"em" "ex" "px" "in" "cm" "mm" "pt" "pc"`
+		if conv == "length_or_percentage_or_unitless" {
+			units += ` "%"`
 		}
-		if _, err := strconv.ParseFloat(m[1], 64); err != nil {
-			return "not a valid measure"
+		_, err := strconv.ParseFloat(strings.TrimSpace(measureNumber(m)), 64)
+		if m == nil || m[2] == "%" && conv == "length_or_unitless" || err != nil {
+			return "not a positive measure of one of the following units:\n" + units
 		}
 	case "align_image", "align_table", "backlinks":
 		values := map[string]string{"align_image": " top middle bottom left center right ",
@@ -71,6 +73,13 @@ func convertOption(conv, v string, given bool) string {
 		}
 	}
 	return ""
+}
+
+func measureNumber(m []string) string {
+	if m == nil {
+		return ""
+	}
+	return m[1]
 }
 
 // pyRepr quotes like Python's repr of a str, closely enough for messages.

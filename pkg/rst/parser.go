@@ -18,7 +18,10 @@ type parser struct {
 	last         byte    // the kind of the construct just parsed: 'E', 'S' or 'T'
 	lastLine     int
 	docinfo      *docinfo
-	elements     int // top-level elements so far, for docinfo and transitions
+	// smLine is the state machine's current line while a paragraph's
+	// inline markup is parsed: docutils reports a duplicate inline target
+	// there, having no line of its own for it (0: use the element's).
+	smLine int
 }
 
 func (p *parser) report(line int, level Level, msg string) {

@@ -185,7 +185,8 @@ func (t *simple) parseRow(start, stop, span int) (string, int) {
 		for k := start; k < stop; k++ {
 			lines = append(lines, strings.ReplaceAll(runeSlice(t.rows[k], c[0], c[1]), string(padRune), ""))
 		}
-		t.p.parseBody(stripCommon(block{lines, t.off + start}), false)
+		// One line low, as docutils counts cell lines (see grid.go).
+		t.p.parseBody(stripCommon(block{lines, t.off + start + 1}), false)
 	}
 	return "", 0
 }

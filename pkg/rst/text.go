@@ -34,6 +34,7 @@ func (p *parser) paragraphLines(b block, i int) int {
 		end++
 	}
 	unexpected := end < b.len() && !isBlank(b.lines[end])
+	p.smLine = b.lineNo(end - 1)
 	lit := p.paragraph(b, i, b.lines[i:end])
 	if unexpected {
 		p.report(b.lineNo(end), Error, "Unexpected indentation.")
@@ -47,6 +48,7 @@ func (p *parser) paragraphLines(b block, i int) int {
 // paragraphEnd ends a one-line paragraph at line at (blank or the end)
 // and reads the literal block an ending "::" announces.
 func (p *parser) paragraphEnd(b block, i, _ int, lines []string, at int) int {
+	p.smLine = b.lineNo(at)
 	if p.paragraph(b, i, lines) {
 		return p.literalBlock(b, at)
 	}
@@ -72,6 +74,7 @@ func (p *parser) paragraph(b block, i int, lines []string) bool {
 	}
 	p.content = true
 	p.inline(text, b.lineNo(i))
+	p.smLine = 0
 	return lit
 }
 
