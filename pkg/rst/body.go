@@ -66,7 +66,7 @@ func (p *parser) bodyLine(b block, i int, titles bool) int {
 	case bulletRe.MatchString(l):
 		return p.bulletList(b, i)
 	}
-	if m := enumeratorRe.FindStringSubmatchIndex(l); m != nil {
+	if m := matchEnumerator(l); m != nil {
 		if next, ok := p.enumList(b, i, m); ok {
 			return next
 		}
@@ -75,7 +75,7 @@ func (p *parser) bodyLine(b block, i int, titles bool) int {
 	if _, end, ok := fieldMarker(l); ok {
 		return p.fieldList(b, i, end)
 	}
-	if m := optionRe.FindStringIndex(l); m != nil {
+	if m := matchOption(l); m != nil {
 		if next, ok := p.optionList(b, i, m[1]); ok {
 			return next
 		}
@@ -107,6 +107,33 @@ func (p *parser) bodyLineRest(b block, i int, titles bool) int {
 		}
 	}
 	return p.text(b, i, titles)
+}
+
+// matchEnumerator runs enumeratorRe only on lines that can match it: a
+// cheap look at the first characters keeps prose lines fast.
+func matchEnumerator(l string) []int {
+	i := 0
+	if i < len(l) && l[i] == '(' {
+		i++
+	}
+	j := i
+	for j < len(l) && (isASCIIAlnumByte(l[j]) || l[j] == '#') {
+		j++
+	}
+	if j == i || j >= len(l) || l[j] != ')' && l[j] != '.' {
+		return nil
+	}
+	return enumeratorRe.FindStringSubmatchIndex(l)
+}
+
+func isASCIIAlnumByte(c byte) bool { return isASCIIAlnum(rune(c)) }
+
+// matchOption runs optionRe only on lines starting like an option.
+func matchOption(l string) []int {
+	if l == "" || l[0] != '-' && l[0] != '+' && l[0] != '/' {
+		return nil
+	}
+	return optionRe.FindStringIndex(l)
 }
 
 // textBlock is get_text_block without flush_left: lines up to a blank.

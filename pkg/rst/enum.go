@@ -166,7 +166,7 @@ func (p *parser) enumList(b block, i int, m []int) (int, bool) {
 		end, blankFinish := p.listItem(b, i, m[1])
 		next := endList(b, end)
 		if next < b.len() {
-			if m2 := enumeratorRe.FindStringSubmatchIndex(b.lines[next]); m2 != nil {
+			if m2 := matchEnumerator(b.lines[next]); m2 != nil {
 				e2 := parseEnumerator(b.lines[next], m2, enumtype)
 				if e2.format == format && (e2.sequence == "#" || e2.sequence == enumtype && !auto && e2.ordinal == last+1) && isItem(b, next, e2) {
 					if e2.sequence == "#" {

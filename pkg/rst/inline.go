@@ -34,18 +34,19 @@ const (
 // position where inline markup may start, what it is and where its
 // start-string (or whole construct) ends.
 func findStart(s []rune) (int, int, int) {
+	var memo [2]int
 	for k := range s {
 		if !startOK(s, k) {
 			continue
 		}
-		if kind, end, ok := startAt(s, k); ok {
+		if kind, end, ok := startAt(s, k, &memo); ok {
 			return k, kind, end
 		}
 	}
 	return -1, 0, 0
 }
 
-func startAt(s []rune, k int) (int, int, bool) {
+func startAt(s []rune, k int, memo *[2]int) (int, int, bool) {
 	nonSpaceAt := func(i int) bool { return i < len(s) && !isSpace(s[i]) }
 	at := func(i int, c rune) bool { return i < len(s) && s[i] == c }
 	switch {
@@ -60,7 +61,7 @@ func startAt(s []rune, k int) (int, int, bool) {
 	case at(k, '|') && !at(k+1, '|') && nonSpaceAt(k+1):
 		return kSubst, k + 1, true
 	}
-	if end, ok := wholeReference(s, k); ok {
+	if end, ok := wholeReference(s, k, memo); ok {
 		return kReference, end, true
 	}
 	if end, ok := footnoteRef(s, k); ok {
@@ -68,8 +69,8 @@ func startAt(s []rune, k int) (int, int, bool) {
 	}
 	b := k
 	if at(k, ':') {
-		if e := simplenameEnd(s, k+1); len(e) > 0 && at(e[0], ':') && at(e[0]+1, '`') {
-			b = e[0] + 1
+		if e := nameEnd(s, k+1, nil); e > k+1 && at(e, ':') && at(e+1, '`') {
+			b = e + 1
 		}
 	}
 	if at(b, '`') && !at(b+1, '`') && nonSpaceAt(b+1) {
@@ -78,10 +79,16 @@ func startAt(s []rune, k int) (int, int, bool) {
 	return 0, 0, false
 }
 
-// simplenameEnd lists where a simplename starting at k may end, longest
-// first (the order a backtracking regular expression tries them).
-func simplenameEnd(s []rune, k int) []int {
-	var ends []int
+// nameEnd is where the longest simplename starting at k ends (k when
+// none does). Only the longest matters to docutils' patterns: a shorter
+// one is followed by a separator and a word character, which neither a
+// reference's "_" and end nor a role's closing ":" can follow. The chain
+// memo makes a run of "a-a-a-..." linear: from any segment start inside
+// the chain last measured, the chain ends at the same place.
+func nameEnd(s []rune, k int, memo *[2]int) int {
+	if memo != nil && k > memo[0] && k < memo[1] && !isWord(s[k-1]) {
+		return memo[1]
+	}
 	i := k
 	for {
 		j := i
@@ -89,31 +96,44 @@ func simplenameEnd(s []rune, k int) []int {
 			j++
 		}
 		if j == i {
-			break
+			return max(i-1, k)
 		}
-		ends = append(ends, j)
 		if j+1 < len(s) && strings.ContainsRune("-._+:", s[j]) && isWord(s[j+1]) {
 			i = j + 1
 			continue
 		}
-		break
+		if memo != nil {
+			*memo = [2]int{k, j}
+		}
+		return j
 	}
-	for a, b := 0, len(ends)-1; a < b; a, b = a+1, b-1 {
-		ends[a], ends[b] = ends[b], ends[a]
-	}
-	return ends
 }
 
 // wholeReference matches "name_" or "name__" followed by an end.
-func wholeReference(s []rune, k int) (int, bool) {
-	for _, e := range simplenameEnd(s, k) {
-		for _, n := range []int{2, 1} {
-			if e+n <= len(s) && strings.Count(string(s[e:e+n]), "_") == n && endOK(s, e+n) {
-				return e + n, true
-			}
+func wholeReference(s []rune, k int, memo *[2]int) (int, bool) {
+	e := nameEnd(s, k, memo)
+	if e == k {
+		return 0, false
+	}
+	for _, n := range []int{2, 1} {
+		if underscores(s, e, n) && endOK(s, e+n) {
+			return e + n, true
 		}
 	}
 	return 0, false
+}
+
+// underscores: s[e:e+n] is n underscores.
+func underscores(s []rune, e, n int) bool {
+	if e+n > len(s) {
+		return false
+	}
+	for _, c := range s[e : e+n] {
+		if c != '_' {
+			return false
+		}
+	}
+	return true
 }
 
 // footnoteRef matches "[label]_" followed by an end.
@@ -129,14 +149,13 @@ func footnoteRef(s []rune, k int) (int, bool) {
 		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
 			j++
 		}
-		cands = append(cands, j)
-		cands = append(cands, simplenameEnd(s, i)...)
+		cands = []int{j, nameEnd(s, i, nil)}
 	case i < len(s) && s[i] == '#':
-		cands = append(simplenameEnd(s, i+1), i+1)
+		cands = []int{nameEnd(s, i+1, nil), i + 1}
 	case i < len(s) && s[i] == '*':
 		cands = []int{i + 1}
 	default:
-		cands = simplenameEnd(s, i)
+		cands = []int{nameEnd(s, i, nil)}
 	}
 	for _, j := range cands {
 		if j+1 < len(s) && s[j] == ']' && s[j+1] == '_' && endOK(s, j+2) {

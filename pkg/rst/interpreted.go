@@ -58,10 +58,8 @@ func interpretedEnd(s []rune) (int, string, int, int) {
 		// tries the longest first and gives back.
 		var roles []int
 		if i < len(s) && s[i] == ':' {
-			for _, e := range simplenameEnd(s, i+1) {
-				if e < len(s) && s[e] == ':' {
-					roles = append(roles, e+1)
-				}
+			if e := nameEnd(s, i+1, nil); e > i+1 && e < len(s) && s[e] == ':' {
+				roles = append(roles, e+1)
 			}
 		}
 		roles = append(roles, i)

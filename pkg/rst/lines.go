@@ -15,7 +15,7 @@ const lineLengthLimit = 10000
 // str.splitlines breaks the lines, tabs expand to 8 columns and trailing
 // whitespace goes.
 func splitLines(text string) []string {
-	var out []string
+	out := make([]string, 0, strings.Count(text, "\n")+1)
 	start := 0
 	for i := 0; i < len(text); {
 		r, n := utf8.DecodeRuneInString(text[i:])

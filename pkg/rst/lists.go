@@ -112,7 +112,7 @@ func (p *parser) optionList(b block, i, markerEnd int) (int, bool) {
 		p.parseBody(body, false)
 		next := endList(b, end)
 		if next < b.len() {
-			if m := optionRe.FindStringIndex(b.lines[next]); m != nil {
+			if m := matchOption(b.lines[next]); m != nil {
 				i, markerEnd = next, m[1]
 				continue
 			}
@@ -169,7 +169,7 @@ func (p *parser) definitionList(b block, i int) int {
 
 // isDefinitionTerm: a line the Body state would read as plain text.
 func isDefinitionTerm(l string) bool {
-	if isBlank(l) || l[0] == ' ' || bulletRe.MatchString(l) || enumeratorRe.MatchString(l) || optionRe.MatchString(l) {
+	if isBlank(l) || l[0] == ' ' || bulletRe.MatchString(l) || matchEnumerator(l) != nil || matchOption(l) != nil {
 		return false
 	}
 	if _, _, ok := fieldMarker(l); ok {

@@ -24,16 +24,31 @@ type parser struct {
 	smLine int
 }
 
+// halt is raised by report: readme_renderer sets halt_level 2, so docutils
+// stops at its first WARNING (a SystemMessage exception) and later
+// problems are never seen. Stopping too keeps every input linear.
+type halt struct{}
+
 func (p *parser) report(line int, level Level, msg string) {
 	p.probs = append(p.probs, Problem{Line: line, Level: level, Message: msg})
+	panic(halt{})
 }
 
 func newDoc(string) *parser {
 	return &parser{names: newRegistry(), defaultRole: "title-reference", customRoles: map[string]string{}}
 }
 
-// Validate's worker: the parse, then the transforms' checks.
-func (p *parser) validate(text string) []Problem {
+// Validate's worker: the parse, then the transforms' checks, until the
+// first problem.
+func (p *parser) validate(text string) (probs []Problem) {
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(halt); !ok {
+				panic(r)
+			}
+			probs = p.probs
+		}
+	}()
 	lines := splitLines(text)
 	for i, l := range lines {
 		if len([]rune(l)) > lineLengthLimit {

@@ -37,8 +37,11 @@ type Problem struct {
 }
 
 // Validate reports what docutils, with readme_renderer's settings, would
-// report at WARNING or above for text, in document order. An empty result
-// means PyPI renders the description.
+// report at WARNING or above for text: the first such problem, as docutils
+// halts there (a result of at most one problem). An empty result means PyPI
+// renders the description. A description that renders to nothing at all
+// (only comments or targets, or a lone title) fails too, with readme_
+// renderer's own message and level 0.
 func Validate(text string) []Problem {
 	return newDoc(text).validate(text)
 }
