@@ -39,19 +39,40 @@ func isPunct7(c byte) bool {
 
 // parseBody runs the Body state over b. titles is docutils' match_titles:
 // true only for the document and its sections.
-func (p *parser) parseBody(b block, titles bool) {
-	saved := p.titlesHere
+// It returns the shape of what it parsed: how many elements, and whether
+// the first is a paragraph (bibliographic fields must be one paragraph).
+func (p *parser) parseBody(b block, titles bool) shape {
+	savedTitles, savedLast, savedKind, savedFields := p.titlesHere, p.last, p.kind, p.fields
 	p.titlesHere = titles
-	defer func() { p.titlesHere = saved }()
+	defer func() { p.titlesHere, p.last, p.kind, p.fields = savedTitles, savedLast, savedKind, savedFields }()
+	var sh shape
 	for i := 0; i < b.len(); {
-		if !titles || isBlank(b.lines[i]) {
-			i = p.bodyLine(b, i, titles)
+		if isBlank(b.lines[i]) {
+			i++
 			continue
 		}
-		p.last = 'E'
+		p.last, p.kind, p.fields = 'E', 'x', nil
 		i = p.bodyLine(b, i, titles)
-		p.events = append(p.events, event{p.last, p.lastLine})
+		if sh.n == 0 {
+			sh.firstPara = p.kind == 'p' || p.kind == 'l'
+			sh.firstBullet = p.kind == 'b'
+		}
+		sh.n++
+		if p.kind == 'l' {
+			sh.n++ // the literal block after "::"
+		}
+		if titles {
+			p.events = append(p.events, event{p.last, p.lastLine, p.lastLevel, p.fields})
+		}
 	}
+	return sh
+}
+
+// shape is what docinfo needs to know of a field body.
+type shape struct {
+	n           int
+	firstPara   bool
+	firstBullet bool
 }
 
 // bodyLine handles the construct starting at line i and returns the

@@ -27,6 +27,7 @@ func (p *parser) directive(b block, i int, name string, markerEnd int, subst str
 	}
 	d.name, d.canon, d.line, d.subst = name, canon, line, subst
 	p.runDirective(d)
+	p.last = 'E' // every directive leaves an element (or a pending one)
 	return end, blankFinish
 }
 

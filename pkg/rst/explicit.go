@@ -22,6 +22,7 @@ const simplename = `(?:[\p{L}\p{N}]+(?:[-._+:][\p{L}\p{N}]+)*)`
 // Explicit state: constructs follow one another until a blank line or
 // something else.
 func (p *parser) explicitList(b block, i int, anonymous bool) int {
+	p.last = 'P'
 	for {
 		var end int
 		var blankFinish bool
@@ -87,6 +88,7 @@ func (p *parser) comment(b block, i int) (int, bool) {
 
 func (p *parser) footnote(b block, i int, label string, markerEnd int) (int, bool) {
 	p.content = true
+	defer func() { p.last = 'E' }()
 	ind, end, blankFinish := b.indented(i, false, -1, markerEnd)
 	name := normalizeName(label)
 	switch {
@@ -105,6 +107,7 @@ func (p *parser) footnote(b block, i int, label string, markerEnd int) (int, boo
 
 func (p *parser) citation(b block, i int, label string, markerEnd int) (int, bool) {
 	p.content = true
+	defer func() { p.last = 'E' }()
 	ind, end, blankFinish := b.indented(i, false, -1, markerEnd)
 	p.explicitTarget(normalizeName(label), "", b.lineNo(i))
 	p.parseBody(ind.trimTop(), false)

@@ -50,6 +50,7 @@ func endList(b block, end int) int {
 // same bullet character.
 func (p *parser) bulletList(b block, i int) int {
 	p.content = true
+	defer func() { p.kind = 'b' }()
 	bullet := []rune(b.lines[i])[0]
 	for {
 		m := bulletRe.FindStringIndex(b.lines[i])
@@ -69,14 +70,15 @@ func (p *parser) bulletList(b block, i int) int {
 // fieldList is Body.field_marker and the FieldList state.
 func (p *parser) fieldList(b block, i, markerEnd int) int {
 	p.content = true
-	p.noteFieldList(b, i)
+	var fields []fieldInfo
+	defer func() { p.last, p.fields = 'F', fields }()
 	for {
 		name, _, _ := fieldMarker(b.lines[i])
 		p.inline(name, b.lineNo(i))
 		ind, end, blankFinish := b.indented(i, false, -1, markerEnd)
 		body := ind.trimTop()
-		p.noteField(name, body)
-		p.parseBody(body, false)
+		sh := p.parseBody(body, false)
+		fields = append(fields, fieldInfo{name, b.lineNo(i), sh})
 		next := endList(b, end)
 		if next < b.len() {
 			if _, e, ok := fieldMarker(b.lines[next]); ok {

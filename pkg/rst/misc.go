@@ -95,8 +95,10 @@ func (p *parser) transition(b block, i int) {
 // event is one child of the document or of a section: a body element
 // ('E'), a section title ('S') or a transition ('T').
 type event struct {
-	kind byte
-	line int
+	kind   byte
+	line   int
+	level  int
+	fields []fieldInfo
 }
 
 // checkTransitions is the Transitions transform on the flattened

@@ -15,9 +15,14 @@ type parser struct {
 	defaultRole  string
 	customRoles  map[string]string
 	events       []event // the document's and sections' children, in order
-	last         byte    // the kind of the construct just parsed: 'E', 'S' or 'T'
-	lastLine     int
-	docinfo      *docinfo
+	// last is the kind of the construct just parsed at the document or
+	// section level: 'E' (element), 'P' (pre-bibliographic: comments,
+	// targets, substitution definitions), 'F' (field list), 'S' or 'T'.
+	last      byte
+	lastLine  int
+	lastLevel int         // a section's level
+	kind      byte        // 'p' paragraph, 'l' paragraph and literal block, 'x' other
+	fields    []fieldInfo // a field list's fields, for docinfo
 	// smLine is the state machine's current line while a paragraph's
 	// inline markup is parsed: docutils reports a duplicate inline target
 	// there, having no line of its own for it (0: use the element's).

@@ -67,7 +67,7 @@ func (p *parser) section(title, style string, line int) {
 		p.sectionLevel = level
 	}
 	p.noteSection(p.sectionLevel)
-	p.last = 'S'
+	p.last, p.lastLevel = 'S', p.sectionLevel
 	p.inline(title, line)
 	p.names.implicit(normalizeName(title), title)
 }

@@ -36,6 +36,10 @@ func (p *parser) paragraphLines(b block, i int) int {
 	unexpected := end < b.len() && !isBlank(b.lines[end])
 	p.smLine = b.lineNo(end - 1)
 	lit := p.paragraph(b, i, b.lines[i:end])
+	p.kind = 'p'
+	if lit {
+		p.kind = 'l'
+	}
 	if unexpected {
 		p.report(b.lineNo(end), Error, "Unexpected indentation.")
 	}
@@ -49,7 +53,12 @@ func (p *parser) paragraphLines(b block, i int) int {
 // and reads the literal block an ending "::" announces.
 func (p *parser) paragraphEnd(b block, i, _ int, lines []string, at int) int {
 	p.smLine = b.lineNo(at)
+	p.kind = 'p'
 	if p.paragraph(b, i, lines) {
+		p.kind = 'l'
+		if strings.TrimSpace(lines[0]) == "::" {
+			p.kind = 'x' // "::" alone is no paragraph, only the literal block
+		}
 		return p.literalBlock(b, at)
 	}
 	return at
