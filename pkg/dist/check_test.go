@@ -133,3 +133,32 @@ func TestCheckRequiresPython(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckDescriptionMarkup: a reStructuredText description PyPI would
+// refuse is an error worded as twine check words it, with docutils'
+// message; other content types are not rendered.
+func TestCheckDescriptionMarkup(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		ctype, desc, want string
+	}{
+		{"text/x-rst", "Title\n====\n\nText.\n", "`long_description` has syntax errors in markup and would not be rendered on PyPI. line 2: Warning: Title underline too short."},
+		{"", "Use :foo:`x`.\n", "`long_description` has syntax errors in markup and would not be rendered on PyPI. line 1: Error: Unknown interpreted text role \"foo\"."},
+		{"text/x-rst; charset=UTF-8", "See `one`__.\n", "`long_description` has syntax errors in markup and would not be rendered on PyPI. <string>: (ERROR/3) Anonymous hyperlink mismatch: 1 references but 0 targets.\nSee \"backrefs\" attribute for IDs."},
+		{"text/markdown", "Title\n====\n", ""},
+		{"text/x-rst", "Title\n=====\n\nText.\n", ""},
+	}
+	for _, tt := range tests {
+		d := sdist("x-1.0.tar.gz", "x", "1.0")
+		d.Metadata.MetadataVersion, d.Metadata.DescriptionContentType, d.Metadata.Description = "2.1", tt.ctype, tt.desc
+		got := ""
+		for _, p := range Check(d) {
+			if p.Field == "Description" && p.Severity == Error {
+				got = p.Message
+			}
+		}
+		if got != tt.want {
+			t.Errorf("%q %q: got %q, want %q", tt.ctype, tt.desc, got, tt.want)
+		}
+	}
+}
