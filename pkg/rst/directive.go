@@ -15,9 +15,7 @@ func (p *parser) directive(b block, i int, name string, markerEnd int, subst str
 	spec, known := directiveSpecs[canon]
 	line := b.lineNo(i)
 	if !known {
-		_, end, blankFinish := b.indented(i, false, -1, 0)
-		p.report(line, Error, `Unknown directive type "`+name+`".`)
-		return end, blankFinish
+		p.report(line, Error, `Unknown directive type "`+name+`".`) // halts
 	}
 	ind, end, blankFinish := b.indented(i, false, -1, markerEnd)
 	d, err := parseDirectiveBlock(ind, spec)

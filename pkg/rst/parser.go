@@ -31,7 +31,9 @@ type parser struct {
 
 // halt is raised by report: readme_renderer sets halt_level 2, so docutils
 // stops at its first WARNING (a SystemMessage exception) and later
-// problems are never seen. Stopping too keeps every input linear.
+// problems are never seen. Stopping too keeps every input linear. Code
+// after a report never runs; where it returns, that only satisfies the
+// compiler.
 type halt struct{}
 
 func (p *parser) report(line int, level Level, msg string) {
