@@ -20,7 +20,18 @@ import re
 import sys
 
 from docutils.core import publish_doctree
+from docutils.parsers.rst import roles
 from readme_renderer import rst
+
+# ".. role::" registers the new role in a module-level table that outlives
+# the document; PyPI judges each description on its own, so each starts
+# from docutils' own roles here too.
+ROLES = dict(roles._roles)
+
+
+def fresh():
+    roles._roles.clear()
+    roles._roles.update(ROLES)
 
 # docutils writes "<source>:LINE: (LEVELNAME/LEVEL) text" and, for messages
 # without a line, "<source>: (LEVELNAME/LEVEL) text".
@@ -42,6 +53,7 @@ def messages(stream_text):
 def all_messages(text):
     settings = dict(rst.SETTINGS)
     settings.update(halt_level=5, report_level=2, warning_stream=io.StringIO())
+    fresh()
     try:
         publish_doctree(text, settings_overrides=settings)
     except Exception as e:  # a docutils crash is worth seeing, not fatal
@@ -51,6 +63,7 @@ def all_messages(text):
 
 def judge(text, want_all):
     stream = io.StringIO()
+    fresh()
     try:
         ok = rst.render(text, stream=stream) is not None
     except Exception as e:  # PyPI would answer 500; never a pass

@@ -1,6 +1,9 @@
 package rst
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // explicitTarget notes an explicit target and reports a duplicate name.
 func (p *parser) explicitTarget(name, uri string, line int) {
@@ -26,14 +29,12 @@ func (r *registry) check(p *parser) {
 			p.report(u.line, Error, `Indirect hyperlink target `+naming(u.name)+`refers to target "`+u.to+`", which does not exist.`)
 		}
 	}
-	if len(r.autoFnRefs) > r.autoFns {
-		p.report(r.autoFnRefs[r.autoFns], Error, "Too many autonumbered footnote references: only "+itoa(r.autoFns)+" corresponding footnotes available.")
-	}
+	r.checkAutoFootnotes(p)
 	if len(r.symbolRefs) > r.symbolFns {
 		p.report(r.symbolRefs[r.symbolFns], Error, "Too many symbol footnote references: only "+itoa(r.symbolFns)+" corresponding footnotes available.")
 	}
 	for _, u := range r.refs {
-		if r.resolves(u.name) {
+		if r.resolves(u.name) || r.autoNumbered(u.name) {
 			continue
 		}
 		if t, ok := r.targets[u.name]; ok && t.dup {
@@ -79,6 +80,39 @@ func makeID(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// checkAutoFootnotes is number_footnote_references: "[#label]_" finds
+// its footnote by name; "[#]_", and a label no footnote has, takes the
+// next auto-numbered footnote without a label, and there must be one.
+func (r *registry) checkAutoFootnotes(p *parser) {
+	free := r.autoFns
+	for _, u := range r.autoFnRefs {
+		if u.name != "" && r.resolves(u.name) {
+			continue
+		}
+		if free == 0 {
+			p.report(u.line, Error, "Too many autonumbered footnote references: only "+itoa(r.autoFns)+" corresponding footnotes available.")
+		}
+		free--
+	}
+}
+
+// autoNumbered: the Footnotes transform names each auto-numbered footnote
+// without a label by its number (1, 2, ... skipping names already
+// taken), so "[2]_" can find the second of them.
+func (r *registry) autoNumbered(name string) bool {
+	n, err := strconv.Atoi(name)
+	if err != nil || n < 1 || r.autoFns == 0 {
+		return false
+	}
+	taken := 0
+	for k := 1; k < n; k++ {
+		if _, ok := r.targets[itoa(k)]; ok {
+			taken++
+		}
+	}
+	return n-taken <= r.autoFns
 }
 
 // resolves says whether a reference name finds its target.

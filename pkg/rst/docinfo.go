@@ -36,7 +36,7 @@ func (p *parser) checkDocinfo(_ block) {
 	}
 	seen := map[string]bool{}
 	for _, f := range fields {
-		name := strings.ToLower(strings.Join(strings.FieldsFunc(f.name, isPySpace), " "))
+		name := strings.ToLower(strings.Join(strings.FieldsFunc(unescape(escape2null(f.name)), isPySpace), " "))
 		if !biblioText[name] && !biblioTopics[name] && name != "authors" {
 			continue
 		}

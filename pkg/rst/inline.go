@@ -155,7 +155,9 @@ func footnoteRef(s []rune, k int) (int, bool) {
 	case i < len(s) && s[i] == '*':
 		cands = []int{i + 1}
 	default:
-		cands = []int{nameEnd(s, i, nil)}
+		if e := nameEnd(s, i, nil); e > i {
+			cands = []int{e}
+		}
 	}
 	for _, j := range cands {
 		if j+1 < len(s) && s[j] == ']' && s[j+1] == '_' && endOK(s, j+2) {

@@ -4,6 +4,9 @@ package rst
 // left to search (a new string, as in docutils, so "^" matches again at
 // its start).
 func (p *parser) inlineConstruct(s []rune, k, kind, end, line int) []rune {
+	if !p.noteRefs() {
+		defer p.restoreRefs(p.names.snapshot())
+	}
 	switch kind {
 	case kReference:
 		name := s[k:end]

@@ -1,8 +1,8 @@
 package rst
 
 import (
-	"strconv"
 	"strings"
+	"unicode"
 )
 
 // interpreted is interpreted_or_phrase_ref: s[k:end] is the start-string,
@@ -167,6 +167,48 @@ var roleNames = map[string]string{
 	"target": "unimplemented", "uri": "unimplemented", "uri-reference": "unimplemented", "url": "unimplemented",
 }
 
+// pyInt is Python's int() of a str: surrounding whitespace, a sign,
+// decimal digits of any script, single underscores between digits. ok is
+// false where int() raises; huge numbers come back as a large value.
+func pyInt(s string) (int, bool) {
+	s = strings.TrimFunc(s, isPySpace)
+	neg := false
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		neg = s[0] == '-'
+		s = s[1:]
+	}
+	n, digits, under := 0, 0, false
+	for _, r := range s {
+		switch {
+		case r == '_' && digits > 0 && !under:
+			under = true
+			continue
+		case !unicode.IsDigit(r):
+			return 0, false
+		}
+		under = false
+		digits++
+		n = min(n*10+digitValue(r), 1<<40)
+	}
+	if digits == 0 || under {
+		return 0, false
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+// digitValue is the value of a decimal digit of any script (Nd).
+func digitValue(r rune) int {
+	for v := 9; v >= 0; v-- {
+		if unicode.IsDigit(r - rune(v)) && !unicode.IsDigit(r-rune(v)-1) {
+			return v
+		}
+	}
+	return 0
+}
+
 // role checks interpreted text with role name (empty: the default role).
 func (p *parser) role(name, text string, line int) {
 	lname := strings.ToLower(name)
@@ -187,11 +229,12 @@ func (p *parser) role(name, text string, line int) {
 	case "raw":
 		p.report(line, Warning, "raw (and derived) roles disabled")
 	case "pep-reference":
-		if n, err := strconv.Atoi(strings.TrimSpace(text)); err != nil || n < 0 || n > 9999 {
+		if n, ok := pyInt(text); !ok || n < 0 || n > 9999 {
 			p.report(line, Error, `PEP number must be a number from 0 to 9999; "`+text+`" is invalid.`)
 		}
 	case "rfc-reference":
-		if n, err := strconv.Atoi(strings.TrimSpace(text)); err != nil || n < 1 {
+		num, _, _ := strings.Cut(text, "#")
+		if n, ok := pyInt(num); !ok || n < 1 {
 			p.report(line, Error, `RFC number must be a number greater than or equal to 1; "`+text+`" is invalid.`)
 		}
 	}

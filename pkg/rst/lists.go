@@ -5,6 +5,7 @@ import "strings"
 // blockQuote is Body.indent: an indented block, split at attributions
 // ("-- Someone") into block quotes parsed as body.
 func (p *parser) blockQuote(b block, i int) int {
+	p.content = true // even an empty block quote renders
 	ind, end, blankFinish := b.indented(i, false, -1, -1)
 	ind = ind.trimTop()
 	for ind.len() > 0 {
@@ -74,7 +75,11 @@ func (p *parser) fieldList(b block, i, markerEnd int) int {
 	defer func() { p.last, p.fields = 'F', fields }()
 	for {
 		name, _, _ := fieldMarker(b.lines[i])
+		// A bibliographic field's name leaves the document with it, and
+		// the references in it are then never checked: these are not.
+		p.refsOff++
 		p.inline(name, b.lineNo(i))
+		p.refsOff--
 		ind, end, blankFinish := b.indented(i, false, -1, markerEnd)
 		body := ind.trimTop()
 		sh := p.parseBody(body, false)

@@ -18,7 +18,7 @@ type registry struct {
 	indirect    []use // targets that point at another name
 	fnRefs      []use // [1]_ and [#label]_ (they resolve by name)
 	autoFns     int   // [#] footnotes without a label
-	autoFnRefs  []int // lines of [#]_
+	autoFnRefs  []use // [#]_ (name "") and [#label]_, in order
 	symbolFns   int
 	symbolRefs  []int
 	anonRefs    int
@@ -96,18 +96,32 @@ func loose(s string) string {
 
 func (r *registry) ref(name string, line int) { r.refs = append(r.refs, use{name: name, line: line}) }
 
+// refCounts are the registry's counts of references, to undo notes made
+// where references are not checked.
+type refCounts struct{ refs, subst, auto, symbol, anon int }
+
+func (r *registry) snapshot() refCounts {
+	return refCounts{len(r.refs), len(r.substRefs), len(r.autoFnRefs), len(r.symbolRefs), r.anonRefs}
+}
+
+func (p *parser) restoreRefs(c refCounts) {
+	r := p.names
+	r.refs, r.substRefs, r.autoFnRefs, r.symbolRefs, r.anonRefs = r.refs[:c.refs], r.substRefs[:c.subst], r.autoFnRefs[:c.auto], r.symbolRefs[:c.symbol], c.anon
+}
+
+// noteRefs says whether references now parsed are checked.
+func (p *parser) noteRefs() bool { return p.refsOff == 0 }
+
 func (r *registry) substRef(name string, line int) {
 	r.substRefs = append(r.substRefs, use{name: strings.Join(strings.FieldsFunc(name, isPySpace), " "), line: line})
 }
 
 func (r *registry) footnoteRef(label string, line int) {
 	switch {
-	case label == "#":
-		r.autoFnRefs = append(r.autoFnRefs, line)
+	case strings.HasPrefix(label, "#"):
+		r.autoFnRefs = append(r.autoFnRefs, use{name: label[1:], line: line})
 	case label == "*":
 		r.symbolRefs = append(r.symbolRefs, line)
-	case strings.HasPrefix(label, "#"):
-		r.refs = append(r.refs, use{name: label[1:], line: line})
 	default:
 		r.refs = append(r.refs, use{name: label, line: line})
 	}

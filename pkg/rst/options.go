@@ -17,9 +17,9 @@ func parseOptions(lines []string, spec, opts map[string]string) string {
 		}
 		ind, end, _ := b.indented(i, false, -1, markerEnd)
 		value := strings.TrimSpace(strings.Join(ind.lines, "\n"))
-		name = strings.ToLower(name)
+		name, plain := optionName(name)
 		conv, known := spec[name]
-		if !known {
+		if !known && plain {
 			return `unknown option: "` + name + `"`
 		}
 		if _, dup := opts[name]; dup {
@@ -32,6 +32,20 @@ func parseOptions(lines []string, spec, opts map[string]string) string {
 		i = end
 	}
 	return ""
+}
+
+// optionName is the option a field name names: its text after inline
+// markup, lower-cased ("alt_" is a reference whose text is "alt"). plain
+// is false when the name holds markup whose text is not modelled here.
+func optionName(name string) (string, bool) {
+	text := strings.ToLower(unescape(escape2null(name)))
+	if strings.ContainsAny(text, "*`|[") {
+		return text, false
+	}
+	if t := strings.TrimRight(text, "_"); t != text && len(text)-len(t) <= 2 {
+		text = t
+	}
+	return text, true
 }
 
 var measureRe = regexp.MustCompile(`^([0-9.]+) *(em|ex|px|in|cm|mm|pt|pc|%|)$`)

@@ -27,6 +27,8 @@ type parser struct {
 	// inline markup is parsed: docutils reports a duplicate inline target
 	// there, having no line of its own for it (0: use the element's).
 	smLine int
+	// refsOff > 0 while references are parsed but not to be checked.
+	refsOff int
 }
 
 // halt is raised by report: readme_renderer sets halt_level 2, so docutils

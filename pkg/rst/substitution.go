@@ -81,7 +81,9 @@ func matchSubstName(e []rune) (string, int, bool) {
 			continue
 		}
 		if j+1 == len(e) || e[j+1] == ' ' {
-			return unescape(e[:j]), j + 1, true
+			// The name keeps its escapes: docutils compares the escaped
+			// definition name with the reference's plain text.
+			return string(e[:j]), j + 1, true
 		}
 	}
 	return "", 0, false

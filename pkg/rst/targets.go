@@ -17,7 +17,10 @@ var (
 func (p *parser) hyperlinkTarget(b block, i int) (int, bool, bool) {
 	m := targetStartRe.FindStringIndex(b.lines[i])
 	ind, end, blankFinish := b.indented(i, false, -1, m[1])
-	ind, end, blankFinish = untilBlank(b, i, ind, end, blankFinish)
+	_, end, blankFinish = untilBlank(b, i, ind, end, blankFinish)
+	// strip_indent=False: a name continued on the next line keeps the
+	// space its indent gives it.
+	ind = block{append([]string{b.lines[i][m[1]:]}, b.lines[i+1:end]...), b.off + i}
 	escaped := escape2null(ind.lines[0])
 	k := 0
 	name, after, anon, ok := matchTargetName(escaped)
@@ -59,6 +62,9 @@ func (p *parser) makeTarget(block []string, name string, anon bool, line int) {
 		}
 	}
 	link := strings.Join(parts, " ")
+	if link == "" {
+		p.content = true // an internal target renders as an anchor
+	}
 	if strings.HasSuffix(link, "_") {
 		if m := indirectRe.FindStringSubmatch(strings.Join(strings.Fields(link), " ")); m != nil {
 			to := m[1] + m[2]
