@@ -202,7 +202,7 @@ func pyInt(s string) (int, bool) {
 // digitValue is the value of a decimal digit of any script (Nd).
 func digitValue(r rune) int {
 	for v := 9; v >= 0; v-- {
-		if unicode.IsDigit(r - rune(v)) && !unicode.IsDigit(r-rune(v)-1) {
+		if unicode.IsDigit(r-rune(v)) && !unicode.IsDigit(r-rune(v)-1) {
 			return v
 		}
 	}
