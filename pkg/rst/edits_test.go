@@ -24,7 +24,7 @@ func TestRandomEdits(t *testing.T) {
 	if err := json.Unmarshal(data, &cases); err != nil {
 		t.Fatal(err)
 	}
-	r := rand.New(rand.NewSource(1)) //nolint:gosec // reproducible test input, not secrets
+	r := rand.New(rand.NewSource(1)) // a fixed seed: a failure repeats
 	texts := make([]string, 4000)
 	for i := range texts {
 		texts[i] = randomEdit(r, cases[r.Intn(len(cases))].Text)
