@@ -2,6 +2,7 @@ package dist
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/pyupload/pyupload/pkg/rst"
 )
@@ -27,18 +28,8 @@ func rstRenderErrors(text string) []string {
 	return []string{"line " + strconv.Itoa(pr.Line) + ": " + levelWord(pr.Level) + ": " + pr.Message}
 }
 
-// levelWord is twine's capitalised level name.
+// levelWord is twine's capitalised level name ("Warning").
 func levelWord(l rst.Level) string {
 	s := l.String()
-	return s[:1] + toLowerASCII(s[1:])
-}
-
-func toLowerASCII(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
+	return s[:1] + strings.ToLower(s[1:])
 }
