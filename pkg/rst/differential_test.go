@@ -39,6 +39,16 @@ func TestInstalledDescriptions(t *testing.T) {
 	t.Logf("installed corpus: %d reStructuredText descriptions, %d refused by readme_renderer, %d disagreements", len(texts), failing, disagree)
 }
 
+// sameFirst: Validate's problem is the message docutils halted on.
+func sameFirst(p rst.Problem, v verdict) bool {
+	if len(v.Messages) == 0 {
+		return false
+	}
+	line, _ := v.Messages[0][0].(float64)
+	text, _ := v.Messages[0][2].(string)
+	return p.Message == text && p.Line == int(line)
+}
+
 // TestMutatedDescriptions makes typical mistakes in the installed
 // descriptions and judges each mutant with both: at least 99% must agree,
 // and Validate must never refuse one that readme_renderer renders.
@@ -50,6 +60,7 @@ func TestMutatedDescriptions(t *testing.T) {
 		raw[i] = m.text
 	}
 	verdicts := judge(t, script, raw, false)
+	sameMsg, bothRefuse := 0, 0
 	type tally struct{ n, refused, missed, falseErr int }
 	byCat := map[string]*tally{}
 	var lines []string
@@ -63,6 +74,12 @@ func TestMutatedDescriptions(t *testing.T) {
 		got := rst.Validate(m.text)
 		if !verdicts[i].OK {
 			c.refused++
+			if len(got) > 0 {
+				bothRefuse++
+				if sameFirst(got[0], verdicts[i]) {
+					sameMsg++
+				}
+			}
 		}
 		switch {
 		case len(got) == 0 && !verdicts[i].OK:
@@ -90,6 +107,7 @@ func TestMutatedDescriptions(t *testing.T) {
 	t.Logf("disagreements:\n%s", strings.Join(lines, "\n"))
 	agree := 100 * float64(total-missed-falseErr) / float64(max(total, 1))
 	t.Logf("mutation corpus: %d mutants, %.2f%% agreement, %d missed, %d false errors", total, agree, missed, falseErr)
+	t.Logf("of %d mutants both refuse, %d get docutils' first message (text and line)", bothRefuse, sameMsg)
 	if falseErr > 0 || agree < 99 {
 		t.Errorf("want no false errors and at least 99%% agreement")
 	}

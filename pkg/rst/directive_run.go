@@ -81,7 +81,7 @@ func (p *parser) image(d dirCall) {
 	}
 	if t, ok := d.options["target"]; ok {
 		if m := indirectRe.FindStringSubmatch(strings.Join(strings.Fields(t), " ")); m != nil {
-			p.names.ref(normalizeName(m[1]+m[2]), d.line)
+			p.names.ref(normalizeName(m[1]+m[2]), 0) // the reference wraps the image: no line
 		}
 	}
 }

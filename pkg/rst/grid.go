@@ -44,9 +44,11 @@ func (p *parser) parseGrid(rows [][]rune, off int) string {
 	if !g.scanAll() {
 		return "Malformed table; parse incomplete."
 	}
+	p.cellShift++
 	for _, c := range g.cells {
 		p.parseBody(g.cellBlock(c, off), false)
 	}
+	p.cellShift--
 	return ""
 }
 

@@ -14,11 +14,11 @@ func (p *parser) inlineConstruct(s []rune, k, kind, end, line int) []rune {
 		if anon {
 			p.names.anonRefs++
 		} else {
-			p.names.ref(normalizeName(unescape(trimUnderscores(name))), line)
+			p.names.ref(normalizeName(unescape(trimUnderscores(name))), line-p.cellShift)
 		}
 		return s[end:]
 	case kFootnote:
-		p.names.footnoteRef(normalizeName(string(s[k+1:end-2])), line)
+		p.names.footnoteRef(normalizeName(string(s[k+1:end-2])), line-p.cellShift)
 		return s[end:]
 	case kBackquote:
 		return p.interpreted(s, k, end, line)
@@ -37,10 +37,10 @@ func (p *parser) inlineConstruct(s []rune, k, kind, end, line int) []rune {
 	case kTarget:
 		p.explicitTarget(normalizeName(unescape(text)), "", p.inlineTargetLine(line))
 	case kSubst:
-		p.names.substRef(unescape(text), line)
+		p.names.substRef(unescape(text), line-p.cellShift)
 		switch endLen {
 		case 2:
-			p.names.ref(normalizeName(unescape(text)), line)
+			p.names.ref(normalizeName(unescape(text)), line-p.cellShift)
 		case 3:
 			p.names.anonRefs++
 		}

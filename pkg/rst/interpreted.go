@@ -87,13 +87,13 @@ func (p *parser) phraseRef(text []rune, anon bool, line int) {
 			p.names.anonRefs++
 			return
 		}
-		p.names.ref(normalizeName(unescape(text)), line)
+		p.names.ref(normalizeName(unescape(text)), line-p.cellShift)
 		return
 	}
 	aliasText := unescape(alias)
 	isName := strings.HasSuffix(string(alias), "_") && !strings.HasSuffix(unescapeKeep(alias), `\_`) && !uriStart(alias)
 	if isName {
-		p.names.ref(normalizeName(strings.TrimSuffix(aliasText, "_")), line)
+		p.names.ref(normalizeName(strings.TrimSuffix(aliasText, "_")), line-p.cellShift)
 		return
 	}
 	if anon {

@@ -159,8 +159,10 @@ func validOptions(marker string) bool {
 func (p *parser) definitionList(b block, i int) int {
 	p.content = true
 	for {
-		p.inline(b.lines[i], b.lineNo(i))
 		ind, end, blankFinish := b.indented(i+1, false, -1, -1)
+		// docutils numbers the term from the definition's last line (its
+		// state machine has read the whole block by then).
+		p.inline(b.lines[i], b.lineNo(end-1)-1)
 		p.parseBody(ind.trimTop(), false)
 		next := endList(b, end)
 		if next+1 < b.len() && isDefinitionTerm(b.lines[next]) && b.lines[next+1] != "" && b.lines[next+1][0] == ' ' {

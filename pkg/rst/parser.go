@@ -29,6 +29,10 @@ type parser struct {
 	smLine int
 	// refsOff > 0 while references are parsed but not to be checked.
 	refsOff int
+	// cellShift is 1 in table cells: docutils numbers their inline
+	// messages one line low, but the references it checks later carry
+	// their paragraph's true line.
+	cellShift int
 }
 
 // halt is raised by report: readme_renderer sets halt_level 2, so docutils

@@ -186,7 +186,9 @@ func (t *simple) parseRow(start, stop, span int) (string, int) {
 			lines = append(lines, strings.ReplaceAll(runeSlice(t.rows[k], c[0], c[1]), string(padRune), ""))
 		}
 		// One line low, as docutils counts cell lines (see grid.go).
+		t.p.cellShift++
 		t.p.parseBody(stripCommon(block{lines, t.off + start + 1}), false)
+		t.p.cellShift--
 	}
 	return "", 0
 }

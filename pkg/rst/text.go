@@ -33,15 +33,15 @@ func (p *parser) paragraphLines(b block, i int) int {
 		}
 		end++
 	}
-	unexpected := end < b.len() && !isBlank(b.lines[end])
+	if end < b.len() && !isBlank(b.lines[end]) {
+		// docutils reports this before it parses the paragraph's text.
+		p.report(b.lineNo(end), Error, "Unexpected indentation.")
+	}
 	p.smLine = b.lineNo(end - 1)
 	lit := p.paragraph(b, i, b.lines[i:end])
 	p.kind = 'p'
 	if lit {
 		p.kind = 'l'
-	}
-	if unexpected {
-		p.report(b.lineNo(end), Error, "Unexpected indentation.")
 	}
 	if lit {
 		return p.literalBlock(b, end)
