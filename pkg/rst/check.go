@@ -25,9 +25,14 @@ func (r *registry) check(p *parser) {
 		p.report(0, Error, "Anonymous hyperlink mismatch: "+itoa(r.anonRefs)+" references but "+itoa(r.anonTargets)+" targets.\nSee \"backrefs\" attribute for IDs.")
 	}
 	for _, u := range r.indirect {
-		if !r.resolves(u.to) {
-			p.report(u.line, Error, `Indirect hyperlink target `+naming(u.name)+`refers to target "`+u.to+`", which does not exist.`)
+		if r.resolves(u.to) {
+			continue
 		}
+		why := "which does not exist"
+		if t, ok := r.targets[u.to]; ok && t.dup {
+			why = "which is a duplicate, and cannot be used as a unique reference"
+		}
+		p.report(u.line, Error, `Indirect hyperlink target `+u.naming+` refers to target "`+u.to+`", `+why+`.`)
 	}
 	r.checkAutoFootnotes(p)
 	if len(r.symbolRefs) > r.symbolFns {
@@ -51,15 +56,6 @@ func (p *parser) inlineTargetLine(line int) int {
 		return p.smLine
 	}
 	return line
-}
-
-// naming is how the message names an indirect target: by name and id,
-// or not at all when anonymous.
-func naming(name string) string {
-	if name == "" {
-		return ""
-	}
-	return `"` + name + `" (id="` + makeID(name) + `") `
 }
 
 // makeID approximates docutils' make_id: lower case ASCII letters and

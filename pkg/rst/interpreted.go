@@ -93,7 +93,13 @@ func (p *parser) phraseRef(text []rune, anon bool, line int) {
 	aliasText := unescape(alias)
 	isName := strings.HasSuffix(string(alias), "_") && !strings.HasSuffix(unescapeKeep(alias), `\_`) && !uriStart(alias)
 	if isName {
-		p.names.ref(normalizeName(strings.TrimSuffix(aliasText, "_")), line-p.cellShift)
+		to := normalizeName(strings.TrimSuffix(aliasText, "_"))
+		if !anon {
+			// An inline indirect target: a name, but no id.
+			name := normalizeName(unescape(label))
+			p.names.indirect = append(p.names.indirect, use{name: name, to: to, line: line - p.cellShift, naming: `"` + name + `" `})
+		}
+		p.names.ref(to, line-p.cellShift)
 		return
 	}
 	if anon {

@@ -36,6 +36,7 @@ type target struct {
 type use struct {
 	name, to string
 	line     int
+	naming   string // how an indirect target's error names it
 }
 
 func newRegistry() *registry {

@@ -27,7 +27,8 @@ func (p *parser) hyperlinkTarget(b block, i int) (int, bool, bool) {
 	for !ok {
 		k++
 		if k >= ind.len() {
-			p.report(b.lineNo(i), Warning, "malformed hyperlink target.")
+			// Reported where docutils' state machine stands: the block's end.
+			p.report(b.lineNo(end-1), Warning, "malformed hyperlink target.")
 			return 0, false, false
 		}
 		escaped = append(escaped, escape2null(ind.lines[k])...)
@@ -68,9 +69,13 @@ func (p *parser) makeTarget(block []string, name string, anon bool, line int) {
 	if strings.HasSuffix(link, "_") {
 		if m := indirectRe.FindStringSubmatch(strings.Join(strings.Fields(link), " ")); m != nil {
 			to := m[1] + m[2]
-			p.names.indirect = append(p.names.indirect, use{name: name, to: normalizeName(to), line: line})
+			naming := `"` + normalizeName(name) + `" (id="` + makeID(normalizeName(name)) + `")`
 			if anon {
 				p.names.anonTargets++
+				naming = `(id="target-` + itoa(p.names.anonTargets) + `")`
+			}
+			p.names.indirect = append(p.names.indirect, use{name: name, to: normalizeName(to), line: line, naming: naming})
+			if anon {
 				return
 			}
 			p.explicitTarget(normalizeName(name), "", line)
