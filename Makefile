@@ -14,9 +14,10 @@ FUZZ_TARGETS  := pkg/dist:FuzzParseFilename pkg/dist:FuzzParseMetadata pkg/dist:
                  pkg/pep440:FuzzParseSpecifierSet pkg/pep508:FuzzParseRequirement pkg/dist:FuzzLicenseExpression \
                  pkg/oidc:FuzzParseClaims pkg/mint:FuzzMint pkg/upload:FuzzErrorMessage internal/pypirc:FuzzParse \
                  cmd/pyupload:FuzzSplitAttached internal/ui:FuzzNeutralize internal/ui:FuzzTokenOutput \
-                 internal/readapi:FuzzParseSimpleHTML internal/readapi:FuzzParseSimpleJSON cmd/pyupload:FuzzHostileAnswers
+                 internal/readapi:FuzzParseSimpleHTML internal/readapi:FuzzParseSimpleJSON cmd/pyupload:FuzzHostileAnswers \
+                 pkg/rst:FuzzValidate
 
-.PHONY: all build demo test race lint lint-install fuzz bench conformance pypirc-golden refdata testdata clean
+.PHONY: all build demo test race lint lint-install fuzz bench conformance pypirc-golden refdata rst-golden testdata clean
 
 all: build test
 
@@ -72,6 +73,11 @@ pypirc-golden:
 refdata:
 	$(PYTHON) scripts/refdata.py $(REFDATA_FLAGS) \
 		--license-corpus pkg/dist/testdata/license/corpus.txt pkg/dist/testdata/license/packaging.jsonl
+
+## rst-golden: record docutils' verdict (readme_renderer, Debian's python3) on pkg/rst's
+## hand-written cases in pkg/rst/testdata/golden.json
+rst-golden:
+	$(PYTHON) scripts/rst-golden.py
 
 ## testdata: rebuild the sample dists (needs Debian's python3 build backends)
 testdata:

@@ -30,6 +30,8 @@ var forbiddenDeps = map[string][]string{
 	// The generated reference lists (SPDX ids, trove classifiers) are data
 	// only: the client's checks and the test index's oracle both read them.
 	"internal/refdata": {"net/http", "pkg/dist", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/fakeindex", "internal/ui", "github.com/urfave/cli/v3"},
+	// The reStructuredText validator is a leaf under pkg/dist and the test index.
+	"pkg/rst": {"net/http", "os", "os/exec", "pkg/dist", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/transport", "github.com/urfave/cli/v3"},
 	// Identity tokens and token exchange are leaves.
 	"pkg/oidc": {"pkg/dist", "pkg/upload", "pkg/mint", "github.com/urfave/cli/v3"},
 	"pkg/mint": {"pkg/dist", "pkg/upload", "pkg/oidc", "github.com/urfave/cli/v3"},

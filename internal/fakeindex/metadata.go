@@ -11,6 +11,7 @@ import (
 
 	"github.com/pyupload/pyupload/internal/refdata"
 	"github.com/pyupload/pyupload/pkg/dist"
+	"github.com/pyupload/pyupload/pkg/rst"
 )
 
 // metaInfo is the release metadata read from the form.
@@ -515,8 +516,7 @@ func emailProblem(v string) string {
 }
 
 // checkDescription is row 12: the description must render. Only
-// reStructuredText can fail; this finds what makes readme_renderer give
-// up most often: unknown directives and the disabled raw and include.
+// reStructuredText can fail, and it fails as readme_renderer does.
 func checkDescription(meta url.Values) *reply {
 	desc := single(meta, "description")
 	if desc == "" {
@@ -536,45 +536,9 @@ func checkDescription(meta url.Values) *reply {
 	return badRequest("The description failed to render in the default format of reStructuredText. See https://pypi.org/help/#description-content-type for more information.")
 }
 
-// rstDirectives are the directives docutils knows; readme_renderer
-// disables raw and include.
-var rstDirectives = map[string]bool{}
-
-func init() {
-	for d := range strings.FieldsSeq(`admonition attention caution class code code-block compound
-		container contents csv-table danger date default-role epigraph error figure footer header
-		highlights hint image important line-block list-table math meta note parsed-literal pull-quote
-		replace role rubric section-numbering sectnum sidebar sourcecode table target-notes tip title
-		topic unicode warning`) {
-		rstDirectives[d] = true
-	}
-}
-
-// rstFails reports a directive line (".. name::") outside a literal block
-// whose directive docutils does not know or readme_renderer disables.
+// rstFails is readme_renderer's verdict on a reStructuredText
+// description: docutils with PyPI's settings reports a warning or worse.
+// The index shares pkg/rst with the client (docs/test-index.md says why).
 func rstFails(text string) bool {
-	literalIndent := -1
-	for line := range strings.SplitSeq(text, "\n") {
-		trimmed := strings.TrimLeft(line, " \t")
-		if trimmed == "" {
-			continue
-		}
-		indent := len(line) - len(trimmed)
-		if literalIndent >= 0 && indent > literalIndent {
-			continue
-		}
-		literalIndent = -1
-		if rest, ok := strings.CutPrefix(trimmed, ".. "); ok {
-			if name, _, ok := strings.Cut(rest, "::"); ok {
-				name = strings.ToLower(strings.TrimSpace(name))
-				if name != "" && !strings.ContainsAny(name, " `|[_") && !rstDirectives[name] {
-					return true
-				}
-			}
-		}
-		if strings.HasSuffix(strings.TrimRight(trimmed, " \t"), "::") {
-			literalIndent = indent
-		}
-	}
-	return false
+	return len(rst.Validate(text)) > 0
 }

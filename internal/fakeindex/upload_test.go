@@ -144,6 +144,7 @@ func TestValidation(t *testing.T) {
 		// Row 12.
 		{"rst does not render", whl.set("description", ".. frobnicate:: now\n").set("description_content_type", "text/x-rst"), nil, 400, "The description failed to render for 'text/x-rst'. See https://pypi.org/help/#description-content-type for more information."},
 		{"default rst does not render", whl.set("description", ".. raw:: html\n\n   <b>x</b>\n").without("description_content_type"), nil, 400, "The description failed to render in the default format of reStructuredText. See https://pypi.org/help/#description-content-type for more information."},
+		{"title underline too short", whl.set("description", "Title\n====\n\nText.\n").set("description_content_type", "text/x-rst"), nil, 400, "The description failed to render for 'text/x-rst'. See https://pypi.org/help/#description-content-type for more information."},
 		// Row 14.
 		{"slash in filename", whl.mapContent(func(p part) part { p.filename = "dist/" + p.filename; return p }), nil, 400, `Cannot upload a file with '/' or '\' in the name.`},
 		{"control character in filename", whl.mapContent(func(p part) part { p.filename, p.star = "pyupload_mv24\x01-2.4-py3-none-any.whl", true; return p }), nil, 400, "Cannot upload a file with non-printable characters (ordinals 0-31) or the DEL character (ordinal 127) in the name."},

@@ -81,8 +81,10 @@ func TestRSTRenderErrors(t *testing.T) {
 		{"known directives", "Title\n=====\n\n.. note::\n\n   hi\n\n.. code-block:: python\n\n   x = 1\n", 0},
 		{"unknown directive", ".. nope::\n", 1},
 		{"raw is disabled", ".. raw:: html\n\n   <b>x</b>\n", 1},
-		{"comment is not a directive", ".. this is a comment\n", 0},
-		{"target and substitution", ".. _target: https://x\n.. |sub| replace:: x\n", 0},
+		{"comment is not a directive", "Text.\n\n.. this is a comment\n", 0},
+		{"only a comment renders nothing", ".. this is a comment\n", 1},
+		{"target and substitution", "Text |sub|.\n\n.. _target: https://x\n.. |sub| replace:: x\n", 0},
+		{"title underline too short", "Title\n====\n\nText.\n", 1},
 		{"example inside a literal block", "Example::\n\n    .. nope::\n\nback\n", 0},
 		{"after the literal block ends", "Example::\n\n    text\n\n.. nope::\n", 1},
 	}
@@ -154,6 +156,35 @@ func TestUnknownIsNeverJudged(t *testing.T) {
 	for _, p := range Check(d) {
 		if p.Severity == Error {
 			t.Errorf("License: UNKNOWN with License-Expression: %s: %s", p.Field, p.Message)
+		}
+	}
+}
+
+// TestCheckDescriptionMarkup: a reStructuredText description PyPI would
+// refuse is an error worded as twine check words it, with docutils'
+// message; other content types are not rendered.
+func TestCheckDescriptionMarkup(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		ctype, desc, want string
+	}{
+		{"text/x-rst", "Title\n====\n\nText.\n", "`long_description` has syntax errors in markup and would not be rendered on PyPI. line 2: Warning: Title underline too short."},
+		{"", "Use :foo:`x`.\n", "`long_description` has syntax errors in markup and would not be rendered on PyPI. line 1: Error: Unknown interpreted text role \"foo\"."},
+		{"text/x-rst; charset=UTF-8", "See `one`__.\n", "`long_description` has syntax errors in markup and would not be rendered on PyPI. <string>: (ERROR/3) Anonymous hyperlink mismatch: 1 references but 0 targets.\nSee \"backrefs\" attribute for IDs."},
+		{"text/markdown", "Title\n====\n", ""},
+		{"text/x-rst", "Title\n=====\n\nText.\n", ""},
+	}
+	for _, tt := range tests {
+		d := sdist("x-1.0.tar.gz", "x", "1.0")
+		d.Metadata.MetadataVersion, d.Metadata.DescriptionContentType, d.Metadata.Description = "2.1", tt.ctype, tt.desc
+		got := ""
+		for _, p := range Check(d) {
+			if p.Field == "Description" && p.Severity == Error {
+				got = p.Message
+			}
+		}
+		if got != tt.want {
+			t.Errorf("%q %q: got %q, want %q", tt.ctype, tt.desc, got, tt.want)
 		}
 	}
 }

@@ -1,76 +1,35 @@
 package dist
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
+
+	"github.com/pyupload/pyupload/pkg/rst"
 )
 
-// rstDirectives are the directive names docutils knows in English (0.19,
-// as readme_renderer uses it). readme_renderer turns off raw and include,
-// so those fail too.
-var rstDirectives = set("admonition", "attention", "caution", "class", "code", "code-block",
-	"compound", "container", "contents", "csv-table", "danger", "date", "default-role", "epigraph",
-	"error", "figure", "footer", "header", "highlights", "hint", "image", "important", "line-block",
-	"list-table", "math", "meta", "note", "parsed-literal", "pull-quote", "replace", "role", "rubric",
-	"section-numbering", "sectnum", "sidebar", "sourcecode", "table", "target-notes", "tip", "title",
-	"topic", "unicode", "warning")
-
-// rstDisabled are directives readme_renderer refuses.
-var rstDisabled = set("raw", "include")
-
-// rstRenderErrors finds the reStructuredText mistakes that make PyPI's
-// renderer (readme_renderer, halting on warnings) give up on a description:
-// unknown directives and the disabled raw/include. It is not a full
-// docutils: other markup errors are left to the index. Lines inside
-// literal blocks (after "::") are skipped, so examples of RST in a code
-// block do not count.
+// rstRenderErrors says why PyPI's renderer (readme_renderer, which halts
+// at docutils' first warning) would refuse a reStructuredText
+// description, in the words twine check prints: the first problem only,
+// as "line N: Warning: Title underline too short." (docutils' own line
+// "<string>: (ERROR/3) ..." when the message has no line). Nil when the
+// description renders.
 func rstRenderErrors(text string) []string {
-	var errs []string
-	literalIndent := -1 // indent of the line that opened a literal block
-	for i, line := range strings.Split(text, "\n") {
-		trimmed := strings.TrimLeft(line, " \t")
-		indent := len(line) - len(trimmed)
-		if trimmed == "" {
-			continue
-		}
-		if literalIndent >= 0 {
-			if indent > literalIndent {
-				continue
-			}
-			literalIndent = -1
-		}
-		if name, ok := rstDirectiveName(trimmed); ok {
-			switch {
-			case rstDisabled[name]:
-				errs = append(errs, fmt.Sprintf("line %d: Warning: %q directive disabled.", i+1, name))
-			case !rstDirectives[strings.ToLower(name)]:
-				errs = append(errs, fmt.Sprintf("line %d: Error: Unknown directive type %q.", i+1, name))
-			}
-		}
-		if strings.HasSuffix(strings.TrimRight(trimmed, " \t"), "::") {
-			literalIndent = indent
-		}
+	probs := rst.Validate(text)
+	if len(probs) == 0 {
+		return nil
 	}
-	return errs
+	pr := probs[0]
+	switch {
+	case pr.Level < rst.Warning:
+		return []string{pr.Message}
+	case pr.Line == 0:
+		return []string{"<string>: (" + pr.Level.String() + "/" + strconv.Itoa(int(pr.Level)) + ") " + pr.Message}
+	}
+	return []string{"line " + strconv.Itoa(pr.Line) + ": " + levelWord(pr.Level) + ": " + pr.Message}
 }
 
-// rstDirectiveName recognises ".. name::" and returns name.
-func rstDirectiveName(line string) (string, bool) {
-	rest, ok := strings.CutPrefix(line, "..")
-	if !ok || rest == "" || (rest[0] != ' ' && rest[0] != '\t') {
-		return "", false
-	}
-	rest = strings.TrimLeft(rest, " \t")
-	name, _, ok := strings.Cut(rest, "::")
-	name = strings.TrimRight(name, " ")
-	if !ok || name == "" {
-		return "", false
-	}
-	for i, r := range name {
-		alnum := isASCIIAlnum(r)
-		if !alnum && (i == 0 || !strings.ContainsRune("-_.:+", r)) {
-			return "", false
-		}
-	}
-	return name, true
+// levelWord is twine's capitalised level name ("Warning").
+func levelWord(l rst.Level) string {
+	s := l.String()
+	return s[:1] + strings.ToLower(s[1:])
 }

@@ -1,0 +1,122 @@
+package rst
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// isCombining approximates unicodedata.combining(r) != 0.
+func isCombining(r rune) bool { return unicode.Is(unicode.Mn, r) }
+
+// lineBlock is Body.line_block and the LineBlock state: "| " lines and
+// their indented continuations, up to a blank line.
+func (p *parser) lineBlock(b block, i int) int {
+	p.content = true
+	first := b.lineNo(i)
+	for {
+		m := lineBlockRe.FindStringIndex(b.lines[i])
+		ind, end, blankFinish := b.indented(i, false, -1, m[1])
+		ind, end, blankFinish = untilBlank(b, i, ind, end, blankFinish)
+		p.inline(strings.Join(ind.lines, "\n"), b.lineNo(i))
+		if blankFinish {
+			return end
+		}
+		if end < b.len() && lineBlockRe.MatchString(b.lines[end]) {
+			i = end
+			continue
+		}
+		p.report(first+1, Warning, "Line block ends without a blank line.")
+		return end
+	}
+}
+
+var attributionRe = regexp.MustCompile(`^(---?|\x{2014}) *[^ ]`)
+
+// splitAttribution is Body.split_attribution: a line starting with "--"
+// after a blank line, with the rest of its paragraph indented alike,
+// ends the block quote. It returns the quote, the attribution and the
+// lines after.
+func splitAttribution(ind block) (block, block, block) {
+	blank := -1
+	nonblank := false
+	for i, l := range ind.lines {
+		if isBlank(l) {
+			blank = i
+			continue
+		}
+		if nonblank && blank == i-1 && attributionRe.MatchString(l) && !strings.HasPrefix(l, "----") {
+			if end, ok := attributionEnd(ind, i); ok {
+				return block{ind.lines[:i], ind.off}, block{ind.lines[i:end], ind.off + i}, block{ind.lines[end:], ind.off + end}
+			}
+		}
+		nonblank = true
+	}
+	return ind, block{}, block{}
+}
+
+// attributionEnd is check_attribution: the attribution's later lines
+// must share one indent.
+func attributionEnd(ind block, start int) (int, bool) {
+	indent := -1
+	i := start + 1
+	for ; i < ind.len(); i++ {
+		l := ind.lines[i]
+		if isBlank(l) {
+			return i, true
+		}
+		if indent < 0 {
+			indent = indentOf(l)
+		} else if indentOf(l) != indent {
+			return 0, false
+		}
+	}
+	return min(i, ind.len()), true
+}
+
+// attributionText is the attribution without its dash.
+func attributionText(a block) string {
+	first := attributionRe.FindStringIndex(a.lines[0])
+	text := []string{a.lines[0][first[1]-1:]}
+	for _, l := range a.lines[1:] {
+		text = append(text, strings.TrimLeft(l, " "))
+	}
+	return strings.Join(text, "\n")
+}
+
+// transition notes a transition; docutils' Transitions transform
+// refuses one at the start or end of a section or the document, or two
+// in a row.
+func (p *parser) transition(b block, i int) {
+	p.content = true
+	p.last, p.lastLine = 'T', b.lineNo(i)
+}
+
+// event is one child of the document or of a section: a body element
+// ('E'), a section title ('S') or a transition ('T').
+type event struct {
+	kind   byte
+	line   int
+	level  int
+	fields []fieldInfo
+}
+
+// checkTransitions is the Transitions transform on the flattened
+// children: a transition may not open a section or the document, follow
+// another, or end the document (one that ends a section moves after it).
+func (p *parser) checkTransitions() {
+	for k, e := range p.events {
+		if e.kind != 'T' {
+			continue
+		}
+		switch {
+		case k == 0 || p.events[k-1].kind == 'S':
+			p.report(e.line, Error, "Document or section may not begin with a transition.")
+		case p.events[k-1].kind == 'T':
+			p.report(e.line, Error, "At least one body element must separate transitions; adjacent transitions are not allowed.")
+		}
+		if k == len(p.events)-1 {
+			p.report(e.line, Error, "Document may not end with a transition.")
+		}
+	}
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package rst_test
+
+const raceOn = false
