@@ -247,7 +247,9 @@ func (c *checker) filename(d *Dist, m *Metadata, version Version) {
 func (c *checker) layout(d *Dist, m *Metadata) {
 	fn, l := d.Filename, &d.layout
 	for _, why := range l.unsafe {
-		c.add(Warning, "", "%s: PyPI takes it, but installers and tools that unpack the archive may not (a warning; --strict refuses it)", why)
+		// A note, not a warning: twine check --strict passes such files,
+		// and so must pyupload check --strict.
+		c.add(Note, "", "%s: PyPI takes it, but installers and tools that unpack the archive may not", why)
 	}
 	licenseDir := path.Dir(l.metadataPath) + "/"
 	if fn.Kind == Wheel {
@@ -255,7 +257,7 @@ func (c *checker) layout(d *Dist, m *Metadata) {
 		if len(l.distInfo) > 1 {
 			// PyPI reads only the one the filename names; pip refuses to
 			// install such a wheel, so it is worth a warning.
-			c.add(Warning, "", "Wheel '%s' has more than one .dist-info directory: %s (PyPI takes it, but pip refuses to install it)", fn.Base, strings.Join(l.distInfo, ", "))
+			c.add(Note, "", "Wheel '%s' has more than one .dist-info directory: %s (PyPI takes it, but pip refuses to install it)", fn.Base, strings.Join(l.distInfo, ", "))
 		}
 		if !l.members[dir+"/RECORD"] {
 			c.add(Error, "", "Wheel '%s' does not contain the required RECORD file: %s/RECORD", fn.Base, dir)
