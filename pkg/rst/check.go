@@ -17,7 +17,7 @@ func (p *parser) explicitTarget(name, uri string, line int) {
 // order docutils runs them.
 func (r *registry) check(p *parser) {
 	for _, u := range r.substRefs {
-		if !r.substExact[u.name] && !r.substDefs[strings.ToLower(u.name)] {
+		if !r.substExact[u.name] && !r.substDefs[pyLower(u.name)] {
 			p.report(u.line, Error, `Undefined substitution referenced: "`+u.name+`".`)
 		}
 	}

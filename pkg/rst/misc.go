@@ -3,11 +3,22 @@ package rst
 import (
 	"regexp"
 	"strings"
-	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
-// isCombining approximates unicodedata.combining(r) != 0.
-func isCombining(r rune) bool { return unicode.Is(unicode.Mn, r) }
+// isCombining is unicodedata.combining(r) != 0: a nonzero canonical
+// combining class. Not every non-spacing mark has one (U+FE0F, the
+// variation selector of emoji such as ✔️, and most Thai and Devanagari
+// vowel signs do not), and some spacing marks do.
+func isCombining(r rune) bool {
+	if r < 0x300 {
+		return false
+	}
+	var buf [utf8.UTFMax]byte
+	return norm.NFC.Properties(buf[:utf8.EncodeRune(buf[:], r)]).CCC() != 0
+}
 
 // lineBlock is Body.line_block and the LineBlock state: "| " lines and
 // their indented continuations, up to a blank line.

@@ -66,7 +66,7 @@ func (p *parser) noteSubstDef(name string, line int) {
 		p.report(line, Error, `Duplicate substitution definition name: "`+name+`".`)
 	}
 	p.names.substExact[name] = true
-	p.names.substDefs[strings.ToLower(name)] = true
+	p.names.substDefs[pyLower(name)] = true
 }
 
 // matchSubstName is the substitution pattern: a name not starting with a
