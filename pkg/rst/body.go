@@ -62,7 +62,7 @@ func (p *parser) parseBody(b block, titles bool) shape {
 			sh.n++ // the literal block after "::"
 		}
 		if titles {
-			p.events = append(p.events, event{p.last, p.lastLine, p.lastLevel, p.fields})
+			p.events = append(p.events, event{p.last, p.lastLine, p.lastLevel, p.fields, p.lastDupTitle})
 		}
 	}
 	return sh

@@ -110,6 +110,10 @@ type event struct {
 	line   int
 	level  int
 	fields []fieldInfo
+	// dupTitle: a section whose title repeats a name already known;
+	// docutils puts its INFO "Duplicate implicit target name" message
+	// into the section after the title, so a transition is not first.
+	dupTitle bool
 }
 
 // checkTransitions is the Transitions transform on the flattened
@@ -121,7 +125,7 @@ func (p *parser) checkTransitions() {
 			continue
 		}
 		switch {
-		case k == 0 || p.events[k-1].kind == 'S':
+		case k == 0 || p.events[k-1].kind == 'S' && !p.events[k-1].dupTitle:
 			p.report(e.line, Error, "Document or section may not begin with a transition.")
 		case p.events[k-1].kind == 'T':
 			p.report(e.line, Error, "At least one body element must separate transitions; adjacent transitions are not allowed.")

@@ -20,9 +20,11 @@ type parser struct {
 	// targets, substitution definitions), 'F' (field list), 'S' or 'T'.
 	last      byte
 	lastLine  int
-	lastLevel int         // a section's level
-	kind      byte        // 'p' paragraph, 'l' paragraph and literal block, 'x' other
-	fields    []fieldInfo // a field list's fields, for docinfo
+	lastLevel int // a section's level
+	// lastDupTitle: the section's title repeats a known name (see event).
+	lastDupTitle bool
+	kind         byte        // 'p' paragraph, 'l' paragraph and literal block, 'x' other
+	fields       []fieldInfo // a field list's fields, for docinfo
 	// smLine is the state machine's current line while a paragraph's
 	// inline markup is parsed: docutils reports a duplicate inline target
 	// there, having no line of its own for it (0: use the element's).

@@ -69,6 +69,7 @@ func (p *parser) section(title, style string, line int) {
 	p.noteSection(p.sectionLevel)
 	p.last, p.lastLevel = 'S', p.sectionLevel
 	p.inline(title, line)
+	_, p.lastDupTitle = p.names.targets[normalizeName(title)]
 	p.names.implicit(normalizeName(title), title)
 }
 
