@@ -116,6 +116,17 @@ type event struct {
 	dupTitle bool
 }
 
+// promotedAfterPre: the section at k is the lone top-level section that
+// DocTitle promotes to the document title, and pre-bibliographic
+// elements (targets, substitution definitions) came before it. The
+// promotion puts the title first and those elements after it, so a
+// transition opening the section no longer follows the title. Comments,
+// which readme_renderer strips before, count too: a miss, never a false
+// error.
+func (p *parser) promotedAfterPre(k int) bool {
+	return k > 0 && p.events[k].level == 1 && p.firstNonPre(0) == k && p.loneTopSection()
+}
+
 // checkTransitions is the Transitions transform on the flattened
 // children: a transition may not open a section or the document, follow
 // another, or end the document (one that ends a section moves after it).
@@ -125,7 +136,7 @@ func (p *parser) checkTransitions() {
 			continue
 		}
 		switch {
-		case k == 0 || p.events[k-1].kind == 'S' && !p.events[k-1].dupTitle:
+		case k == 0 || p.events[k-1].kind == 'S' && !p.events[k-1].dupTitle && !p.promotedAfterPre(k-1):
 			p.report(e.line, Error, "Document or section may not begin with a transition.")
 		case p.events[k-1].kind == 'T':
 			p.report(e.line, Error, "At least one body element must separate transitions; adjacent transitions are not allowed.")
