@@ -30,6 +30,8 @@ var forbiddenDeps = map[string][]string{
 	// The generated reference lists (SPDX ids, trove classifiers) are data
 	// only: the client's checks and the test index's oracle both read them.
 	"internal/refdata": {"net/http", "pkg/dist", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/fakeindex", "internal/ui", "github.com/urfave/cli/v3"},
+	// Python's str methods: a leaf every rule mirror may use.
+	"internal/pystr": {"net/http", "os", "pkg/dist", "pkg/rst", "pkg/upload", "internal/pypirc", "github.com/urfave/cli/v3"},
 	// The reStructuredText validator is a leaf under pkg/dist and the test index.
 	// (os comes in through fmt, which golang.org/x/text/unicode/norm uses;
 	// depguard keeps pkg/rst itself from importing it.)

@@ -3,6 +3,7 @@ package pypirc
 import (
 	"encoding/json"
 	"errors"
+	"github.com/pyupload/pyupload/internal/pystr"
 	"os"
 	"path/filepath"
 	"slices"
@@ -170,8 +171,8 @@ func TestUnicodeMatchesPython(t *testing.T) {
 			t.Errorf("isSpace(%U) = %v, Python %v", r, isSpace(r), space(r))
 			bad++
 		}
-		if caseIgnorable(r) != ignorable(r) || (!caseIgnorable(r) && cased(r)) != isCased(r) {
-			t.Errorf("%U: case-ignorable %v, cased %v; Python %v, %v", r, caseIgnorable(r), cased(r), ignorable(r), isCased(r))
+		if pystr.CaseIgnorable(r) != ignorable(r) || (!pystr.CaseIgnorable(r) && pystr.Cased(r)) != isCased(r) {
+			t.Errorf("%U: case-ignorable %v, cased %v; Python %v, %v", r, pystr.CaseIgnorable(r), pystr.Cased(r), ignorable(r), isCased(r))
 			bad++
 		}
 	}

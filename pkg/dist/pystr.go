@@ -2,6 +2,7 @@ package dist
 
 import (
 	"fmt"
+	"github.com/pyupload/pyupload/internal/pystr"
 	"strings"
 	"unicode"
 )
@@ -10,25 +11,13 @@ import (
 // quotes a string, these reproduce the Python str method it uses, because
 // Go's counterparts differ at the edges (and an edge is a rule).
 
-// pyIsSpace is str.isspace for one character: Go's unicode.IsSpace plus
-// the four ASCII information separators Python also counts.
-func pyIsSpace(r rune) bool {
-	return unicode.IsSpace(r) || r >= 0x1c && r <= 0x1f
-}
-
-// pyFields is str.split() without arguments.
-func pyFields(s string) []string { return strings.FieldsFunc(s, pyIsSpace) }
-
-// pyStrip is str.strip() without arguments.
-func pyStrip(s string) string { return strings.TrimFunc(s, pyIsSpace) }
-
-// pyLower is str.lower() as far as any rule can tell: ASCII results
-// matter, and the one character whose full lowercase mapping differs from
-// Go's simple one in ASCII is U+0130 (İ), which Python lowers to "i" plus
-// a combining dot, so it never matches an ASCII id.
-func pyLower(s string) string {
-	return strings.ToLower(strings.ReplaceAll(s, "\u0130", "i\u0307"))
-}
+// The str methods the rules use (internal/pystr).
+var (
+	pyIsSpace = pystr.IsSpace
+	pyFields  = pystr.Fields
+	pyStrip   = pystr.Strip
+	pyLower   = pystr.Lower
+)
 
 // pyRepr is repr() of a str, which is how the index quotes values in its
 // messages: single quotes unless the value has a single quote and no

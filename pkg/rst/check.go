@@ -1,6 +1,7 @@
 package rst
 
 import (
+	"github.com/pyupload/pyupload/internal/pystr"
 	"strconv"
 	"strings"
 )
@@ -17,7 +18,7 @@ func (p *parser) explicitTarget(name, uri string, line int) {
 // order docutils runs them.
 func (r *registry) check(p *parser) {
 	for _, u := range r.substRefs {
-		if !r.substExact[u.name] && !r.substDefs[pyLower(u.name)] {
+		if !r.substExact[u.name] && !r.substDefs[pystr.Lower(u.name)] {
 			p.report(u.line, Error, `Undefined substitution referenced: "`+u.name+`".`)
 		}
 	}

@@ -1,6 +1,7 @@
 package rst
 
 import (
+	"github.com/pyupload/pyupload/internal/pystr"
 	"strings"
 	"unicode"
 )
@@ -45,57 +46,7 @@ func newRegistry() *registry {
 
 // normalizeName is docutils' normalize_name: whitespace collapsed, lower case.
 func normalizeName(s string) string {
-	return pyLower(strings.Join(strings.FieldsFunc(s, isPySpace), " "))
-}
-
-// pyLower is Python's str.lower where it differs from Go's simple
-// mapping in ways names show: İ lowers to "i" and a combining dot, and a
-// capital sigma at the end of a word to the final sigma (so "ΟΔΟΣ" and
-// "οδος" are one name, as in docutils).
-func pyLower(s string) string {
-	rs := []rune(s)
-	var b strings.Builder
-	for i, r := range rs {
-		switch {
-		case r == 'İ':
-			b.WriteString("i\u0307")
-		case r == 'Σ' && finalSigma(rs, i):
-			b.WriteRune('ς')
-		default:
-			b.WriteRune(unicode.ToLower(r))
-		}
-	}
-	return b.String()
-}
-
-// finalSigma is Unicode's Final_Sigma condition, as CPython applies it: a
-// cased letter before (case-ignorable characters skipped) and none after.
-func finalSigma(rs []rune, i int) bool {
-	before := false
-	for j := i - 1; j >= 0; j-- {
-		if caseIgnorable(rs[j]) {
-			continue
-		}
-		before = isCased(rs[j])
-		break
-	}
-	if !before {
-		return false
-	}
-	for j := i + 1; j < len(rs); j++ {
-		if caseIgnorable(rs[j]) {
-			continue
-		}
-		return !isCased(rs[j])
-	}
-	return true
-}
-
-func isCased(r rune) bool { return unicode.IsUpper(r) || unicode.IsLower(r) || unicode.IsTitle(r) }
-
-func caseIgnorable(r rune) bool {
-	return r == '\'' || r == '.' || r == ':' || r == '^' || r == '`' || r == 0xB7 || r == 0x2019 ||
-		unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf, unicode.Lm, unicode.Sk)
+	return pystr.Lower(strings.Join(strings.FieldsFunc(s, isPySpace), " "))
 }
 
 // explicit notes an explicit target; a second one with the same name is

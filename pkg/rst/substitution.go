@@ -1,6 +1,7 @@
 package rst
 
 import (
+	"github.com/pyupload/pyupload/internal/pystr"
 	"regexp"
 	"strings"
 )
@@ -66,7 +67,7 @@ func (p *parser) noteSubstDef(name string, line int) {
 		p.report(line, Error, `Duplicate substitution definition name: "`+name+`".`)
 	}
 	p.names.substExact[name] = true
-	p.names.substDefs[pyLower(name)] = true
+	p.names.substDefs[pystr.Lower(name)] = true
 }
 
 // matchSubstName is the substitution pattern: a name not starting with a
