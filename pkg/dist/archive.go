@@ -44,7 +44,7 @@ type layout struct {
 	distInfo     []string        // wheel: top-level *.dist-info directories
 	topLevel     []string        // sdist: top-level names
 
-	badEntryPoints bool     // wheel: entry_points.txt the index would refuse
+	entryPoints    string   // wheel: why the index would refuse entry_points.txt ("" when it takes it)
 	recordMismatch []string // wheel: members missing from RECORD or the archive
 	// unsafe are members PyPI takes but an extraction should not trust
 	// (links, paths leaving the directory): warnings, not errors.
@@ -134,7 +134,7 @@ func (d *Dist) readWheel(s *stream, file io.ReaderAt) ([]byte, error) {
 		return nil, &FormatError{Reason: reason}
 	}
 	if b, ok := ws.members[dir+"/entry_points.txt"]; ok {
-		d.layout.badEntryPoints = !validEntryPoints(b)
+		d.layout.entryPoints = entryPointsProblem(b)
 	}
 	if b, ok := ws.members[dir+"/RECORD"]; ok {
 		d.layout.recordMismatch = recordMismatch(b, d.layout.members, dir)

@@ -262,8 +262,8 @@ func (c *checker) layout(d *Dist, m *Metadata) {
 		if !l.members[dir+"/RECORD"] {
 			c.add(Error, "", "Wheel '%s' does not contain the required RECORD file: %s/RECORD", fn.Base, dir)
 		}
-		if l.badEntryPoints {
-			c.add(Error, "", "Wheel '%s' has invalid entry points defined in the entry_points.txt file", fn.Base)
+		if l.entryPoints != "" {
+			c.add(Error, "", "Wheel '%s' has invalid entry points defined in the entry_points.txt file (%s)", fn.Base, l.entryPoints)
 		}
 		for _, m := range l.recordMismatch {
 			c.add(Note, "", "%s (the index accepts this but emails the project owners)", m)

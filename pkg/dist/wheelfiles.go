@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -19,14 +22,20 @@ import (
 // "\n" only; a line indented deeper than its key continues the value even
 // after blank lines and comments; a header runs from '[' to the last ']'
 // and is not stripped; keys of [DEFAULT] belong to every section.
-func validEntryPoints(b []byte) bool {
+func validEntryPoints(b []byte) bool { return entryPointsProblem(b) == "" }
+
+// entryPointsProblem says why the index refuses an entry_points.txt (its
+// own message does not), or "" when it takes it.
+func entryPointsProblem(b []byte) string {
 	if !utf8.Valid(b) {
-		return false
+		return "the file is not UTF-8"
 	}
 	ini := iniState{keys: map[string]map[string]bool{}}
+	n := 0
 	for line := range strings.SplitSeq(string(b), "\n") {
-		if !ini.line(line) {
-			return false
+		n++
+		if why := ini.line(line); why != "" {
+			return fmt.Sprintf("line %d: %s", n, why)
 		}
 	}
 	defaults := ini.keys["DEFAULT"]
@@ -35,18 +44,15 @@ func validEntryPoints(b []byte) bool {
 		if !ok {
 			continue
 		}
-		for key := range keys {
-			if !isScriptName(key) {
-				return false
-			}
-		}
-		for key := range defaults {
-			if !isScriptName(key) {
-				return false
+		for _, group := range []map[string]bool{keys, defaults} {
+			for _, key := range slices.Sorted(maps.Keys(group)) {
+				if !isScriptName(key) {
+					return fmt.Sprintf("%s in [%s] is not a script name (letters, digits, '_', '.' and '-' only)", pyRepr(key), section)
+				}
 			}
 		}
 	}
-	return true
+	return ""
 }
 
 // iniState follows configparser's reading of one file.
@@ -57,38 +63,43 @@ type iniState struct {
 	indent  int  // the indentation of the last key or header
 }
 
-// line reads one line; false means configparser raises.
-func (s *iniState) line(line string) bool {
+// line reads one line; a reason means configparser raises.
+func (s *iniState) line(line string) string {
 	value := strings.TrimFunc(line, pyIsSpace)
 	if value == "" || value[0] == '#' || value[0] == ';' {
-		return true // blank lines and comments leave the value open
+		return "" // blank lines and comments leave the value open
 	}
 	// Python counts the indentation in characters.
 	indent := utf8.RuneCountInString(line[:strings.IndexFunc(line, func(r rune) bool { return !pyIsSpace(r) })])
 	if s.inValue && indent > s.indent {
-		return true
+		return ""
 	}
 	s.indent = indent
 	if end := strings.LastIndexByte(value, ']'); value[0] == '[' && end > 1 {
 		name := value[1:end]
 		if _, seen := s.keys[name]; seen && name != "DEFAULT" {
-			return false
+			return fmt.Sprintf("section [%s] appears twice", name)
 		}
 		if s.keys[name] == nil {
 			s.keys[name] = map[string]bool{}
 		}
 		s.section, s.inValue = name, false
-		return true
+		return ""
 	}
 	key, _, found := strings.Cut(value, "=")
 	key = strings.TrimRightFunc(key, pyIsSpace)
 	keys := s.keys[s.section]
-	if keys == nil || !found || key == "" || keys[key] {
-		return false
+	switch {
+	case keys == nil:
+		return "an entry before any [section] header"
+	case !found || key == "":
+		return fmt.Sprintf("%s is not a 'name = value' line", pyRepr(value))
+	case keys[key]:
+		return fmt.Sprintf("%s appears twice in [%s]", pyRepr(key), s.section)
 	}
 	keys[key] = true
 	s.inValue = true
-	return true
+	return ""
 }
 
 // isScriptName is fullmatch("[\w.-]+"), where \w is Python's: letters,

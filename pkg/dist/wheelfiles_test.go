@@ -111,3 +111,22 @@ print("".join("-" if unicodedata.category(chr(c)) in ("Cn", "Cs") else "01"[w.fu
 		}
 	}
 }
+
+// TestEntryPointsProblem: a refused entry_points.txt says where and why,
+// which the index's own message does not.
+func TestEntryPointsProblem(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ text, want string }{
+		{"[console_scripts]\nok = m:f\n", ""},
+		{"x = 1\n", "line 1: an entry before any [section] header"},
+		{"[console_scripts]\nnot a pair\n", "line 2: 'not a pair' is not a 'name = value' line"},
+		{"[a]\nk = 1\nk = 2\n", "line 3: 'k' appears twice in [a]"},
+		{"[a]\n[b]\n[a]\n", "line 3: section [a] appears twice"},
+		{"[gui_scripts]\nmy tool = m:f\n", "'my tool' in [gui_scripts] is not a script name (letters, digits, '_', '.' and '-' only)"},
+		{"\xff", "the file is not UTF-8"},
+	} {
+		if got := entryPointsProblem([]byte(tt.text)); got != tt.want {
+			t.Errorf("entryPointsProblem(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
