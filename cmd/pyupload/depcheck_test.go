@@ -71,6 +71,7 @@ var forbiddenDeps = map[string][]string{
 	// alike, so it must lean on neither (and only tests import it).
 	"internal/answermeter": {"net/http", "pkg/dist", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/fakeindex", "internal/fakeci", "github.com/urfave/cli/v3"},
 	"internal/golden":      {"pkg/upload", "pkg/oidc", "pkg/mint", "pkg/dist", "internal/fakeindex", "github.com/urfave/cli/v3"},
+	"internal/pyoracle":    {"net/http", "pkg/upload", "pkg/oidc", "pkg/mint", "pkg/dist", "internal/fakeindex", "github.com/urfave/cli/v3"},
 	"internal/testzip":     {"pkg/upload", "pkg/oidc", "pkg/mint", "pkg/dist", "internal/fakeindex", "github.com/urfave/cli/v3"},
 	// The fake Secret Service is an oracle for the keyring client.
 	"internal/fakesecrets": {"internal/keyring", "internal/credentials", "internal/ui", "pkg/upload", "pkg/oidc", "pkg/mint", "pkg/dist", "github.com/urfave/cli/v3"},

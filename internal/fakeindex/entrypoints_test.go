@@ -1,10 +1,7 @@
 package fakeindex
 
 import (
-	"encoding/json"
-	"os"
-	"os/exec"
-	"strings"
+	"github.com/pyupload/pyupload/internal/pyoracle"
 	"testing"
 )
 
@@ -33,19 +30,10 @@ print(json.dumps([judge(t) for t in json.load(sys.stdin)]))`
 			}
 		}
 	}
-	in, _ := json.Marshal(corpus)
-	cmd := exec.CommandContext(t.Context(), "/usr/bin/python3", "-c", script)
-	cmd.Stdin = strings.NewReader(string(in))
-	out, err := cmd.Output()
-	if err != nil {
-		if os.Getenv("CI") == "" { //nolint:forbidigo // a test may: only outside CI may a missing tool skip it
-			t.Skipf("no /usr/bin/python3: %v", err)
-		}
-		t.Fatal(err)
-	}
 	var want []bool
-	if err := json.Unmarshal(out, &want); err != nil || len(want) != len(corpus) {
-		t.Fatalf("python answered %d verdicts (%v) for %d texts", len(want), err, len(corpus))
+	pyoracle.JSON(t, script, corpus, &want)
+	if len(want) != len(corpus) {
+		t.Fatalf("python answered %d verdicts for %d texts", len(want), len(corpus))
 	}
 	bad := 0
 	for i, text := range corpus {

@@ -2,8 +2,7 @@ package dist
 
 import (
 	"encoding/json"
-	"os"
-	"os/exec"
+	"github.com/pyupload/pyupload/internal/pyoracle"
 	"strings"
 	"testing"
 )
@@ -18,20 +17,8 @@ func TestPyStrAsPython(t *testing.T) {
 	const script = `import json, sys
 inputs = json.load(sys.stdin)
 print(json.dumps([[repr(s), repr(inputs[:3]), s.lower() if s.lower().isascii() else None, s.split(), s.strip()] for s in inputs]))`
-	in, _ := json.Marshal(inputs)
-	cmd := exec.CommandContext(t.Context(), "/usr/bin/python3", "-c", script)
-	cmd.Stdin = strings.NewReader(string(in))
-	out, err := cmd.Output()
-	if err != nil {
-		if os.Getenv("CI") == "" { //nolint:forbidigo // a test may: only outside CI may a missing tool skip it
-			t.Skipf("no /usr/bin/python3: %v", err)
-		}
-		t.Fatal(err)
-	}
 	var want [][]json.RawMessage
-	if err := json.Unmarshal(out, &want); err != nil {
-		t.Fatal(err)
-	}
+	pyoracle.JSON(t, script, inputs, &want)
 	for i, s := range inputs {
 		var repr, list, stripped string
 		var lower *string // nil when Python lowers s to something not ASCII

@@ -1,10 +1,7 @@
 package dist
 
 import (
-	"encoding/json"
-	"os"
-	"os/exec"
-	"strings"
+	"github.com/pyupload/pyupload/internal/pyoracle"
 	"testing"
 )
 
@@ -53,19 +50,10 @@ func uriCorpus() []string {
 func TestValidIndexURIAsRFC3986(t *testing.T) {
 	t.Parallel()
 	corpus := uriCorpus()
-	in, _ := json.Marshal(corpus)
-	cmd := exec.CommandContext(t.Context(), "/usr/bin/python3", "-c", warehouseURIScript)
-	cmd.Stdin = strings.NewReader(string(in))
-	out, err := cmd.Output()
-	if err != nil {
-		if os.Getenv("CI") == "" { //nolint:forbidigo // a test may: only outside CI may a missing tool skip it
-			t.Skipf("Debian's python3-rfc3986 is not installed: %v", err)
-		}
-		t.Fatal(err)
-	}
 	var want []bool
-	if err := json.Unmarshal(out, &want); err != nil || len(want) != len(corpus) {
-		t.Fatalf("rfc3986 answered %d verdicts (%v) for %d URLs", len(want), err, len(corpus))
+	pyoracle.JSON(t, warehouseURIScript, corpus, &want)
+	if len(want) != len(corpus) {
+		t.Fatalf("rfc3986 answered %d verdicts for %d URLs", len(want), len(corpus))
 	}
 	bad := 0
 	for i, u := range corpus {

@@ -1,7 +1,7 @@
 package dist
 
 import (
-	"encoding/json"
+	"github.com/pyupload/pyupload/internal/pyoracle"
 	"os"
 	"os/exec"
 	"strings"
@@ -59,19 +59,10 @@ func entryPointsCorpus() []string {
 func TestEntryPointsAsWarehouse(t *testing.T) {
 	t.Parallel()
 	corpus := entryPointsCorpus()
-	in, _ := json.Marshal(corpus)
-	cmd := exec.CommandContext(t.Context(), "/usr/bin/python3", "-c", entryPointsScript)
-	cmd.Stdin = strings.NewReader(string(in))
-	out, err := cmd.Output()
-	if err != nil {
-		if os.Getenv("CI") == "" { //nolint:forbidigo // a test may: only outside CI may a missing tool skip it
-			t.Skipf("no /usr/bin/python3: %v", err)
-		}
-		t.Fatal(err)
-	}
 	var want []bool
-	if err := json.Unmarshal(out, &want); err != nil || len(want) != len(corpus) {
-		t.Fatalf("python answered %d verdicts (%v) for %d texts", len(want), err, len(corpus))
+	pyoracle.JSON(t, entryPointsScript, corpus, &want)
+	if len(want) != len(corpus) {
+		t.Fatalf("python answered %d verdicts for %d texts", len(want), len(corpus))
 	}
 	bad := 0
 	for i, text := range corpus {
