@@ -170,7 +170,7 @@ func (g *grid) cellBlock(c [4]int, off int) block {
 		seg := row[min(left+1, len(row)):min(right, len(row))]
 		s := strings.TrimRightFunc(strings.ReplaceAll(string(seg), string(padRune), ""), isPySpace)
 		if s != "" {
-			indent = min(indent, len(s)-len(strings.TrimLeft(s, " ")))
+			indent = min(indent, indentOf(s))
 		}
 		lines = append(lines, s)
 	}

@@ -102,8 +102,40 @@ func (b block) lineNo(i int) int { return b.off + i + 1 }
 
 func isBlank(s string) bool { return strings.TrimFunc(s, isPySpace) == "" }
 
-// indentOf counts leading spaces (tabs are already expanded).
-func indentOf(s string) int { return len(s) - len(strings.TrimLeft(s, " ")) }
+// indentOf counts leading whitespace as len(line) - len(line.lstrip())
+// does (tabs are already expanded): characters, not bytes, and any
+// whitespace once the line starts with a space.
+func indentOf(s string) int {
+	n := 0
+	for _, r := range s {
+		if !isPySpace(r) {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+// runeOffset is the byte offset of the n-th character of s (len(s) when s
+// is shorter): docutils slices lines by characters.
+func runeOffset(s string, n int) int {
+	for i := range s {
+		if n == 0 {
+			return i
+		}
+		n--
+	}
+	return len(s)
+}
+
+// runesBefore converts a byte offset in s (a regular expression's match
+// end) into the character count docutils' match.end() gives.
+func runesBefore(s string, off int) int {
+	if off < 0 {
+		return off
+	}
+	return utf8.RuneCountInString(s[:min(off, len(s))])
+}
 
 // indented is docutils' StringList.get_indented: the lines from start on
 // that are blank or indented (at least blockIndent spaces when known,
@@ -111,6 +143,10 @@ func indentOf(s string) int { return len(s) - len(strings.TrimLeft(s, " ")) }
 // It returns the lines with the common indent removed, where the block
 // ends (exclusive) and whether it ended with a blank line or the end.
 func (b block) indented(start int, untilBlank bool, blockIndent int, firstIndent int) (out block, end int, blankFinish bool) {
+	if start < len(b.lines) {
+		blockIndent = runesBefore(b.lines[start], blockIndent)
+		firstIndent = runesBefore(b.lines[start], firstIndent)
+	}
 	indent := blockIndent
 	end = start
 	if blockIndent >= 0 && firstIndent < 0 {
@@ -122,17 +158,16 @@ func (b block) indented(start int, untilBlank bool, blockIndent int, firstIndent
 	blankFinish = true
 	for end < len(b.lines) {
 		l := b.lines[end]
-		if l != "" && (l[0] != ' ' || (blockIndent >= 0 && strings.TrimSpace(prefix(l, blockIndent)) != "")) {
+		if l != "" && (l[0] != ' ' || (blockIndent >= 0 && !isBlank(prefix(l, blockIndent)))) {
 			blankFinish = end > start && isBlank(b.lines[end-1])
 			break
 		}
-		stripped := strings.TrimLeft(l, " ")
-		if isBlank(stripped) {
+		if isBlank(l) {
 			if untilBlank {
 				break
 			}
 		} else if blockIndent < 0 {
-			if li := len(l) - len(stripped); indent < 0 || li < indent {
+			if li := indentOf(l); indent < 0 || li < indent {
 				indent = li
 			}
 		}
@@ -169,16 +204,8 @@ func (b block) trimBottom() block {
 	return b
 }
 
-func prefix(s string, n int) string {
-	if n > len(s) {
-		return s
-	}
-	return s[:n]
-}
+// prefix is s[:n] in Python: the first n characters.
+func prefix(s string, n int) string { return s[:runeOffset(s, n)] }
 
-func cut(s string, n int) string {
-	if n > len(s) {
-		return ""
-	}
-	return s[n:]
-}
+// cut is s[n:] in Python: all but the first n characters.
+func cut(s string, n int) string { return s[runeOffset(s, n):] }

@@ -3,6 +3,7 @@ package rst
 import (
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 var (
@@ -12,15 +13,25 @@ var (
 
 // padWide makes each East Asian wide character two columns wide, as
 // pad_double_width does, so that table columns line up by index.
+// CPython's unicodedata calls every unassigned code point fullwidth ("F"),
+// so docutils pads those too; a title's width (columnWidth) does not
+// count them double, because there a larger count could only add a false
+// "too short" under a Python whose Unicode knows the character.
 func padWide(s string) []rune {
 	var out []rune
 	for _, r := range s {
 		out = append(out, r)
-		if eastAsianWide(r) {
+		if eastAsianWide(r) || !assigned(r) {
 			out = append(out, padRune)
 		}
 	}
 	return out
+}
+
+// assigned reports whether r is a character of Go's Unicode version
+// (unicode.Version, 15.0), that is, not in general category Cn.
+func assigned(r rune) bool {
+	return unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Z, unicode.Cc, unicode.Cf, unicode.Co, unicode.Cs)
 }
 
 // padRune stands for the second column of a wide character.
