@@ -31,7 +31,7 @@ type uploadOptions struct {
 	comment         string
 	strict          bool
 	skipExisting    bool
-	attestations    bool
+	attest          attestOptions
 	disableProgress bool
 	nonInteractive  bool
 	json            bool
@@ -49,7 +49,7 @@ func readUploadOptions(cmd *cli.Command) uploadOptions {
 		comment:         cmd.String("comment"),
 		strict:          cmd.Bool("strict"),
 		skipExisting:    cmd.Bool("skip-existing"),
-		attestations:    cmd.Bool("attestations"),
+		attest:          readAttestOptions(cmd),
 		disableProgress: cmd.Bool("disable-progress-bar"),
 		nonInteractive:  cmd.Bool("non-interactive"),
 		json:            cmd.Bool("json"),
@@ -149,7 +149,7 @@ func runPreflight(ctx context.Context, o uploadOptions, pr *ui.Printer) (*prefli
 // companions gathers the files sent with each dist: its attestations,
 // those beside it and those among the arguments alike.
 func companions(o uploadOptions, report *preflight.Report) (map[string]string, error) {
-	if !o.attestations {
+	if !o.attest.sendsFiles() {
 		return nil, nil
 	}
 	return preflight.Attestations(report.Dists(), report.Attestations)

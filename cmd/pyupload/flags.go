@@ -62,9 +62,19 @@ func transferFlags() []cli.Flag {
 		&cli.StringFlag{Name: "check-url", Usage: "where to look up existing files by hash: a simple index (e.g. https://pypi.org/simple/, devpi's .../+simple/) or a JSON API base; derived from the upload URL by default (--verbose shows what was tried)"},
 		&cli.BoolFlag{Name: "skip-existing", Usage: "skip a file the index already has under its name: unverified when no read API can tell, with a warning when the index holds other bytes (identical files are always skipped, without this flag)"},
 		&cli.StringFlag{Name: "comment", Aliases: []string{"c"}, Usage: "comment stored with each file"},
-		&cli.BoolFlag{Name: "attestations", Usage: "send each dist's PEP 740 attestations (<dist>.*.attestation files beside it or among the arguments); PyPI accepts them with Trusted Publishing only"},
 		&cli.BoolFlag{Name: "non-interactive", Usage: "never prompt for a missing username or password (prompts need a terminal, and never happen in CI)" + envNote("non-interactive")},
 		&cli.BoolFlag{Name: "disable-progress-bar", Usage: "no progress output"},
+	}
+}
+
+// provenanceFlags are PEP 740 attestations: signed by pyupload, or made
+// elsewhere and sent (upload).
+func provenanceFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "attestations", Usage: "PEP 740 provenance. Not given: under Trusted Publishing from GitHub, GitLab or Google, sign every dist with Sigstore and send the attestation. --attestations: as twine, also send the <dist>.*.attestation files beside each dist or among the arguments (a dist without one is signed, or stops the batch when signing is impossible). --attestations=false: neither sign nor send"},
+		&cli.StringFlag{Name: "attestations-dir", Usage: "also write each attestation pyupload signs as DIR/<dist>.publish.attestation"},
+		&cli.StringFlag{Name: "sigstore-trusted-root", Usage: "sign and verify with the Sigstore instance this TrustedRoot JSON describes (with --sigstore-signing-config) instead of Sigstore's public instance, whose root is in the binary"},
+		&cli.StringFlag{Name: "sigstore-signing-config", Usage: "the SigningConfig JSON (Fulcio and Rekor URLs) of the instance --sigstore-trusted-root describes"},
 	}
 }
 
@@ -88,7 +98,7 @@ func noColorFlag() cli.Flag {
 // uploadFlags are every flag of `pyupload upload` and of plain
 // `pyupload DIST...`.
 func uploadFlags(env envvars.Lookup) []cli.Flag {
-	return concat(indexFlags(env), credentialFlags(), trustedFlags(env), reportFlags(), transferFlags(), gpgFlags(), []cli.Flag{noColorFlag()})
+	return concat(indexFlags(env), credentialFlags(), trustedFlags(env), reportFlags(), transferFlags(), provenanceFlags(), gpgFlags(), []cli.Flag{noColorFlag()})
 }
 
 // gpgGiven names the GPG flags given, for the note that they do nothing.

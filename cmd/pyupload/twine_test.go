@@ -47,7 +47,7 @@ var twineOptions = map[string]twineOption{
 	"--no-color":             {want: func(_ uploadOptions, c *cli.Command) bool { return c.Bool("no-color") }},
 	"--repository":           valued("testpypi", func(o uploadOptions) string { return o.index.repository }),
 	"--repository-url":       valued("https://pypi.example.org/legacy/", func(o uploadOptions) string { return o.index.repositoryURL }),
-	"--attestations":         switched(func(o uploadOptions) bool { return o.attestations }),
+	"--attestations":         switched(func(o uploadOptions) bool { return o.attest.sendsFiles() }),
 	"--sign":                 noted("--sign", ""),
 	"--sign-with":            noted("--sign-with", "gpg2"),
 	"--identity":             noted("--identity", "me@example.org"),

@@ -22,11 +22,24 @@ const maxAttestationsPerFile = 2
 // least one, as with twine's --attestations, so a missing signature stops
 // the batch before any upload.
 func Attestations(dists []*dist.Dist, named map[string][]string) (map[string]string, error) {
+	return gatherAttestations(dists, named, true)
+}
+
+// FoundAttestations is [Attestations] for a batch that signs what has
+// none: a dist without attestation files is left out of the map.
+func FoundAttestations(dists []*dist.Dist, named map[string][]string) (map[string]string, error) {
+	return gatherAttestations(dists, named, false)
+}
+
+func gatherAttestations(dists []*dist.Dist, named map[string][]string, required bool) (map[string]string, error) {
 	out := make(map[string]string, len(dists))
 	for _, d := range dists {
 		matches, err := attestationFiles(d.Path, named[filepath.Base(d.Path)])
 		if err != nil {
 			return nil, err
+		}
+		if len(matches) == 0 && !required {
+			continue
 		}
 		if len(matches) == 0 {
 			return nil, fmt.Errorf("%s: --attestations was given but there is no %s.*.attestation file beside it", d.Path, filepath.Base(d.Path))
