@@ -56,6 +56,7 @@ func run(ctx context.Context, args []string, lookup envvars.Lookup, stdout, stde
 			checkCommand(pr),
 			tokenCommand(env, pr),
 			whoamiCommand(env, pr),
+			verifyCommand(env, pr),
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			if cmd.Bool("version") {

@@ -90,15 +90,15 @@ func runUpload(ctx context.Context, o uploadOptions, env envvars.Lookup, sys sys
 	}
 	dists := report.Dists()
 	pr.GPGIgnored(report.Signatures, o.gpg)
-	attestations, err := companions(o, report)
-	if err != nil {
-		return err
-	}
 	net, err := newNetwork(tlsFilesFor(o.index, target, env), o.index, pr)
 	if err != nil {
 		return err
 	}
 	a, err := authenticate(ctx, target, o.trusted, dists, env, net, newAsker(sys, o.nonInteractive, env, pr))
+	if err != nil {
+		return err
+	}
+	attestations, err := provenance(ctx, o, report, a, net, pr)
 	if err != nil {
 		return err
 	}
@@ -111,6 +111,9 @@ func (o uploadOptions) validate() error {
 	}
 	if o.jobs < 1 {
 		return ui.Usagef("--jobs must be at least 1")
+	}
+	if s := o.attest.sigstore; (s.trustedRoot == "") != (s.signingConfig == "") {
+		return ui.Usagef("--sigstore-trusted-root and --sigstore-signing-config go together")
 	}
 	return o.index.validate()
 }
@@ -146,15 +149,6 @@ func runPreflight(ctx context.Context, o uploadOptions, pr *ui.Printer) (*prefli
 	return report, nil
 }
 
-// companions gathers the files sent with each dist: its attestations,
-// those beside it and those among the arguments alike.
-func companions(o uploadOptions, report *preflight.Report) (map[string]string, error) {
-	if !o.attest.sendsFiles() {
-		return nil, nil
-	}
-	return preflight.Attestations(report.Dists(), report.Attestations)
-}
-
 // authenticate returns the upload's credentials: a password (from
 // Resolve, or the keyring and the prompt for what it left missing), or an
 // upload token minted by Trusted Publishing now, so that a
@@ -182,7 +176,7 @@ func authenticate(ctx context.Context, target *credentials.Resolved, t trustedOp
 	if err != nil {
 		return nil, err
 	}
-	return &auth{creds: s.Credentials, explain: s.UploadError, trusted: true}, nil
+	return &auth{creds: s.Credentials, explain: s.UploadError, trusted: true, provider: p, claims: s.Claims()}, nil
 }
 
 // auth is how the upload authenticates.
@@ -192,6 +186,11 @@ type auth struct {
 	explain func(error) error
 	// trusted: the password is a token minted by Trusted Publishing.
 	trusted bool
+	// provider and claims: the identity that minted the upload token in
+	// this run (nil when it was not minted here): attestations are signed
+	// as that publisher.
+	provider oidc.Provider
+	claims   oidc.Claims
 }
 
 // settle decides how the upload authenticates: with this job's CI

@@ -34,6 +34,17 @@ type Config struct {
 	WriteFile func(path string, data []byte) error
 }
 
+// Error is a failure to attest the batch, before any upload: getting the
+// Sigstore identity token, the certificate, or one file's attestation (a
+// [*FileError] inside).
+type Error struct {
+	Stage string
+	Err   error
+}
+
+func (e *Error) Error() string { return e.Stage + ": " + e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
 // FileError is a failure to attest one dist.
 type FileError struct {
 	Path  string
@@ -41,7 +52,9 @@ type FileError struct {
 	Err   error
 }
 
-func (e *FileError) Error() string { return fmt.Sprintf("%s: %s its attestation: %v", e.Path, e.Stage, e.Err) }
+func (e *FileError) Error() string {
+	return fmt.Sprintf("%s: %s its attestation: %v", e.Path, e.Stage, e.Err)
+}
 func (e *FileError) Unwrap() error { return e.Err }
 
 // Suffix is the name pypi-attestations and gh-action-pypi-publish give a

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/pyupload/pyupload/internal/attest"
 	"github.com/pyupload/pyupload/internal/credentials"
 	"github.com/pyupload/pyupload/internal/preflight"
 	"github.com/pyupload/pyupload/internal/transport"
@@ -53,7 +54,7 @@ func Explain(err error) (msg, hint string, code int) {
 	switch {
 	case errors.Is(err, context.Canceled):
 		return "interrupted", "", ExitInterrupted
-	case errors.Is(err, ErrChecksFailed):
+	case errors.Is(err, ErrChecksFailed), errors.Is(err, ErrVerifyFailed):
 		return "", "", ExitFailure
 	}
 	if te, ok := errors.AsType[*transport.TLSError](err); ok {
@@ -96,6 +97,9 @@ func Explain(err error) (msg, hint string, code int) {
 	}
 	if ce, ok := errors.AsType[*upload.ConflictError](err); ok && ce.Unverified {
 		return err.Error(), "if an earlier run uploaded these files, run the same command with --skip-existing; to have pyupload compare hashes instead, pass --check-url with the index's simple index URL (--verbose shows which read URLs were tried)", ExitFailure
+	}
+	if ae, ok := errors.AsType[*attest.Error](err); ok {
+		return err.Error(), attestHint(ae), ExitFailure
 	}
 	for _, h := range plainHints {
 		if errors.Is(err, h.err) {

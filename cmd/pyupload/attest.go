@@ -1,0 +1,216 @@
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/pyupload/pyupload/internal/attest"
+	"github.com/pyupload/pyupload/internal/localfile"
+	"github.com/pyupload/pyupload/internal/preflight"
+	"github.com/pyupload/pyupload/internal/publisher"
+	"github.com/pyupload/pyupload/internal/ui"
+	"github.com/pyupload/pyupload/pkg/dist"
+	"github.com/pyupload/pyupload/pkg/oidc"
+	"github.com/pyupload/pyupload/pkg/sigstore"
+)
+
+// sigstoreAudience is the audience of the identity token Fulcio takes.
+const sigstoreAudience = "sigstore"
+
+// provenance returns the attestations sent with each dist (path → the
+// JSON array of the attestations field): the files found when
+// --attestations asks for them, and those pyupload signs now, under
+// Trusted Publishing, for every dist without one. Everything is signed
+// and verified before the first upload, so a failure here publishes
+// nothing.
+func provenance(ctx context.Context, o uploadOptions, report *preflight.Report, a *auth, net *network, pr *ui.Printer) (map[string]string, error) {
+	dists := report.Dists()
+	found := map[string]string{}
+	if o.attest.sendsFiles() {
+		var err error
+		if found, err = preflight.FoundAttestations(dists, report.Attestations); err != nil {
+			return nil, err
+		}
+	}
+	plan := planSigning(o.attest.mode, a.provider != nil, providerName(a.provider), a.claims)
+	var unsigned []*dist.Dist
+	for _, d := range dists {
+		if _, ok := found[d.Path]; !ok {
+			unsigned = append(unsigned, d)
+		}
+	}
+	if len(unsigned) == 0 {
+		return found, nil
+	}
+	if !plan.sign {
+		if o.attest.sendsFiles() {
+			// twine's meaning: every dist needs its attestation.
+			_, err := preflight.Attestations(unsigned, report.Attestations)
+			return nil, err
+		}
+		if plan.skipped != "" {
+			pr.Notef("no attestations: %s", plan.skipped)
+		}
+		return found, nil
+	}
+	signed, err := signBatch(ctx, o, a, unsigned, net, pr)
+	if err != nil || signed == nil {
+		return found, err
+	}
+	for path, b := range signed {
+		found[path] = "[" + string(b) + "]"
+	}
+	return found, nil
+}
+
+func providerName(p oidc.Provider) string {
+	if p == nil {
+		return ""
+	}
+	return p.Name()
+}
+
+// signBatch gets the Sigstore identity token, a certificate for a key of
+// this run, and an attestation per dist. A GitLab job that declares no
+// Sigstore token publishes without attestations, loudly, unless
+// --attestations asked for them.
+func signBatch(ctx context.Context, o uploadOptions, a *auth, dists []*dist.Dist, net *network, pr *ui.Printer) (map[string][]byte, error) {
+	policy, err := publisherPolicy(a.claims)
+	if err != nil {
+		return nil, err
+	}
+	inst, err := loadInstance(o.attest.sigstore)
+	if err != nil {
+		return nil, err
+	}
+	tok, err := oidc.Fetch(ctx, a.provider, sigstoreAudience)
+	if gl, ok := errors.AsType[*oidc.GitLabTokenMissingError](err); ok && o.attest.mode == attestAuto {
+		pr.Warn(ui.NoSigstoreToken(gl.Variable, gl.Audience))
+		return nil, nil
+	}
+	if err != nil {
+		return nil, &attest.Error{Stage: "getting the identity token for Sigstore (audience sigstore)", Err: err}
+	}
+	pr.Mask(tok)
+	signer, err := sigstore.NewSigner(ctx, sigstore.SignerConfig{HTTP: net.read, Instance: inst, IdentityToken: tok, Timeout: net.callLimit()})
+	if err != nil {
+		return nil, &attest.Error{Stage: "getting a signing certificate from Fulcio", Err: err}
+	}
+	cfg := attest.Config{
+		Jobs: o.jobs, Dir: o.attest.dir, WriteFile: writeAttestation,
+		Sign: func(ctx context.Context, name, sum string) ([]byte, error) {
+			digest, err := digestOf(sum)
+			if err != nil {
+				return nil, err
+			}
+			att, err := signer.Attest(ctx, name, digest)
+			if err != nil {
+				return nil, err
+			}
+			return att.Marshal()
+		},
+		Verify: func(b []byte, name, sum string) error {
+			return verifyMade(b, name, sum, inst.Root, policy)
+		},
+	}
+	start := time.Now()
+	signed, err := attest.Sign(ctx, cfg, dists)
+	if err != nil {
+		return nil, &attest.Error{Stage: "attesting the distributions", Err: err}
+	}
+	pr.Attested(len(dists), signer.Identity().String(), inst.Rekor.Host, time.Since(start), o.attest.dir)
+	return signed, nil
+}
+
+// verifyMade checks a fresh attestation as the index will.
+func verifyMade(b []byte, name, sum string, root *sigstore.TrustedRoot, policy sigstore.Policy) error {
+	digest, err := digestOf(sum)
+	if err != nil {
+		return err
+	}
+	att, err := sigstore.ParseAttestation(b)
+	if err != nil {
+		return err
+	}
+	_, err = sigstore.Verify(att, root, name, digest, policy)
+	return err
+}
+
+func digestOf(sum string) ([32]byte, error) {
+	b, err := hex.DecodeString(sum)
+	if err != nil || len(b) != 32 {
+		return [32]byte{}, fmt.Errorf("not a sha256: %q", sum)
+	}
+	return [32]byte(b), nil
+}
+
+// writeAttestation writes one --attestations-dir file, readable by all
+// (an attestation is public).
+func writeAttestation(path string, data []byte) error {
+	return os.WriteFile(path, data, 0o644) // #nosec G306 -- attestations are public
+}
+
+// publisherPolicy is the identity every attestation must carry: the
+// trusted publisher that minted the upload token, as PyPI checks it.
+func publisherPolicy(c oidc.Claims) (sigstore.Policy, error) {
+	switch publisher.KindOf(c) {
+	case publisher.GitHub:
+		repo, _ := c.String("repository")
+		ref, _ := c.String("workflow_ref") // owner/repo/.github/workflows/file@ref
+		file := ""
+		if path, _, ok := strings.Cut(ref, "@"); ok {
+			file = path[strings.LastIndex(path, "/")+1:]
+		}
+		if repo == "" || file == "" {
+			return nil, errors.New("the GitHub identity token has no repository or workflow_ref claim to attest for")
+		}
+		return sigstore.GitHub{Repository: repo, Workflow: file}, nil
+	case publisher.GitLab:
+		project, _ := c.String("project_path")
+		cfg, _ := c.String("ci_config_ref_uri") // gitlab.com/ns/proj//.gitlab-ci.yml@ref
+		file := ""
+		if _, rest, ok := strings.Cut(cfg, "//"); ok {
+			file, _, _ = strings.Cut(rest, "@")
+		}
+		if project == "" {
+			return nil, errors.New("the GitLab identity token has no project_path claim to attest for")
+		}
+		return sigstore.GitLab{Project: project, CIFile: file}, nil
+	case publisher.Google:
+		email, _ := c.String("email")
+		if email == "" {
+			return nil, errors.New("the Google identity token has no email claim to attest for")
+		}
+		return sigstore.Google{Email: email}, nil
+	}
+	return nil, errors.New("this identity's publisher kind cannot attest")
+}
+
+// loadInstance is the Sigstore instance that signs: the public one, or the
+// one --sigstore-trusted-root and --sigstore-signing-config describe.
+func loadInstance(o sigstoreOptions) (*sigstore.Instance, error) {
+	switch {
+	case o.trustedRoot == "" && o.signingConfig == "":
+		return sigstore.Production()
+	case o.trustedRoot == "" || o.signingConfig == "":
+		return nil, ui.Usagef("--sigstore-trusted-root and --sigstore-signing-config go together")
+	}
+	root, err := loadTrustedRoot(o.trustedRoot)
+	if err != nil {
+		return nil, err
+	}
+	b, err := localfile.ReadFile(o.signingConfig)
+	if err != nil {
+		return nil, fmt.Errorf("reading the Sigstore signing config: %w", err)
+	}
+	cfg, err := sigstore.ParseSigningConfig(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", o.signingConfig, err)
+	}
+	return sigstore.NewInstance(root, cfg, time.Now())
+}
