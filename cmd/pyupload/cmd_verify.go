@@ -34,7 +34,7 @@ func verifyFlags(env envvars.Lookup) []cli.Flag {
 		&cli.StringFlag{Name: "ci-file", Usage: "with --gitlab: the CI file's path (.gitlab-ci.yml); any when not given"},
 		&cli.StringFlag{Name: "google", Usage: "expected publisher: the Google Cloud service account's email"},
 		&cli.StringFlag{Name: "index", Usage: "verify a published release, NAME==VERSION, with its provenance from this index's integrity API: pypi, testpypi, or its URL"},
-		&cli.StringFlag{Name: "sigstore-trusted-root", Usage: "the TrustedRoot JSON of the Sigstore instance the attestations must chain to (default: Sigstore's public instance, whose root is in the binary)"},
+		&cli.StringFlag{Name: "sigstore-trusted-root", Usage: "the TrustedRoot JSON of the Sigstore instance the attestations must chain to (default: Sigstore's public instance, whose root is in the binary)" + envNote("sigstore-trusted-root"), Sources: fromEnv(env, "sigstore-trusted-root")},
 		&cli.BoolFlag{Name: "json", Usage: "print every file's verdict as JSON on stdout"},
 		&cli.IntFlag{Name: "timeout", Value: int(transport.DefaultTimeout.Seconds()), Usage: "seconds after which a request to the index is given up on", Sources: fromEnv(env, "timeout")},
 		&cli.StringFlag{Name: "cert", Usage: "CA bundle (PEM) to verify the index with", Sources: fromEnv(env, "cert")},

@@ -69,12 +69,12 @@ func transferFlags() []cli.Flag {
 
 // provenanceFlags are PEP 740 attestations: signed by pyupload, or made
 // elsewhere and sent (upload).
-func provenanceFlags() []cli.Flag {
+func provenanceFlags(env envvars.Lookup) []cli.Flag {
 	return []cli.Flag{
-		&cli.BoolFlag{Name: "attestations", Usage: "PEP 740 provenance. Not given: under Trusted Publishing from GitHub, GitLab or Google, sign every dist with Sigstore and send the attestation. --attestations: as twine, also send the <dist>.*.attestation files beside each dist or among the arguments (a dist without one is signed, or stops the batch when signing is impossible). --attestations=false: neither sign nor send"},
-		&cli.StringFlag{Name: "attestations-dir", Usage: "also write each attestation pyupload signs as DIR/<dist>.publish.attestation"},
-		&cli.StringFlag{Name: "sigstore-trusted-root", Usage: "sign and verify with the Sigstore instance this TrustedRoot JSON describes (with --sigstore-signing-config) instead of Sigstore's public instance, whose root is in the binary"},
-		&cli.StringFlag{Name: "sigstore-signing-config", Usage: "the SigningConfig JSON (Fulcio and Rekor URLs) of the instance --sigstore-trusted-root describes"},
+		&cli.BoolFlag{Name: "attestations", Usage: "PEP 740 provenance. Not given: under Trusted Publishing from GitHub, GitLab or Google, sign every dist with Sigstore and send the attestation. --attestations: as twine, also send the <dist>.*.attestation files beside each dist or among the arguments (a dist without one is signed, or stops the batch when signing is impossible). --attestations=false: neither sign nor send" + envNote("attestations"), Sources: fromEnv(env, "attestations")},
+		&cli.StringFlag{Name: "attestations-dir", Usage: "also write each attestation pyupload signs as DIR/<dist>.publish.attestation" + envNote("attestations-dir"), Sources: fromEnv(env, "attestations-dir")},
+		&cli.StringFlag{Name: "sigstore-trusted-root", Usage: "sign and verify with the Sigstore instance this TrustedRoot JSON describes (with --sigstore-signing-config) instead of Sigstore's public instance, whose root is in the binary" + envNote("sigstore-trusted-root"), Sources: fromEnv(env, "sigstore-trusted-root")},
+		&cli.StringFlag{Name: "sigstore-signing-config", Usage: "the SigningConfig JSON (Fulcio and Rekor URLs) of the instance --sigstore-trusted-root describes" + envNote("sigstore-signing-config"), Sources: fromEnv(env, "sigstore-signing-config")},
 	}
 }
 
@@ -98,7 +98,7 @@ func noColorFlag() cli.Flag {
 // uploadFlags are every flag of `pyupload upload` and of plain
 // `pyupload DIST...`.
 func uploadFlags(env envvars.Lookup) []cli.Flag {
-	return concat(indexFlags(env), credentialFlags(), trustedFlags(env), reportFlags(), transferFlags(), provenanceFlags(), gpgFlags(), []cli.Flag{noColorFlag()})
+	return concat(indexFlags(env), credentialFlags(), trustedFlags(env), reportFlags(), transferFlags(), provenanceFlags(env), gpgFlags(), []cli.Flag{noColorFlag()})
 }
 
 // gpgGiven names the GPG flags given, for the note that they do nothing.
