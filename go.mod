@@ -13,4 +13,7 @@ require (
 	golang.org/x/term v0.48.0
 )
 
-require golang.org/x/text v0.43.0 // indirect
+require (
+	github.com/sigstore/sigstore-go v1.3.0 // indirect
+	golang.org/x/text v0.43.0 // indirect
+)
