@@ -67,6 +67,6 @@ type Envelope struct {
 
 // EnvelopeSignature is one signature of an [Envelope].
 type EnvelopeSignature struct {
-	KeyID string `json:"keyid"`
+	KeyID string `json:"keyid,omitempty"`
 	Sig   []byte `json:"sig"`
 }
