@@ -89,6 +89,10 @@ func VerifyAttestation(att *Attestation, root *TrustedRoot) (*Result, error) {
 	if err := json.Unmarshal(att.Envelope.Statement, &st); err != nil {
 		return nil, failf(CheckStatement, err, "not JSON")
 	}
+	// Last, so that a failure here means every other check passed.
+	if err := verifyCheckpoint(entry.InclusionProof, findLog(root.TLogs, entry.LogID.KeyID)); err != nil {
+		return nil, err
+	}
 	return &Result{Identity: id, Statement: &st, Certificate: cert, IntegratedTime: when, LogIndex: entry.LogIndex}, nil
 }
 
