@@ -22,13 +22,13 @@ import (
 // sigstoreAudience is the audience of the identity token Fulcio takes.
 const sigstoreAudience = "sigstore"
 
-// provenance returns the attestations sent with each dist (path → the
+// attestationsFor returns the attestations sent with each dist (path → the
 // JSON array of the attestations field): the files found when
 // --attestations asks for them, and those pyupload signs now, under
 // Trusted Publishing, for every dist without one. Everything is signed
 // and verified before the first upload, so a failure here publishes
 // nothing.
-func provenance(ctx context.Context, o uploadOptions, report *preflight.Report, a *auth, net *network, pr *ui.Printer) (map[string]string, error) {
+func attestationsFor(ctx context.Context, o uploadOptions, report *preflight.Report, a *auth, net *network, pr *ui.Printer) (map[string]string, error) {
 	dists := report.Dists()
 	found := map[string]string{}
 	if o.attest.sendsFiles() {
@@ -97,7 +97,7 @@ func signBatch(ctx context.Context, o uploadOptions, a *auth, dists []*dist.Dist
 		return nil, &attest.Error{Stage: "getting the identity token for Sigstore (audience sigstore)", Err: err}
 	}
 	pr.Mask(tok)
-	signer, err := sigstore.NewSigner(ctx, sigstore.SignerConfig{HTTP: net.read, Instance: inst, IdentityToken: tok, Timeout: net.callLimit()})
+	signer, err := sigstore.NewSigner(ctx, net.read, inst, tok, sigstore.WithTimeout(net.callLimit()))
 	if err != nil {
 		return nil, &attest.Error{Stage: "getting a signing certificate from Fulcio", Err: err}
 	}
@@ -123,7 +123,11 @@ func signBatch(ctx context.Context, o uploadOptions, a *auth, dists []*dist.Dist
 	if err != nil {
 		return nil, &attest.Error{Stage: "attesting the distributions", Err: err}
 	}
-	pr.Attested(len(dists), signer.Identity().String(), inst.Rekor.Host, time.Since(start), o.attest.dir)
+	signedBy := "the certificate's identity"
+	if id, err := sigstore.IdentityOf(signer.Certificate()); err == nil {
+		signedBy = id.String()
+	}
+	pr.Attested(len(dists), signedBy, inst.Rekor.Host, time.Since(start), o.attest.dir)
 	return signed, nil
 }
 

@@ -98,7 +98,7 @@ func runUpload(ctx context.Context, o uploadOptions, env envvars.Lookup, sys sys
 	if err != nil {
 		return err
 	}
-	attestations, err := provenance(ctx, o, report, a, net, pr)
+	attestations, err := attestationsFor(ctx, o, report, a, net, pr)
 	if err != nil {
 		return err
 	}
