@@ -50,7 +50,10 @@ type binaryRun struct {
 func pyuploadCmd(t *testing.T, env []string, args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
 	t.Helper()
 	cmd := exec.CommandContext(t.Context(), builtBinary(t), args...)
-	cmd.Env = append([]string{"HOME=" + t.TempDir(), "PATH=/usr/bin:/bin"}, env...)
+	// Every request to a host that is not loopback goes to a closed
+	// loopback port: whatever a test forgets (Sigstore's public instance
+	// is the default for signing), nothing leaves the machine.
+	cmd.Env = append([]string{"HOME=" + t.TempDir(), "PATH=/usr/bin:/bin", "HTTPS_PROXY=http://127.0.0.1:9", "HTTP_PROXY=http://127.0.0.1:9"}, env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	return cmd, &stdout, &stderr

@@ -64,13 +64,31 @@ func startTPIndex(t *testing.T, cfg fakeindex.OIDCConfig, opts ...fakeindex.Opti
 }
 
 // ghaEnv is the environment of a GitHub Actions job with id-token: write
-// whose token endpoint is the one startTPIndex serves beside the index.
-func ghaEnv(_ *fakeindex.Index, indexURL string) []string {
-	return []string{
+// whose token endpoint is the one startTPIndex serves beside the index,
+// signing its attestations with the index's fake Sigstore.
+func ghaEnv(t testing.TB, ix *fakeindex.Index, indexURL string) []string {
+	return append([]string{
 		"GITHUB_ACTIONS=true",
 		"ACTIONS_ID_TOKEN_REQUEST_URL=" + indexURL + fakeci.GitHubRequestPath,
 		"ACTIONS_ID_TOKEN_REQUEST_TOKEN=" + ghaRequestToken,
+	}, sigstoreEnv(t, ix, indexURL)...)
+}
+
+// sigstoreEnv points pyupload at the index's fake Sigstore: its trusted
+// root and signing config, written as files. No test may reach Sigstore's
+// public instance (the default).
+func sigstoreEnv(t testing.TB, ix *fakeindex.Index, indexURL string) []string {
+	t.Helper()
+	dir := t.TempDir()
+	root, cfg := filepath.Join(dir, "trusted_root.json"), filepath.Join(dir, "signing_config.json")
+	s := ix.Sigstore()
+	if err := os.WriteFile(root, s.TrustedRootJSON(), 0o600); err != nil {
+		t.Fatal(err)
 	}
+	if err := os.WriteFile(cfg, s.SigningConfigJSON(indexURL+fakeindex.FulcioPath, indexURL+fakeindex.RekorPath), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return []string{"PYUPLOAD_SIGSTORE_TRUSTED_ROOT=" + root, "PYUPLOAD_SIGSTORE_SIGNING_CONFIG=" + cfg}
 }
 
 var (
@@ -113,7 +131,7 @@ func masked(output string) []string {
 func TestE2ETrustedPublishingGitHub(t *testing.T) {
 	t.Parallel()
 	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
-	r := runBinary(t, ghaEnv(ix, u), uploadArgs(u, good+"pyupload_mv22-2.2-py3-none-any.whl", good+"pyupload_mv22-2.2.tar.gz")...)
+	r := runBinary(t, ghaEnv(t, ix, u), uploadArgs(u, good+"pyupload_mv22-2.2-py3-none-any.whl", good+"pyupload_mv22-2.2.tar.gz")...)
 	if r.code != ui.ExitOK {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -134,7 +152,7 @@ func TestE2ETokenCommand(t *testing.T) {
 	t.Parallel()
 	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
 	for _, format := range []string{"raw", "env", "json"} {
-		r := runBinary(t, ghaEnv(ix, u), "token", "--repository-url", u+"/legacy/", "--format", format)
+		r := runBinary(t, ghaEnv(t, ix, u), "token", "--repository-url", u+"/legacy/", "--format", format)
 		if r.code != ui.ExitOK {
 			t.Fatalf("token --format %s: exit %d\n%s", format, r.code, r.stderr)
 		}
@@ -192,7 +210,7 @@ func TestE2ETrustedPublishingFailures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{tt.publisher}, Disabled: tt.disabled})
-			r := runBinary(t, ghaEnv(ix, u), uploadArgs(u, good+"pyupload_mv22-2.2-py3-none-any.whl")...)
+			r := runBinary(t, ghaEnv(t, ix, u), uploadArgs(u, good+"pyupload_mv22-2.2-py3-none-any.whl")...)
 			if r.code != ui.ExitFailure {
 				t.Errorf("exit %d, want 1\n%s", r.code, r.stderr)
 			}
@@ -219,7 +237,7 @@ func TestE2ETokenRefresh(t *testing.T) {
 	t.Parallel()
 	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}, TokenTTL: 5*time.Minute + 2*time.Second},
 		fakeindex.WithLatency(800*time.Millisecond))
-	r := runBinary(t, ghaEnv(ix, u), uploadArgs(u, "--jobs", "1", good+"pyupload_mv22-2.2-py3-none-any.whl", good+"pyupload_mv22-2.2.tar.gz", good+"pyupload_mv23-2.3-py3-none-any.whl")...)
+	r := runBinary(t, ghaEnv(t, ix, u), uploadArgs(u, "--jobs", "1", good+"pyupload_mv22-2.2-py3-none-any.whl", good+"pyupload_mv22-2.2.tar.gz", good+"pyupload_mv23-2.3-py3-none-any.whl")...)
 	if r.code != ui.ExitOK {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
@@ -327,7 +345,7 @@ func TestE2EOtherProviders(t *testing.T) {
 func TestE2EWhoami(t *testing.T) {
 	t.Parallel()
 	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
-	r := runBinary(t, ghaEnv(ix, u), "whoami", "--repository-url", u+"/legacy/")
+	r := runBinary(t, ghaEnv(t, ix, u), "whoami", "--repository-url", u+"/legacy/")
 	if r.code != ui.ExitOK {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
@@ -357,25 +375,25 @@ func TestE2EIdentityCommandsIgnorePasswords(t *testing.T) {
 		{[]string{"TWINE_PASSWORD=pypi-stale"}, []string{"whoami"}},
 		{[]string{"PYUPLOAD_TRUSTED_PUBLISHING=never"}, []string{"whoami"}},
 	} {
-		r := runBinary(t, append(ghaEnv(ix, u), tt.env...), append(tt.args, "--repository-url", u+"/legacy/")...)
+		r := runBinary(t, append(ghaEnv(t, ix, u), tt.env...), append(tt.args, "--repository-url", u+"/legacy/")...)
 		if r.code != ui.ExitOK {
 			t.Errorf("%v pyupload %v: exit %d\n%s", tt.env, tt.args, r.code, r.stderr)
 		}
 	}
 	// whoami says when an upload would use the password instead.
-	r := runBinary(t, append(ghaEnv(ix, u), "TWINE_PASSWORD=pypi-stale"), "whoami", "--repository-url", u+"/legacy/")
+	r := runBinary(t, append(ghaEnv(t, ix, u), "TWINE_PASSWORD=pypi-stale"), "whoami", "--repository-url", u+"/legacy/")
 	if !strings.Contains(r.stderr, "note: an upload here would use the token from TWINE_PASSWORD rather than mint one from this github identity") {
 		t.Errorf("whoami with a password: no note that it shadows the identity\n%s", r.stderr)
 	}
 	// An identity token is a secret: never sent over plain http to a host
 	// other than loopback (it used to reach the mint endpoint).
 	for _, cmd := range []string{"token", "whoami"} {
-		r := runBinary(t, ghaEnv(ix, u), cmd, "--repository-url", "http://upload.example.org/legacy/")
+		r := runBinary(t, ghaEnv(t, ix, u), cmd, "--repository-url", "http://upload.example.org/legacy/")
 		if r.code != ui.ExitUsage || !strings.Contains(r.stderr, "must use https") {
 			t.Errorf("%s over plain http: exit %d\n%s", cmd, r.code, r.stderr)
 		}
 	}
-	r = runBinary(t, append(ghaEnv(ix, u), "PYUPLOAD_TRUSTED_PUBLISHING=never"), "token", "--repository-url", u+"/legacy/")
+	r = runBinary(t, append(ghaEnv(t, ix, u), "PYUPLOAD_TRUSTED_PUBLISHING=never"), "token", "--repository-url", u+"/legacy/")
 	if r.code != ui.ExitUsage || !strings.Contains(r.stderr, "--trusted-publishing never leaves nothing to do") {
 		t.Errorf("token with mode never: exit %d\n%s", r.code, r.stderr)
 	}
@@ -397,7 +415,7 @@ func TestE2EAttestations(t *testing.T) {
 	if err := os.WriteFile(wheel, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r := runBinary(t, ghaEnv(ix, u), uploadArgs(u, "--attestations", wheel)...)
+	r := runBinary(t, ghaEnv(t, ix, u), uploadArgs(u, "--attestations", wheel)...)
 	if r.code != ui.ExitFailure || !strings.Contains(r.stderr, "no "+name+".*.attestation file") || ix.UploadAttempts() != 0 {
 		t.Fatalf("without an attestation file: exit %d, %d uploads\n%s", r.code, ix.UploadAttempts(), r.stderr)
 	}
@@ -408,7 +426,7 @@ func TestE2EAttestations(t *testing.T) {
 	}
 	// As the shell expands dist/*: the attestation is an argument too, and
 	// is sent once.
-	r = runBinary(t, ghaEnv(ix, u), uploadArgs(u, "--attestations", wheel, wheel+".publish.attestation")...)
+	r = runBinary(t, ghaEnv(t, ix, u), uploadArgs(u, "--attestations", wheel, wheel+".publish.attestation")...)
 	if r.code != ui.ExitOK {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
@@ -449,7 +467,7 @@ func TestE2EWhoamiBuildkite(t *testing.T) {
 func TestE2EVerboseLeaksNothing(t *testing.T) {
 	t.Parallel()
 	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
-	r := runBinary(t, ghaEnv(ix, u), uploadArgs(u, "--verbose", good+"pyupload_mv22-2.2-py3-none-any.whl")...)
+	r := runBinary(t, ghaEnv(t, ix, u), uploadArgs(u, "--verbose", good+"pyupload_mv22-2.2-py3-none-any.whl")...)
 	if r.code != ui.ExitOK || !strings.Contains(r.stderr, "http request") {
 		t.Fatalf("exit %d, want 0 with request logs\n%s", r.code, r.stderr)
 	}
@@ -486,7 +504,7 @@ func TestE2EInsecureURLs(t *testing.T) {
 func TestE2ETokenShadowsIdentity(t *testing.T) {
 	t.Parallel()
 	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
-	r := runBinary(t, append(ghaEnv(ix, u), "TWINE_PASSWORD="+testToken), uploadArgs(u, good+"pyupload_mv22-2.2-py3-none-any.whl")...)
+	r := runBinary(t, append(ghaEnv(t, ix, u), "TWINE_PASSWORD="+testToken), uploadArgs(u, good+"pyupload_mv22-2.2-py3-none-any.whl")...)
 	if r.code != ui.ExitOK || !strings.Contains(r.stderr, "note: using the token from TWINE_PASSWORD rather than minting one from this job's github identity") {
 		t.Errorf("exit %d\n%s", r.code, r.stderr)
 	}
@@ -505,7 +523,7 @@ func TestE2ETokenThenUpload(t *testing.T) {
 	if err := ix.CreateProject("pyupload-mv24"); err != nil { // another publisher's project
 		t.Fatal(err)
 	}
-	r := runBinary(t, ghaEnv(ix, u), "token", "--repository-url", u+"/legacy/", "--format", "env")
+	r := runBinary(t, ghaEnv(t, ix, u), "token", "--repository-url", u+"/legacy/", "--format", "env")
 	if r.code != ui.ExitOK {
 		t.Fatalf("token: exit %d\n%s", r.code, r.stderr)
 	}
@@ -513,7 +531,7 @@ func TestE2ETokenThenUpload(t *testing.T) {
 	if len(githubEnv) != 3 || !strings.HasPrefix(githubEnv[2], "PYUPLOAD_MINTED_TOKEN_SHA256=") {
 		t.Fatalf("token --format env printed %q, want the username, the token and its fingerprint", githubEnv)
 	}
-	env := append(ghaEnv(ix, u), githubEnv...)
+	env := append(ghaEnv(t, ix, u), githubEnv...)
 	r = runBinary(t, env, uploadArgs(u, good+"pyupload_mv22-2.2-py3-none-any.whl")...)
 	if r.code != ui.ExitOK || strings.Contains(r.stderr, "note:") {
 		t.Errorf("upload with the minted token: exit %d, want 0 and no note\n%s", r.code, r.stderr)
@@ -541,7 +559,7 @@ func TestE2EFailureSummaryLeaksNothing(t *testing.T) {
 	other.WorkflowFilename = "other.yml"
 	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{other}})
 	summary := filepath.Join(t.TempDir(), "summary.md")
-	r := runBinary(t, append(ghaEnv(ix, u), "GITHUB_STEP_SUMMARY="+summary), uploadArgs(u, good+"pyupload_mv22-2.2-py3-none-any.whl")...)
+	r := runBinary(t, append(ghaEnv(t, ix, u), "GITHUB_STEP_SUMMARY="+summary), uploadArgs(u, good+"pyupload_mv22-2.2-py3-none-any.whl")...)
 	if r.code != ui.ExitFailure {
 		t.Fatalf("exit %d", r.code)
 	}
@@ -562,7 +580,7 @@ func TestE2ETrustedPublishingRefusedUpload(t *testing.T) {
 	if err := ix.CreateProject("pyupload-mv24"); err != nil { // another publisher's project
 		t.Fatal(err)
 	}
-	r := runBinary(t, ghaEnv(ix, u), uploadArgs(u, good+"pyupload_mv24-2.4-py3-none-any.whl")...)
+	r := runBinary(t, ghaEnv(t, ix, u), uploadArgs(u, good+"pyupload_mv24-2.4-py3-none-any.whl")...)
 	if r.code != ui.ExitFailure || !strings.Contains(r.stderr, "OIDC scoped token is not valid for project") {
 		t.Fatalf("exit %d, want %d and the index's refusal\n%s", r.code, ui.ExitFailure, r.stderr)
 	}
