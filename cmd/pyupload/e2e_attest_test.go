@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sigstore/sigstore-go/pkg/bundle"
 	"github.com/sigstore/sigstore-go/pkg/root"
@@ -154,7 +155,8 @@ func TestE2EAttestOtherProviders(t *testing.T) {
 	glToken := func(t *testing.T, ix *fakeindex.Index, aud, jti string) string {
 		t.Helper()
 		c := maps.Clone(glClaims)
-		c["aud"], c["jti"] = aud, jti
+		now := time.Now().Unix()
+		c["aud"], c["jti"], c["iat"], c["nbf"], c["exp"] = aud, jti, now, now, now+600
 		tok, err := ix.SignIDToken(c)
 		if err != nil {
 			t.Fatal(err)
@@ -198,9 +200,10 @@ func TestE2EAttestGitLabWithoutSigstoreToken(t *testing.T) {
 	gitlab := fakeindex.Publisher{Kind: "gitlab", ProjectPath: "example-group/example-pkg", CIConfigPath: ".gitlab-ci.yml", Projects: []string{"pyupload-mv22"}}
 	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{gitlab}})
 	tok := func(jti string) string {
+		now := time.Now().Unix()
 		v, err := ix.SignIDToken(map[string]any{
-			"iss": "https://gitlab.com", "aud": "pypi", "jti": jti, "sub": "project_path:example-group/example-pkg:ref_type:tag:ref:v1.0.0",
-			"project_path": "example-group/example-pkg", "ref_path": "refs/tags/v1.0.0",
+			"iss": "https://gitlab.com", "aud": "pypi", "jti": jti, "iat": now, "nbf": now, "exp": now + 600, "sub": "project_path:example-group/example-pkg:ref_type:tag:ref:v1.0.0",
+			"project_path": "example-group/example-pkg", "ref_path": "refs/tags/v1.0.0", "sha": "3f1c2a9d8b7e6f5a4c3b2a1908f7e6d5c4b3a291",
 			"ci_config_ref_uri": "gitlab.com/example-group/example-pkg//.gitlab-ci.yml@refs/tags/v1.0.0",
 		})
 		if err != nil {

@@ -138,9 +138,11 @@ func TestE2ETrustedPublishingGitHub(t *testing.T) {
 	if n := len(ix.Files()); n != 2 {
 		t.Errorf("stored %d files, want 2", n)
 	}
+	// The identity token for the index, the minted token, and the
+	// identity token for Sigstore.
 	m := masked(r.stderr)
-	if len(m) < 2 || !strings.HasPrefix(m[len(m)-1], "pypi-") {
-		t.Errorf("masked values = %d, want the identity token and the minted token masked", len(m))
+	if len(m) != 3 || !strings.HasPrefix(m[1], "pypi-") || m[0] == m[2] {
+		t.Errorf("masked values = %d, want both identity tokens and the minted token masked", len(m))
 	}
 	assertNoSecrets(t, "stdout", r.stdout)
 	assertNoSecrets(t, "stderr", r.stderr)
@@ -328,6 +330,7 @@ func TestE2EOtherProviders(t *testing.T) {
 			t.Parallel()
 			ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{tt.publisher}})
 			env, extra := tt.setup(t, ix, u)
+			env = append(env, sigstoreEnv(t, ix, u)...)
 			r := runBinary(t, env, uploadArgs(u, append(extra, good+"pyupload_mv22-2.2-py3-none-any.whl")...)...)
 			if r.code != ui.ExitOK {
 				t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
@@ -399,44 +402,43 @@ func TestE2EIdentityCommandsIgnorePasswords(t *testing.T) {
 	}
 }
 
-// TestE2EAttestations: --attestations sends the files beside each dist (or
-// named among the arguments) as one JSON array field; a dist without one
-// stops the batch before upload.
+// TestE2EAttestations: --attestations keeps twine's meaning. Without
+// Trusted Publishing a dist without an attestation file stops the batch
+// before any upload; with it, the files found beside each dist (or named
+// among the arguments) are sent as they are, as one JSON array field, and
+// not signed again.
 func TestE2EAttestations(t *testing.T) {
 	t.Parallel()
-	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
-	dir := t.TempDir()
-	const name = "pyupload_mv22-2.2-py3-none-any.whl"
-	data, err := os.ReadFile(good + name)
+	dir, paths := copyDists(t, attestWheel)
+	wheel := paths[0]
+	plain, pu := startIndex(t)
+	r := runBinary(t, tokenEnv, uploadArgs(pu, "--attestations", wheel)...)
+	if r.code != ui.ExitFailure || !strings.Contains(r.stderr, "no "+attestWheel+".*.attestation file") || plain.UploadAttempts() != 0 {
+		t.Fatalf("without an attestation file: exit %d, %d uploads\n%s", r.code, plain.UploadAttempts(), r.stderr)
+	}
+	// One index signs (and keeps the wheel); a second one, trusting the
+	// first one's Sigstore, gets the file made there.
+	signer, su := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
+	if r := runBinary(t, ghaEnv(t, signer, su), uploadArgs(su, "--attestations-dir", dir, wheel)...); r.code != ui.ExitOK {
+		t.Fatalf("signing: exit %d\n%s", r.code, r.stderr)
+	}
+	made, err := os.ReadFile(wheel + ".publish.attestation")
 	if err != nil {
 		t.Fatal(err)
 	}
-	wheel := filepath.Join(dir, name)
-	if err := os.WriteFile(wheel, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	r := runBinary(t, ghaEnv(t, ix, u), uploadArgs(u, "--attestations", wheel)...)
-	if r.code != ui.ExitFailure || !strings.Contains(r.stderr, "no "+name+".*.attestation file") || ix.UploadAttempts() != 0 {
-		t.Fatalf("without an attestation file: exit %d, %d uploads\n%s", r.code, ix.UploadAttempts(), r.stderr)
-	}
-	att := `{"version": 1, "verification_material": {"certificate": "Y2VydA==", "transparency_entries": [{}]},
-  "envelope": {"statement": "c3RtdA==", "signature": "c2ln"}}`
-	if err := os.WriteFile(wheel+".publish.attestation", []byte(att), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}}, fakeindex.WithAttestationTrustedRoot(signer.Sigstore().TrustedRootJSON()))
 	// As the shell expands dist/*: the attestation is an argument too, and
 	// is sent once.
 	r = runBinary(t, ghaEnv(t, ix, u), uploadArgs(u, "--attestations", wheel, wheel+".publish.attestation")...)
-	if r.code != ui.ExitOK {
-		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	if r.code != ui.ExitOK || strings.Contains(r.stderr, "Attestations: signed") || ix.Sigstore().LogSize() != 0 {
+		t.Fatalf("exit %d, %d log entries\n%s", r.code, ix.Sigstore().LogSize(), r.stderr)
 	}
 	files := ix.Files()
 	if len(files) != 1 {
 		t.Fatalf("stored %d files", len(files))
 	}
-	want := `[{"version":1,"verification_material":{"certificate":"Y2VydA==","transparency_entries":[{}]},"envelope":{"statement":"c3RtdA==","signature":"c2ln"}}]`
-	if got := files[0].Fields.Get("attestations"); got != want {
-		t.Errorf("attestations field = %s, want %s", got, want)
+	if got, want := files[0].Fields.Get("attestations"), "["+strings.TrimSpace(string(made))+"]"; got != want {
+		t.Errorf("attestations field = %.200s, want %.200s", got, want)
 	}
 }
 

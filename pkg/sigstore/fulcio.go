@@ -21,6 +21,10 @@ import (
 // never quotes the token.
 var ErrBadToken = errors.New("sigstore: the identity token is not a JWT with a subject")
 
+// ErrUnverifiedEmail says the identity token names an email its issuer
+// has not verified: Fulcio issues no certificate for it.
+var ErrUnverifiedEmail = errors.New("sigstore: the identity token's email is not verified (email_verified is not true)")
+
 // Fulcio is a client of Fulcio's v2 API. The zero value of its tuning
 // fields is usable: 30 s per try, 4 tries, exponential backoff.
 type Fulcio struct {
@@ -127,8 +131,10 @@ func parseFulcioAnswer(data []byte) ([]*x509.Certificate, error) {
 	return chain, nil
 }
 
-// tokenSubject reads the sub claim of a JWT, unverified (Fulcio verifies
-// the token). Errors never quote the token.
+// tokenSubject is what Fulcio takes as the token's subject, read
+// unverified (Fulcio verifies the token): its verified email when it has
+// one (Google's service accounts), else its sub claim. Errors never quote
+// the token.
 func tokenSubject(token string) (string, error) {
 	parts := strings.Split(token, ".")
 	if len(parts) != 3 {
@@ -139,9 +145,20 @@ func tokenSubject(token string) (string, error) {
 		return "", ErrBadToken
 	}
 	var claims struct {
-		Sub string `json:"sub"`
+		Sub           string `json:"sub"`
+		Email         string `json:"email"`
+		EmailVerified any    `json:"email_verified"`
 	}
-	if err := json.Unmarshal(payload, &claims); err != nil || claims.Sub == "" {
+	if err := json.Unmarshal(payload, &claims); err != nil {
+		return "", ErrBadToken
+	}
+	if claims.Email != "" {
+		if v := claims.EmailVerified; v != true && v != "true" {
+			return "", ErrUnverifiedEmail
+		}
+		return claims.Email, nil
+	}
+	if claims.Sub == "" {
 		return "", ErrBadToken
 	}
 	return claims.Sub, nil
