@@ -3,7 +3,9 @@
 # offline. Starts bin/fakeindex on a free loopback port with a trusted
 # publisher and a fake GitHub Actions token endpoint, then publishes the
 # sample dists from testdata with bin/pyupload by Trusted Publishing in a
-# simulated GitHub Actions job, shows what the index lists, finishes a
+# simulated GitHub Actions job, each signed with a PEP 740 attestation by
+# the index's fake Sigstore (Fulcio and Rekor) and verified with pyupload
+# verify, shows what the index lists, finishes a
 # half-published release on a Gitea-like registry, and stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,12 +45,18 @@ request_token="gha-demo-$RANDOM$RANDOM"
 api_token="pypi-demo-$RANDOM$RANDOM"
 bin/fakeindex -addr 127.0.0.1:0 -token "$api_token" -url-file "$work/url" -storage "$work/store" \
   -github-publisher example-org/example-pkg:release.yml "${projects[@]}" \
-  -github-actions-request-token "$request_token" -github-url-file "$work/gha-url" >"$work/index.log" 2>&1 &
+  -github-actions-request-token "$request_token" -github-url-file "$work/gha-url" \
+  -sigstore-dir "$work/sigstore" >"$work/index.log" 2>&1 &
 index_pid=$!
-for _ in $(seq 100); do [ -s "$work/url" ] && [ -s "$work/gha-url" ] && break; sleep 0.1; done
+for _ in $(seq 100); do [ -s "$work/url" ] && [ -s "$work/gha-url" ] && [ -s "$work/sigstore/signing_config.json" ] && break; sleep 0.1; done
 [ -s "$work/url" ] || { echo "fakeindex did not start:"; cat "$work/index.log"; exit 1; }
 url=$(cat "$work/url")
 echo "index at $url"
+
+# The index's fake Sigstore stands in for Sigstore's public instance (the
+# default), which the demo never reaches.
+export PYUPLOAD_SIGSTORE_TRUSTED_ROOT="$work/sigstore/trusted_root.json"
+export PYUPLOAD_SIGSTORE_SIGNING_CONFIG="$work/sigstore/signing_config.json"
 
 # A simulated GitHub Actions job with `permissions: id-token: write`.
 gha() {
@@ -69,8 +77,17 @@ fi
 say "pyupload whoami: the CI identity and the claims the index will match (nothing minted)"
 gha bin/pyupload whoami --repository-url "$url/legacy/"
 
-say "pyupload 'testdata/dists/good/*' in GitHub Actions: Trusted Publishing, 4 uploads at once, no password anywhere"
-gha bin/pyupload --repository-url "$url/legacy/" --jobs 4 'testdata/dists/good/*'
+say "pyupload 'testdata/dists/good/*' in GitHub Actions: Trusted Publishing, each file signed (PEP 740), 4 uploads at once, no password anywhere"
+mkdir -p "$work/attestations"
+gha bin/pyupload --repository-url "$url/legacy/" --jobs 4 --attestations-dir "$work/attestations" 'testdata/dists/good/*'
+
+say "pyupload verify: the release's provenance, from the index's integrity API, against the publisher we expect"
+bin/pyupload verify --index "$url" --github example-org/example-pkg --workflow release.yml pyupload-mv22==2.2
+
+say "pyupload verify: the same check fails for any other publisher"
+if bin/pyupload verify --index "$url" --github someone-else/example-pkg pyupload-mv22==2.2; then
+  echo "expected a failure"; exit 1
+fi
 
 say "again, with an API token: identical files are recognised by sha256 and skipped"
 TWINE_PASSWORD=$api_token bin/pyupload --repository-url "$url/legacy/" --disable-progress-bar testdata/dists/good/pyupload_sample_hatch*
