@@ -206,12 +206,13 @@ func gitlabIdentity(str func(string) string) (*identity, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	ref := str("ref")
-	switch str("ref_type") {
-	case "branch":
-		ref = "refs/heads/" + ref
-	case "tag":
-		ref = "refs/tags/" + ref
+	ref := str("ref_path")
+	switch {
+	case ref != "" || str("ref") == "":
+	case str("ref_type") == "branch":
+		ref = "refs/heads/" + str("ref")
+	case str("ref_type") == "tag":
+		ref = "refs/tags/" + str("ref")
 	}
 	run := ""
 	if str("job_id") != "" {
