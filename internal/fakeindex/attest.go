@@ -34,11 +34,11 @@ const maxAttestations = 2
 const (
 	msgAttestPrefix       = "Invalid attestations supplied during upload: "
 	msgAttestNeedsTP      = "Attestations are only supported when using Trusted Publishing"
-	msgAttestEmpty        = "an empty attestation set is not permitted"
-	msgAttestTooMany      = "Only a maximum of 2 attestations per file are supported"
+	msgAttestEmpty        = "Malformed attestations: an empty attestation set is not permitted"
+	msgAttestTooMany      = "A maximum of 2 attestations per file are supported"
 	msgAttestVerify       = "Could not verify the uploaded artifact using the included attestation: Verification failed: "
 	msgAttestUnknownType  = "Attestation with unsupported predicate type: "
-	msgAttestDuplicateTyp = "Multiple attestations for the same predicate type: "
+	msgAttestDuplicateTyp = "Multiple attestations for the same file with the same predicate type (%s) are not supported"
 )
 
 // Attestation is PyPI's attestation object (PEP 740) as uploaded in the
@@ -168,7 +168,7 @@ func (ix *Index) checkAttestations(mt *mintedToken, field, filename, sha256 stri
 			return fail(msgAttestUnknownType + pred)
 		}
 		if slices.Contains(seen, pred) {
-			return fail(msgAttestDuplicateTyp + pred)
+			return fail(fmt.Sprintf(msgAttestDuplicateTyp, pred))
 		}
 		seen = append(seen, pred)
 	}

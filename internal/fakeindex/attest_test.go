@@ -97,14 +97,14 @@ func TestAttestationRefusals(t *testing.T) {
 		{"version 2", nil, func(*fakeindex.Index, *httptest.Server) string {
 			return `[{"version": 2, "verification_material": {"certificate": "eA==", "transparency_entries": []}, "envelope": {"statement": "eA==", "signature": "eA=="}}]`
 		}, attPrefix + "Malformed attestations: attestation 0: version 2 is not 1"},
-		{"empty", nil, func(*fakeindex.Index, *httptest.Server) string { return "[]" }, attPrefix + "an empty attestation set is not permitted"},
+		{"empty", nil, func(*fakeindex.Index, *httptest.Server) string { return "[]" }, attPrefix + "Malformed attestations: an empty attestation set is not permitted"},
 		{"three", nil, func(ix *fakeindex.Index, srv *httptest.Server) string {
 			a := attest(t, ix, srv, ghClaims(), publish, good)
 			return jsonText(t, []any{a, a, a})
-		}, attPrefix + "Only a maximum of 2 attestations per file are supported"},
+		}, attPrefix + "A maximum of 2 attestations per file are supported"},
 		{"duplicate predicate type", nil, func(ix *fakeindex.Index, srv *httptest.Server) string {
 			return jsonText(t, []any{attest(t, ix, srv, ghClaims(), publish, good), attest(t, ix, srv, ghClaims(), publish, good)})
-		}, attPrefix + "Multiple attestations for the same predicate type: " + publish},
+		}, attPrefix + "Multiple attestations for the same file with the same predicate type (" + publish + ") are not supported"},
 		{"unknown predicate type", nil, func(ix *fakeindex.Index, srv *httptest.Server) string {
 			return jsonText(t, []any{attest(t, ix, srv, ghClaims(), "https://example.com/p/v1", good)})
 		}, attPrefix + "Attestation with unsupported predicate type: https://example.com/p/v1"},
@@ -213,6 +213,10 @@ func TestAttestationsAccepted(t *testing.T) {
 			if status != 200 || body != want {
 				t.Errorf("provenance = %d %s\nwant 200 %s", status, body, want)
 			}
+			simple := simpleJSONDoc(t, srv.URL+"/simple/pyupload-mv24/")
+			if want := srv.URL + "/integrity/pyupload-mv24/2.4/" + mv24Name + "/provenance"; !strings.Contains(simple, `"provenance":"`+want+`"`) {
+				t.Errorf("the simple API does not link %s:\n%s", want, simple)
+			}
 			if got := string(ix.Provenance(mv24Name)); got != want {
 				t.Errorf("Provenance() = %s, want %s", got, want)
 			}
@@ -307,4 +311,24 @@ func TestFulcioTrustsTheIndexTokens(t *testing.T) {
 	if status, body := getURL(t, srv.URL+fakeindex.TrustedRootPath); status != 200 || body != string(ix.Sigstore().TrustedRootJSON()) {
 		t.Errorf("GET %s = %d %s", fakeindex.TrustedRootPath, status, body)
 	}
+}
+
+// simpleJSONDoc reads a PEP 691 page, compacted.
+func simpleJSONDoc(t *testing.T, url string) string {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept", "application/vnd.pypi.simple.v1+json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var v any
+	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	return jsonText(t, v)
 }

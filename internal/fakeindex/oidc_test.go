@@ -779,7 +779,7 @@ func TestMintedTokenUpload(t *testing.T) {
 		},
 		{
 			name: "attestations are verified", projects: []string{"pyupload-mv24"}, form: f24.set("attestations", "[]"),
-			status: 400, message: "Invalid attestations supplied during upload: an empty attestation set is not permitted",
+			status: 400, message: "Invalid attestations supplied during upload: Malformed attestations: an empty attestation set is not permitted",
 		},
 	}
 	for _, tt := range tests {
