@@ -141,6 +141,7 @@ func (f *serveFlags) options() []fakeindex.Option {
 	if f.noArchiveChecks {
 		opts = append(opts, fakeindex.WithoutArchiveChecks())
 	}
+	opts = append(opts, f.sigstore.options()...)
 	return append(opts, f.oidc.options()...)
 }
 

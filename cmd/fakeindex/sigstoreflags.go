@@ -20,10 +20,12 @@ const (
 type sigstoreFlags struct {
 	dir                   string // -sigstore-dir
 	failFulcio, failRekor int
+	noChecks              bool // -no-attestation-checks
 }
 
 func (s *sigstoreFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.dir, "sigstore-dir", "", "write the fake Sigstore's "+trustedRootFile+" and "+signingConfigFile+" (Fulcio at "+fakeindex.FulcioPath+", Rekor v1 at "+fakeindex.RekorPath+") into `dir` once listening")
+	fs.BoolVar(&s.noChecks, "no-attestation-checks", false, "ignore the attestations field of Trusted Publishing uploads, as PyPI does with PEP 740 disabled")
 	fs.IntVar(&s.failFulcio, "fail-fulcio", 0, "answer the first `N` requests to the fake Fulcio with 503 (-1: all of them)")
 	fs.IntVar(&s.failRekor, "fail-rekor", 0, "answer the first `N` requests to the fake Rekor with 503 (-1: all of them)")
 }
@@ -31,6 +33,14 @@ func (s *sigstoreFlags) register(fs *flag.FlagSet) {
 func (s *sigstoreFlags) check() error {
 	if s.failFulcio < -1 || s.failRekor < -1 {
 		return &usageError{"-fail-fulcio and -fail-rekor take a count, or -1 for always"}
+	}
+	return nil
+}
+
+// options are the index options of these flags.
+func (s *sigstoreFlags) options() []fakeindex.Option {
+	if s.noChecks {
+		return []fakeindex.Option{fakeindex.WithoutAttestationChecks()}
 	}
 	return nil
 }

@@ -266,6 +266,20 @@ func TestAttestationsNeedAnAttestingPublisher(t *testing.T) {
 			t.Errorf("upload = %d %q, want 400 %q", res.status, res.message(t), want)
 		}
 	})
+	t.Run("PEP 740 disabled", func(t *testing.T) {
+		t.Parallel()
+		ix, srv, _ := oidcIndex(t, ghConfig(), fakeindex.WithoutAttestationChecks())
+		if err := ix.CreateProject("pyupload-mv24"); err != nil {
+			t.Fatal(err)
+		}
+		tok := mintOK(t, srv, sign(t, ix, ghClaims()))
+		if res := upload(t, srv, f24.set("attestations", "not even JSON"), withHeader("Authorization", basicAuth("__token__", tok))); res.status != 200 {
+			t.Errorf("upload = %d %q, want 200", res.status, res.message(t))
+		}
+		if ix.Provenance(mv24Name) != nil {
+			t.Error("provenance stored with the checks off")
+		}
+	})
 	t.Run("no provenance", func(t *testing.T) {
 		t.Parallel()
 		_, srv := newIndex(t)

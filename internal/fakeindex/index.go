@@ -76,11 +76,12 @@ type Index struct {
 	mintFaults   faultQueue
 
 	// Attestations (sigstore.go, attest.go).
-	sigstore     *fakesigstore.Sigstore
-	trustedRoot  []byte // WithAttestationTrustedRoot; nil: the fake Sigstore's
-	verifierOnce sync.Once
-	verifier     *verify.Verifier
-	verifierErr  error
+	sigstore            *fakesigstore.Sigstore
+	trustedRoot         []byte // WithAttestationTrustedRoot; nil: the fake Sigstore's
+	noAttestationChecks bool   // WithoutAttestationChecks
+	verifierOnce        sync.Once
+	verifier            *verify.Verifier
+	verifierErr         error
 
 	// Counters for tests.
 	attempts       atomic.Int64

@@ -29,6 +29,17 @@ func WithAttestationTrustedRoot(trustedRoot []byte) Option {
 	return func(ix *Index) { ix.trustedRoot = append([]byte(nil), trustedRoot...) }
 }
 
+// WithoutAttestationChecks plays Warehouse's DISABLE_PEP740 admin flag:
+// the attestations field of a Trusted Publishing upload is ignored (the
+// upload succeeds and nothing is served by the integrity API), so tests
+// can send attestations that were not made against the index's Sigstore.
+// An upload with an API token still gets "Attestations are only supported
+// when using Trusted Publishing". It weakens the index's validation, as
+// the name says. The default is to verify attestations as PyPI does.
+func WithoutAttestationChecks() Option {
+	return func(ix *Index) { ix.noAttestationChecks = true }
+}
+
 // Sigstore returns the index's fake Sigstore, served at [FulcioPath] and
 // [RekorPath]: tests use it for its trust material and its faults
 // ([fakesigstore.Sigstore.FailFulcio], [fakesigstore.Sigstore.FailRekor]).
