@@ -4,11 +4,16 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	protobundle "github.com/sigstore/protobuf-specs/gen/pb-go/bundle/v1"
 	"github.com/sigstore/sigstore-go/pkg/bundle"
+	"github.com/sigstore/sigstore-go/pkg/fulcio/certificate"
 	"github.com/sigstore/sigstore-go/pkg/root"
 	"github.com/sigstore/sigstore-go/pkg/sign"
 	"github.com/sigstore/sigstore-go/pkg/verify"
@@ -172,5 +177,94 @@ func TestSigningConfigParses(t *testing.T) {
 	}
 	if got := sc.RekorLogURLs(); len(got) != 1 || got[0].URL != f.rekorURL || got[0].MajorAPIVersion != 1 {
 		t.Errorf("Rekor URLs = %v", got)
+	}
+}
+
+// TestIdentities checks the SAN and the extensions Fulcio derives from
+// each issuer's claims, read back by sigstore-go's verifier.
+func TestIdentities(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	now := time.Now().Unix()
+	tests := []struct {
+		name   string
+		claims map[string]any
+		san    string
+		ext    certificate.Extensions
+	}{
+		{
+			name: "gitlab",
+			claims: map[string]any{
+				"iss": fakesigstore.IssuerGitLab, "sub": "project_path:grp/pkg:ref_type:tag:ref:v1",
+				"project_path": "grp/pkg", "project_id": "77", "namespace_path": "grp", "namespace_id": "5",
+				"ci_config_ref_uri": "gitlab.com/grp/pkg//.gitlab-ci.yml@refs/tags/v1", "ci_config_sha": "abc",
+				"ref": "v1", "ref_type": "tag", "sha": "def", "pipeline_source": "push", "job_id": "99",
+				"runner_environment": "gitlab-hosted",
+			},
+			san: "https://gitlab.com/grp/pkg//.gitlab-ci.yml@refs/tags/v1",
+			ext: certificate.Extensions{
+				Issuer: fakesigstore.IssuerGitLab, BuildSignerURI: "https://gitlab.com/grp/pkg//.gitlab-ci.yml@refs/tags/v1",
+				BuildSignerDigest: "abc", RunnerEnvironment: "gitlab-hosted", SourceRepositoryURI: "https://gitlab.com/grp/pkg",
+				SourceRepositoryDigest: "def", SourceRepositoryRef: "refs/tags/v1", SourceRepositoryIdentifier: "77",
+				SourceRepositoryOwnerURI: "https://gitlab.com/grp", SourceRepositoryOwnerIdentifier: "5",
+				BuildConfigURI: "https://gitlab.com/grp/pkg//.gitlab-ci.yml@refs/tags/v1", BuildConfigDigest: "abc",
+				BuildTrigger: "push", RunInvocationURI: "https://gitlab.com/grp/pkg/-/jobs/99",
+			},
+		},
+		{
+			name:   "google",
+			claims: map[string]any{"iss": fakesigstore.IssuerGoogle, "sub": "1234", "email": "ci@p.iam.gserviceaccount.com", "email_verified": true},
+			san:    "ci@p.iam.gserviceaccount.com",
+			ext:    certificate.Extensions{Issuer: fakesigstore.IssuerGoogle},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			claims := maps.Clone(tt.claims)
+			claims["aud"], claims["iat"], claims["exp"] = "sigstore", now, now+300
+			token, err := f.signer.SignIDToken(claims)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pb, err := signWithSigstoreGo(t, f, token)
+			if err != nil {
+				t.Fatalf("sign.Bundle: %v", err)
+			}
+			tr, _ := root.NewTrustedRootFromJSON(f.sig.TrustedRootJSON())
+			v, _ := verify.NewVerifier(tr, verify.WithSignedCertificateTimestamps(1), verify.WithTransparencyLog(1), verify.WithIntegratedTimestamps(1))
+			res, err := v.Verify(&bundle.Bundle{Bundle: pb}, verify.NewPolicy(verify.WithArtifactDigest("sha256", artifactDigest[:]), verify.WithoutIdentitiesUnsafe()))
+			if err != nil {
+				t.Fatalf("Verify: %v", err)
+			}
+			c := res.Signature.Certificate
+			if c.SubjectAlternativeName != tt.san {
+				t.Errorf("SAN = %q, want %q", c.SubjectAlternativeName, tt.san)
+			}
+			if diff := cmp.Diff(tt.ext, c.Extensions); diff != "" {
+				t.Errorf("extensions (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestSCTsAreChecked verifies against a trusted root without the CT log:
+// the embedded SCT then cannot verify, and a verifier that requires one
+// refuses the bundle.
+func TestSCTsAreChecked(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	pb, err := signWithSigstoreGo(t, f, f.githubToken(t, "sigstore"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(f.sig.TrustedRootJSON(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["ctlogs"] = []any{}
+	noCT, _ := json.Marshal(doc)
+	if _, err := verifyWithSigstoreGo(t, noCT, pb); err == nil {
+		t.Error("Verify accepted a bundle whose SCT's log is not trusted")
 	}
 }
