@@ -129,9 +129,9 @@ func TestRekorAnswers(t *testing.T) {
 	entry := dsseEntry(t, key, cert, statement())
 	url := f.rekorURL + "/api/v1/log/entries"
 
-	status, h, body := post(t, url, "", entry)
-	if status != 201 || h.Get("ETag") == "" || !strings.Contains(body, `"inclusionProof"`) {
-		t.Fatalf("first entry = %d %s (ETag %q)", status, body, h.Get("ETag"))
+	status, h, firstBody := post(t, url, "", entry)
+	if status != 201 || h.Get("ETag") == "" || !strings.Contains(firstBody, `"inclusionProof"`) {
+		t.Fatalf("first entry = %d %s (ETag %q)", status, firstBody, h.Get("ETag"))
 	}
 	status, h2, body := post(t, url, "", entry)
 	if status != 409 || h2.Get("Location") != "/api/v1/log/entries/"+h.Get("ETag") {
@@ -152,6 +152,46 @@ func TestRekorAnswers(t *testing.T) {
 	if f.sig.LogSize() != 1 {
 		t.Errorf("LogSize() = %d, want 1", f.sig.LogSize())
 	}
+	var created map[string]struct {
+		LogIndex     int64
+		Verification struct{ InclusionProof struct{ RootHash string } }
+	}
+	if err := json.Unmarshal([]byte(firstBody), &created); err != nil {
+		t.Fatal(err)
+	}
+	uuid := h.Get("ETag")
+	status, body = getBody(t, f.rekorURL+"/api/v1/log/entries/"+uuid)
+	if status != 200 || !strings.HasPrefix(body, `{"`+uuid+`":`) {
+		t.Errorf("GET entry = %d %s", status, body)
+	}
+	status, body = getBody(t, f.rekorURL+"/api/v1/log")
+	var info struct {
+		RootHash       string
+		TreeSize       int
+		SignedTreeHead string
+	}
+	if err := json.Unmarshal([]byte(body), &info); status != 200 || err != nil || info.TreeSize != 1 ||
+		info.RootHash != created[uuid].Verification.InclusionProof.RootHash || !strings.Contains(info.SignedTreeHead, "\n\n\u2014 ") {
+		t.Errorf("GET log = %d %s", status, body)
+	}
+	if status, _ := getBody(t, f.rekorURL+"/api/v1/log/entries/"+strings.Repeat("0", 64)); status != 404 {
+		t.Errorf("GET a missing entry = %d, want 404", status)
+	}
+}
+
+func getBody(t *testing.T, url string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }
 
 func TestFaults(t *testing.T) {
