@@ -66,9 +66,8 @@ func ParseAttestations(field []byte) ([]Attestation, error) {
 	}
 	out := make([]Attestation, len(raw))
 	for i, r := range raw {
-		dec := json.NewDecoder(bytes.NewReader(r))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&out[i]); err != nil {
+		// Unknown members are ignored, as pydantic's models do by default.
+		if err := json.Unmarshal(r, &out[i]); err != nil {
 			return nil, fmt.Errorf("attestation %d: %w", i, err)
 		}
 		a := &out[i]
