@@ -19,7 +19,8 @@ FUZZ_TARGETS  := pkg/dist:FuzzParseFilename pkg/dist:FuzzParseMetadata pkg/dist:
                  pkg/oidc:FuzzParseClaims pkg/mint:FuzzMint pkg/upload:FuzzErrorMessage internal/pypirc:FuzzParse \
                  cmd/pyupload:FuzzSplitAttached internal/ui:FuzzNeutralize internal/ui:FuzzTokenOutput \
                  internal/readapi:FuzzParseSimpleHTML internal/readapi:FuzzParseSimpleJSON cmd/pyupload:FuzzHostileAnswers \
-                 pkg/rst:FuzzValidate
+                 pkg/rst:FuzzValidate internal/fakesigstore:FuzzCanonicalBody internal/fakesigstore:FuzzParseCertRequest \
+                 internal/fakeindex:FuzzParseAttestations
 
 .PHONY: all build demo test race lint lint-install fuzz bench conformance pypirc-golden refdata rst-golden testdata clean
 

@@ -36,6 +36,7 @@ type serveFlags struct {
 	hostile         []fakeindex.Hostile
 	dripInterval    time.Duration
 	oidc            oidcFlags
+	sigstore        sigstoreFlags
 }
 
 // tokenList is a repeatable -token flag.
@@ -88,6 +89,7 @@ func parseFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	})
 	fs.DurationVar(&f.dripInterval, "drip-interval", fakeindex.DefaultDripInterval, "pause between two bytes of the drip behaviours (-hostile, -ci-hostile)")
 	f.oidc.register(fs)
+	f.sigstore.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -104,6 +106,9 @@ func parseFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 		return nil, &usageError{"-max-file-size must be positive"}
 	}
 	if err := f.oidc.check(); err != nil {
+		return nil, err
+	}
+	if err := f.sigstore.check(); err != nil {
 		return nil, err
 	}
 	if !f.public {
@@ -136,6 +141,7 @@ func (f *serveFlags) options() []fakeindex.Option {
 	if f.noArchiveChecks {
 		opts = append(opts, fakeindex.WithoutArchiveChecks())
 	}
+	opts = append(opts, f.sigstore.options()...)
 	return append(opts, f.oidc.options()...)
 }
 
@@ -145,7 +151,12 @@ func (f *serveFlags) options() []fakeindex.Option {
 // the second ("fakeindex github-actions-token-url <URL>", for
 // ACTIONS_ID_TOKEN_REQUEST_URL), then the profile's upload URL
 // ("fakeindex upload-url <URL>") and, unless it has none, its simple
-// index ("fakeindex simple-url <URL>", for --check-url), serves until ctx
+// index ("fakeindex simple-url <URL>", for --check-url), then the fake
+// Sigstore's URLs ("fakeindex sigstore-fulcio-url <URL>",
+// "sigstore-rekor-url", "sigstore-trusted-root-url",
+// "sigstore-signing-config-url") and, with -sigstore-dir, the files written
+// there ("fakeindex sigstore-trusted-root <path>",
+// "sigstore-signing-config <path>"), serves until ctx
 // is cancelled, then shuts down gracefully. It logs one line per request to stderr and returns the exit
 // code: 0, 1 when serving failed, 2 for a usage error.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -164,6 +175,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if f.failUploads > 0 {
 		ix.FailUploads(f.failUploads, f.failStatus)
 	}
+	f.sigstore.apply(ix)
 	if err := f.oidc.createProjects(ix); err != nil {
 		_, _ = fmt.Fprintf(stderr, "fakeindex: %v\n", err)
 		return 1
@@ -191,7 +203,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	if err := announce(stdout, base, ghaURL, ix); err != nil {
+	if err := f.sigstore.writeFiles(ix, base); err != nil {
+		_, _ = fmt.Fprintf(stderr, "fakeindex: writing -sigstore-dir: %v\n", err)
+		_ = ln.Close()
+		return 1
+	}
+	if err := announce(stdout, base, ghaURL, ix, f.sigstore.lines(base)); err != nil {
 		_ = ln.Close()
 		return 1
 	}
@@ -246,7 +263,7 @@ func joinHostile(index []fakeindex.Hostile, ci []fakeci.Hostile) string {
 // announce prints the stdout lines run's comment lists, in one write so
 // that a reader sees them all at once: the first two are kept where
 // scripts expect them, the profile's URLs come after.
-func announce(stdout io.Writer, base, ghaURL string, ix *fakeindex.Index) error {
+func announce(stdout io.Writer, base, ghaURL string, ix *fakeindex.Index, sigstore string) error {
 	var b strings.Builder
 	b.WriteString("fakeindex listening on " + base + "\n")
 	if ghaURL != "" {
@@ -256,6 +273,7 @@ func announce(stdout io.Writer, base, ghaURL string, ix *fakeindex.Index) error 
 	if p := ix.SimplePath(); p != "" {
 		b.WriteString("fakeindex simple-url " + base + p + "\n")
 	}
+	b.WriteString(sigstore)
 	_, err := io.WriteString(stdout, b.String())
 	return err
 }

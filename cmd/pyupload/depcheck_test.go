@@ -71,7 +71,10 @@ var forbiddenDeps = map[string][]string{
 	// The test index and the CI fakes are independent of the client.
 	"internal/fakeindex": {"pkg/upload", "internal/readapi", "pkg/oidc", "pkg/mint", "internal/transport", "internal/preflight", "internal/credentials", "internal/trusted", "internal/publisher", "internal/ui", "github.com/urfave/cli/v3"},
 	"internal/fakeci":    {"pkg/upload", "internal/readapi", "pkg/oidc", "pkg/mint", "internal/transport", "internal/preflight", "internal/credentials", "internal/trusted", "internal/publisher", "internal/ui", "github.com/urfave/cli/v3"},
-	"cmd/fakeindex":      {"pkg/upload", "internal/readapi", "pkg/oidc", "pkg/mint", "internal/preflight", "internal/credentials", "internal/trusted", "internal/publisher", "internal/ui"},
+	// The fake Sigstore is an oracle for the client's signer and verifier
+	// (pkg/sigstore): it must not reuse them.
+	"internal/fakesigstore": {"pkg/upload", "pkg/sigstore", "pkg/oidc", "pkg/mint", "internal/ui", "internal/readapi", "internal/transport", "internal/preflight", "internal/credentials", "internal/trusted", "internal/publisher", "internal/fakeindex", "github.com/urfave/cli/v3"},
+	"cmd/fakeindex":         {"pkg/upload", "internal/readapi", "pkg/oidc", "pkg/mint", "internal/preflight", "internal/credentials", "internal/trusted", "internal/publisher", "internal/ui"},
 	// Test support: builds archives for the client's tests and the index's
 	// alike, so it must lean on neither (and only tests import it).
 	"internal/answermeter": {"net/http", "pkg/dist", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/fakeindex", "internal/fakeci", "github.com/urfave/cli/v3"},

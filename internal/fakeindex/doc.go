@@ -29,6 +29,16 @@
 //     of CI providers' token endpoints are in internal/fakeci, which signs
 //     with the index's key through [Index.SignIDToken] and dates tokens by
 //     [Index.Now]; this package knows nothing of them.
+//   - PEP 740 attestations (attest.go): /legacy/ verifies the
+//     attestations field of a Trusted Publishing upload as PyPI does
+//     (docs/index-server.md §6), with sigstore-go's verifier against the
+//     trust root of the index's fake Sigstore ([Index.Sigstore], from
+//     internal/fakesigstore, served at [FulcioPath] and [RekorPath]) or
+//     [WithAttestationTrustedRoot]'s, and the certificate's identity
+//     against the publisher that minted the token. Accepted attestations
+//     are served by PyPI's integrity API, GET
+//     /integrity/<project>/<version>/<filename>/provenance
+//     ([Index.Provenance]).
 //
 // # Registry profiles
 //

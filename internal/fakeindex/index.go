@@ -12,6 +12,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/sigstore/sigstore-go/pkg/verify"
+
+	"github.com/pyupload/pyupload/internal/fakesigstore"
 	"github.com/pyupload/pyupload/pkg/dist"
 )
 
@@ -71,6 +74,14 @@ type Index struct {
 	keys         *signer // the signing key and its JWKS, made on first use
 	mintAttempts atomic.Int64
 	mintFaults   faultQueue
+
+	// Attestations (sigstore.go, attest.go).
+	sigstore            *fakesigstore.Sigstore
+	trustedRoot         []byte // WithAttestationTrustedRoot; nil: the fake Sigstore's
+	noAttestationChecks bool   // WithoutAttestationChecks
+	verifierOnce        sync.Once
+	verifier            *verify.Verifier
+	verifierErr         error
 
 	// Counters for tests.
 	attempts       atomic.Int64
@@ -183,9 +194,11 @@ func New(opts ...Option) *Index {
 	if ix.readAuthSet != nil {
 		ix.readAuth = *ix.readAuthSet
 	}
+	ix.sigstore = ix.newSigstore()
 	mux := http.NewServeMux()
 	ix.reg.routes(ix, mux)
 	ix.routeOIDC(mux)
+	ix.routeSigstore(mux)
 	ix.mux = mux
 	return ix
 }

@@ -285,3 +285,49 @@ func TestContentTypeProblem(t *testing.T) {
 		}
 	}
 }
+
+func TestDistIdentity(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		a, b string
+		same bool
+	}{
+		{"pkg-1.0-py3-none-any.whl", "pkg-1.0-py3-none-any.whl", true},
+		{"pkg-1.0-py2.py3-none-any.whl", "pkg-1.0-py3.py2-none-any.whl", true},
+		{"Pkg_Name-1.0-py3-none-any.whl", "pkg.name-1.0.0-py3-none-any.whl", true},
+		{"pkg-1.0-1-py3-none-any.whl", "pkg-1.0-py3-none-any.whl", false},
+		{"pkg-1.0-py3-none-any.whl", "pkg-1.1-py3-none-any.whl", false},
+		{"pkg-1.0.tar.gz", "pkg-1.0-py3-none-any.whl", false},
+		{"pkg-1.0.tar.gz", "PKG-1.0.0.tar.gz", true},
+		{"pkg-1.0.tar.gz", "pkg-1.0.zip", true},
+		{"pkg-1.0-py3-none.whl", "pkg-1.0-py3-none.whl", false}, // not a wheel name
+		{"pkg.tar.gz", "pkg.tar.gz", false},
+	}
+	for _, tt := range tests {
+		a, errA := distIdentity(tt.a)
+		b, errB := distIdentity(tt.b)
+		if same := errA == nil && errB == nil && a.same(b); same != tt.same {
+			t.Errorf("distIdentity(%q) == distIdentity(%q): %v, want %v (%v, %v)", tt.a, tt.b, same, tt.same, errA, errB)
+		}
+	}
+}
+
+func FuzzParseAttestations(f *testing.F) {
+	f.Add([]byte(`[{"version": 1, "verification_material": {"certificate": "eA==", "transparency_entries": [{}]}, "envelope": {"statement": "eA==", "signature": "eA=="}}]`))
+	f.Add([]byte(`[]`))
+	f.Add([]byte(`{`))
+	f.Fuzz(func(t *testing.T, field []byte) {
+		atts, err := ParseAttestations(field)
+		if err != nil {
+			return
+		}
+		for _, a := range atts {
+			if a.Version != 1 || len(a.VerificationMaterial.Certificate) == 0 || len(a.Envelope.Statement) == 0 {
+				t.Errorf("ParseAttestations accepted %+v", a)
+			}
+			if _, err := a.bundle(); err != nil && err.Error() == "" {
+				t.Error("an empty error")
+			}
+		}
+	})
+}

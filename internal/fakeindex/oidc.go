@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -153,6 +154,7 @@ type mintedToken struct {
 	anyProject bool
 	notBefore  int64 // unix seconds
 	expires    int64
+	publisher  Publisher // the publisher that minted it, as it was then
 }
 
 func newOIDCState(cfg OIDCConfig) *oidcState {
@@ -363,7 +365,8 @@ func (ix *Index) mint(body []byte) mintResult {
 		return mintFailure(codeInvalidPublisher, "valid token, but no corresponding publisher ("+err.Error()+")", nil)
 	}
 
-	mt := &mintedToken{projects: map[string]bool{}, anyProject: pub.AnyProject, notBefore: now.Unix()}
+	mt := &mintedToken{projects: map[string]bool{}, anyProject: pub.AnyProject, notBefore: now.Unix(), publisher: *pub}
+	mt.publisher.Projects = slices.Clone(pub.Projects)
 	mt.expires = now.Add(st.ttl).Unix()
 	for _, p := range pub.Projects {
 		mt.projects[canonicalName(p)] = true

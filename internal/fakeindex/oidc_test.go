@@ -778,8 +778,8 @@ func TestMintedTokenUpload(t *testing.T) {
 			status: 400, message: "Unknown protocol version.",
 		},
 		{
-			name: "attestations are ignored", projects: []string{"pyupload-mv24"}, form: f24.set("attestations", "[]"),
-			status: 200, message: "OK",
+			name: "attestations are verified", projects: []string{"pyupload-mv24"}, form: f24.set("attestations", "[]"),
+			status: 400, message: "Invalid attestations supplied during upload: Malformed attestations: an empty attestation set is not permitted",
 		},
 	}
 	for _, tt := range tests {

@@ -2,6 +2,7 @@ package fakeindex
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -125,11 +126,18 @@ func (ix *Index) fileUpload(up *upload) *reply {
 			return rp
 		}
 	}
-	// Row 25: only Trusted Publishing tokens may attest. The fake cannot
-	// verify Sigstore bundles, so with such a token the field is ignored,
-	// as Warehouse does when its DISABLE_PEP740 flag is set.
-	if _, ok := form["attestations"]; ok && minted == nil {
-		return badRequest("Invalid attestations supplied during upload: Attestations are only supported when using Trusted Publishing")
+	// Row 25: only Trusted Publishing tokens may attest, and their
+	// attestations are verified as PyPI does (attest.go).
+	var attestations []json.RawMessage
+	if field, ok := lastValue(form, "attestations"); ok {
+		if minted == nil {
+			return badRequest("%s", msgAttestPrefix+msgAttestNeedsTP)
+		}
+		if !ix.noAttestationChecks {
+			if attestations, rp = ix.checkAttestations(minted, field, c.filename, c.sha256); rp != nil {
+				return rp
+			}
+		}
 	}
 	// Row 26.
 	sf := &storedFile{
@@ -141,6 +149,9 @@ func (ix *Index) fileUpload(up *upload) *reply {
 		path:    c.path,
 		md5:     md5sum,
 		comment: ff.comment,
+	}
+	if attestations != nil {
+		sf.attestations, sf.provenancePub = attestations, provenancePublisher(&minted.publisher)
 	}
 	if wheelMetadata != nil {
 		sf.metadata = wheelMetadata

@@ -411,7 +411,7 @@ func (ix *Index) handleSimpleDetail(w http.ResponseWriter, r *http.Request) {
 				"yanked":                  false,
 				"data-dist-info-metadata": coreMetadata,
 				"core-metadata":           coreMetadata,
-				"provenance":              nil,
+				"provenance":              provenanceURL(base, s.normalized, fr.rel.version, fr.f),
 			})
 		}
 		if versions == nil {
@@ -435,6 +435,9 @@ func (ix *Index) handleSimpleDetail(w http.ResponseWriter, r *http.Request) {
 		}
 		if fr.f.metadataSHA != "" {
 			attrs += fmt.Sprintf(" data-dist-info-metadata=\"sha256=%s\" data-core-metadata=\"sha256=%s\"", fr.f.metadataSHA, fr.f.metadataSHA)
+		}
+		if u, ok := provenanceURL(base, s.normalized, fr.rel.version, fr.f).(string); ok {
+			attrs += fmt.Sprintf(" data-provenance=\"%s\"", html.EscapeString(u))
 		}
 		fmt.Fprintf(&b, "    <a href=\"%s#sha256=%s\"%s>%s</a><br />\n", html.EscapeString(fileURL(base, fr.f.Filename)), fr.f.SHA256, attrs, html.EscapeString(fr.f.Filename))
 	}
@@ -547,4 +550,13 @@ func (ix *Index) handleHome(w http.ResponseWriter, r *http.Request) {
 	}
 	b.WriteString("  </body>\n</html>\n")
 	writeHTML(w, formatHTML, b.String())
+}
+
+// provenanceURL is a file's PEP 740 provenance URL in the simple API (its
+// integrity API document), or nil when it has no attestations.
+func provenanceURL(base, project, version string, f *storedFile) any {
+	if len(f.attestations) == 0 {
+		return nil
+	}
+	return base + "/integrity/" + url.PathEscape(project) + "/" + url.PathEscape(version) + "/" + url.PathEscape(f.Filename) + "/provenance"
 }

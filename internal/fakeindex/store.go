@@ -4,6 +4,7 @@ import (
 	"crypto/md5" // #nosec G501 -- PyPI still records md5 digests; not used for security
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -44,6 +45,9 @@ type storedFile struct {
 	comment     string
 	metadataSHA string // sha256 of the wheel's METADATA (PEP 658), "" for sdists
 	metadata    []byte // the wheel's METADATA, served as <filename>.metadata
+
+	attestations  []json.RawMessage // accepted PEP 740 attestations, compact JSON
+	provenancePub map[string]any    // the integrity API's publisher object
 }
 
 // findRelease returns the project's release equal to v by PEP 440, as
