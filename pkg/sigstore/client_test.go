@@ -13,6 +13,7 @@ import (
 	"io"
 	"math/big"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -179,4 +180,17 @@ func selfSignedPEM(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+}
+
+func TestSignerRefusesPlainHTTPElsewhere(t *testing.T) {
+	t.Parallel()
+	root, err := sigstore.ProductionRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &url.URL{Scheme: "http", Host: "fulcio.example"}
+	_, err = sigstore.NewSigner(t.Context(), http.DefaultClient, &sigstore.Instance{Fulcio: u, Rekor: u, Root: root}, sigstoretest.MakeToken(githubClaims()))
+	if err == nil || !strings.Contains(err.Error(), "not https") {
+		t.Fatalf("NewSigner(plain http to another host) = %v", err)
+	}
 }
