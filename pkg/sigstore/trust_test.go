@@ -148,6 +148,17 @@ func TestParseProvenance(t *testing.T) {
 	if b.Publisher.Kind != "GitHub" || b.Publisher.Repository != "o/r" || b.Publisher.Workflow != "release.yml" || len(b.Attestations) != 1 {
 		t.Errorf("ParseProvenance = %+v", p)
 	}
+	pol, err := b.Publisher.Policy()
+	if err != nil || pol != (sigstore.GitHub{Repository: "o/r", Workflow: "release.yml"}) {
+		t.Errorf("Policy() = %#v, %v", pol, err)
+	}
+	gl := sigstore.Publisher{Kind: "GitLab", Repository: "g/p", WorkflowFilepath: "ci/release.yml"}
+	if pol, err := gl.Policy(); err != nil || pol != (sigstore.GitLab{Project: "g/p", CIFile: "ci/release.yml"}) {
+		t.Errorf("GitLab Policy() = %#v, %v", pol, err)
+	}
+	if _, err := (&sigstore.Publisher{Kind: "ActiveState"}).Policy(); err == nil {
+		t.Error("an ActiveState publisher got a policy")
+	}
 	if _, err := sigstore.ParseProvenance([]byte(`{"version":1,"attestation_bundles":[{"publisher":{},"attestations":[]}]}`)); !errors.Is(err, sigstore.ErrMalformed) {
 		t.Errorf("ParseProvenance(no kind) = %v", err)
 	}
