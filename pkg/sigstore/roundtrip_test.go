@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -302,5 +304,27 @@ func TestSignAndVerifyPublishers(t *testing.T) {
 			}
 			verifyWithSigstoreGo(t, f.rootJSON, att, digest, tc.issuer, tc.san)
 		})
+	}
+}
+
+// TestVerifyLoggedAfterCertificateExpired: an entry logged after the
+// certificate's 10 minutes fails the certificate check, though every
+// signature holds.
+func TestVerifyLoggedAfterCertificateExpired(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	var offset atomic.Int64
+	f.services.Now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	s := f.signer(t, githubClaims())
+	offset.Store(int64(time.Hour))
+	digest := sha256.Sum256([]byte("late"))
+	att, err := s.Attest(t.Context(), wheel, digest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = sigstore.Verify(att, f.inst.Root, wheel, digest, sigstore.GitHub{Repository: "octo/hello"})
+	ve, ok := errors.AsType[*sigstore.VerificationError](err)
+	if !ok || ve.Check != sigstore.CheckCertificate || !strings.Contains(ve.Reason, "outside the certificate's validity") {
+		t.Fatalf("Verify(logged after expiry) = %v, want a certificate validity failure", err)
 	}
 }
