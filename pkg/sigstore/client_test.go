@@ -13,6 +13,7 @@ import (
 	"io"
 	"math/big"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -148,6 +149,10 @@ func TestClientHostileAnswers(t *testing.T) {
 		{"Fulcio answer without chain", fulcioPath, status(200, `{}`), func(err error) bool { return errors.Is(err, sigstore.ErrMalformed) }},
 		{"malformed Rekor answer", rekorPath, status(201, `{"a":{"body":"eyJ9"}}`), func(err error) bool { return errors.Is(err, sigstore.ErrMalformed) }},
 		{"Rekor answer with two entries", rekorPath, status(201, `{"a":{},"b":{}}`), func(err error) bool { return errors.Is(err, sigstore.ErrMalformed) }},
+		{"Rekor 409 naming another host", rekorPath, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Location", "http://elsewhere.invalid/api/v1/log/entries/abc")
+			w.WriteHeader(http.StatusConflict)
+		}, func(err error) bool { return errors.Is(err, sigstore.ErrMalformed) }},
 		{"certificate for another key", fulcioPath, otherKey, func(err error) bool { return errors.Is(err, sigstore.ErrMalformed) }},
 	}
 	for _, tc := range cases {
@@ -192,5 +197,38 @@ func TestSignerRefusesPlainHTTPElsewhere(t *testing.T) {
 	_, err = sigstore.NewSigner(t.Context(), http.DefaultClient, &sigstore.Instance{Fulcio: u, Rekor: u, Root: root}, sigstoretest.MakeToken(githubClaims()))
 	if err == nil || !strings.Contains(err.Error(), "not https") {
 		t.Fatalf("NewSigner(plain http to another host) = %v", err)
+	}
+}
+
+// TestRekorEntryLoggedDespiteFailure: Rekor logs the entry but the answer
+// is lost (a 503 after the fact); the retry meets 409 and the client
+// fetches the existing entry, which verifies.
+func TestRekorEntryLoggedDespiteFailure(t *testing.T) {
+	t.Parallel()
+	var seen atomic.Int32
+	f := newFixture(t, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && r.URL.Path == rekorPath && seen.Add(1) == 1 {
+				next.ServeHTTP(httptest.NewRecorder(), r) // logged, answer lost
+				w.WriteHeader(http.StatusServiceUnavailable)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	s, err := sigstore.NewSigner(t.Context(), f.server.Client(), f.inst, sigstoretest.MakeToken(githubClaims()), sigstore.WithBackoff(fastBackoff))
+	if err != nil {
+		t.Fatal(err)
+	}
+	digest := sha256.Sum256([]byte("w"))
+	att, err := s.Attest(t.Context(), wheel, digest)
+	if err != nil {
+		t.Fatalf("Attest = %v", err)
+	}
+	if seen.Load() != 2 {
+		t.Errorf("Rekor saw %d posts, want 2", seen.Load())
+	}
+	if _, err := sigstore.Verify(att, f.inst.Root, wheel, digest, sigstore.GitHub{Repository: "octo/hello"}); err != nil {
+		t.Fatalf("Verify(the existing entry) = %v", err)
 	}
 }
