@@ -20,7 +20,9 @@ FUZZ_TARGETS  := pkg/dist:FuzzParseFilename pkg/dist:FuzzParseMetadata pkg/dist:
                  cmd/pyupload:FuzzSplitAttached internal/ui:FuzzNeutralize internal/ui:FuzzTokenOutput \
                  internal/readapi:FuzzParseSimpleHTML internal/readapi:FuzzParseSimpleJSON cmd/pyupload:FuzzHostileAnswers \
                  pkg/rst:FuzzValidate internal/fakesigstore:FuzzCanonicalBody internal/fakesigstore:FuzzParseCertRequest \
-                 internal/fakeindex:FuzzParseAttestations
+                 internal/fakeindex:FuzzParseAttestations pkg/sigstore:FuzzParseAttestation pkg/sigstore:FuzzParseProvenance \
+                 pkg/sigstore:FuzzParseTrustedRoot pkg/sigstore:FuzzParseSigningConfig pkg/sigstore:FuzzSameDistribution \
+                 pkg/sigstore:FuzzServiceAnswers pkg/sigstore:FuzzCheckpoint pkg/sigstore:FuzzPrecertTBS
 
 .PHONY: all build demo test race lint lint-install fuzz bench conformance pypirc-golden refdata rst-golden testdata clean
 

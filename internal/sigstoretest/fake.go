@@ -14,6 +14,7 @@ import (
 	"errors"
 	"math/big"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -34,8 +35,9 @@ type Services struct {
 	rekorKey, ctKey *ecdsa.PrivateKey
 	created         time.Time
 
-	mu     sync.Mutex
-	leaves [][]byte // leaf hashes
+	mu      sync.Mutex
+	leaves  [][]byte                  // leaf hashes
+	entries map[string]map[string]any // by UUID (hex SHA-256 of the body)
 }
 
 // NewServices makes the keys and certificates of a new in-process
@@ -135,6 +137,8 @@ func (s *Services) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveFulcio(w, r)
 	case r.Method == http.MethodPost && r.URL.Path == "/api/v1/log/entries":
 		s.serveRekor(w, r)
+	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/api/v1/log/entries/"):
+		s.serveEntry(w, r)
 	default:
 		http.NotFound(w, r)
 	}

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -219,15 +220,36 @@ func (s *Services) serveRekor(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	entry, err := s.append(body)
+	sum := sha256.Sum256(body)
+	uuid := hex.EncodeToString(sum[:])
+	entry, existed, err := s.append(uuid, body)
 	if err != nil {
 		fail(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	uuid := sha256.Sum256(body)
+	if existed {
+		// As Rekor does: 409, naming the entry.
+		w.Header().Set("Location", "/api/v1/log/entries/"+uuid)
+		fail(w, http.StatusConflict, "an equivalent entry already exists in the transparency log with UUID "+uuid)
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusCreated)
-	_ = json.NewEncoder(w).Encode(map[string]any{hex.EncodeToString(uuid[:]): entry})
+	_ = json.NewEncoder(w).Encode(map[string]any{uuid: entry})
+}
+
+// serveEntry answers GET /api/v1/log/entries/<uuid>.
+func (s *Services) serveEntry(w http.ResponseWriter, r *http.Request) {
+	uuid := strings.TrimPrefix(r.URL.Path, "/api/v1/log/entries/")
+	s.mu.Lock()
+	entry, ok := s.entries[uuid]
+	s.mu.Unlock()
+	if !ok {
+		fail(w, http.StatusNotFound, "no such entry")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{uuid: entry})
 }
 
 // dsseEntry checks a proposed dsse entry as Rekor does (one verifier, a
@@ -266,10 +288,26 @@ func dsseEntry(envJSON string, verifiers [][]byte) ([]byte, error) {
 	return json.Marshal(b)
 }
 
-// append adds body to the log and returns Rekor v1's entry for it.
-func (s *Services) append(body []byte) (map[string]any, error) {
+// append adds body to the log and returns Rekor v1's entry for it, or the
+// entry it already has (existed).
+func (s *Services) append(uuid string, body []byte) (entry map[string]any, existed bool, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if e, ok := s.entries[uuid]; ok {
+		return e, true, nil
+	}
+	entry, err = s.appendLocked(body)
+	if err != nil {
+		return nil, false, err
+	}
+	if s.entries == nil {
+		s.entries = map[string]map[string]any{}
+	}
+	s.entries[uuid] = entry
+	return entry, false, nil
+}
+
+func (s *Services) appendLocked(body []byte) (map[string]any, error) {
 	s.leaves = append(s.leaves, leafHash(body))
 	index, size := len(s.leaves)-1, len(s.leaves)
 	root := treeHash(s.leaves)

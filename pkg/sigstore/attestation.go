@@ -156,12 +156,27 @@ type AttestationBundle struct {
 // [AttestationBundle]. Fields a kind does not have are empty; Claims holds
 // any other field, verbatim.
 type Publisher struct {
-	Kind        string
-	Repository  string
-	Workflow    string
-	Environment string
-	Email       string
-	Claims      map[string]json.RawMessage
+	Kind             string // "GitHub", "GitLab", "Google"
+	Repository       string // GitHub "owner/repo"; GitLab "namespace/project"
+	Workflow         string // GitHub: the workflow file's name
+	WorkflowFilepath string // GitLab: the CI file's path
+	Environment      string
+	Email            string // Google: the service account
+	Claims           map[string]json.RawMessage
+}
+
+// Policy returns the identity policy of the publisher PyPI recorded, to
+// check its attestations' signer with: [GitHub], [GitLab] or [Google].
+func (p *Publisher) Policy() (Policy, error) {
+	switch p.Kind {
+	case "GitHub":
+		return GitHub{Repository: p.Repository, Workflow: p.Workflow}, nil
+	case "GitLab":
+		return GitLab{Project: p.Repository, CIFile: p.WorkflowFilepath}, nil
+	case "Google":
+		return Google{Email: p.Email}, nil
+	}
+	return nil, fmt.Errorf("sigstore: no identity policy for %q publishers", p.Kind)
 }
 
 // UnmarshalJSON reads the known fields and keeps the rest in Claims.
@@ -170,7 +185,10 @@ func (p *Publisher) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return err
 	}
-	fields := map[string]*string{"kind": &p.Kind, "repository": &p.Repository, "workflow": &p.Workflow, "environment": &p.Environment, "email": &p.Email}
+	fields := map[string]*string{
+		"kind": &p.Kind, "repository": &p.Repository, "workflow": &p.Workflow,
+		"workflow_filepath": &p.WorkflowFilepath, "environment": &p.Environment, "email": &p.Email,
+	}
 	for k, v := range raw {
 		dst, ok := fields[k]
 		if !ok {

@@ -19,13 +19,21 @@
 // entry timestamp, inclusion proof, checkpoint and body, the statement's
 // one subject against the file, and the signer's identity against a
 // [Policy] ([GitHub], [GitLab], [Google]). A failure is a
-// [*VerificationError] naming the check.
+// [*VerificationError] naming the check. [VerifyAttestation] and
+// [VerifyStatement] are its two halves; [ParseProvenance] reads PyPI's
+// integrity API, whose [Publisher.Policy] is the policy to verify with.
 //
 // Trust: [Production] is Sigstore's public-good instance, with the trusted
 // root shipped in the binary (trusted_root.json, written by
 // scripts/sigstore-root.sh). Any other instance, staging included, is a
 // [TrustedRoot] and a [SigningConfig] in Sigstore's own JSON formats
 // ([ParseTrustedRoot], [ParseSigningConfig], [NewInstance]).
+//
+// Where it is stricter than sigstore-go: the checkpoint must commit to the
+// proof's tree size as well as its root hash, and an attestation has
+// exactly one log entry and one signature. Log entries of kind dsse 0.0.1
+// and intoto 0.0.2 are read; Rekor v2 entries are not (PyPI's form cannot
+// carry what they need).
 //
 // The package imports no Sigstore module; its tests check it against
 // sigstore-go (a test-only dependency) and real production bundles.

@@ -63,6 +63,9 @@ type ServiceError struct {
 	Op         string // what was asked
 	StatusCode int
 	Body       string
+	// Location is the answer's Location header: with 409, where Rekor
+	// keeps the entry that already exists.
+	Location string
 }
 
 func (e *ServiceError) Error() string {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -38,6 +40,11 @@ func (r *Rekor) LogDSSE(ctx context.Context, env *Envelope, certPEM []byte) (*Tr
 	}
 	c := caller{HTTP: r.HTTP, Timeout: r.Timeout, Attempts: r.Attempts, Backoff: r.Backoff}
 	answer, err := c.post(ctx, "Rekor", "logging the signature in Rekor", r.Base.JoinPath("api", "v1", "log", "entries"), body, http.StatusCreated, "")
+	if se, ok := errors.AsType[*ServiceError](err); ok && se.StatusCode == http.StatusConflict && se.Location != "" {
+		// A try that timed out or failed with 5xx may have logged the
+		// entry after all: the retry then meets it. Fetch it.
+		answer, err = r.existing(ctx, &c, se.Location)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -46,6 +53,16 @@ func (r *Rekor) LogDSSE(ctx context.Context, env *Envelope, certPEM []byte) (*Tr
 		return nil, fmt.Errorf("reading Rekor's entry: %w", err)
 	}
 	return entry, nil
+}
+
+// existing fetches the entry a 409 answer names, on Rekor's own host.
+func (r *Rekor) existing(ctx context.Context, c *caller, location string) ([]byte, error) {
+	loc, err := r.Base.Parse(location)
+	entries := "/" + strings.TrimPrefix(r.Base.JoinPath("api", "v1", "log", "entries").Path, "/") + "/"
+	if err != nil || loc.Host != r.Base.Host || loc.Scheme != r.Base.Scheme || !strings.HasPrefix(loc.Path, entries) {
+		return nil, fmt.Errorf("logging the signature in Rekor: %w: it answered 409 naming %q as the existing entry", ErrMalformed, location)
+	}
+	return c.post(ctx, "Rekor", "fetching the existing Rekor entry", loc, nil, http.StatusOK, "")
 }
 
 type rekorRequest struct {

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -243,5 +245,86 @@ func TestManyFilesConcurrently(t *testing.T) {
 			t.Errorf("two files share a signature")
 		}
 		verifyWithSigstoreGo(t, f.rootJSON, atts[i], sha256.Sum256([]byte(n)), sigstore.GitHubIssuer, "https://github.com/octo/hello/.github/workflows/release.yml@refs/tags/v1.0")
+	}
+}
+
+func TestSignAndVerifyPublishers(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name     string
+		claims   map[string]any
+		policy   sigstore.Policy
+		wrong    sigstore.Policy
+		issuer   string
+		san      string
+		filename string
+	}{
+		{
+			name: "GitLab",
+			claims: map[string]any{
+				"iss": sigstore.GitLabIssuer, "sub": "project_path:grp/sub/proj:ref_type:tag:ref:v1", "aud": "sigstore",
+				"project_path": "grp/sub/proj", "ci_config_ref_uri": "gitlab.com/grp/sub/proj//.gitlab-ci.yml@refs/tags/v1",
+				"sha": "0123456789abcdef0123456789abcdef01234567",
+			},
+			policy:   sigstore.GitLab{Project: "grp/sub/proj", CIFile: ".gitlab-ci.yml"},
+			wrong:    sigstore.GitLab{Project: "grp/proj"},
+			issuer:   sigstore.GitLabIssuer,
+			san:      "https://gitlab.com/grp/sub/proj//.gitlab-ci.yml@refs/tags/v1",
+			filename: "proj-1.tar.gz",
+		},
+		{
+			name:     "Google",
+			claims:   map[string]any{"iss": sigstore.GoogleIssuer, "sub": "1234567890", "aud": "sigstore", "email": "rel@proj.iam.gserviceaccount.com", "email_verified": true},
+			policy:   sigstore.Google{Email: "rel@proj.iam.gserviceaccount.com"},
+			wrong:    sigstore.GitHub{Repository: "o/r"},
+			issuer:   sigstore.GoogleIssuer,
+			san:      "rel@proj.iam.gserviceaccount.com",
+			filename: "proj-1-py3-none-any.whl",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, nil)
+			digest := sha256.Sum256([]byte(tc.filename))
+			att, err := f.signer(t, tc.claims).Attest(t.Context(), tc.filename, digest)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := sigstore.Verify(att, f.inst.Root, tc.filename, digest, tc.policy)
+			if err != nil {
+				t.Fatalf("Verify = %v", err)
+			}
+			if res.Identity.SAN != tc.san {
+				t.Errorf("SAN = %q, want %q", res.Identity.SAN, tc.san)
+			}
+			_, err = sigstore.Verify(att, f.inst.Root, tc.filename, digest, tc.wrong)
+			if ve, ok := errors.AsType[*sigstore.VerificationError](err); !ok || ve.Check != sigstore.CheckIdentity {
+				t.Errorf("Verify(wrong publisher) = %v, want an identity failure", err)
+			}
+			verifyWithSigstoreGo(t, f.rootJSON, att, digest, tc.issuer, tc.san)
+		})
+	}
+}
+
+// TestVerifyLoggedAfterCertificateExpired: an entry logged after the
+// certificate's 10 minutes fails the certificate check, though every
+// signature holds.
+func TestVerifyLoggedAfterCertificateExpired(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	var offset atomic.Int64
+	f.services.Now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	s := f.signer(t, githubClaims())
+	offset.Store(int64(time.Hour))
+	digest := sha256.Sum256([]byte("late"))
+	att, err := s.Attest(t.Context(), wheel, digest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = sigstore.Verify(att, f.inst.Root, wheel, digest, sigstore.GitHub{Repository: "octo/hello"})
+	ve, ok := errors.AsType[*sigstore.VerificationError](err)
+	if !ok || ve.Check != sigstore.CheckCertificate || !strings.Contains(ve.Reason, "outside the certificate's validity") {
+		t.Fatalf("Verify(logged after expiry) = %v, want a certificate validity failure", err)
 	}
 }

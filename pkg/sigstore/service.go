@@ -43,7 +43,7 @@ func (c *caller) client() *http.Client {
 
 // post sends body to u as JSON until it gets want, a permanent failure,
 // or runs out of tries; 429, most 5xx and network errors are retried.
-// secret is redacted from every error.
+// secret is redacted from every error. A nil body makes it a GET.
 func (c *caller) post(ctx context.Context, service, op string, u *url.URL, body []byte, want int, secret string) ([]byte, error) {
 	attempts := c.Attempts
 	if attempts < 1 {
@@ -114,11 +114,17 @@ func (c *caller) try(ctx context.Context, service, op string, u *url.URL, body [
 	}
 	ctx, cancel := transport.WithLimit(ctx, u.Host, timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
+	method, reader := http.MethodPost, io.Reader(bytes.NewReader(body))
+	if body == nil {
+		method, reader = http.MethodGet, nil
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), reader)
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Content-Type", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.client().Do(req)
 	if err != nil {
@@ -139,7 +145,7 @@ func (c *caller) try(ctx context.Context, service, op string, u *url.URL, body [
 		}
 		return data, nil
 	}
-	se := &ServiceError{Service: service, Op: op, StatusCode: resp.StatusCode, Body: printable(data, secret)}
+	se := &ServiceError{Service: service, Op: op, StatusCode: resp.StatusCode, Body: printable(data, secret), Location: resp.Header.Get("Location")}
 	if after := transport.RetryAfter(resp.Header, time.Now()); after > 0 && se.Temporary() {
 		return nil, &retryAfterError{err: se, after: min(after, time.Minute)}
 	}

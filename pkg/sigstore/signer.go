@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/pyupload/pyupload/internal/transport"
 )
 
 // Option tunes a [Signer].
@@ -77,6 +79,10 @@ type Signer struct {
 func NewSigner(ctx context.Context, client *http.Client, inst *Instance, idToken string, opts ...Option) (*Signer, error) {
 	if inst == nil || inst.Fulcio == nil || inst.Rekor == nil {
 		return nil, errors.New("sigstore: an instance needs a Fulcio and a Rekor URL")
+	}
+	if !transport.Secure(inst.Fulcio) {
+		// The identity token would travel in clear.
+		return nil, fmt.Errorf("sigstore: Fulcio at %s is not https (plain http is for this machine only)", inst.Fulcio.Redacted())
 	}
 	var o options
 	for _, opt := range opts {

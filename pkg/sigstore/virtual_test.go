@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -30,7 +31,7 @@ func virtualRoot(t *testing.T, vs *ca.VirtualSigstore) *sigstore.TrustedRoot {
 		if !ok {
 			t.Fatalf("CA is a %T", c)
 		}
-		chain := append(f.Intermediates[:len(f.Intermediates):len(f.Intermediates)], f.Root)
+		chain := append(slices.Clip(f.Intermediates), f.Root)
 		tr.CAs = append(tr.CAs, sigstore.CertificateAuthority{Chain: chain, Start: f.ValidityPeriodStart, End: f.ValidityPeriodEnd})
 	}
 	for id, l := range vs.RekorLogs() {
