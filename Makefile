@@ -22,7 +22,8 @@ FUZZ_TARGETS  := pkg/dist:FuzzParseFilename pkg/dist:FuzzParseMetadata pkg/dist:
                  pkg/rst:FuzzValidate internal/fakesigstore:FuzzCanonicalBody internal/fakesigstore:FuzzParseCertRequest \
                  internal/fakeindex:FuzzParseAttestations pkg/sigstore:FuzzParseAttestation pkg/sigstore:FuzzParseProvenance \
                  pkg/sigstore:FuzzParseTrustedRoot pkg/sigstore:FuzzParseSigningConfig pkg/sigstore:FuzzSameDistribution \
-                 pkg/sigstore:FuzzServiceAnswers pkg/sigstore:FuzzCheckpoint pkg/sigstore:FuzzPrecertTBS
+                 pkg/sigstore:FuzzServiceAnswers pkg/sigstore:FuzzCheckpoint pkg/sigstore:FuzzPrecertTBS \
+                 internal/provenance:FuzzParseRelease
 
 .PHONY: all build demo test race lint lint-install fuzz bench conformance pypirc-golden refdata rst-golden testdata clean
 

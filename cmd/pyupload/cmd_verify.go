@@ -217,7 +217,7 @@ func fileSHA256(path string) ([32]byte, error) {
 	if err != nil {
 		return [32]byte{}, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
 		return [32]byte{}, fmt.Errorf("reading %s: %w", path, err)

@@ -66,27 +66,28 @@ func startTPIndex(t *testing.T, cfg fakeindex.OIDCConfig, opts ...fakeindex.Opti
 // ghaEnv is the environment of a GitHub Actions job with id-token: write
 // whose token endpoint is the one startTPIndex serves beside the index,
 // signing its attestations with the index's fake Sigstore.
-func ghaEnv(t testing.TB, ix *fakeindex.Index, indexURL string) []string {
+func ghaEnv(tb testing.TB, ix *fakeindex.Index, indexURL string) []string {
+	tb.Helper()
 	return append([]string{
 		"GITHUB_ACTIONS=true",
 		"ACTIONS_ID_TOKEN_REQUEST_URL=" + indexURL + fakeci.GitHubRequestPath,
 		"ACTIONS_ID_TOKEN_REQUEST_TOKEN=" + ghaRequestToken,
-	}, sigstoreEnv(t, ix, indexURL)...)
+	}, sigstoreEnv(tb, ix, indexURL)...)
 }
 
 // sigstoreEnv points pyupload at the index's fake Sigstore: its trusted
 // root and signing config, written as files. No test may reach Sigstore's
 // public instance (the default).
-func sigstoreEnv(t testing.TB, ix *fakeindex.Index, indexURL string) []string {
-	t.Helper()
-	dir := t.TempDir()
+func sigstoreEnv(tb testing.TB, ix *fakeindex.Index, indexURL string) []string {
+	tb.Helper()
+	dir := tb.TempDir()
 	root, cfg := filepath.Join(dir, "trusted_root.json"), filepath.Join(dir, "signing_config.json")
 	s := ix.Sigstore()
 	if err := os.WriteFile(root, s.TrustedRootJSON(), 0o600); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	if err := os.WriteFile(cfg, s.SigningConfigJSON(indexURL+fakeindex.FulcioPath, indexURL+fakeindex.RekorPath), 0o600); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return []string{"PYUPLOAD_SIGSTORE_TRUSTED_ROOT=" + root, "PYUPLOAD_SIGSTORE_SIGNING_CONFIG=" + cfg}
 }

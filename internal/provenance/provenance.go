@@ -130,7 +130,7 @@ func (c *Client) SHA256(ctx context.Context, f ReleaseFile) (string, error) {
 		return "", fmt.Errorf("downloading %s: %w", f.Filename, err)
 	}
 	defer cancel()
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != http.StatusOK {
 		return "", &StatusError{What: "downloading " + f.Filename, Status: resp.StatusCode}
 	}
@@ -152,7 +152,7 @@ func (c *Client) get(ctx context.Context, u *url.URL, limit int64, what string) 
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer cancel()
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	switch {
 	case resp.StatusCode == http.StatusNotFound && path.Base(u.Path) == "provenance":
 		return nil, ErrNoProvenance

@@ -29,11 +29,11 @@ func TestRelease(t *testing.T) {
 	c := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/pypi/demo/1.0/json":
-			fmt.Fprintf(w, `{"urls":[{"filename":"demo-1.0-py3-none-any.whl","url":"/files/demo-1.0-py3-none-any.whl","size":%d,"digests":{"sha256":%q}}]}`, len(content), hexSum)
+			_, _ = fmt.Fprintf(w, `{"urls":[{"filename":"demo-1.0-py3-none-any.whl","url":"/files/demo-1.0-py3-none-any.whl","size":%d,"digests":{"sha256":%q}}]}`, len(content), hexSum)
 		case "/files/demo-1.0-py3-none-any.whl":
-			fmt.Fprint(w, content)
+			_, _ = fmt.Fprint(w, content)
 		case "/integrity/demo/1.0/demo-1.0-py3-none-any.whl/provenance":
-			fmt.Fprint(w, `{"version":1}`)
+			_, _ = fmt.Fprint(w, `{"version":1}`)
 		default:
 			http.NotFound(w, r)
 		}
@@ -69,7 +69,7 @@ func TestHostileListings(t *testing.T) {
 		"control in name": `{"urls":[{"filename":"x\u001b[31m.whl","url":"/f","size":1,"digests":{"sha256":"` + sum + `"}}]}`,
 	} {
 		t.Run(name, func(t *testing.T) {
-			c := serve(t, func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, body) })
+			c := serve(t, func(w http.ResponseWriter, _ *http.Request) { _, _ = fmt.Fprint(w, body) })
 			if files, err := c.ReleaseFiles(context.Background(), "demo", "1.0"); err == nil {
 				t.Errorf("ReleaseFiles = %+v, want an error", files)
 			}
@@ -86,7 +86,7 @@ func TestDownloadBounded(t *testing.T) {
 		"shorter than listed": {"01", 4},
 	} {
 		t.Run(name, func(t *testing.T) {
-			c := serve(t, func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, tc.body) })
+			c := serve(t, func(w http.ResponseWriter, _ *http.Request) { _, _ = fmt.Fprint(w, tc.body) })
 			u := c.Base.JoinPath("f")
 			if _, err := c.SHA256(context.Background(), ReleaseFile{Filename: "x.whl", URL: u, Size: tc.size}); err == nil {
 				t.Error("SHA256 succeeded, want the size mismatch refused")
@@ -102,4 +102,25 @@ func TestBadNames(t *testing.T) {
 			t.Errorf("ReleaseFiles(%q, %q) succeeded", nv[0], nv[1])
 		}
 	}
+}
+
+// FuzzParseRelease: no listing, however hostile, panics, and every file
+// it yields is usable: a plain name, a sha256, an http(s) URL, a size in
+// range.
+func FuzzParseRelease(f *testing.F) {
+	f.Add(`{"urls":[{"filename":"x-1.0.tar.gz","url":"/f/x-1.0.tar.gz","size":3,"digests":{"sha256":"` + strings.Repeat("0", 64) + `"}}]}`)
+	f.Add(`{"urls":[{"filename":"x","url":"//evil/x","size":1e30}]}`)
+	f.Add(`{"urls":null}`)
+	base, _ := url.Parse("https://pypi.org/pypi/x/1.0/json")
+	f.Fuzz(func(t *testing.T, body string) {
+		files, err := parseRelease([]byte(body), base)
+		if err != nil {
+			return
+		}
+		for _, fl := range files {
+			if !plainName.MatchString(fl.Filename) || !isSHA256(fl.SHA256) || (fl.URL.Scheme != "https" && fl.URL.Scheme != "http") || fl.Size < 0 || fl.Size > maxFileSize {
+				t.Errorf("unusable file %+v", fl)
+			}
+		}
+	})
 }
