@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -38,6 +40,9 @@ func attestationsFor(ctx context.Context, o uploadOptions, report *preflight.Rep
 		}
 	}
 	plan := planSigning(o.attest.mode, a.provider != nil, providerName(a.provider), a.claims)
+	if err := verifyFound(found, dists, o.attest.sigstore, a); err != nil {
+		return nil, err
+	}
 	var unsigned []*dist.Dist
 	for _, d := range dists {
 		if _, ok := found[d.Path]; !ok {
@@ -66,6 +71,40 @@ func attestationsFor(ctx context.Context, o uploadOptions, report *preflight.Rep
 		found[path] = "[" + string(b) + "]"
 	}
 	return found, nil
+}
+
+// verifyFound checks attestation files made elsewhere as the index will,
+// when this run's identity is a publisher that may attest: one made for
+// other bytes or by another workflow stops the batch before any upload,
+// rather than after the files before it were published.
+func verifyFound(found map[string]string, dists []*dist.Dist, o sigstoreOptions, a *auth) error {
+	if len(found) == 0 || a.provider == nil || !attestingKinds[publisher.KindOf(a.claims)] {
+		return nil
+	}
+	policy, err := publisherPolicy(a.claims)
+	if err != nil {
+		return err
+	}
+	inst, err := loadInstance(o)
+	if err != nil {
+		return err
+	}
+	for _, d := range dists {
+		list, ok := found[d.Path]
+		if !ok {
+			continue
+		}
+		var objs []json.RawMessage
+		if err := json.Unmarshal([]byte(list), &objs); err != nil {
+			return &attest.Error{Stage: "reading the attestation files of " + d.Path, Given: true, Err: err}
+		}
+		for _, obj := range objs {
+			if err := verifyMade(obj, filepath.Base(d.Path), d.SHA256, inst.Root, policy); err != nil {
+				return &attest.Error{Stage: "checking the attestation files given", Given: true, Err: &attest.FileError{Path: d.Path, Stage: "verifying", Err: err}}
+			}
+		}
+	}
+	return nil
 }
 
 func providerName(p oidc.Provider) string {

@@ -299,3 +299,55 @@ func TestE2EVerifyTampered(t *testing.T) {
 		t.Errorf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestE2EAttestGivenFilesChecked: with --attestations under Trusted
+// Publishing, a file made elsewhere is checked as the index will check
+// it: one made for other bytes (the subject's digest differs) or by
+// another workflow stops the batch before any upload, so the wheel before
+// it is not published alone. (Another workflow's attestation is refused
+// by the same check: TestE2EAttestGitHub's verify cases and the policy
+// tests of pkg/sigstore.)
+func TestE2EAttestGivenFilesChecked(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		prep   func(t *testing.T, signer *fakeindex.Index, su string, sdist, wheel string)
+		reason string
+	}{
+		{"another file's attestation", func(t *testing.T, signer *fakeindex.Index, su, sdist, wheel string) {
+			t.Helper()
+			b, err := os.ReadFile(wheel + ".publish.attestation")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(sdist+".publish.attestation", b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}, "subject"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir, paths := copyDists(t, attestWheel, attestSdist)
+			signer, su := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
+			if r := runBinary(t, ghaEnv(t, signer, su), uploadArgs(su, "--attestations-dir", dir, paths[0])...); r.code != ui.ExitOK {
+				t.Fatalf("signing: exit %d\n%s", r.code, r.stderr)
+			}
+			tc.prep(t, signer, su, paths[1], paths[0])
+			ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}}, fakeindex.WithAttestationTrustedRoot(signer.Sigstore().TrustedRootJSON()))
+			env := append(ghaEnv(t, ix, u), "PYUPLOAD_SIGSTORE_TRUSTED_ROOT="+writeTemp(t, signer.Sigstore().TrustedRootJSON()))
+			r := runBinary(t, env, uploadArgs(u, append([]string{"--attestations"}, paths...)...)...)
+			if r.code != ui.ExitFailure || ix.UploadAttempts() != 0 || !strings.Contains(r.stderr, "PyPI would refuse this attestation") || !strings.Contains(r.stderr, tc.reason) {
+				t.Fatalf("exit %d, %d uploads\n%s", r.code, ix.UploadAttempts(), r.stderr)
+			}
+		})
+	}
+}
+
+func writeTemp(t *testing.T, b []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

@@ -40,6 +40,9 @@ type Config struct {
 type Error struct {
 	Stage string
 	Err   error
+	// Given: the attestation that failed was made elsewhere (a file sent
+	// with --attestations), not signed in this run.
+	Given bool
 }
 
 func (e *Error) Error() string { return e.Stage + ": " + e.Err.Error() }

@@ -69,6 +69,9 @@ func attestHint(e *attest.Error) string {
 	if gl, ok := errors.AsType[*oidc.GitLabTokenMissingError](e); ok {
 		return fmt.Sprintf("nothing was uploaded: --attestations asks for provenance, and signing needs a second identity token. Declare it in the job in .gitlab-ci.yml:\n\n  id_tokens:\n    %s:\n      aud: %s\n", gl.Variable, gl.Audience)
 	}
+	if e.Given {
+		return "nothing was uploaded: PyPI would refuse this attestation. An attestation must be made for these exact bytes, by the workflow that publishes them; remake it, or remove the file (and --attestations) to have pyupload sign"
+	}
 	if fe, ok := errors.AsType[*attest.FileError](e); ok && fe.Stage == "verifying" {
 		return "nothing was uploaded: an attestation pyupload just made does not pass the checks the index will run; with --sigstore-trusted-root, check that the root is the one of the instance --sigstore-signing-config names"
 	}
