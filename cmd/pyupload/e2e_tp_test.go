@@ -430,7 +430,8 @@ func TestE2EAttestations(t *testing.T) {
 	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}}, fakeindex.WithAttestationTrustedRoot(signer.Sigstore().TrustedRootJSON()))
 	// As the shell expands dist/*: the attestation is an argument too, and
 	// is sent once.
-	r = runBinary(t, ghaEnv(t, ix, u), uploadArgs(u, "--attestations", wheel, wheel+".publish.attestation")...)
+	env := append(ghaEnv(t, ix, u), "PYUPLOAD_SIGSTORE_TRUSTED_ROOT="+writeTemp(t, signer.Sigstore().TrustedRootJSON()))
+	r = runBinary(t, env, uploadArgs(u, "--attestations", wheel, wheel+".publish.attestation")...)
 	if r.code != ui.ExitOK || strings.Contains(r.stderr, "Attestations: signed") || ix.Sigstore().LogSize() != 0 {
 		t.Fatalf("exit %d, %d log entries\n%s", r.code, ix.Sigstore().LogSize(), r.stderr)
 	}
