@@ -60,6 +60,7 @@ fuzz:
 ## wheel, and a 40-wheel release over a slow link with 1, 4 and 8 jobs
 bench:
 	$(GO) test ./pkg/dist -run='^$$' -bench=BenchmarkDigest -benchtime=5x
+	$(GO) test ./pkg/rst -run='^$$' -bench=BenchmarkValidateReadme
 	$(GO) test ./cmd/pyupload -run='^$$' -bench=PeakRSS -benchtime=1x
 	$(GO) test ./pkg/upload -run='^$$' -bench=UploadConcurrency -benchtime=1x
 

@@ -55,7 +55,12 @@ func (s *Services) serveFulcio(w http.ResponseWriter, r *http.Request) {
 	}
 	pub, err := x509.ParsePKIXPublicKey(blk.Bytes)
 	ec, ok := pub.(*ecdsa.PublicKey)
-	digest := sha256.Sum256([]byte(sub))
+	// Fulcio's subject: a verified email when the token has one, else sub.
+	subject := sub
+	if email, _ := c["email"].(string); email != "" {
+		subject = email
+	}
+	digest := sha256.Sum256([]byte(subject))
 	if err != nil || !ok || !ecdsa.VerifyASN1(ec, digest[:], req.PublicKeyRequest.ProofOfPossession) {
 		fail(w, http.StatusBadRequest, "the proof of possession does not verify")
 		return
