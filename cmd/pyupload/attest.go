@@ -55,6 +55,9 @@ func attestationsFor(ctx context.Context, o uploadOptions, report *preflight.Rep
 	if !plan.sign {
 		if o.attest.sendsFiles() {
 			// twine's meaning: every dist needs its attestation.
+			if plan.skipped != "" {
+				pr.Notef("not signing: %s", plan.skipped)
+			}
 			_, err := preflight.Attestations(unsigned, report.Attestations)
 			return nil, err
 		}
@@ -204,11 +207,9 @@ func publisherPolicy(c oidc.Claims) (sigstore.Policy, error) {
 	switch publisher.KindOf(c) {
 	case publisher.GitHub:
 		repo, _ := c.String("repository")
-		ref, _ := c.String("workflow_ref") // owner/repo/.github/workflows/file@ref
-		file := ""
-		if path, _, ok := strings.Cut(ref, "@"); ok {
-			file = path[strings.LastIndex(path, "/")+1:]
-		}
+		// The workflow the index matched the publisher on (planSigning
+		// signs no reusable workflow's run, so it is also workflow_ref's).
+		file := publisher.WorkflowFilename(c)
 		if repo == "" || file == "" {
 			return nil, errors.New("the GitHub identity token has no repository or workflow_ref claim to attest for")
 		}

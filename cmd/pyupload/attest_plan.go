@@ -87,6 +87,12 @@ func planSigning(mode attestMode, trustedSession bool, provider string, claims o
 	if !attestingKinds[kind] {
 		return signPlan{skipped: "PyPI accepts attestations only from GitHub, GitLab and Google trusted publishers, not " + kindName(kind)}
 	}
+	if kind == publisher.GitHub && publisher.ReusableWorkflow(claims) {
+		// Fulcio names the calling workflow (workflow_ref) in the
+		// certificate; PyPI matched the publisher on the called one
+		// (job_workflow_ref), and refuses the mismatch.
+		return signPlan{skipped: "this job runs in a reusable workflow, and PyPI refuses attestations whose certificate names the calling workflow rather than the trusted publisher's; call pyupload from the top-level workflow to attest"}
+	}
 	if kind == publisher.GitLab {
 		if iss, _ := claims.String("iss"); iss != publisher.IssuerGitLab {
 			return signPlan{skipped: "PyPI accepts attestations from gitlab.com only, not a self-managed GitLab (" + iss + ")"}

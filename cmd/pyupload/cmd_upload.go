@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"os"
 
 	"github.com/urfave/cli/v3"
 
@@ -111,6 +112,13 @@ func (o uploadOptions) validate() error {
 	}
 	if o.jobs < 1 {
 		return ui.Usagef("--jobs must be at least 1")
+	}
+	if d := o.attest.dir; d != "" {
+		// Checked now: signing logs every file in Rekor for good, and a
+		// directory that cannot take them must not waste that.
+		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
+			return ui.Usagef("--attestations-dir %s is not a directory", d)
+		}
 	}
 	if s := o.attest.sigstore; (s.trustedRoot == "") != (s.signingConfig == "") {
 		return ui.Usagef("--sigstore-trusted-root and --sigstore-signing-config go together")

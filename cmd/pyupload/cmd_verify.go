@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -132,6 +133,9 @@ func runVerify(ctx context.Context, cmd *cli.Command, env envvars.Lookup, pr *ui
 	if err != nil {
 		return err
 	}
+	if len(verdicts) == 0 {
+		return errors.New("nothing was verified")
+	}
 	if err := pr.Verdicts(verdicts, o.json); err != nil {
 		return err
 	}
@@ -159,18 +163,33 @@ func loadTrustedRoot(path string) (*sigstore.TrustedRoot, error) {
 	return root, nil
 }
 
-// verifyLocal checks each dist's attestation files beside it.
+// verifyLocal checks each dist's attestation files beside it
+// (<dist>.<kind>.attestation). Attestation files among the arguments (as
+// dist/* expands) must be named for a dist given too.
 func verifyLocal(o verifyOptions, root *sigstore.TrustedRoot) ([]ui.Verdict, error) {
-	var out []ui.Verdict
-	for _, path := range o.args {
-		if strings.HasSuffix(path, ".attestation") {
-			continue // named by its dist
+	var dists []string
+	given := map[string]bool{}
+	for _, p := range o.args {
+		if !strings.HasSuffix(p, ".attestation") {
+			dists = append(dists, p)
+			given[filepath.Clean(p)] = true
 		}
+	}
+	for _, p := range o.args {
+		if strings.HasSuffix(p, ".attestation") && !given[distOfAttestation(p)] {
+			return nil, ui.Usagef("%s names no distribution given: pass the distribution (its attestations beside it are found)", p)
+		}
+	}
+	if len(dists) == 0 {
+		return nil, ui.Usagef("verify needs the distributions themselves, e.g. pyupload verify --github octo/proj dist/*")
+	}
+	var out []ui.Verdict
+	for _, path := range dists {
 		sum, err := fileSHA256(path)
 		if err != nil {
 			return nil, err
 		}
-		files, err := filepath.Glob(globQuote(path) + ".*.attestation")
+		files, err := attestationsBeside(path)
 		if err != nil {
 			return nil, err
 		}
@@ -181,6 +200,36 @@ func verifyLocal(o verifyOptions, root *sigstore.TrustedRoot) ([]ui.Verdict, err
 		}
 		for _, f := range files {
 			out = append(out, verifyFile(f, name, sum, o.policy, root))
+		}
+	}
+	return out, nil
+}
+
+// distOfAttestation is the dist an attestation file is named for:
+// <dist>.<kind>.attestation.
+func distOfAttestation(p string) string {
+	p = filepath.Clean(strings.TrimSuffix(p, ".attestation"))
+	if i := strings.LastIndexByte(filepath.Base(p), '.'); i > 0 {
+		return filepath.Join(filepath.Dir(p), filepath.Base(p)[:i])
+	}
+	return p
+}
+
+// attestationsBeside lists <dist>.<kind>.attestation in the dist's
+// directory, sorted (a directory listing, not a glob: no file name is a
+// pattern).
+func attestationsBeside(path string) ([]string, error) {
+	dir, base := filepath.Dir(path), filepath.Base(path)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("listing the attestations of %s: %w", path, err)
+	}
+	var out []string
+	for _, e := range entries {
+		n := e.Name()
+		kind, ok := strings.CutPrefix(n, base+".")
+		if ok && strings.HasSuffix(kind, ".attestation") && kind != ".attestation" && !e.IsDir() {
+			out = append(out, filepath.Join(dir, n))
 		}
 	}
 	return out, nil
@@ -225,18 +274,6 @@ func fileSHA256(path string) ([32]byte, error) {
 	return [32]byte(h.Sum(nil)), nil
 }
 
-// globQuote quotes the glob metacharacters of a literal path.
-func globQuote(p string) string {
-	var b strings.Builder
-	for _, r := range p {
-		if strings.ContainsRune(`*?[\`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 // verifyPublished checks every file of a published release: its bytes,
 // downloaded and hashed, against each attestation the index serves.
 func verifyPublished(ctx context.Context, cmd *cli.Command, o verifyOptions, root *sigstore.TrustedRoot, env envvars.Lookup) ([]ui.Verdict, error) {
@@ -261,11 +298,38 @@ func verifyPublished(ctx context.Context, cmd *cli.Command, o verifyOptions, roo
 	if len(files) == 0 {
 		return nil, fmt.Errorf("%s lists no files for %s %s", base.Host, name, version)
 	}
+	want, err := dist.ParseVersion(version)
+	if err != nil {
+		return nil, ui.Usagef("verify --index: %q is not a version: %v", version, err)
+	}
 	var out []ui.Verdict
 	for _, f := range files {
+		// The attestation names the file, so a file of another release
+		// (an older version, another project of the same publisher) would
+		// verify: the listing must not be able to swap one in.
+		if err := belongsTo(f, name, want); err != nil {
+			out = append(out, ui.Verdict{File: f.Filename, Problem: err.Error()})
+			continue
+		}
 		out = append(out, verifyReleaseFile(ctx, c, name, version, f, o.policy, root)...)
 	}
 	return out, nil
+}
+
+// belongsTo checks that a file the index lists for name==version is one:
+// its filename's project and version, as PyPI parses them.
+func belongsTo(f provenance.ReleaseFile, name string, version dist.Version) error {
+	fn, err := dist.ParseFilename(f.Filename)
+	if err != nil {
+		return fmt.Errorf("the index lists it for %s %s, but it is not a distribution's filename: %w", name, version, err)
+	}
+	if dist.NormalizeName(fn.Name) != name || !fn.ParsedVersion.Equal(version) {
+		return fmt.Errorf("the index lists it for %s %s, but it is %s %s", name, version, dist.NormalizeName(fn.Name), fn.Version)
+	}
+	if !transport.Secure(f.URL) {
+		return fmt.Errorf("the index gives it a plain http URL off this machine: %s", transport.Redact(f.URL.String()))
+	}
+	return nil
 }
 
 func verifyReleaseFile(ctx context.Context, c *provenance.Client, name, version string, f provenance.ReleaseFile, policy sigstore.Policy, root *sigstore.TrustedRoot) []ui.Verdict {

@@ -225,9 +225,10 @@ func TestE2EAttestGitLabWithoutSigstoreToken(t *testing.T) {
 	}
 }
 
-// TestE2EAttestNotForEveryPublisher: CircleCI identities mint upload
-// tokens but PyPI takes no attestations from them: a note, no signing,
-// and --attestations=false turns signing off everywhere.
+// TestE2EAttestNotForEveryPublisher: --attestations=false turns signing
+// off; an --attestations-dir that is not a directory is refused before
+// anything is signed (a log entry is for good). Which publishers sign is
+// TestPlanSigning's.
 func TestE2EAttestNotForEveryPublisher(t *testing.T) {
 	t.Parallel()
 	ix, u := startTPIndex(t, fakeindex.OIDCConfig{Publishers: []fakeindex.Publisher{ghPublisher}})
@@ -238,8 +239,9 @@ func TestE2EAttestNotForEveryPublisher(t *testing.T) {
 	if got := ix.Files()[0].Fields.Get("attestations"); got != "" {
 		t.Errorf("attestations sent with --attestations=false")
 	}
-	if p := planSigning(attestAuto, true, "circleci", map[string]any{"iss": "https://oidc.circleci.com"}); p.sign || !strings.Contains(p.skipped, "only from GitHub, GitLab and Google") {
-		t.Errorf("circleci plan = %+v", p)
+	r = runBinary(t, ghaEnv(t, ix, u), uploadArgs(u, "--attestations-dir", filepath.Join(t.TempDir(), "missing"), good+attestSdist)...)
+	if r.code != ui.ExitUsage || ix.Sigstore().LogSize() != 0 || !strings.Contains(r.stderr, "is not a directory") {
+		t.Errorf("--attestations-dir missing: exit %d, %d log entries\n%s", r.code, ix.Sigstore().LogSize(), r.stderr)
 	}
 }
 
@@ -292,6 +294,10 @@ func TestE2EVerifyTampered(t *testing.T) {
 	}
 	if err := os.WriteFile(paths[1]+".publish.attestation", []byte(`{"version": 1`), 0o600); err != nil {
 		t.Fatal(err)
+	}
+	r = runBinary(t, sigstoreEnv(t, ix, u), "verify", "--github", "example-org/example-pkg", paths[1]+".publish.attestation")
+	if r.code != ui.ExitUsage {
+		t.Errorf("verify with attestations only: exit %d, want a usage error\n%s", r.code, r.stderr)
 	}
 	_, lone := copyDists(t, "pyupload_mv23-2.3-py3-none-any.whl")
 	r = runBinary(t, sigstoreEnv(t, ix, u), append([]string{"verify", "--github", "example-org/example-pkg"}, append(paths, lone...)...)...)

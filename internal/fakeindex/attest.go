@@ -273,8 +273,12 @@ func checkIdentity(pub *Publisher, cert *certificate.Summary) error {
 		}
 		return checkBuildConfig(cert, repo+"/.github/workflows/"+pub.WorkflowFilename, pub.WorkflowFilename+" @ "+pub.RepositoryOwner+"/"+pub.Repository)
 	}
-	// GitLab.
-	return checkBuildConfig(cert, "https://gitlab.com/"+pub.ProjectPath+"//"+pub.CIConfigPath, pub.CIConfigPath+" @ "+pub.ProjectPath)
+	// GitLab: the project that ran the pipeline, then its CI file.
+	repo := "https://gitlab.com/" + pub.ProjectPath
+	if cert.SourceRepositoryURI != repo {
+		return mismatch("Source Repository URI", cert.SourceRepositoryURI, repo)
+	}
+	return checkBuildConfig(cert, repo+"//"+pub.CIConfigPath, pub.CIConfigPath+" @ "+pub.ProjectPath)
 }
 
 // checkBuildConfig checks the Build Config URI against the workflow at

@@ -117,14 +117,19 @@ func (c *Client) Provenance(ctx context.Context, name, version, filename string)
 	return c.get(ctx, u, maxProvenance, "fetching the provenance of "+filename)
 }
 
-// downloadRate is the slowest transfer a download is given time for.
-const downloadRate = 16 << 10 // bytes per second
+// A download is given the metadata timeout plus its listed size at
+// downloadRate, and never more than maxDownload: the size comes from the
+// index, which must not be able to keep verify waiting for days.
+const (
+	downloadRate = 256 << 10 // bytes per second
+	maxDownload  = time.Hour
+)
 
 // SHA256 downloads the file and returns its sha256 (lowercase hex). The
 // download may not exceed the listed size, and must finish within the
-// metadata timeout plus the size at 16 KiB/s.
+// metadata timeout plus the size at 256 KiB/s, at most an hour.
 func (c *Client) SHA256(ctx context.Context, f ReleaseFile) (string, error) {
-	limit := c.timeout() + time.Duration(f.Size/downloadRate)*time.Second
+	limit := min(c.timeout()+time.Duration(f.Size/downloadRate)*time.Second, maxDownload)
 	resp, cancel, err := c.do(ctx, f.URL, limit)
 	if err != nil {
 		return "", fmt.Errorf("downloading %s: %w", f.Filename, err)

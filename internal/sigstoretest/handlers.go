@@ -92,8 +92,17 @@ func identityOf(c map[string]any) (*url.URL, string, []asn1Ext) {
 		return u, "", exts
 	case sigstore.GitLabIssuer:
 		u, _ := url.Parse("https://" + str("ci_config_ref_uri"))
+		// Fulcio's source ref: ref_path, else refs/heads/ or refs/tags/
+		// and ref.
+		ref := str("ref_path")
+		if ref == "" && str("ref") != "" {
+			ref = "refs/tags/" + str("ref")
+			if str("ref_type") == "branch" {
+				ref = "refs/heads/" + str("ref")
+			}
+		}
 		exts = append(exts, asn1Ext{12, "https://gitlab.com/" + str("project_path")}, asn1Ext{13, str("sha")},
-			asn1Ext{18, "https://" + str("ci_config_ref_uri")})
+			asn1Ext{14, ref}, asn1Ext{18, "https://" + str("ci_config_ref_uri")})
 		return u, "", exts
 	}
 	return nil, str("email"), exts

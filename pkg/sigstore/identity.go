@@ -113,11 +113,12 @@ const (
 )
 
 // GitHub is the policy of a GitHub Actions trusted publisher, as PyPI
-// checks it: the issuer, the source repository
-// https://github.com/<Repository>, a build config URI
-// https://github.com/<Repository>/.github/workflows/<Workflow>@<ref>, and a
-// source repository ref or digest. Owner and repository compare without
-// regard to case, as GitHub's names do.
+// (pypi-attestations) checks it: the issuer, the source repository
+// https://github.com/<Repository>, and a build config URI that is exactly
+// https://github.com/<Repository>/.github/workflows/<Workflow>@<ref>, where
+// <ref> is the certificate's own source repository ref or digest (so a
+// workflow file named "release.yml@x.yml" is not release.yml). Owner and
+// repository compare without regard to ASCII case, as GitHub's names do.
 type GitHub struct {
 	Repository string // "owner/repo"
 	Workflow   string // "release.yml"; empty accepts any workflow of the repository
@@ -129,30 +130,61 @@ func (p GitHub) Check(id *Identity) error {
 		return &IdentityError{Field: "issuer", Got: id.Issuer, Want: GitHubIssuer}
 	}
 	repoURI := "https://github.com/" + p.Repository
-	if !strings.EqualFold(id.SourceRepositoryURI, repoURI) {
+	if !asciiEqualFold(id.SourceRepositoryURI, repoURI) {
 		return &IdentityError{Field: "source repository", Got: id.SourceRepositoryURI, Want: repoURI}
 	}
-	prefix := repoURI + "/.github/workflows/"
-	cfg := id.BuildConfigURI
-	if len(cfg) < len(prefix) || !strings.EqualFold(cfg[:len(prefix)], prefix) {
-		return &IdentityError{Field: "build config URI", Got: cfg, Want: prefix + "<workflow>@<ref>"}
-	}
-	file, _, ok := strings.Cut(cfg[len(prefix):], "@")
-	if !ok || file == "" || strings.Contains(file, "/") {
-		return &IdentityError{Field: "build config URI", Got: cfg, Want: prefix + "<workflow>@<ref>"}
+	file, ok := buildConfigFile(id, repoURI+"/.github/workflows/")
+	if !ok || strings.Contains(file, "/") {
+		return &IdentityError{Field: "build config URI", Got: id.BuildConfigURI, Want: repoURI + "/.github/workflows/<workflow>@<the source ref or digest>"}
 	}
 	if p.Workflow != "" && file != p.Workflow {
 		return &IdentityError{Field: "workflow", Got: file, Want: p.Workflow}
 	}
-	if id.SourceRepositoryRef == "" && id.SourceRepositoryDigest == "" {
-		return &IdentityError{Field: "source repository ref", Got: "", Want: "a ref or a digest"}
-	}
 	return nil
 }
 
+// buildConfigFile returns the file of a build config URI that is exactly
+// prefix + file + "@" + (the certificate's source ref or digest).
+func buildConfigFile(id *Identity, prefix string) (string, bool) {
+	cfg := id.BuildConfigURI
+	if len(cfg) < len(prefix) || !asciiEqualFold(cfg[:len(prefix)], prefix) {
+		return "", false
+	}
+	rest := cfg[len(prefix):]
+	for _, ref := range []string{id.SourceRepositoryRef, id.SourceRepositoryDigest} {
+		if file, ok := strings.CutSuffix(rest, "@"+ref); ok && ref != "" && file != "" {
+			return file, true
+		}
+	}
+	return "", false
+}
+
+// asciiEqualFold is strings.EqualFold for ASCII letters only: no Unicode
+// folding ("ſ" is not "s", the Kelvin sign is not "k").
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range len(a) {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
 // GitLab is the policy of a GitLab CI/CD trusted publisher on gitlab.com,
-// as PyPI checks it: the issuer and a build config URI
-// https://gitlab.com/<Project>//<CIFile>@<ref>.
+// as PyPI (pypi-attestations) checks it: the issuer, the source repository
+// https://gitlab.com/<Project>, and a build config URI that is exactly
+// https://gitlab.com/<Project>//<CIFile>@<ref>, <ref> being the
+// certificate's own source repository ref or digest.
 type GitLab struct {
 	Project string // "namespace/project" (namespaces may nest)
 	CIFile  string // ".gitlab-ci.yml"; empty accepts any
@@ -163,14 +195,13 @@ func (p GitLab) Check(id *Identity) error {
 	if id.Issuer != GitLabIssuer {
 		return &IdentityError{Field: "issuer", Got: id.Issuer, Want: GitLabIssuer}
 	}
-	prefix := GitLabIssuer + "/" + p.Project + "//"
-	cfg := id.BuildConfigURI
-	if len(cfg) < len(prefix) || !strings.EqualFold(cfg[:len(prefix)], prefix) {
-		return &IdentityError{Field: "build config URI", Got: cfg, Want: prefix + "<ci file>@<ref>"}
+	repoURI := GitLabIssuer + "/" + p.Project
+	if !asciiEqualFold(id.SourceRepositoryURI, repoURI) {
+		return &IdentityError{Field: "source repository", Got: id.SourceRepositoryURI, Want: repoURI}
 	}
-	file, _, ok := strings.Cut(cfg[len(prefix):], "@")
-	if !ok || file == "" {
-		return &IdentityError{Field: "build config URI", Got: cfg, Want: prefix + "<ci file>@<ref>"}
+	file, ok := buildConfigFile(id, repoURI+"//")
+	if !ok {
+		return &IdentityError{Field: "build config URI", Got: id.BuildConfigURI, Want: repoURI + "//<ci file>@<the source ref or digest>"}
 	}
 	if p.CIFile != "" && file != p.CIFile {
 		return &IdentityError{Field: "CI file", Got: file, Want: p.CIFile}
@@ -189,7 +220,7 @@ func (p Google) Check(id *Identity) error {
 	if id.Issuer != GoogleIssuer {
 		return &IdentityError{Field: "issuer", Got: id.Issuer, Want: GoogleIssuer}
 	}
-	if !strings.EqualFold(id.SAN, p.Email) {
+	if id.SAN != p.Email {
 		return &IdentityError{Field: "email", Got: id.SAN, Want: p.Email}
 	}
 	return nil

@@ -263,7 +263,7 @@ func TestSignAndVerifyPublishers(t *testing.T) {
 			name: "GitLab",
 			claims: map[string]any{
 				"iss": sigstore.GitLabIssuer, "sub": "project_path:grp/sub/proj:ref_type:tag:ref:v1", "aud": "sigstore",
-				"project_path": "grp/sub/proj", "ci_config_ref_uri": "gitlab.com/grp/sub/proj//.gitlab-ci.yml@refs/tags/v1",
+				"project_path": "grp/sub/proj", "ci_config_ref_uri": "gitlab.com/grp/sub/proj//.gitlab-ci.yml@refs/tags/v1", "ref_type": "tag", "ref": "v1",
 				"sha": "0123456789abcdef0123456789abcdef01234567",
 			},
 			policy:   sigstore.GitLab{Project: "grp/sub/proj", CIFile: ".gitlab-ci.yml"},
