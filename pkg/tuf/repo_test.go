@@ -91,6 +91,17 @@ func newEd25519Key(tb testing.TB) *testKey {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return ed25519Key(pub, priv)
+}
+
+// seededKey is an ed25519 key derived from seed: the same in every process,
+// as fuzz targets need (their workers rebuild the fixture).
+func seededKey(seed byte) *testKey {
+	priv := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{seed}, ed25519.SeedSize))
+	return ed25519Key(priv.Public().(ed25519.PublicKey), priv)
+}
+
+func ed25519Key(pub ed25519.PublicKey, priv ed25519.PrivateKey) *testKey {
 	sum := sha256.Sum256(pub)
 	return &testKey{
 		id:    hex.EncodeToString(sum[:]),
@@ -224,6 +235,15 @@ func newFixture(tb testing.TB) *fixture {
 		target:     []byte(`{"mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0.1"}`),
 		tsVersion:  3, snapVersion: 5, targetsVersion: 7,
 	}
+}
+
+// seededFixture is newFixture with seeded ed25519 keys: its files are the
+// same in every process.
+func seededFixture(tb testing.TB) *fixture {
+	tb.Helper()
+	f := newFixture(tb)
+	f.roots = []rootVersion{oneKeyRoot(seededKey(1), seededKey(2), seededKey(3), seededKey(4))}
+	return f
 }
 
 func oneKeyRoot(root, ts, snap, targets *testKey) rootVersion {
