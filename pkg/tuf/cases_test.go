@@ -172,6 +172,10 @@ func chainCases() []clientCase {
 	}
 }
 
+func targetEntry(targets map[string]any) map[string]any {
+	return targets["targets"].(map[string]any)[tuf.TrustedRootTarget].(map[string]any)
+}
+
 func targetCases() []clientCase {
 	targetPath := func(f *fixture) string {
 		for p := range f.files {
@@ -198,6 +202,19 @@ func targetCases() []clientCase {
 		{name: "target larger than the limit", opts: []tuf.Option{tuf.WithLimits(tuf.Limits{Target: 10})},
 			check: isTooLarge(tuf.TrustedRootTarget)},
 		{name: "target not found", target: "other.json", check: is(tuf.ErrTargetNotFound)},
+		{name: "target without a length", setup: func(f *fixture) {
+			f.editTargets = func(m map[string]any) { delete(targetEntry(m), "length") }
+		}, check: isFormat(tuf.TrustedRootTarget)},
+		{name: "target with an unknown hash only", setup: func(f *fixture) {
+			f.editTargets = func(m map[string]any) { targetEntry(m)["hashes"] = map[string]any{"md5": "00"} }
+		}, check: isFormat(tuf.TrustedRootTarget)},
+		{name: "target with a sha512 hash only", setup: func(f *fixture) {
+			f.editTargets = func(m map[string]any) { delete(targetEntry(m)["hashes"].(map[string]any), "sha256") }
+		}, after: func(f *fixture) {
+			sha512 := fileMeta(0, f.target)["hashes"].(map[string]any)["sha512"].(string)
+			delete(f.files, targetPath(f))
+			f.files["/targets/"+sha512+"."+tuf.TrustedRootTarget] = string(f.target)
+		}},
 		{name: "invalid target name", target: "../1.root.json", check: anyError},
 		{name: "target only under its plain name", after: func(f *fixture) {
 			p := targetPath(f)

@@ -46,8 +46,12 @@ type ThresholdError struct {
 }
 
 func (e *ThresholdError) Error() string {
-	return fmt.Sprintf("tuf: %s metadata version %d has %d valid signatures by the %s keys of %s, want %d",
-		e.Role, e.Version, e.Valid, e.Role, e.By, e.Threshold)
+	by := "the " + e.Role + " keys of " + e.By
+	if e.By == "itself" {
+		by = "its own " + e.Role + " keys"
+	}
+	return fmt.Sprintf("tuf: %s metadata version %d has %d valid signatures by %s, want %d",
+		e.Role, e.Version, e.Valid, by, e.Threshold)
 }
 
 // VersionError says a role's metadata carries a version other than the one

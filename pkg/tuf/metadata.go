@@ -67,7 +67,7 @@ type metaJSON struct {
 }
 
 type targetFileJSON struct {
-	Length int64             `json:"length"`
+	Length *int64            `json:"length"`
 	Hashes map[string]string `json:"hashes"`
 }
 

@@ -304,7 +304,7 @@ func (f *fixture) build(tb testing.TB) {
 
 	name := tuf.TrustedRootTarget
 	if f.consistent {
-		name = tm["hashes"].(map[string]any)["sha256"].(string) + "." + name
+		name = fileMeta(0, f.target)["hashes"].(map[string]any)["sha256"].(string) + "." + name
 	}
 	f.files["/targets/"+name] = string(f.target)
 }

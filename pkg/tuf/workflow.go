@@ -210,10 +210,11 @@ func (c *Client) target(ctx context.Context, root *rootJSON, targets *targetsJSO
 	if !ok {
 		return nil, fmt.Errorf("%q in targets version %d: %w", name, targets.Version, ErrTargetNotFound)
 	}
-	if info.Length < 0 {
-		return nil, &FormatError{File: name, Reason: "negative length in targets"}
+	if info.Length == nil || *info.Length < 0 {
+		return nil, &FormatError{File: name, Reason: "no length in targets"}
 	}
-	if info.Length > c.opts.limits.Target {
+	length := *info.Length
+	if length > c.opts.limits.Target {
 		return nil, &TooLargeError{File: name, Limit: c.opts.limits.Target}
 	}
 	file := name
@@ -228,11 +229,11 @@ func (c *Client) target(ctx context.Context, root *rootJSON, targets *targetsJSO
 		dir, base := path.Split(name)
 		file = dir + hash + "." + base
 	}
-	data, err := c.fetch(ctx, c.targetsURL, file, info.Length)
+	data, err := c.fetch(ctx, c.targetsURL, file, length)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkLength(name, data, info.Length); err != nil {
+	if err := checkLength(name, data, length); err != nil {
 		return nil, err
 	}
 	n, err := checkHashes(name, data, info.Hashes)
