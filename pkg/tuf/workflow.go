@@ -46,9 +46,8 @@ func (c *Client) updateRoot(ctx context.Context, now time.Time) (*rootJSON, erro
 	trusted := c.root
 	for range c.opts.limits.RootRotations {
 		next, err := c.nextRoot(ctx, trusted)
-		var httpErr *HTTPError
-		if errors.As(err, &httpErr) && httpErr.NotFound() {
-			break
+		if e, ok := errors.AsType[*HTTPError](err); ok && e.NotFound() {
+			break // no newer root
 		}
 		if err != nil {
 			return nil, err
@@ -112,12 +111,13 @@ func (c *Client) timestamp(ctx context.Context, root *rootJSON, now time.Time) (
 
 // snapshot fetches and verifies the snapshot the timestamp names (§5.5).
 func (c *Client) snapshot(ctx context.Context, root *rootJSON, ts *metaJSON, now time.Time) (*metaJSON, error) {
-	snap, err := c.fetchMeta(ctx, root, RoleSnapshot, ts.Meta["snapshot.json"], c.opts.limits.Snapshot, now)
+	want := ts.Meta["snapshot.json"]
+	snap, err := c.fetchMeta(ctx, root, RoleSnapshot, want, c.opts.limits.Snapshot, now)
 	if err != nil {
 		return nil, err
 	}
 	if _, ok := snap.Meta["targets.json"]; !ok {
-		return nil, &FormatError{File: "snapshot metadata", Reason: "no targets.json in meta"}
+		return nil, &FormatError{File: c.metaFile(root, RoleSnapshot, want.Version), Reason: "no targets.json in meta"}
 	}
 	return snap, nil
 }
@@ -142,7 +142,8 @@ func (c *Client) targets(ctx context.Context, root *rootJSON, snap *metaJSON, no
 	return &targets, nil
 }
 
-// fetchMeta fetches and verifies snapshot metadata described by want.
+// fetchMeta fetches and verifies the metadata of role (the snapshot) that
+// want, its entry in the referring metadata, describes.
 func (c *Client) fetchMeta(ctx context.Context, root *rootJSON, role string, want metaFileJSON, limit int64, now time.Time) (*metaJSON, error) {
 	file := c.metaFile(root, role, want.Version)
 	data, err := c.fetchChecked(ctx, file, want, limit)
