@@ -15,6 +15,8 @@ func successCases() []clientCase {
 	return []clientCase{
 		{name: "happy path"},
 		{name: "no consistent snapshots", setup: func(f *fixture) { f.consistent = false }},
+		{name: "target in a directory, with a space", setup: func(f *fixture) { f.targetName = "dir/sub/trusted root.json" },
+			target: "dir/sub/trusted root.json"},
 		{name: "root rotation over three versions", setup: func(f *fixture) { rotate(f) }},
 		{name: "expired intermediate roots", setup: func(f *fixture) {
 			rotate(f)

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path"
 	"strings"
 	"testing"
 	"time"
@@ -210,7 +211,8 @@ type fixture struct {
 	roots      []rootVersion // roots[i] has version i+1
 	trusted    int           // the version given to the client
 	consistent bool
-	target     []byte // the content of trusted_root.json
+	targetName string // trusted_root.json
+	target     []byte // its content
 	// Versions of timestamp, snapshot and targets, and their expiry.
 	tsVersion, snapVersion, targetsVersion int64
 	tsExpires, snapExpires, targetsExpires time.Time
@@ -232,6 +234,7 @@ func newFixture(tb testing.TB) *fixture {
 		roots:      []rootVersion{oneKeyRoot(newECDSAKey(tb, pemKey), newEd25519Key(tb), newECDSAKey(tb, pemKey), newEd25519Key(tb))},
 		trusted:    1,
 		consistent: true,
+		targetName: tuf.TrustedRootTarget,
 		target:     []byte(`{"mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0.1"}`),
 		tsVersion:  3, snapVersion: 5, targetsVersion: 7,
 	}
@@ -289,7 +292,7 @@ func (f *fixture) build(tb testing.TB) {
 	roles := f.last().roles
 	tm := fileMeta(0, f.target)
 	targets := header("targets", f.targetsVersion, f.targetsExpires)
-	targets["targets"] = map[string]any{tuf.TrustedRootTarget: map[string]any{"length": tm["length"], "hashes": tm["hashes"]}}
+	targets["targets"] = map[string]any{f.targetName: map[string]any{"length": tm["length"], "hashes": tm["hashes"]}}
 	targetsFile := signFile(tb, edit(f.editTargets, targets), orSigners(f.signTargets, roles["targets"])...)
 	f.files[f.metaName(f.targetsVersion, "targets")] = string(targetsFile)
 
@@ -302,9 +305,10 @@ func (f *fixture) build(tb testing.TB) {
 	ts["meta"] = map[string]any{"snapshot.json": fileMeta(f.snapVersion, snapFile)}
 	f.files["/meta/timestamp.json"] = string(signFile(tb, edit(f.editTimestamp, ts), orSigners(f.signTimestamp, roles["timestamp"])...))
 
-	name := tuf.TrustedRootTarget
+	name := f.targetName
 	if f.consistent {
-		name = fileMeta(0, f.target)["hashes"].(map[string]any)["sha256"].(string) + "." + name
+		dir, base := path.Split(name)
+		name = dir + fileMeta(0, f.target)["hashes"].(map[string]any)["sha256"].(string) + "." + base
 	}
 	f.files["/targets/"+name] = string(f.target)
 }
