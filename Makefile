@@ -23,7 +23,8 @@ FUZZ_TARGETS  := pkg/dist:FuzzParseFilename pkg/dist:FuzzParseMetadata pkg/dist:
                  internal/fakeindex:FuzzParseAttestations pkg/sigstore:FuzzParseAttestation pkg/sigstore:FuzzParseProvenance \
                  pkg/sigstore:FuzzParseTrustedRoot pkg/sigstore:FuzzParseSigningConfig pkg/sigstore:FuzzSameDistribution \
                  pkg/sigstore:FuzzServiceAnswers pkg/sigstore:FuzzCheckpoint pkg/sigstore:FuzzPrecertTBS \
-                 internal/provenance:FuzzParseRelease
+                 internal/provenance:FuzzParseRelease pkg/tuf:FuzzCanonical pkg/tuf:FuzzParseMetadata pkg/tuf:FuzzKey \
+                 pkg/tuf:FuzzRepositoryAnswers
 
 .PHONY: all build demo test race lint lint-install fuzz bench conformance pypirc-golden refdata rst-golden testdata clean
 

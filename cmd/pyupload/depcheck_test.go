@@ -87,6 +87,11 @@ var forbiddenDeps = map[string][]string{
 	// standard library, so the shipped binary links no Sigstore module
 	// (sigstore-go is a test-only oracle).
 	"pkg/sigstore": {"pkg/upload", "pkg/dist", "pkg/mint", "pkg/oidc", "internal/fakeindex", "internal/sigstoretest", "github.com/urfave/cli/v3", "github.com/sigstore"},
+	// The TUF client that refreshes Sigstore's trusted root is a leaf on the
+	// standard library: it verifies TUF metadata itself, so the binary
+	// links neither go-tuf nor Sigstore's modules (tests use go-tuf as an
+	// oracle), and it knows nothing of what it fetches or of the stages.
+	"pkg/tuf": {"pkg/sigstore", "pkg/upload", "pkg/dist", "pkg/mint", "pkg/oidc", "internal/ui", "internal/fakeindex", "internal/sigstoretest", "github.com/urfave/cli/v3", "github.com/sigstore", "github.com/theupdateframework"},
 	// Test support for pkg/sigstore: conversions to Sigstore bundles and an
 	// in-process Fulcio and Rekor. Only tests import it.
 	"internal/sigstoretest": {"pkg/upload", "pkg/dist", "pkg/mint", "pkg/oidc", "internal/fakeindex", "github.com/urfave/cli/v3", "github.com/sigstore"},
