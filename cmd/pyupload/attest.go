@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/pyupload/pyupload/internal/attest"
-	"github.com/pyupload/pyupload/internal/localfile"
 	"github.com/pyupload/pyupload/internal/preflight"
 	"github.com/pyupload/pyupload/internal/publisher"
 	"github.com/pyupload/pyupload/internal/ui"
@@ -40,7 +39,7 @@ func attestationsFor(ctx context.Context, o uploadOptions, report *preflight.Rep
 		}
 	}
 	plan := planSigning(o.attest.mode, a.provider != nil, providerName(a.provider), a.claims)
-	if err := verifyFound(found, dists, o.attest.sigstore, a); err != nil {
+	if err := verifyFound(ctx, found, dists, o.attest.sigstore, a, net, pr); err != nil {
 		return nil, err
 	}
 	var unsigned []*dist.Dist
@@ -80,7 +79,7 @@ func attestationsFor(ctx context.Context, o uploadOptions, report *preflight.Rep
 // when this run's identity is a publisher that may attest: one made for
 // other bytes or by another workflow stops the batch before any upload,
 // rather than after the files before it were published.
-func verifyFound(found map[string]string, dists []*dist.Dist, o sigstoreOptions, a *auth) error {
+func verifyFound(ctx context.Context, found map[string]string, dists []*dist.Dist, o sigstoreOptions, a *auth, net *network, pr *ui.Printer) error {
 	if len(found) == 0 || a.provider == nil || !attestingKinds[publisher.KindOf(a.claims)] {
 		return nil
 	}
@@ -88,7 +87,7 @@ func verifyFound(found map[string]string, dists []*dist.Dist, o sigstoreOptions,
 	if err != nil {
 		return err
 	}
-	inst, err := loadInstance(o)
+	root, err := loadTrustedRoot(ctx, o, net.read, pr)
 	if err != nil {
 		return err
 	}
@@ -102,7 +101,7 @@ func verifyFound(found map[string]string, dists []*dist.Dist, o sigstoreOptions,
 			return &attest.Error{Stage: "reading the attestation files of " + d.Path, Given: true, Err: err}
 		}
 		for _, obj := range objs {
-			if err := verifyMade(obj, filepath.Base(d.Path), d.SHA256, inst.Root, policy); err != nil {
+			if err := verifyMade(obj, filepath.Base(d.Path), d.SHA256, root, policy); err != nil {
 				return &attest.Error{Stage: "checking the attestation files given", Given: true, Err: &attest.FileError{Path: d.Path, Stage: "verifying", Err: err}}
 			}
 		}
@@ -126,7 +125,7 @@ func signBatch(ctx context.Context, o uploadOptions, a *auth, dists []*dist.Dist
 	if err != nil {
 		return nil, err
 	}
-	inst, err := loadInstance(o.attest.sigstore)
+	inst, err := loadInstance(ctx, o.attest.sigstore, net.read, pr)
 	if err != nil {
 		return nil, err
 	}
@@ -233,28 +232,4 @@ func publisherPolicy(c oidc.Claims) (sigstore.Policy, error) {
 		return sigstore.Google{Email: email}, nil
 	}
 	return nil, errors.New("this identity's publisher kind cannot attest")
-}
-
-// loadInstance is the Sigstore instance that signs: the public one, or the
-// one --sigstore-trusted-root and --sigstore-signing-config describe.
-func loadInstance(o sigstoreOptions) (*sigstore.Instance, error) {
-	switch {
-	case o.trustedRoot == "" && o.signingConfig == "":
-		return sigstore.Production()
-	case o.trustedRoot == "" || o.signingConfig == "":
-		return nil, ui.Usagef("--sigstore-trusted-root and --sigstore-signing-config go together")
-	}
-	root, err := loadTrustedRoot(o.trustedRoot)
-	if err != nil {
-		return nil, err
-	}
-	b, err := localfile.ReadFile(o.signingConfig)
-	if err != nil {
-		return nil, fmt.Errorf("reading the Sigstore signing config: %w", err)
-	}
-	cfg, err := sigstore.ParseSigningConfig(b)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", o.signingConfig, err)
-	}
-	return sigstore.NewInstance(root, cfg, time.Now())
 }

@@ -38,6 +38,8 @@ type attestOptions struct {
 // shipped in the binary), or one described by Sigstore's own TrustedRoot
 // and SigningConfig JSON files (a private deployment, staging, a test).
 type sigstoreOptions struct {
+	instance                   string // production or staging
+	update                     bool   // refresh production's root by TUF
 	trustedRoot, signingConfig string
 }
 
@@ -53,7 +55,10 @@ func readAttestOptions(cmd *cli.Command) attestOptions {
 }
 
 func readSigstoreOptions(cmd *cli.Command) sigstoreOptions {
-	return sigstoreOptions{trustedRoot: cmd.String("sigstore-trusted-root"), signingConfig: cmd.String("sigstore-signing-config")}
+	return sigstoreOptions{
+		instance: cmd.String("sigstore"), update: cmd.Bool("sigstore-update"),
+		trustedRoot: cmd.String("sigstore-trusted-root"), signingConfig: cmd.String("sigstore-signing-config"),
+	}
 }
 
 // sendsFiles reports whether attestation files made elsewhere go with the

@@ -123,6 +123,9 @@ func (o uploadOptions) validate() error {
 	if s := o.attest.sigstore; (s.trustedRoot == "") != (s.signingConfig == "") {
 		return ui.Usagef("--sigstore-trusted-root and --sigstore-signing-config go together")
 	}
+	if err := o.attest.sigstore.validate(); err != nil {
+		return err
+	}
 	return o.index.validate()
 }
 

@@ -35,6 +35,7 @@ func verifyFlags(env envvars.Lookup) []cli.Flag {
 		&cli.StringFlag{Name: "ci-file", Usage: "with --gitlab: the CI file's path (.gitlab-ci.yml); any when not given"},
 		&cli.StringFlag{Name: "google", Usage: "expected publisher: the Google Cloud service account's email"},
 		&cli.StringFlag{Name: "index", Usage: "verify a published release, NAME==VERSION, with its provenance from this index's integrity API: pypi, testpypi, or its URL"},
+		sigstoreFlag(env), sigstoreUpdateFlag(env),
 		&cli.StringFlag{Name: "sigstore-trusted-root", Usage: "the TrustedRoot JSON of the Sigstore instance the attestations must chain to (default: Sigstore's public instance, whose root is in the binary)" + envNote("sigstore-trusted-root"), Sources: fromEnv(env, "sigstore-trusted-root")},
 		&cli.BoolFlag{Name: "json", Usage: "print every file's verdict as JSON on stdout"},
 		&cli.IntFlag{Name: "timeout", Value: int(transport.DefaultTimeout.Seconds()), Usage: "seconds after which a request to the index is given up on", Sources: fromEnv(env, "timeout")},
@@ -56,11 +57,11 @@ func verifyCommand(env envvars.Lookup, pr *ui.Printer) *cli.Command {
 
 // verifyOptions are the verify command's flags, read.
 type verifyOptions struct {
-	policy sigstore.Policy
-	index  string
-	root   string
-	json   bool
-	args   []string
+	policy   sigstore.Policy
+	index    string
+	sigstore sigstoreOptions
+	json     bool
+	args     []string
 }
 
 func readVerifyOptions(cmd *cli.Command) (verifyOptions, error) {
@@ -68,7 +69,10 @@ func readVerifyOptions(cmd *cli.Command) (verifyOptions, error) {
 	if err != nil {
 		return verifyOptions{}, err
 	}
-	o := verifyOptions{policy: policy, index: cmd.String("index"), root: cmd.String("sigstore-trusted-root"), json: cmd.Bool("json"), args: cmd.Args().Slice()}
+	o := verifyOptions{policy: policy, index: cmd.String("index"), sigstore: readSigstoreOptions(cmd), json: cmd.Bool("json"), args: cmd.Args().Slice()}
+	if err := o.sigstore.validate(); err != nil {
+		return o, err
+	}
 	switch {
 	case len(o.args) == 0 && o.index != "":
 		return o, ui.Usagef("verify --index needs the release, e.g. pyupload verify --index pypi --github octo/proj proj==1.2.0")
@@ -120,7 +124,11 @@ func runVerify(ctx context.Context, cmd *cli.Command, env envvars.Lookup, pr *ui
 	if err != nil {
 		return err
 	}
-	root, err := loadTrustedRoot(o.root)
+	client, err := newReadClient(cmd, env)
+	if err != nil {
+		return err
+	}
+	root, err := loadTrustedRoot(ctx, o.sigstore, client, pr)
 	if err != nil {
 		return err
 	}
@@ -128,7 +136,7 @@ func runVerify(ctx context.Context, cmd *cli.Command, env envvars.Lookup, pr *ui
 	if o.index == "" {
 		verdicts, err = verifyLocal(o, root)
 	} else {
-		verdicts, err = verifyPublished(ctx, cmd, o, root, env)
+		verdicts, err = verifyPublished(ctx, cmd, o, root, client)
 	}
 	if err != nil {
 		return err
@@ -145,22 +153,6 @@ func runVerify(ctx context.Context, cmd *cli.Command, env envvars.Lookup, pr *ui
 		}
 	}
 	return nil
-}
-
-// loadTrustedRoot reads --sigstore-trusted-root, or the shipped root.
-func loadTrustedRoot(path string) (*sigstore.TrustedRoot, error) {
-	if path == "" {
-		return sigstore.ProductionRoot()
-	}
-	b, err := localfile.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading the Sigstore trusted root: %w", err)
-	}
-	root, err := sigstore.ParseTrustedRoot(b)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return root, nil
 }
 
 // verifyLocal checks each dist's attestation files beside it
@@ -276,17 +268,13 @@ func fileSHA256(path string) ([32]byte, error) {
 
 // verifyPublished checks every file of a published release: its bytes,
 // downloaded and hashed, against each attestation the index serves.
-func verifyPublished(ctx context.Context, cmd *cli.Command, o verifyOptions, root *sigstore.TrustedRoot, env envvars.Lookup) ([]ui.Verdict, error) {
+func verifyPublished(ctx context.Context, cmd *cli.Command, o verifyOptions, root *sigstore.TrustedRoot, client *http.Client) ([]ui.Verdict, error) {
 	name, version, ok := strings.Cut(o.args[0], "==")
 	if !ok || name == "" || version == "" {
 		return nil, ui.Usagef("verify --index takes the release as NAME==VERSION, not %q", o.args[0])
 	}
 	name = dist.NormalizeName(name) // PyPI redirects other spellings, and redirects are not followed
 	base, err := indexWebBase(o.index)
-	if err != nil {
-		return nil, err
-	}
-	client, err := newReadClient(cmd, env)
 	if err != nil {
 		return nil, err
 	}

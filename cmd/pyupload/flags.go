@@ -72,10 +72,21 @@ func transferFlags() []cli.Flag {
 func provenanceFlags(env envvars.Lookup) []cli.Flag {
 	return []cli.Flag{
 		&cli.BoolFlag{Name: "attestations", Usage: "PEP 740 provenance. Not given: under Trusted Publishing from GitHub, GitLab or Google, sign every dist with Sigstore and send the attestation. --attestations: as twine, also send the <dist>.*.attestation files beside each dist or among the arguments (a dist without one is signed, or stops the batch when signing is impossible). --attestations=false: neither sign nor send" + envNote("attestations"), Sources: fromEnv(env, "attestations")},
+		sigstoreFlag(env), sigstoreUpdateFlag(env),
 		&cli.StringFlag{Name: "attestations-dir", Usage: "also write each attestation pyupload signs as DIR/<dist>.publish.attestation" + envNote("attestations-dir"), Sources: fromEnv(env, "attestations-dir")},
 		&cli.StringFlag{Name: "sigstore-trusted-root", Usage: "sign and verify with the Sigstore instance this TrustedRoot JSON describes (with --sigstore-signing-config) instead of Sigstore's public instance, whose root is in the binary" + envNote("sigstore-trusted-root"), Sources: fromEnv(env, "sigstore-trusted-root")},
 		&cli.StringFlag{Name: "sigstore-signing-config", Usage: "the SigningConfig JSON (Fulcio and Rekor URLs) of the instance --sigstore-trusted-root describes" + envNote("sigstore-signing-config"), Sources: fromEnv(env, "sigstore-signing-config")},
 	}
+}
+
+// sigstoreFlag chooses Sigstore's public instance or its staging one.
+func sigstoreFlag(env envvars.Lookup) cli.Flag {
+	return &cli.StringFlag{Name: "sigstore", Value: instanceProduction, Usage: "the Sigstore instance: production (the only one PyPI accepts) or staging (its trusted root and services come from its TUF repository)" + envNote("sigstore"), Sources: fromEnv(env, "sigstore")}
+}
+
+// sigstoreUpdateFlag refreshes the production trusted root.
+func sigstoreUpdateFlag(env envvars.Lookup) cli.Flag {
+	return &cli.BoolFlag{Name: "sigstore-update", Usage: "first update Sigstore's trusted root from its TUF repository, verified from the TUF root in the binary (when that fails, the trusted root in the binary is used, with a warning)" + envNote("sigstore-update"), Sources: fromEnv(env, "sigstore-update")}
 }
 
 // gpgFlags are twine's GPG signing options: accepted, so that a twine

@@ -55,6 +55,8 @@ var own = []Var{
 	{Name: "PYUPLOAD_TIMEOUT", Flag: "timeout", Meaning: "seconds without data moving either way after which an exchange with the index or the CI is given up on (default 120)"},
 	{Name: "PYUPLOAD_ATTESTATIONS", Flag: "attestations", Meaning: "true: send the attestation files found and sign the rest; false: neither sign nor send (unset: sign under Trusted Publishing)"},
 	{Name: "PYUPLOAD_ATTESTATIONS_DIR", Flag: "attestations-dir", Meaning: "also write each attestation pyupload signs in this directory"},
+	{Name: "PYUPLOAD_SIGSTORE", Flag: "sigstore", Meaning: "the Sigstore instance: production (default) or staging"},
+	{Name: "PYUPLOAD_SIGSTORE_UPDATE", Flag: "sigstore-update", Meaning: "update Sigstore's trusted root from its TUF repository first (true/false)"},
 	{Name: "PYUPLOAD_SIGSTORE_TRUSTED_ROOT", Flag: "sigstore-trusted-root", Meaning: "the TrustedRoot JSON of the Sigstore instance to sign and verify with (default: the public instance, whose root is in the binary)"},
 	{Name: "PYUPLOAD_SIGSTORE_SIGNING_CONFIG", Flag: "sigstore-signing-config", Meaning: "the SigningConfig JSON (Fulcio and Rekor URLs) of that instance"},
 	{Name: "PYUPLOAD_MINTED_TOKEN_SHA256", Meaning: "written by pyupload token --format env beside the token: its sha256, by which a later upload knows the token came from Trusted Publishing"},
