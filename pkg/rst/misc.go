@@ -1,7 +1,6 @@
 package rst
 
 import (
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -42,7 +41,31 @@ func (p *parser) lineBlock(b block, i int) int {
 	}
 }
 
-var attributionRe = regexp.MustCompile(`^(---?|\x{2014}) *[^ ]`)
+// attributionStart is docutils' attribution_pattern,
+// "(---?(?!-)|\u2014) *(?=[^ \n])": where the attribution's text starts
+// in l, or -1. "---" alone, or before "-", is no attribution.
+func attributionStart(l string) int {
+	n := 0
+	switch {
+	case strings.HasPrefix(l, "\u2014"):
+		n = len("\u2014")
+	case strings.HasPrefix(l, "----"):
+		return -1
+	case strings.HasPrefix(l, "---"):
+		n = 3
+	case strings.HasPrefix(l, "--"):
+		n = 2
+	default:
+		return -1
+	}
+	for n < len(l) && l[n] == ' ' {
+		n++
+	}
+	if n == len(l) {
+		return -1
+	}
+	return n
+}
 
 // splitAttribution is Body.split_attribution: a line starting with "--"
 // after a blank line, with the rest of its paragraph indented alike,
@@ -56,7 +79,7 @@ func splitAttribution(ind block) (block, block, block) {
 			blank = i
 			continue
 		}
-		if nonblank && blank == i-1 && attributionRe.MatchString(l) && !strings.HasPrefix(l, "----") {
+		if nonblank && blank == i-1 && attributionStart(l) >= 0 {
 			if end, ok := attributionEnd(ind, i); ok {
 				return block{ind.lines[:i], ind.off}, block{ind.lines[i:end], ind.off + i}, block{ind.lines[end:], ind.off + end}
 			}
@@ -87,8 +110,7 @@ func attributionEnd(ind block, start int) (int, bool) {
 
 // attributionText is the attribution without its dash.
 func attributionText(a block) string {
-	first := attributionRe.FindStringIndex(a.lines[0])
-	text := []string{a.lines[0][first[1]-1:]}
+	text := []string{a.lines[0][attributionStart(a.lines[0]):]}
 	for _, l := range a.lines[1:] {
 		text = append(text, strings.TrimLeft(l, " "))
 	}
