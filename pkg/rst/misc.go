@@ -149,6 +149,28 @@ func (p *parser) promotedAfterPre(k int) bool {
 	return k > 0 && p.events[k].level == 1 && p.firstNonPre(0) == k && p.loneTopSection()
 }
 
+// subtitleAfterPre: the section at k is the lone second-level section
+// that DocTitle promotes to the subtitle, and pre-bibliographic elements
+// came before it (before the title's section or between the two). The
+// document becomes title, subtitle, those elements, then the section's
+// body, so a transition opening the section is not third.
+func (p *parser) subtitleAfterPre(k int) bool {
+	if p.events[k].level != 2 || !p.loneTopSection() {
+		return false
+	}
+	top := p.firstNonPre(0)
+	if top < 0 || top >= k || p.events[top].kind != 'S' || p.firstNonPre(top+1) != k {
+		return false
+	}
+	n := 0
+	for _, e := range p.events {
+		if e.kind == 'S' && e.level == 2 {
+			n++
+		}
+	}
+	return n == 1 && k > 1
+}
+
 // checkTransitions is the Transitions transform on the flattened
 // children: a transition may not open a section or the document, follow
 // another, or end the document (one that ends a section moves after it).
@@ -158,7 +180,7 @@ func (p *parser) checkTransitions() {
 			continue
 		}
 		switch {
-		case k == 0 || p.events[k-1].kind == 'S' && !p.events[k-1].dupTitle && !p.promotedAfterPre(k-1):
+		case k == 0 || p.events[k-1].kind == 'S' && !p.events[k-1].dupTitle && !p.promotedAfterPre(k-1) && !p.subtitleAfterPre(k-1):
 			p.report(e.line, Error, "Document or section may not begin with a transition.")
 		case p.events[k-1].kind == 'T':
 			p.report(e.line, Error, "At least one body element must separate transitions; adjacent transitions are not allowed.")
