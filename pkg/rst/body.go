@@ -51,8 +51,11 @@ func (p *parser) parseBody(b block, titles bool) shape {
 			i++
 			continue
 		}
-		p.last, p.kind, p.fields = 'E', 'x', nil
+		p.last, p.kind, p.fields, p.shortOverline = 'E', 'x', nil, false
 		i = p.bodyLine(b, i, titles)
+		if titles && p.shortOverline {
+			p.events = append(p.events, event{kind: 'P'})
+		}
 		if sh.n == 0 {
 			sh.firstPara = p.kind == 'p' || p.kind == 'l'
 			sh.firstBullet = p.kind == 'b'

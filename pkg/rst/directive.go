@@ -76,7 +76,9 @@ func parseDirectiveBlock(ind block, spec dirSpec) (dirCall, string) {
 		}
 	}
 	if len(argBlock) > 0 && !takesArgs {
-		content = block{ind.lines, ind.off}
+		// arg_block + indented[i:]: the options already taken out.
+		lines := append(append([]string(nil), argBlock...), ind.lines[split:]...)
+		content = block{lines, ind.off}
 		argBlock = nil
 	}
 	d.content = content.trimTop()

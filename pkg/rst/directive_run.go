@@ -80,8 +80,8 @@ func (p *parser) image(d dirCall) {
 		}
 	}
 	if t, ok := d.options["target"]; ok {
-		if m := indirectRe.FindStringSubmatch(strings.Join(strings.Fields(t), " ")); m != nil {
-			p.names.ref(normalizeName(m[1]+m[2]), 0) // the reference wraps the image: no line
+		if to, _, ok := parseTarget(strings.Split(string(escape2null(t)), "\n")); ok {
+			p.names.ref(normalizeName(to), 0) // the reference wraps the image: no line
 		}
 	}
 }

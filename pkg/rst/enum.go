@@ -10,7 +10,7 @@ import (
 type enumerator struct {
 	format   int // 0 "(1)", 1 "1)", 2 "1."
 	sequence string
-	ordinal  int // 0 for an invalid Roman numeral
+	ordinal  int // -1 for an invalid Roman numeral (None); "0" is 0
 }
 
 var (
@@ -80,7 +80,7 @@ func ordinal(seq, text string) int {
 
 func fromRoman(s string) int {
 	if s == "" || !romanRe.MatchString(s) {
-		return 0
+		return -1
 	}
 	val := map[byte]int{'I': 1, 'V': 5, 'X': 10, 'L': 50, 'C': 100, 'D': 500, 'M': 1000}
 	n := 0
@@ -114,7 +114,7 @@ func toRoman(n int) string {
 // isItem is is_enumerated_list_item: a valid ordinal, and a next line
 // that is blank, indented, or the next (or an auto) enumerator.
 func isItem(b block, i int, e enumerator) bool {
-	if e.ordinal == 0 {
+	if e.ordinal < 0 {
 		return false
 	}
 	if i+1 >= b.len() {

@@ -1,7 +1,5 @@
 package rst
 
-import "strings"
-
 // grid is docutils' GridTableParser state for one table.
 type grid struct {
 	rows        [][]rune
@@ -159,26 +157,11 @@ func (g *grid) scanLeft(top, left, bottom, right int) bool {
 	return true
 }
 
-// cellBlock is get_2D_block: the cell's text with its common indent
-// removed, placed at its document lines.
+// cellBlock is the cell's text (get_2D_block), placed at its document
+// lines.
 func (g *grid) cellBlock(c [4]int, off int) block {
 	top, left, bottom, right := c[0], c[1], c[2], c[3]
-	lines := make([]string, 0, bottom-top-1)
-	indent := right
-	for r := top + 1; r < bottom; r++ {
-		row := g.rows[r]
-		seg := row[min(left+1, len(row)):min(right, len(row))]
-		s := strings.TrimRightFunc(strings.ReplaceAll(string(seg), string(padRune), ""), isPySpace)
-		if s != "" {
-			indent = min(indent, indentOf(s))
-		}
-		lines = append(lines, s)
-	}
-	if indent > 0 && indent < right {
-		for k, l := range lines {
-			lines[k] = cut(l, indent)
-		}
-	}
+	lines := block2D(g.rows[top+1:bottom], left+1, right)
 	// docutils adds the table's 1-based line to the cell's 0-based offset,
 	// so its messages from cells name the line below; so do these.
 	return block{lines, off + top + 2}

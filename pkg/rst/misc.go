@@ -1,7 +1,6 @@
 package rst
 
 import (
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -42,7 +41,31 @@ func (p *parser) lineBlock(b block, i int) int {
 	}
 }
 
-var attributionRe = regexp.MustCompile(`^(---?|\x{2014}) *[^ ]`)
+// attributionStart is docutils' attribution_pattern,
+// "(---?(?!-)|\u2014) *(?=[^ \n])": where the attribution's text starts
+// in l, or -1. "---" alone, or before "-", is no attribution.
+func attributionStart(l string) int {
+	n := 0
+	switch {
+	case strings.HasPrefix(l, "\u2014"):
+		n = len("\u2014")
+	case strings.HasPrefix(l, "----"):
+		return -1
+	case strings.HasPrefix(l, "---"):
+		n = 3
+	case strings.HasPrefix(l, "--"):
+		n = 2
+	default:
+		return -1
+	}
+	for n < len(l) && l[n] == ' ' {
+		n++
+	}
+	if n == len(l) {
+		return -1
+	}
+	return n
+}
 
 // splitAttribution is Body.split_attribution: a line starting with "--"
 // after a blank line, with the rest of its paragraph indented alike,
@@ -56,7 +79,7 @@ func splitAttribution(ind block) (block, block, block) {
 			blank = i
 			continue
 		}
-		if nonblank && blank == i-1 && attributionRe.MatchString(l) && !strings.HasPrefix(l, "----") {
+		if nonblank && blank == i-1 && attributionStart(l) >= 0 {
 			if end, ok := attributionEnd(ind, i); ok {
 				return block{ind.lines[:i], ind.off}, block{ind.lines[i:end], ind.off + i}, block{ind.lines[end:], ind.off + end}
 			}
@@ -87,8 +110,7 @@ func attributionEnd(ind block, start int) (int, bool) {
 
 // attributionText is the attribution without its dash.
 func attributionText(a block) string {
-	first := attributionRe.FindStringIndex(a.lines[0])
-	text := []string{a.lines[0][first[1]-1:]}
+	text := []string{a.lines[0][attributionStart(a.lines[0]):]}
 	for _, l := range a.lines[1:] {
 		text = append(text, strings.TrimLeft(l, " "))
 	}
@@ -127,6 +149,28 @@ func (p *parser) promotedAfterPre(k int) bool {
 	return k > 0 && p.events[k].level == 1 && p.firstNonPre(0) == k && p.loneTopSection()
 }
 
+// subtitleAfterPre: the section at k is the lone second-level section
+// that DocTitle promotes to the subtitle, and pre-bibliographic elements
+// came before it (before the title's section or between the two). The
+// document becomes title, subtitle, those elements, then the section's
+// body, so a transition opening the section is not third.
+func (p *parser) subtitleAfterPre(k int) bool {
+	if p.events[k].level != 2 || !p.loneTopSection() {
+		return false
+	}
+	top := p.firstNonPre(0)
+	if top < 0 || top >= k || p.events[top].kind != 'S' || p.firstNonPre(top+1) != k {
+		return false
+	}
+	n := 0
+	for _, e := range p.events {
+		if e.kind == 'S' && e.level == 2 {
+			n++
+		}
+	}
+	return n == 1 && k > 1
+}
+
 // checkTransitions is the Transitions transform on the flattened
 // children: a transition may not open a section or the document, follow
 // another, or end the document (one that ends a section moves after it).
@@ -136,7 +180,7 @@ func (p *parser) checkTransitions() {
 			continue
 		}
 		switch {
-		case k == 0 || p.events[k-1].kind == 'S' && !p.events[k-1].dupTitle && !p.promotedAfterPre(k-1):
+		case k == 0 || p.events[k-1].kind == 'S' && !p.events[k-1].dupTitle && !p.promotedAfterPre(k-1) && !p.subtitleAfterPre(k-1):
 			p.report(e.line, Error, "Document or section may not begin with a transition.")
 		case p.events[k-1].kind == 'T':
 			p.report(e.line, Error, "At least one body element must separate transitions; adjacent transitions are not allowed.")

@@ -23,8 +23,13 @@ type parser struct {
 	lastLevel int // a section's level
 	// lastDupTitle: the section's title repeats a known name (see event).
 	lastDupTitle bool
-	kind         byte        // 'p' paragraph, 'l' paragraph and literal block, 'x' other
-	fields       []fieldInfo // a field list's fields, for docinfo
+	// shortOverline: a short adornment line was read as text, after
+	// docutils' INFO "Possible incomplete section title." (short_overline),
+	// which stays in the document, before the text, until the transforms
+	// have run: a pre-bibliographic element of its own.
+	shortOverline bool
+	kind          byte        // 'p' paragraph, 'l' paragraph and literal block, 'x' other
+	fields        []fieldInfo // a field list's fields, for docinfo
 	// smLine is the state machine's current line while a paragraph's
 	// inline markup is parsed: docutils reports a duplicate inline target
 	// there, having no line of its own for it (0: use the element's).

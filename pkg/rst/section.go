@@ -7,13 +7,18 @@ import (
 )
 
 // columnWidth is docutils' column_width: East Asian wide and fullwidth
-// characters count two columns, combining characters none.
+// characters count two columns, combining characters none. Like the
+// tables (padWide), it counts a code point unassigned in Go's Unicode
+// two: CPython's unicodedata calls every code point its own Unicode does
+// not know fullwidth, and what Go's does not know no Python's does.
+// Counting one made "\u0378" over "+" a title, which docutils reads as
+// text: in a list item that was a false "Unexpected section title.".
 func columnWidth(s string) int {
 	n := 0
 	for _, r := range s {
 		switch {
 		case isCombining(r):
-		case eastAsianWide(r):
+		case eastAsianWide(r) || !assigned(r):
 			n += 2
 		default:
 			n++
@@ -105,12 +110,15 @@ func (p *parser) lineState(b block, i int, titles bool) (int, bool) {
 	}
 	if isAdornment(b.lines[j]) {
 		if len(marker) < 4 {
+			p.shortOverline = true
 			return 0, false
 		}
 		p.report(b.lineNo(i), Error, "Invalid section title or transition marker.")
 		return j + 1, true
 	}
-	return p.overlinedTitle(b, i)
+	next, ok := p.overlinedTitle(b, i)
+	p.shortOverline = !ok // every way it declines is short_overline
+	return next, ok
 }
 
 // overlinedTitle is Line.text: overline, title (maybe indented), underline.

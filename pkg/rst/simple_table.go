@@ -181,13 +181,10 @@ func (t *simple) parseRow(start, stop, span int) (string, int) {
 		return msg, at
 	}
 	for _, c := range columns {
-		lines := make([]string, 0, stop-start)
-		for k := start; k < stop; k++ {
-			lines = append(lines, strings.ReplaceAll(runeSlice(t.rows[k], c[0], c[1]), string(padRune), ""))
-		}
+		lines := block2D(t.rows[start:stop], c[0], c[1])
 		// One line low, as docutils counts cell lines (see grid.go).
 		t.p.cellShift++
-		t.p.parseBody(stripCommon(block{lines, t.off + start + 1}), false)
+		t.p.parseBody(block{lines, t.off + start + 1}, false)
 		t.p.cellShift--
 	}
 	return "", 0
@@ -247,20 +244,55 @@ func stripCombining(r []rune) []rune {
 	return out
 }
 
-// stripCommon removes the lines' common indent (get_2D_block).
-func stripCommon(b block) block {
-	indent := -1
-	for k, l := range b.lines {
-		l = strings.TrimRightFunc(l, isPySpace)
-		b.lines[k] = l
-		if l != "" && (indent < 0 || indentOf(l) < indent) {
-			indent = indentOf(l)
+// block2D is StringList.get_2D_block, a table cell's text: columns
+// [left, right) of each row, right-stripped, less their common indent,
+// with the wide characters' padding removed. Columns are counted without
+// combining characters, and, as in docutils, each row's left and right
+// become the previous row's string indices (a combining character shifts
+// the cell of every later row to the right).
+func block2D(rows [][]rune, left, right int) []string {
+	lines := make([]string, len(rows))
+	indent := right
+	for k, row := range rows {
+		ci := columnIndices(row)
+		left = columnIndex(ci, left, len(row))
+		right = columnIndex(ci, right, len(row))
+		a, z := min(left, len(row)), min(right, len(row))
+		line := ""
+		if a < z {
+			line = strings.TrimRightFunc(string(row[a:z]), isPySpace)
+		}
+		lines[k] = line
+		if line != "" {
+			indent = min(indent, indentOf(line))
 		}
 	}
-	if indent > 0 {
-		for k := range b.lines {
-			b.lines[k] = cut(b.lines[k], indent)
+	for k, l := range lines {
+		if indent > 0 && indent < right {
+			l = cut(l, indent)
+		}
+		lines[k] = strings.ReplaceAll(l, string(padRune), "")
+	}
+	return lines
+}
+
+// columnIndices is docutils' column_indices: the string index of each
+// character that is not a combining one.
+func columnIndices(row []rune) []int {
+	ci := make([]int, 0, len(row))
+	for k, r := range row {
+		if !isCombining(r) {
+			ci = append(ci, k)
 		}
 	}
-	return b
+	return ci
+}
+
+// columnIndex is get_2D_block's ci[c], or past the end c shifted by the
+// row's combining characters.
+func columnIndex(ci []int, c, n int) int {
+	if c < len(ci) {
+		return ci[c]
+	}
+	return c + n - len(ci)
 }

@@ -14,9 +14,7 @@ var (
 // padWide makes each East Asian wide character two columns wide, as
 // pad_double_width does, so that table columns line up by index.
 // CPython's unicodedata calls every unassigned code point fullwidth ("F"),
-// so docutils pads those too; a title's width (columnWidth) does not
-// count them double, because there a larger count could only add a false
-// "too short" under a Python whose Unicode knows the character.
+// so docutils pads those too (and columnWidth counts them two).
 func padWide(s string) []rune {
 	var out []rune
 	for _, r := range s {

@@ -8,7 +8,7 @@ import (
 var (
 	targetStartRe = regexp.MustCompile(`^\.\. +_`)
 	substStartRe  = regexp.MustCompile(`^\.\. +\|`)
-	indirectRe    = regexp.MustCompile(`^(?:(` + simplename + `)_|` + "`" + `([^ ].*)` + "`" + `_)$`)
+	simpleRefRe   = regexp.MustCompile(`^(` + simplename + `)_$`)
 )
 
 // hyperlinkTarget is Body.hyperlink_target: ".. _name: URI", ".. _name:
@@ -34,9 +34,9 @@ func (p *parser) hyperlinkTarget(b block, i int) (int, bool, bool) {
 		escaped = append(escaped, escape2null(ind.lines[k])...)
 		name, after, anon, ok = matchTargetName(escaped)
 	}
-	rest := []string{strings.TrimSpace(unescape(append(escaped[after:], ' ')))}
+	rest := []string{strings.TrimFunc(string(escaped[after:])+" ", isPySpace)}
 	for _, l := range ind.lines[k+1:] {
-		rest = append(rest, unescape(escape2null(l)))
+		rest = append(rest, string(escape2null(l)))
 	}
 	p.makeTarget(rest, name, anon, b.lineNo(i))
 	return end, blankFinish, true
@@ -53,40 +53,67 @@ func untilBlank(b block, i int, ind block, end int, fin bool) (block, int, bool)
 	return ind, end, fin
 }
 
-// makeTarget notes a target from its link block: an indirect target
-// (ends in a reference) or an external one.
+// makeTarget notes a target from its link block (lines with escapes
+// made NULs, as docutils passes them): an indirect target (ends in a
+// reference) or an external one.
 func (p *parser) makeTarget(block []string, name string, anon bool, line int) {
-	var parts []string
-	for _, l := range block {
-		if s := strings.TrimSpace(l); s != "" {
-			parts = append(parts, s)
+	to, uri, isRef := parseTarget(block)
+	if isRef {
+		naming := `"` + normalizeName(name) + `" (id="` + makeID(normalizeName(name)) + `")`
+		if anon {
+			p.names.anonTargets++
+			naming = `(id="target-` + itoa(p.names.anonTargets) + `")`
 		}
-	}
-	link := strings.Join(parts, " ")
-	if link == "" {
-		p.content = true // an internal target renders as an anchor
-	}
-	if strings.HasSuffix(link, "_") {
-		if m := indirectRe.FindStringSubmatch(strings.Join(strings.Fields(link), " ")); m != nil {
-			to := m[1] + m[2]
-			naming := `"` + normalizeName(name) + `" (id="` + makeID(normalizeName(name)) + `")`
-			if anon {
-				p.names.anonTargets++
-				naming = `(id="target-` + itoa(p.names.anonTargets) + `")`
-			}
-			p.names.indirect = append(p.names.indirect, use{name: name, to: normalizeName(to), line: line, naming: naming})
-			if anon {
-				return
-			}
+		p.names.indirect = append(p.names.indirect, use{name: name, to: normalizeName(to), line: line, naming: naming})
+		if !anon {
 			p.explicitTarget(normalizeName(name), "", line)
-			return
 		}
+		return
+	}
+	if uri == "" {
+		p.content = true // an internal target renders as an anchor
 	}
 	if anon {
 		p.names.anonTargets++
 		return
 	}
-	p.explicitTarget(normalizeName(name), strings.Join(strings.Fields(link), ""), line)
+	p.explicitTarget(normalizeName(name), uri, line)
+}
+
+// parseTarget is Body.parse_target on a link block whose escapes are
+// NULs: the name an indirect target refers to (isRef), or else the URI,
+// each escaped-whitespace-separated part with its whitespace removed.
+func parseTarget(block []string) (to, uri string, isRef bool) {
+	if n := len(block); n > 0 && strings.HasSuffix(strings.TrimFunc(block[n-1], isPySpace), "_") {
+		ref := strings.Join(strings.FieldsFunc(strings.Join(block, " "), isPySpace), " ")
+		if to, ok := matchReference(ref); ok {
+			return to, "", true
+		}
+	}
+	joined := strings.ReplaceAll(strings.Join(block, " "), "\x00\n", "\x00 ")
+	var parts []string
+	for part := range strings.SplitSeq(joined, "\x00 ") {
+		parts = append(parts, strings.Join(strings.FieldsFunc(unescape([]rune(part)), isPySpace), ""))
+	}
+	return "", strings.Join(parts, " "), false
+}
+
+// matchReference is the explicit reference pattern, "simplename_" or
+// "`phrase`_" with no space after the opening backquote and neither
+// whitespace nor an escape before the closing one; the name unescaped.
+func matchReference(s string) (string, bool) {
+	if m := simpleRefRe.FindStringSubmatch(s); m != nil {
+		return m[1], true
+	}
+	rs := []rune(s)
+	n := len(rs)
+	if n < 4 || rs[0] != '`' || rs[1] == ' ' || rs[n-2] != '`' || rs[n-1] != '_' {
+		return "", false
+	}
+	if before := rs[n-3]; before == 0 || isPySpace(before) {
+		return "", false
+	}
+	return unescape(rs[1 : n-2]), true
 }
 
 // matchTargetName is the explicit target pattern on the text after
@@ -148,6 +175,10 @@ func (p *parser) anonymousTarget(b block, i int) (int, bool) {
 	m := anonymousRe.FindStringIndex(b.lines[i])
 	ind, end, blankFinish := b.indented(i, false, -1, m[1])
 	ind, end, blankFinish = untilBlank(b, i, ind, end, blankFinish)
-	p.makeTarget(ind.lines, "", true, b.lineNo(i))
+	lines := make([]string, ind.len())
+	for k, l := range ind.lines {
+		lines[k] = string(escape2null(l))
+	}
+	p.makeTarget(lines, "", true, b.lineNo(i))
 	return end, blankFinish
 }
