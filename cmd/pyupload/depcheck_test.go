@@ -92,9 +92,10 @@ var forbiddenDeps = map[string][]string{
 	// links neither go-tuf nor Sigstore's modules (tests use go-tuf as an
 	// oracle), and it knows nothing of what it fetches or of the stages.
 	"pkg/tuf": {"pkg/sigstore", "pkg/upload", "pkg/dist", "pkg/mint", "pkg/oidc", "internal/ui", "internal/fakeindex", "internal/sigstoretest", "github.com/urfave/cli/v3", "github.com/sigstore", "github.com/theupdateframework"},
-	// Test support for pkg/sigstore: conversions to Sigstore bundles and an
-	// in-process Fulcio and Rekor. Only tests import it.
-	"internal/sigstoretest": {"pkg/upload", "pkg/dist", "pkg/mint", "pkg/oidc", "internal/fakeindex", "github.com/urfave/cli/v3", "github.com/sigstore"},
+	// Test support for pkg/sigstore: conversions between attestations and
+	// Sigstore bundles, on pkg/sigstore's types only (the fake Fulcio and
+	// Rekor are internal/fakesigstore's). Only tests import it.
+	"internal/sigstoretest": {"pkg/upload", "pkg/dist", "pkg/mint", "pkg/oidc", "internal/fakeindex", "internal/fakesigstore", "github.com/urfave/cli/v3", "github.com/sigstore"},
 	"cmd/pyupload":          {"internal/fakeindex", "internal/fakeci", "internal/fakesecrets", "internal/sigstoretest", "github.com/sigstore"},
 }
 

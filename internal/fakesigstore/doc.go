@@ -2,22 +2,25 @@
 // (certificate authority, API v2) and a fake Rekor (transparency log, API
 // v1) served over HTTP, with the trust material a verifier needs to accept
 // what they issue. It is test infrastructure: internal/fakeindex mounts it
-// next to its Trusted Publishing endpoints, and cmd/fakeindex serves it for
-// demos and end-to-end tests. The pyupload binary never links it.
+// next to its Trusted Publishing endpoints, cmd/fakeindex serves it for
+// demos and end-to-end tests, and pkg/sigstore's tests sign against it. The
+// pyupload binary never links it.
 //
 // A [*Sigstore] has:
 //
-//   - [Sigstore.Fulcio]: POST /api/v2/signingCert, as Fulcio answers it.
-//     The identity token is checked by the [TokenVerifier] the owner
-//     injects (the test index passes its own JWKS check, audience
-//     "sigstore"), the proof of possession is a signature over the token's
-//     subject (its email for an email identity, else its sub), and the
-//     answer is a chain (leaf, intermediate, root) whose leaf lives ten
-//     minutes, carries the code-signing usage, the identity as its SAN and
-//     the Sigstore OIDC extensions Fulcio derives from GitHub Actions,
-//     GitLab CI and Google tokens, and an embedded SCT from a fake CT log
-//     (RFC 6962: precertificate with the poison extension, SCT over its
-//     TBS, final certificate with the SCT list).
+//   - [Sigstore.Fulcio]: POST /api/v2/signingCert, as Fulcio answers
+//     it. The identity token is checked by the [TokenVerifier] the
+//     owner injects (the test index passes its own JWKS check, audience
+//     "sigstore"; pkg/sigstore's tests, whose tokens are unsigned, pass
+//     [UnverifiedClaims]), the proof of possession is a signature over
+//     the token's subject (its email for an email identity, else its
+//     sub), and the answer is a chain (leaf, intermediate, root) whose
+//     leaf lives ten minutes, carries the code-signing usage, the
+//     identity as its SAN and the Sigstore OIDC extensions Fulcio
+//     derives from GitHub Actions, GitLab CI and Google tokens, and an
+//     embedded SCT from a fake CT log (RFC 6962: precertificate with
+//     the poison extension, SCT over its TBS, final certificate with
+//     the SCT list).
 //   - [Sigstore.Rekor]: POST /api/v1/log/entries for kind dsse 0.0.1, GET
 //     /api/v1/log/entries/<uuid> and GET /api/v1/log, as Rekor v1 answers
 //     them: the envelope's signature is checked against the verifier

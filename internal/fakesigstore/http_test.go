@@ -11,9 +11,12 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"io"
+	"maps"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pyupload/pyupload/internal/fakesigstore"
 )
@@ -215,5 +218,79 @@ func TestFaults(t *testing.T) {
 	f.sig.FailRekor(0, 0)
 	if status, _, body := post(t, f.rekorURL+"/api/v1/log/entries", "", dsseEntry(t, key, cert, statement())); status != 201 {
 		t.Errorf("after the faults end = %d %s, want 201", status, body)
+	}
+}
+
+// unverifiedToken is a token with the GitHub claims, these changes
+// (a nil value deletes a claim) and a signature nobody checks.
+func unverifiedToken(t *testing.T, changes map[string]any) string {
+	t.Helper()
+	claims := maps.Clone(githubClaims)
+	claims["iss"], claims["aud"], claims["exp"] = fakesigstore.IssuerGitHub, "sigstore", time.Now().Add(time.Minute).Unix()
+	for k, v := range changes {
+		if v == nil {
+			delete(claims, k)
+			continue
+		}
+		claims[k] = v
+	}
+	tok, err := newSigner(t).SignIDToken(claims)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed := tok[:strings.LastIndex(tok, ".")] // header and payload
+	return signed + "." + base64.RawURLEncoding.EncodeToString([]byte("not a signature"))
+}
+
+func TestUnverifiedClaims(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		token string
+		want  string // an error's text, or "" for the claims
+	}{
+		{"any signature", unverifiedToken(t, nil), ""},
+		{"no exp", unverifiedToken(t, map[string]any{"exp": nil}), ""},
+		{"expired", unverifiedToken(t, map[string]any{"exp": time.Now().Add(-time.Minute).Unix()}), "expired"},
+		{"audience pypi", unverifiedToken(t, map[string]any{"aud": "pypi"}), "audience"},
+		{"no audience", unverifiedToken(t, map[string]any{"aud": nil}), "audience"},
+		{"two parts", "a.b", "not a JWT"},
+		{"payload not base64", "a.!!!.c", "payload"},
+		{"payload not JSON", "a." + base64.RawURLEncoding.EncodeToString([]byte("[1")) + ".c", "claims"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			claims, err := fakesigstore.UnverifiedClaims(tt.token)
+			switch {
+			case tt.want == "" && (err != nil || claims["sub"] != githubClaims["sub"]):
+				t.Errorf("UnverifiedClaims = %v, %v; want the claims", claims, err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("UnverifiedClaims = %v, %v; want an error with %q", claims, err, tt.want)
+			}
+		})
+	}
+}
+
+// TestFulcioWithUnverifiedClaims: a Fulcio given UnverifiedClaims issues
+// for an unsigned token and still refuses another audience.
+func TestFulcioWithUnverifiedClaims(t *testing.T) {
+	t.Parallel()
+	sig := fakesigstore.New(fakesigstore.WithTokenVerifier(fakesigstore.UnverifiedClaims))
+	srv := httptest.NewServer(sig.Fulcio())
+	t.Cleanup(srv.Close)
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	sub := githubClaims["sub"].(string)
+	for _, tt := range []struct {
+		name   string
+		token  string
+		status int
+	}{
+		{"unsigned", unverifiedToken(t, nil), http.StatusOK},
+		{"audience pypi", unverifiedToken(t, map[string]any{"aud": "pypi"}), http.StatusUnauthorized},
+	} {
+		if status, _, body := post(t, srv.URL+"/api/v2/signingCert", "", certRequest(t, key, tt.token, sub)); status != tt.status {
+			t.Errorf("%s: signingCert = %d %s, want %d", tt.name, status, body, tt.status)
+		}
 	}
 }

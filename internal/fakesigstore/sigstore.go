@@ -6,10 +6,13 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -18,6 +21,33 @@ import (
 // returns its claims. It must check the signature, the expiry and the
 // audience ("sigstore"); an error makes Fulcio answer 401.
 type TokenVerifier func(token string) (map[string]any, error)
+
+// UnverifiedClaims is a [TokenVerifier] for tests whose identity tokens
+// are unsigned: it reads a JWT's claims without checking its signature,
+// and requires the audience "sigstore" and, when the token has an exp
+// claim, that it has not passed. It authenticates nothing: give it only to
+// a fake that no token but a test's own reaches.
+func UnverifiedClaims(token string) (map[string]any, error) {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return nil, errors.New("fakesigstore: the token is not a JWT")
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return nil, fmt.Errorf("fakesigstore: the token's payload: %w", err)
+	}
+	var claims map[string]any
+	if err := json.Unmarshal(payload, &claims); err != nil {
+		return nil, fmt.Errorf("fakesigstore: the token's claims: %w", err)
+	}
+	if claims["aud"] != "sigstore" {
+		return nil, errors.New("fakesigstore: the token's audience is not sigstore")
+	}
+	if exp, ok := claims["exp"].(float64); ok && int64(exp) < time.Now().Unix() {
+		return nil, errors.New("fakesigstore: the token has expired")
+	}
+	return claims, nil
+}
 
 // errNoVerifier is what Fulcio answers every token with when no
 // [TokenVerifier] was given.

@@ -20,7 +20,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pyupload/pyupload/internal/sigstoretest"
 	"github.com/pyupload/pyupload/internal/transport"
 	"github.com/pyupload/pyupload/pkg/sigstore"
 )
@@ -105,7 +104,7 @@ func TestClientRetries(t *testing.T) {
 func signOnce(t *testing.T, f *fixture, opts ...sigstore.Option) error {
 	t.Helper()
 	opts = append([]sigstore.Option{sigstore.WithBackoff(fastBackoff)}, opts...)
-	s, err := sigstore.NewSigner(t.Context(), f.server.Client(), f.inst, sigstoretest.MakeToken(githubClaims()), opts...)
+	s, err := sigstore.NewSigner(t.Context(), f.server.Client(), f.inst, makeToken(githubClaims()), opts...)
 	if err != nil {
 		return err
 	}
@@ -194,7 +193,7 @@ func TestSignerRefusesPlainHTTPElsewhere(t *testing.T) {
 		t.Fatal(err)
 	}
 	u := &url.URL{Scheme: "http", Host: "fulcio.example"}
-	_, err = sigstore.NewSigner(t.Context(), http.DefaultClient, &sigstore.Instance{Fulcio: u, Rekor: u, Root: root}, sigstoretest.MakeToken(githubClaims()))
+	_, err = sigstore.NewSigner(t.Context(), http.DefaultClient, &sigstore.Instance{Fulcio: u, Rekor: u, Root: root}, makeToken(githubClaims()))
 	if err == nil || !strings.Contains(err.Error(), "not https") {
 		t.Fatalf("NewSigner(plain http to another host) = %v", err)
 	}
@@ -216,7 +215,7 @@ func TestRekorEntryLoggedDespiteFailure(t *testing.T) {
 			next.ServeHTTP(w, r)
 		})
 	})
-	s, err := sigstore.NewSigner(t.Context(), f.server.Client(), f.inst, sigstoretest.MakeToken(githubClaims()), sigstore.WithBackoff(fastBackoff))
+	s, err := sigstore.NewSigner(t.Context(), f.server.Client(), f.inst, makeToken(githubClaims()), sigstore.WithBackoff(fastBackoff))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,6 +226,9 @@ func TestRekorEntryLoggedDespiteFailure(t *testing.T) {
 	}
 	if seen.Load() != 2 {
 		t.Errorf("Rekor saw %d posts, want 2", seen.Load())
+	}
+	if n := f.services.LogSize(); n != 1 {
+		t.Errorf("the log holds %d entries, want 1 (the retry must not log again)", n)
 	}
 	if _, err := sigstore.Verify(att, f.inst.Root, wheel, digest, sigstore.GitHub{Repository: "octo/hello"}); err != nil {
 		t.Fatalf("Verify(the existing entry) = %v", err)

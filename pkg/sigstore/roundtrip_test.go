@@ -3,6 +3,8 @@ package sigstore_test
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +18,7 @@ import (
 	"github.com/sigstore/sigstore-go/pkg/root"
 	"github.com/sigstore/sigstore-go/pkg/verify"
 
+	"github.com/pyupload/pyupload/internal/fakesigstore"
 	"github.com/pyupload/pyupload/internal/sigstoretest"
 	"github.com/pyupload/pyupload/pkg/sigstore"
 )
@@ -25,29 +28,44 @@ import (
 func githubClaims() map[string]any {
 	return map[string]any{
 		"iss": sigstore.GitHubIssuer, "sub": "repo:octo/hello:environment:pypi", "aud": "sigstore",
-		"repository":       "octo/hello",
-		"workflow_ref":     "octo/hello/.github/workflows/release.yml@refs/tags/v1.0",
-		"job_workflow_ref": "octo/hello/.github/workflows/release.yml@refs/tags/v1.0",
-		"ref":              "refs/tags/v1.0", "sha": "0123456789abcdef0123456789abcdef01234567",
+		"repository":         "octo/hello",
+		"workflow_ref":       "octo/hello/.github/workflows/release.yml@refs/tags/v1.0",
+		"job_workflow_ref":   "octo/hello/.github/workflows/release.yml@refs/tags/v1.0",
+		"runner_environment": "github-hosted",
+		"ref":                "refs/tags/v1.0", "sha": "0123456789abcdef0123456789abcdef01234567",
 	}
 }
 
+// makeToken returns an unsigned identity token (a JWT whose signature is
+// a placeholder) with these claims; the fixture's Fulcio reads them with
+// [fakesigstore.UnverifiedClaims].
+func makeToken(claims map[string]any) string {
+	payload, err := json.Marshal(claims)
+	if err != nil {
+		panic(err)
+	}
+	enc := base64.RawURLEncoding
+	return enc.EncodeToString([]byte(`{"alg":"none"}`)) + "." + enc.EncodeToString(payload) + "." + enc.EncodeToString([]byte("sig"))
+}
+
 type fixture struct {
-	services *sigstoretest.Services
+	services *fakesigstore.Sigstore
 	server   *httptest.Server
 	inst     *sigstore.Instance
 	rootJSON []byte
 }
 
-// newFixture serves an in-process Fulcio and Rekor, wrapped by wrap if
-// not nil, on loopback.
-func newFixture(t *testing.T, wrap func(http.Handler) http.Handler) *fixture {
+// newFixture serves an in-process Fulcio and Rekor (internal/fakesigstore,
+// both at the server's root, as Rekor's 409 names entries by absolute
+// path), wrapped by wrap if not nil, on loopback. Identity tokens are
+// read with [fakesigstore.UnverifiedClaims]; opts add to or override that.
+func newFixture(t *testing.T, wrap func(http.Handler) http.Handler, opts ...fakesigstore.Option) *fixture {
 	t.Helper()
-	s, err := sigstoretest.NewServices()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var h http.Handler = s
+	s := fakesigstore.New(append([]fakesigstore.Option{fakesigstore.WithTokenVerifier(fakesigstore.UnverifiedClaims)}, opts...)...)
+	mux := http.NewServeMux()
+	mux.Handle("/api/v2/", s.Fulcio())
+	mux.Handle("/api/v1/", s.Rekor())
+	var h http.Handler = mux
 	if wrap != nil {
 		h = wrap(h)
 	}
@@ -66,7 +84,7 @@ func fastBackoff(int) time.Duration { return time.Millisecond }
 
 func (f *fixture) signer(t *testing.T, claims map[string]any) *sigstore.Signer {
 	t.Helper()
-	s, err := sigstore.NewSigner(t.Context(), f.server.Client(), f.inst, sigstoretest.MakeToken(claims), sigstore.WithBackoff(fastBackoff))
+	s, err := sigstore.NewSigner(t.Context(), f.server.Client(), f.inst, makeToken(claims), sigstore.WithBackoff(fastBackoff))
 	if err != nil {
 		t.Fatalf("NewSigner = %v", err)
 	}
@@ -234,6 +252,9 @@ func TestManyFilesConcurrently(t *testing.T) {
 	for range names {
 		<-done
 	}
+	if n := f.services.LogSize(); n != len(names) {
+		t.Errorf("the log holds %d entries, want %d", n, len(names))
+	}
 	for i, n := range names {
 		if errs[i] != nil {
 			t.Fatalf("Attest(%s) = %v", n, errs[i])
@@ -312,9 +333,8 @@ func TestSignAndVerifyPublishers(t *testing.T) {
 // signature holds.
 func TestVerifyLoggedAfterCertificateExpired(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, nil)
 	var offset atomic.Int64
-	f.services.Now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	f := newFixture(t, nil, fakesigstore.WithClock(func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }))
 	s := f.signer(t, githubClaims())
 	offset.Store(int64(time.Hour))
 	digest := sha256.Sum256([]byte("late"))

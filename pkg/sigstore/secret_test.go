@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pyupload/pyupload/internal/sigstoretest"
 	"github.com/pyupload/pyupload/pkg/sigstore"
 )
 
@@ -17,7 +16,7 @@ import (
 // identity token back, no error carries the token.
 func TestTokenNeverInErrors(t *testing.T) {
 	t.Parallel()
-	token := sigstoretest.MakeToken(githubClaims())
+	token := makeToken(githubClaims())
 	echo := func(code int) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
 			body, _ := io.ReadAll(r.Body)
@@ -34,7 +33,7 @@ func TestTokenNeverInErrors(t *testing.T) {
 		{"500 echoing the request", echo(500), token},
 		{"200 echoing the request", echo(200), token},
 		{"not a JWT", echo(200), "opaque-secret-token-value"},
-		{"JWT without subject", echo(200), sigstoretest.MakeToken(map[string]any{"iss": "x"})},
+		{"JWT without subject", echo(200), makeToken(map[string]any{"iss": "x"})},
 		{"redirect to a URL holding the token", func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "http://127.0.0.1:1/"+token, http.StatusTemporaryRedirect)
 		}, token},
