@@ -147,13 +147,13 @@ type script struct {
 
 // runScript runs path with the host's bash (or sh) with exactly env as its
 // environment.
-func runScript(t *testing.T, shell, path, dir string, env map[string]string) script {
+func runScript(t *testing.T, shell, path, dir string, env map[string]string, args ...string) script {
 	t.Helper()
 	sh, err := exec.LookPath(shell)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.CommandContext(t.Context(), sh, path)
+	cmd := exec.CommandContext(t.Context(), sh, append([]string{path}, args...)...)
 	cmd.Dir = dir
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)

@@ -1,6 +1,7 @@
 package action_test
 
 import (
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,9 +42,7 @@ func TestInstallRefusals(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			r, _, _ := linuxX64(t)
-			for k, v := range tc.env {
-				r.env[k] = v
-			}
+			maps.Copy(r.env, tc.env)
 			r.refused(t, r.install(t), tc.want)
 			if _, err := os.Stat(filepath.Join(r.temp, "pwned")); err == nil {
 				t.Error("an input ran as shell code")

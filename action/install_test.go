@@ -29,10 +29,6 @@ func newRunner(t *testing.T, osName, arch, version, sums string, files map[strin
 	if err := os.WriteFile(filepath.Join(r.actionDir, "VERSION"), []byte(version+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	files2 := map[string][]byte{}
-	for name, b := range files {
-		files2[name] = b
-	}
 	home := t.TempDir()
 	r.githubPath = filepath.Join(home, "github_path")
 	r.githubOutput = filepath.Join(home, "github_output")
@@ -47,7 +43,7 @@ func newRunner(t *testing.T, osName, arch, version, sums string, files map[strin
 		"RUNNER_TEMP":           r.temp,
 		"GITHUB_PATH":           r.githubPath,
 		"GITHUB_OUTPUT":         r.githubOutput,
-		"PYUPLOAD_DOWNLOAD_URL": releaseServer(t, files2),
+		"PYUPLOAD_DOWNLOAD_URL": releaseServer(t, files),
 	}
 	return r
 }

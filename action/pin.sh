@@ -12,7 +12,7 @@ set -euo pipefail
 version=${1#v} sums=$2
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 prefix="pyupload_${version}_"
-new=$(awk -v p="$prefix" 'NF == 2 && $1 ~ /^[0-9a-fA-F]{64}$/ { n = $2; sub(/^\*/, "", n); if (index(n, p) == 1) print tolower($1) "  " n }' "$sums")
+new=$(awk -v p="$prefix" 'NF == 2 && length($1) == 64 && $1 !~ /[^0-9a-fA-F]/ { n = $2; sub(/^\*/, "", n); if (index(n, p) == 1) print tolower($1) "  " n }' "$sums")
 [ -n "$new" ] || { echo "$sums has no archive of pyupload $version" >&2; exit 1; }
 tmp=$(mktemp)
 {
