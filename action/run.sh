@@ -6,7 +6,7 @@
 # shell code: a value is only ever one argument or one variable.
 #   INPUT_PACKAGES_DIR (dist)  INPUT_REPOSITORY_URL  INPUT_USER  INPUT_PASSWORD
 #   INPUT_SKIP_EXISTING  INPUT_VERIFY_METADATA (true)  INPUT_VERBOSE
-#   INPUT_PRINT_HASH  INPUT_ATTESTATIONS (true)  INPUT_JOBS
+#   INPUT_PRINT_HASH  INPUT_ATTESTATIONS (true)  INPUT_JOBS  INPUT_INSTALL_ONLY
 set -euo pipefail
 
 fail() { printf '::error title=pyupload::%s\n' "$*" >&2; exit 1; }
@@ -43,6 +43,10 @@ print_hashes() { # dir
 
 main() {
 	local dir skip verify verbose print attest
+	if [ "$(flag install-only "${INPUT_INSTALL_ONLY:-}" false)" = true ]; then
+		echo "install-only: pyupload is on PATH; nothing uploaded"
+		return 0
+	fi
 	dir=${INPUT_PACKAGES_DIR:-dist}
 	dir=${dir%/}
 	[ -n "$dir" ] || dir=/

@@ -141,6 +141,15 @@ func TestRunRefusals(t *testing.T) {
 	}
 }
 
+// TestRunInstallOnly uploads nothing, and needs no packages-dir.
+func TestRunInstallOnly(t *testing.T) {
+	t.Parallel()
+	res, calls := newJob(t).run(t, map[string]string{"INPUT_INSTALL_ONLY": "True", "INPUT_PACKAGES_DIR": "nowhere"})
+	if res.code != 0 || len(calls) != 0 {
+		t.Errorf("install-only: exit %d, calls %q:\n%s", res.code, calls, res.out)
+	}
+}
+
 // TestRunCheckFails: verify-metadata's check failing stops before the upload.
 func TestRunCheckFails(t *testing.T) {
 	t.Parallel()
