@@ -93,18 +93,7 @@ func TestInstallWgetShasum(t *testing.T) {
 // release makes it, and runs it from GITHUB_PATH.
 func TestInstallRealBinary(t *testing.T) {
 	t.Parallel()
-	if testing.Short() {
-		t.Skip("builds cmd/pyupload")
-	}
-	if runtime.GOOS != "linux" {
-		t.Skip("runs a linux binary")
-	}
-	bin := filepath.Join(t.TempDir(), "pyupload")
-	build := exec.CommandContext(t.Context(), "go", "build", "-trimpath", "-ldflags", "-X main.version="+testVersion, "-o", bin, "github.com/pyupload/pyupload/cmd/pyupload")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0") //nolint:forbidigo // the go command needs the test's own environment (GOPATH, caches)
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildPyupload(t)
 	b, err := os.ReadFile(bin)
 	if err != nil {
 		t.Fatal(err)
