@@ -86,7 +86,8 @@ main() {
 	if [ "$verify" = true ]; then
 		pyupload check -- "$dir"
 	fi
-	pyupload upload "${args[@]}" -- "$dir"
+	# ${args[@]+...}: bash 3.2 (macOS's /bin/bash) calls an empty array unbound under set -u.
+	pyupload upload ${args[@]+"${args[@]}"} -- "$dir"
 }
 
 main "$@"
