@@ -28,7 +28,7 @@ type gitlabJob struct {
 	Stage    string                       `yaml:"stage"`
 	Image    string                       `yaml:"image"`
 	IDTokens map[string]map[string]string `yaml:"id_tokens"`
-	Vars     map[string]string            `yaml:"variables"`
+	Vars     map[string]any               `yaml:"variables"`
 	Script   []string                     `yaml:"script"`
 }
 
@@ -127,7 +127,13 @@ func gitlabRun(t *testing.T, path string, inputs map[string]string) (script, str
 		"GITLAB_CI": "true", "CI": "true", "CI_JOB_TOKEN": "job-token", "CI_PROJECT_DIR": dir,
 		"PYPI_ID_TOKEN": "eyJ.pypi.token", "SIGSTORE_ID_TOKEN": "eyJ.sigstore.token", "FAKE_LOG": log,
 	}
-	maps.Copy(env, job.Vars)
+	for k, v := range job.Vars {
+		s, ok := v.(string)
+		if !ok { // GitLab takes strings; an empty input left unquoted is null
+			t.Fatalf("variable %s = %#v, want a string", k, v)
+		}
+		env[k] = s
+	}
 	sh := filepath.Join(t.TempDir(), "job.sh")
 	if err := os.WriteFile(sh, []byte("set -e\n"+strings.Join(job.Script, "\n")), 0o644); err != nil {
 		t.Fatal(err)
