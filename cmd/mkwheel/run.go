@@ -94,6 +94,9 @@ func buildWheel(ctx context.Context, o *options, t wheel.Target) (string, error)
 	if err != nil {
 		return "", err
 	}
+	if err := wheel.CheckBinary(t, bin); err != nil {
+		return "", err
+	}
 	var buf bytes.Buffer
 	spec := wheel.Spec{Target: t, Version: o.version, License: o.license, Binary: bin, Modified: o.date}
 	if err := wheel.Write(&buf, spec); err != nil {

@@ -96,12 +96,13 @@ var forbiddenDeps = map[string][]string{
 	// Sigstore bundles, on pkg/sigstore's types only (the fake Fulcio and
 	// Rekor are internal/fakesigstore's). Only tests import it.
 	"internal/sigstoretest": {"pkg/upload", "pkg/dist", "pkg/mint", "pkg/oidc", "internal/fakeindex", "internal/fakesigstore", "github.com/urfave/cli/v3", "github.com/sigstore"},
+	"cmd/pyupload":          {"internal/fakeindex", "internal/fakeci", "internal/fakesecrets", "internal/sigstoretest", "github.com/sigstore"},
+
 	// The wheels that carry pyupload are built outside the pipeline: the
 	// writer reads versions with pkg/dist and knows nothing of uploading;
 	// only cmd/mkwheel runs go build.
 	"internal/wheel": {"net/http", "os/exec", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/preflight", "internal/credentials", "internal/trusted", "internal/ui", "internal/fakeindex", "github.com/urfave/cli/v3"},
 	"cmd/mkwheel":    {"net/http", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/preflight", "internal/credentials", "internal/trusted", "internal/ui", "internal/fakeindex", "github.com/urfave/cli/v3"},
-	"cmd/pyupload":          {"internal/fakeindex", "internal/fakeci", "internal/fakesecrets", "internal/sigstoretest", "github.com/sigstore"},
 }
 
 // qualified names a dependency as go list does.

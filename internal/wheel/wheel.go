@@ -170,7 +170,7 @@ func msDosTime(t time.Time) (date, clock uint16) {
 		t = time.Date(2107, 12, 31, 23, 59, 58, 0, time.UTC)
 	}
 	date = uint16(t.Day() + int(t.Month())<<5 + (t.Year()-1980)<<9) // #nosec G115 -- in range after clamping
-	clock = uint16(t.Second()/2 + t.Minute()<<5 + t.Hour()<<11)      // #nosec G115 -- at most 23<<11
+	clock = uint16(t.Second()/2 + t.Minute()<<5 + t.Hour()<<11)     // #nosec G115 -- at most 23<<11
 	return date, clock
 }
 
