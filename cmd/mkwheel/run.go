@@ -28,6 +28,7 @@ type options struct {
 	date    time.Time
 	goCmd   string
 	pkg     string
+	binary  string // a built binary to package instead of building one
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
@@ -41,6 +42,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	epoch := fs.String("source-date-epoch", "", "every member's timestamp, in seconds since 1970 (required)")
 	fs.StringVar(&o.goCmd, "go", "go", "the go command")
 	fs.StringVar(&o.pkg, "pkg", "./cmd/pyupload", "the package to build")
+	fs.StringVar(&o.binary, "binary", "", "package this binary (built with -X main.version=<version>) for the one target -targets names, instead of building it")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -59,6 +61,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	}
 	if o.targets, err = wheel.ParseTargets(*targets); err != nil {
 		return nil, err
+	}
+	if o.binary != "" && (*targets == "" || len(o.targets) != 1) {
+		return nil, errors.New("-binary needs -targets to name its one target")
 	}
 	return o, nil
 }
@@ -114,6 +119,9 @@ func buildWheel(ctx context.Context, o *options, t wheel.Target) (string, error)
 // default microarchitecture levels (GOARM=7: the wheel says armv7l), no
 // experiments, and the module graph as go.sum has it.
 func build(ctx context.Context, o *options, t wheel.Target) ([]byte, error) {
+	if o.binary != "" {
+		return os.ReadFile(o.binary)
+	}
 	dir, err := os.MkdirTemp("", "mkwheel-")
 	if err != nil {
 		return nil, err

@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pyupload/pyupload/internal/pyoracle"
@@ -27,16 +30,54 @@ func hostTarget(t *testing.T) wheel.Target {
 	return target
 }
 
-// mkwheel runs the command in-process for target into a new directory
-// and returns the wheel's path.
+// mkwheelBinary is the command, built once without the race detector:
+// deflating a whole binary under -race would take minutes.
+func mkwheelBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "mkwheel-test-") //nolint:usetesting // shared by the tests; TestMain removes it
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binDir = dir
+		out, err := exec.CommandContext(context.Background(), "go", "build", "-o", filepath.Join(dir, "mkwheel"), ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return filepath.Join(binDir, "mkwheel")
+}
+
+var (
+	buildOnce sync.Once
+	binDir    string
+	buildErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		_ = os.RemoveAll(binDir)
+	}
+	os.Exit(code) //nolint:forbidigo // TestMain's exit
+}
+
+// mkwheel runs the command for target into a new directory and returns
+// the wheel's path.
 func mkwheel(t *testing.T, target wheel.Target) string {
 	t.Helper()
 	out := t.TempDir()
-	var stdout, stderr bytes.Buffer
 	args := []string{"-version", testVersion, "-license", "LicenseRef-Proprietary", "-source-date-epoch", "1700000000",
 		"-targets", target.String(), "-out", out, "-pkg", "../pyupload"}
-	if code := run(t.Context(), args, &stdout, &stderr); code != 0 {
-		t.Fatalf("mkwheel %q = exit %d\n%s", args, code, stderr.String())
+	cmd := exec.CommandContext(t.Context(), mkwheelBinary(t), args...) // #nosec G204 -- the test's own command
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("mkwheel %q: %v\n%s", args, err, stderr.String())
 	}
 	want := filepath.Join(out, wheel.Filename(testVersion, target))
 	if got := strings.TrimSpace(stdout.String()); got != want {
@@ -125,6 +166,8 @@ func TestUsage(t *testing.T) {
 		"no date":        {"-version", "1.0", "-license", "MIT"},
 		"bad target":     {"-version", "1.0", "-license", "MIT", "-source-date-epoch", "1", "-targets", "linux/mips"},
 		"argument":       {"-version", "1.0", "-license", "MIT", "-source-date-epoch", "1", "extra"},
+		"binary, all":    {"-version", "1.0", "-license", "MIT", "-source-date-epoch", "1", "-binary", "x"},
+		"binary, two":    {"-version", "1.0", "-license", "MIT", "-source-date-epoch", "1", "-binary", "x", "-targets", "linux/amd64,linux/arm64"},
 	} {
 		var stdout, stderr bytes.Buffer
 		if code := run(t.Context(), args, &stdout, &stderr); code != 2 || stdout.Len() != 0 {

@@ -75,4 +75,3 @@ func checkMacOS(t Target, f *macho.File) error {
 	}
 	return nil
 }
-
