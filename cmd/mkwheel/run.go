@@ -74,23 +74,32 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "mkwheel:", err)
+		say(stderr, "mkwheel: %v", err)
 		return 2
 	}
 	if err := os.MkdirAll(o.out, 0o755); err != nil { // #nosec G301 -- a build output directory
-		fmt.Fprintln(stderr, "mkwheel:", err)
+		say(stderr, "mkwheel: %v", err)
 		return 1
 	}
 	for _, t := range o.targets {
 		path, err := buildWheel(ctx, o, t)
 		if err != nil {
-			fmt.Fprintf(stderr, "mkwheel: %s: %v\n", t, err)
+			say(stderr, "mkwheel: %s: %v", t, err)
 			return 1
 		}
-		fmt.Fprintln(stdout, path)
+		if _, err := fmt.Fprintln(stdout, path); err != nil {
+			say(stderr, "mkwheel: %v", err)
+			return 1
+		}
 	}
-	fmt.Fprintln(stderr, SdistPolicy)
+	say(stderr, "%s", SdistPolicy)
 	return 0
+}
+
+// say writes a message line to stderr; there is nowhere to report a
+// failure to write it.
+func say(stderr io.Writer, format string, args ...any) {
+	_, _ = fmt.Fprintf(stderr, format+"\n", args...)
 }
 
 // buildWheel builds the binary for t and writes its wheel into o.out.
@@ -108,7 +117,7 @@ func buildWheel(ctx context.Context, o *options, t wheel.Target) (string, error)
 		return "", err
 	}
 	path := filepath.Join(o.out, wheel.Filename(o.version, t))
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil { // #nosec G306 -- a wheel is public
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil { // #nosec G306 G703 -- a wheel is public, in the directory the caller names
 		return "", err
 	}
 	return path, nil
@@ -120,7 +129,7 @@ func buildWheel(ctx context.Context, o *options, t wheel.Target) (string, error)
 // experiments, and the module graph as go.sum has it.
 func build(ctx context.Context, o *options, t wheel.Target) ([]byte, error) {
 	if o.binary != "" {
-		return os.ReadFile(o.binary)
+		return os.ReadFile(o.binary) // #nosec G703 -- the binary the caller names
 	}
 	dir, err := os.MkdirTemp("", "mkwheel-")
 	if err != nil {
@@ -129,7 +138,7 @@ func build(ctx context.Context, o *options, t wheel.Target) ([]byte, error) {
 	defer func() { _ = os.RemoveAll(dir) }()
 	bin := filepath.Join(dir, t.Script())
 	ldflags := "-s -w -buildid= -X main.version=" + o.version
-	cmd := exec.CommandContext(ctx, o.goCmd, "build", "-trimpath", "-ldflags", ldflags, "-o", bin, o.pkg) // #nosec G204 -- the go command the caller names
+	cmd := exec.CommandContext(ctx, o.goCmd, "build", "-trimpath", "-ldflags", ldflags, "-o", bin, o.pkg) // #nosec G204 G702 -- the go command the caller names
 	cmd.Env = append(cmd.Environ(), "CGO_ENABLED=0", "GOOS="+t.GOOS, "GOARCH="+t.GOARCH,
 		"GOAMD64=v1", "GO386=sse2", "GOARM=7", "GOARM64=v8.0", "GOPPC64=power8", "GORISCV64=rva20u64",
 		"GOFLAGS=-mod=readonly", "GOEXPERIMENT=")

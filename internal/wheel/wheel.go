@@ -120,18 +120,18 @@ func writeMember(zw *zip.Writer, m member, modified time.Time) error {
 	if err != nil {
 		return err
 	}
-	date, clock := msDosTime(modified)
 	fh := &zip.FileHeader{
 		Name:               m.name,
 		Method:             method,
 		CRC32:              crc32.ChecksumIEEE(m.data),
 		CompressedSize64:   uint64(len(body)),
 		UncompressedSize64: uint64(len(m.data)),
-		ModifiedDate:       date,
-		ModifiedTime:       clock,
 		ReaderVersion:      20, // 2.0: deflate
 	}
-	fh.SetMode(m.mode) // Unix mode in the external attributes; creator Unix
+	// CreateRaw writes the MS-DOS date and time as they are: unlike
+	// CreateHeader, it does not convert Modified (nor add an extra field).
+	fh.ModifiedDate, fh.ModifiedTime = msDosTime(modified) //nolint:staticcheck // see above
+	fh.SetMode(m.mode)                                     // Unix mode in the external attributes; creator Unix
 	fh.CreatorVersion |= 20
 	out, err := zw.CreateRaw(fh)
 	if err != nil {
