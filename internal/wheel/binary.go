@@ -32,17 +32,17 @@ func CheckBinary(t Target, bin []byte) error {
 	case "linux":
 		f, err := elf.NewFile(r)
 		if err != nil || f.Machine != elfMachines[t.GOARCH] {
-			return fmt.Errorf("wheel: the binary for %s is not a %s ELF executable", t, t.GOARCH)
+			return fmt.Errorf("wheel: the binary for %s is not an ELF executable for %s", t, t.GOARCH)
 		}
 	case "windows":
 		f, err := pe.NewFile(r)
 		if err != nil || f.Machine != peMachines[t.GOARCH] {
-			return fmt.Errorf("wheel: the binary for %s is not a %s PE executable", t, t.GOARCH)
+			return fmt.Errorf("wheel: the binary for %s is not a PE executable for %s", t, t.GOARCH)
 		}
 	case "darwin":
 		f, err := macho.NewFile(r)
 		if err != nil || f.Cpu != machoCPUs[t.GOARCH] {
-			return fmt.Errorf("wheel: the binary for %s is not a %s Mach-O executable", t, t.GOARCH)
+			return fmt.Errorf("wheel: the binary for %s is not a Mach-O executable for %s", t, t.GOARCH)
 		}
 		return checkMacOS(t, f)
 	}
