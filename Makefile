@@ -32,7 +32,7 @@ FUZZ_TARGETS  := pkg/dist:FuzzParseFilename pkg/dist:FuzzParseMetadata pkg/dist:
                  internal/provenance:FuzzParseRelease pkg/tuf:FuzzCanonical pkg/tuf:FuzzParseMetadata pkg/tuf:FuzzKey \
                  pkg/tuf:FuzzRepositoryAnswers
 
-.PHONY: all build wheels demo test race lint lint-install fuzz bench conformance pypirc-golden refdata rst-golden testdata clean
+.PHONY: all build demo test race lint lint-install fuzz bench conformance pypirc-golden refdata rst-golden testdata clean
 
 all: build test
 
@@ -43,6 +43,7 @@ build:
 
 ## wheels: pyupload's wheels in dist/wheels/, one per platform (docs/wheels.md); needs a PEP 440
 ## VERSION: make wheels VERSION=1.2.0 (WHEEL_TARGETS=linux/amd64,... for some platforms only)
+.PHONY: wheels
 wheels:
 	$(GO) run ./cmd/mkwheel -version '$(VERSION)' -license '$(WHEEL_LICENSE)' \
 		-source-date-epoch '$(SOURCE_DATE_EPOCH)' -targets '$(WHEEL_TARGETS)' -go '$(GO)' -out dist/wheels
