@@ -42,9 +42,11 @@ build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/fakeindex ./cmd/fakeindex
 
 ## wheels: pyupload's wheels in dist/wheels/, one per platform (docs/wheels.md); needs a PEP 440
-## VERSION: make wheels VERSION=1.2.0 (WHEEL_TARGETS=linux/amd64,... for some platforms only)
+## VERSION: make wheels VERSION=1.2.0 (WHEEL_TARGETS=linux/amd64,... for some platforms only);
+## it first removes the wheels an earlier run left there
 .PHONY: wheels
 wheels:
+	rm -f dist/wheels/*.whl
 	$(GO) run ./cmd/mkwheel -version '$(VERSION)' -license '$(WHEEL_LICENSE)' \
 		-source-date-epoch '$(SOURCE_DATE_EPOCH)' -targets '$(WHEEL_TARGETS)' -go '$(GO)' -out dist/wheels
 

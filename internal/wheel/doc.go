@@ -9,7 +9,7 @@
 // and the dist-info files METADATA, WHEEL and RECORD. Every member is
 // written with archive/zip's Writer.CreateRaw, its CRC-32 and sizes
 // computed first, because the index refuses data descriptors
-// (docs/index-server.md §2); the members are in a fixed order, with fixed
+// (docs/index-server.md §9); the members are in a fixed order, with fixed
 // modes and one timestamp (the source date epoch), so the same binary
 // gives the same wheel, byte for byte.
 package wheel

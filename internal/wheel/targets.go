@@ -13,9 +13,10 @@ import (
 // libc: its tags name glibc 2.17 (manylinux2014, the oldest policy with
 // every architecture) and musl 1.1, so that pip picks it on glibc and
 // musl systems alike. manylinux2014 has no riscv64 policy and the index
-// refuses the tag, so riscv64 has the PEP 600 form only. The macOS tags
-// name 12.0: Go's linker marks its darwin binaries as needing macOS 12
-// (LC_BUILD_VERSION), so an older tag would let pip install a binary the
+// refuses the tag (docs/index-server.md §2.2), so riscv64 has the PEP 600
+// form only. The macOS tags name 12.0: Go's linker marks its darwin
+// binaries as needing macOS 12 (LC_BUILD_VERSION, checked by
+// [CheckBinary]), so an older tag would let pip install a binary the
 // system cannot run.
 type Target struct {
 	GOOS, GOARCH string
