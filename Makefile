@@ -9,6 +9,12 @@ GOLANGCI_LINT_VERSION := v2.15.0
 VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS       := -s -w -X main.version=$(VERSION)
 FUZZTIME      ?= 15s
+# The wheels' License-Expression. The repository declares no license (no LICENSE file, nothing in
+# the README), so the wheels say so; set it when the project chooses one.
+WHEEL_LICENSE ?= LicenseRef-Proprietary
+# Every wheel member's timestamp: the last commit's, so a rebuild gives the same bytes.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 315532800)
+WHEEL_TARGETS ?=
 # A smoke run reports a crash without minimising it: minimising the inputs
 # that bring new coverage stalls a short run. scripts/fuzz.sh also runs a
 # target again after Go's -fuzztime deadline race (go.dev/issue/75804).
@@ -34,6 +40,15 @@ all: build test
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/pyupload ./cmd/pyupload
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/fakeindex ./cmd/fakeindex
+
+## wheels: pyupload's wheels in dist/wheels/, one per platform (docs/wheels.md); needs a PEP 440
+## VERSION: make wheels VERSION=1.2.0 (WHEEL_TARGETS=linux/amd64,... for some platforms only);
+## it first removes the wheels an earlier run left there
+.PHONY: wheels
+wheels:
+	rm -f dist/wheels/*.whl
+	$(GO) run ./cmd/mkwheel -version '$(VERSION)' -license '$(WHEEL_LICENSE)' \
+		-source-date-epoch '$(SOURCE_DATE_EPOCH)' -targets '$(WHEEL_TARGETS)' -go '$(GO)' -out dist/wheels
 
 ## demo: publish the sample dists to a local fake index, offline
 demo: build

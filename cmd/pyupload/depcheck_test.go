@@ -100,6 +100,12 @@ var forbiddenDeps = map[string][]string{
 	// scripts in action/ and templates/, and lean on no part of pyupload.
 	"action":       {"pkg/dist", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/fakeindex", "github.com/urfave/cli/v3"},
 	"cmd/pyupload": {"internal/fakeindex", "internal/fakeci", "internal/fakesecrets", "internal/sigstoretest", "github.com/sigstore"},
+
+	// The wheels that carry pyupload are built outside the pipeline: the
+	// writer reads versions with pkg/dist and knows nothing of uploading;
+	// only cmd/mkwheel runs go build.
+	"internal/wheel": {"net/http", "os/exec", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/preflight", "internal/credentials", "internal/trusted", "internal/ui", "internal/fakeindex", "github.com/urfave/cli/v3"},
+	"cmd/mkwheel":    {"net/http", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/preflight", "internal/credentials", "internal/trusted", "internal/ui", "internal/fakeindex", "github.com/urfave/cli/v3"},
 }
 
 // qualified names a dependency as go list does.

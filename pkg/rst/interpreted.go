@@ -173,6 +173,11 @@ var roleNames = map[string]string{
 	"target": "unimplemented", "uri": "unimplemented", "uri-reference": "unimplemented", "url": "unimplemented",
 }
 
+// pyIntCap bounds pyInt's huge numbers: 1<<40 where int has 64 bits, and
+// 1<<30 where it has 32 (linux/386 and linux/arm builds), far above every
+// bound the callers test.
+const pyIntCap = 1 << (30 + 10*(^uint(0)>>63))
+
 // pyInt is Python's int() of a str: surrounding whitespace, a sign,
 // decimal digits of any script, single underscores between digits. ok is
 // false where int() raises; huge numbers come back as a large value.
@@ -194,7 +199,7 @@ func pyInt(s string) (int, bool) {
 		}
 		under = false
 		digits++
-		n = min(n*10+digitValue(r), 1<<40)
+		n = min(n*10+digitValue(r), pyIntCap)
 	}
 	if digits == 0 || under {
 		return 0, false
