@@ -1,6 +1,7 @@
 package rst
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -173,6 +174,10 @@ var roleNames = map[string]string{
 	"target": "unimplemented", "uri": "unimplemented", "uri-reference": "unimplemented", "url": "unimplemented",
 }
 
+// pyIntCap is where pyInt stops counting: 1<<40 where int has 64 bits, 1<<24
+// where it has 32 (so that n*10+9 cannot overflow on 386 and arm).
+const pyIntCap = 1 << (strconv.IntSize/2 + 8)
+
 // pyInt is Python's int() of a str: surrounding whitespace, a sign,
 // decimal digits of any script, single underscores between digits. ok is
 // false where int() raises; huge numbers come back as a large value.
@@ -194,7 +199,7 @@ func pyInt(s string) (int, bool) {
 		}
 		under = false
 		digits++
-		n = min(n*10+digitValue(r), 1<<40)
+		n = min(n*10+digitValue(r), pyIntCap)
 	}
 	if digits == 0 || under {
 		return 0, false
