@@ -8,6 +8,12 @@ GOLANGCI_LINT ?= golangci-lint
 GOLANGCI_LINT_VERSION := v2.15.0
 VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS       := -s -w -X main.version=$(VERSION)
+# Release archives: every entry's mtime, by default the last commit's time,
+# so that a rebuild of the same commit gives the same bytes.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+RELEASE_DIR   ?= dist/release
+# Empty builds every target; e.g. RELEASE_TARGETS=linux/amd64,darwin/arm64
+RELEASE_TARGETS ?=
 FUZZTIME      ?= 15s
 # A smoke run reports a crash without minimising it: minimising the inputs
 # that bring new coverage stalls a short run. scripts/fuzz.sh also runs a
@@ -26,7 +32,7 @@ FUZZ_TARGETS  := pkg/dist:FuzzParseFilename pkg/dist:FuzzParseMetadata pkg/dist:
                  internal/provenance:FuzzParseRelease pkg/tuf:FuzzCanonical pkg/tuf:FuzzParseMetadata pkg/tuf:FuzzKey \
                  pkg/tuf:FuzzRepositoryAnswers
 
-.PHONY: all build demo test race lint lint-install fuzz bench conformance pypirc-golden refdata rst-golden testdata clean
+.PHONY: all build release demo test race lint lint-install fuzz bench conformance pypirc-golden refdata rst-golden testdata clean
 
 all: build test
 
@@ -34,6 +40,13 @@ all: build test
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/pyupload ./cmd/pyupload
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/fakeindex ./cmd/fakeindex
+
+## release: static, reproducible release archives for every platform in $(RELEASE_DIR)
+## (pyupload_<version>_<os>_<arch>.tar.gz or .zip, and SHA256SUMS): make release VERSION=x.y.z
+release:
+	rm -rf $(RELEASE_DIR)
+	$(GO) run ./cmd/release -go '$(GO)' -version '$(VERSION)' -source-date-epoch '$(SOURCE_DATE_EPOCH)' \
+		-out '$(RELEASE_DIR)' -targets '$(RELEASE_TARGETS)'
 
 ## demo: publish the sample dists to a local fake index, offline
 demo: build
@@ -91,4 +104,4 @@ testdata:
 	testdata/build-dists.sh
 
 clean:
-	rm -rf bin
+	rm -rf bin $(RELEASE_DIR)

@@ -96,7 +96,11 @@ var forbiddenDeps = map[string][]string{
 	// Sigstore bundles, on pkg/sigstore's types only (the fake Fulcio and
 	// Rekor are internal/fakesigstore's). Only tests import it.
 	"internal/sigstoretest": {"pkg/upload", "pkg/dist", "pkg/mint", "pkg/oidc", "internal/fakeindex", "internal/fakesigstore", "github.com/urfave/cli/v3", "github.com/sigstore"},
-	"cmd/pyupload":          {"internal/fakeindex", "internal/fakeci", "internal/fakesecrets", "internal/sigstoretest", "github.com/sigstore"},
+	// Release tooling builds the binary with the go command and packs it;
+	// it stands apart from the pipeline and links none of it.
+	"internal/release": {"net/http", "pkg/dist", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/ui", "internal/fakeindex", "github.com/urfave/cli/v3"},
+	"cmd/release":      {"net/http", "pkg/dist", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/ui", "internal/fakeindex", "github.com/urfave/cli/v3"},
+	"cmd/pyupload":     {"internal/fakeindex", "internal/fakeci", "internal/fakesecrets", "internal/sigstoretest", "github.com/sigstore"},
 }
 
 // qualified names a dependency as go list does.
