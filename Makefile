@@ -32,7 +32,7 @@ FUZZ_TARGETS  := pkg/dist:FuzzParseFilename pkg/dist:FuzzParseMetadata pkg/dist:
                  internal/provenance:FuzzParseRelease pkg/tuf:FuzzCanonical pkg/tuf:FuzzParseMetadata pkg/tuf:FuzzKey \
                  pkg/tuf:FuzzRepositoryAnswers
 
-.PHONY: all build release demo test race lint lint-install fuzz bench conformance pypirc-golden refdata rst-golden testdata clean
+.PHONY: all build release check-go-install demo test race lint lint-install fuzz bench conformance pypirc-golden refdata rst-golden testdata clean
 
 all: build test
 
@@ -47,6 +47,10 @@ release:
 	rm -rf $(RELEASE_DIR)
 	$(GO) run ./cmd/release -go '$(GO)' -version '$(VERSION)' -source-date-epoch '$(SOURCE_DATE_EPOCH)' \
 		-out '$(RELEASE_DIR)' -targets '$(RELEASE_TARGETS)'
+
+## check-go-install: `go install .../cmd/pyupload@latest` from a local proxy serving HEAD, offline
+check-go-install:
+	GO=$(GO) scripts/check-go-install.sh
 
 ## demo: publish the sample dists to a local fake index, offline
 demo: build
