@@ -8,6 +8,12 @@ GOLANGCI_LINT ?= golangci-lint
 GOLANGCI_LINT_VERSION := v2.15.0
 VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS       := -s -w -X main.version=$(VERSION)
+# Release archives: every entry's mtime, by default the last commit's time,
+# so that a rebuild of the same commit gives the same bytes.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+RELEASE_DIR   ?= dist/release
+# Empty builds every target; e.g. RELEASE_TARGETS=linux/amd64,darwin/arm64
+RELEASE_TARGETS ?=
 FUZZTIME      ?= 15s
 # The wheels' License-Expression. The repository declares no license (no LICENSE file, nothing in
 # the README), so the wheels say so; set it when the project chooses one.
@@ -32,7 +38,7 @@ FUZZ_TARGETS  := pkg/dist:FuzzParseFilename pkg/dist:FuzzParseMetadata pkg/dist:
                  internal/provenance:FuzzParseRelease pkg/tuf:FuzzCanonical pkg/tuf:FuzzParseMetadata pkg/tuf:FuzzKey \
                  pkg/tuf:FuzzRepositoryAnswers
 
-.PHONY: all build demo test race lint lint-install fuzz bench conformance pypirc-golden refdata rst-golden testdata clean
+.PHONY: all build release check-go-install demo test race lint lint-install fuzz bench conformance pypirc-golden refdata rst-golden testdata clean
 
 all: build test
 
@@ -49,6 +55,17 @@ wheels:
 	rm -f dist/wheels/*.whl
 	$(GO) run ./cmd/mkwheel -version '$(VERSION)' -license '$(WHEEL_LICENSE)' \
 		-source-date-epoch '$(SOURCE_DATE_EPOCH)' -targets '$(WHEEL_TARGETS)' -go '$(GO)' -out dist/wheels
+
+## release: static, reproducible release archives for every platform in $(RELEASE_DIR)
+## (pyupload_<version>_<os>_<arch>.tar.gz or .zip, and SHA256SUMS): make release VERSION=x.y.z
+release:
+	rm -rf $(RELEASE_DIR)
+	$(GO) run ./cmd/release -go '$(GO)' -version '$(VERSION)' -source-date-epoch '$(SOURCE_DATE_EPOCH)' \
+		-out '$(RELEASE_DIR)' -targets '$(RELEASE_TARGETS)'
+
+## check-go-install: `go install .../cmd/pyupload@latest` from a local proxy serving HEAD, offline
+check-go-install:
+	GO=$(GO) scripts/check-go-install.sh
 
 ## demo: publish the sample dists to a local fake index, offline
 demo: build
@@ -106,4 +123,4 @@ testdata:
 	testdata/build-dists.sh
 
 clean:
-	rm -rf bin
+	rm -rf bin $(RELEASE_DIR)

@@ -106,6 +106,10 @@ var forbiddenDeps = map[string][]string{
 	// only cmd/mkwheel runs go build.
 	"internal/wheel": {"net/http", "os/exec", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/preflight", "internal/credentials", "internal/trusted", "internal/ui", "internal/fakeindex", "github.com/urfave/cli/v3"},
 	"cmd/mkwheel":    {"net/http", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/preflight", "internal/credentials", "internal/trusted", "internal/ui", "internal/fakeindex", "github.com/urfave/cli/v3"},
+	// Release tooling builds the binary with the go command and packs it;
+	// it stands apart from the pipeline and links none of it.
+	"internal/release": {"net/http", "pkg/dist", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/ui", "internal/fakeindex", "github.com/urfave/cli/v3"},
+	"cmd/release":      {"net/http", "pkg/dist", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/ui", "internal/fakeindex", "github.com/urfave/cli/v3"},
 }
 
 // qualified names a dependency as go list does.

@@ -149,7 +149,8 @@ func writeCentral(b *bytes.Buffer, e RawEntry, offset int) {
 	u16(b, len(e.Comment))
 	u16(b, 0) // disk
 	u16(b, 0) // internal attributes
-	u32(b, 0o100644<<16)
+	// external attributes: a regular file, rw-r--r-- (typed, for 32-bit int)
+	_ = binary.Write(b, binary.LittleEndian, uint32(0o100644<<16))
 	u32(b, offset)
 	b.WriteString(e.Name)
 	b.Write(e.CDExtra)
