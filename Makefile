@@ -8,9 +8,10 @@ GOLANGCI_LINT ?= golangci-lint
 GOLANGCI_LINT_VERSION := v2.15.0
 VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS       := -s -w -X main.version=$(VERSION)
-# Release archives: every entry's mtime, by default the last commit's time,
-# so that a rebuild of the same commit gives the same bytes.
-SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+# Release archives' and wheels' every entry's mtime, by default the last
+# commit's time, so that a rebuild of the same commit gives the same bytes
+# (1980-01-01 without git: a ZIP cannot say earlier).
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 315532800)
 RELEASE_DIR   ?= dist/release
 # Empty builds every target; e.g. RELEASE_TARGETS=linux/amd64,darwin/arm64
 RELEASE_TARGETS ?=
@@ -18,8 +19,6 @@ FUZZTIME      ?= 15s
 # The wheels' License-Expression. The repository declares no license (no LICENSE file, nothing in
 # the README), so the wheels say so; set it when the project chooses one.
 WHEEL_LICENSE ?= LicenseRef-Proprietary
-# Every wheel member's timestamp: the last commit's, so a rebuild gives the same bytes.
-SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 315532800)
 WHEEL_TARGETS ?=
 # A smoke run reports a crash without minimising it: minimising the inputs
 # that bring new coverage stalls a short run. scripts/fuzz.sh also runs a
