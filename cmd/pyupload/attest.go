@@ -39,7 +39,8 @@ func attestationsFor(ctx context.Context, o uploadOptions, report *preflight.Rep
 		}
 	}
 	plan := planSigning(o.attest.mode, a.provider != nil, providerName(a.provider), a.claims)
-	if err := verifyFound(ctx, found, dists, o.attest.sigstore, a, net, pr); err != nil {
+	roots := &runRoot{o: o.attest.sigstore, client: net.read, pr: pr}
+	if err := verifyFound(ctx, found, dists, roots, a); err != nil {
 		return nil, err
 	}
 	var unsigned []*dist.Dist
@@ -65,7 +66,7 @@ func attestationsFor(ctx context.Context, o uploadOptions, report *preflight.Rep
 		}
 		return found, nil
 	}
-	signed, err := signBatch(ctx, o, a, unsigned, net, pr)
+	signed, err := signBatch(ctx, o, a, unsigned, roots, net, pr)
 	if err != nil || signed == nil {
 		return found, err
 	}
@@ -79,7 +80,7 @@ func attestationsFor(ctx context.Context, o uploadOptions, report *preflight.Rep
 // when this run's identity is a publisher that may attest: one made for
 // other bytes or by another workflow stops the batch before any upload,
 // rather than after the files before it were published.
-func verifyFound(ctx context.Context, found map[string]string, dists []*dist.Dist, o sigstoreOptions, a *auth, net *network, pr *ui.Printer) error {
+func verifyFound(ctx context.Context, found map[string]string, dists []*dist.Dist, roots *runRoot, a *auth) error {
 	if len(found) == 0 || a.provider == nil || !attestingKinds[publisher.KindOf(a.claims)] {
 		return nil
 	}
@@ -87,7 +88,7 @@ func verifyFound(ctx context.Context, found map[string]string, dists []*dist.Dis
 	if err != nil {
 		return err
 	}
-	root, err := loadTrustedRoot(ctx, o, net.read, pr)
+	root, err := roots.get(ctx)
 	if err != nil {
 		return err
 	}
@@ -120,12 +121,16 @@ func providerName(p oidc.Provider) string {
 // this run, and an attestation per dist. A GitLab job that declares no
 // Sigstore token publishes without attestations, loudly, unless
 // --attestations asked for them.
-func signBatch(ctx context.Context, o uploadOptions, a *auth, dists []*dist.Dist, net *network, pr *ui.Printer) (map[string][]byte, error) {
+func signBatch(ctx context.Context, o uploadOptions, a *auth, dists []*dist.Dist, roots *runRoot, net *network, pr *ui.Printer) (map[string][]byte, error) {
 	policy, err := publisherPolicy(a.claims)
 	if err != nil {
 		return nil, err
 	}
-	inst, err := loadInstance(ctx, o.attest.sigstore, net.read, pr)
+	root, err := roots.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	inst, err := loadInstance(ctx, o.attest.sigstore, root, net.read)
 	if err != nil {
 		return nil, err
 	}

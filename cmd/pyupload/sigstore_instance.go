@@ -91,17 +91,34 @@ func tufTarget(ctx context.Context, instance, name string, client *http.Client) 
 	return b, nil
 }
 
-// loadInstance is the Sigstore instance that signs: its trusted root
-// (loadTrustedRoot) and its Fulcio and Rekor v1: the signing config file
+// runRoot loads a run's trusted root at most once: checking the
+// attestation files given and signing share it, and with --sigstore-update
+// or staging it costs a walk of the TUF repository.
+type runRoot struct {
+	o      sigstoreOptions
+	client *http.Client
+	pr     *ui.Printer
+	root   *sigstore.TrustedRoot
+}
+
+func (r *runRoot) get(ctx context.Context) (*sigstore.TrustedRoot, error) {
+	if r.root == nil {
+		root, err := loadTrustedRoot(ctx, r.o, r.client, r.pr)
+		if err != nil {
+			return nil, err
+		}
+		r.root = root
+	}
+	return r.root, nil
+}
+
+// loadInstance is the Sigstore instance that signs with root (from
+// loadTrustedRoot): its Fulcio and Rekor v1 from the signing config file
 // given, staging's from its TUF repository (or its known services), or
 // production's.
-func loadInstance(ctx context.Context, o sigstoreOptions, client *http.Client, pr *ui.Printer) (*sigstore.Instance, error) {
+func loadInstance(ctx context.Context, o sigstoreOptions, root *sigstore.TrustedRoot, client *http.Client) (*sigstore.Instance, error) {
 	if o.custom() && o.signingConfig == "" {
 		return nil, ui.Usagef("signing with --sigstore-trusted-root needs --sigstore-signing-config (the instance's Fulcio and Rekor)")
-	}
-	root, err := loadTrustedRoot(ctx, o, client, pr)
-	if err != nil {
-		return nil, err
 	}
 	var cfg *sigstore.SigningConfig
 	switch {

@@ -97,19 +97,26 @@ func TestSigstoreInstances(t *testing.T) {
 	var stderr bytes.Buffer
 	pr := ui.New(&bytes.Buffer{}, &stderr, func(string) (string, bool) { return "", false })
 	ctx := context.Background()
-	inst, err := loadInstance(ctx, sigstoreOptions{instance: instanceStaging}, http.DefaultClient, pr)
+	instance := func(o sigstoreOptions) (*sigstore.Instance, error) {
+		root, err := loadTrustedRoot(ctx, o, http.DefaultClient, pr)
+		if err != nil {
+			return nil, err
+		}
+		return loadInstance(ctx, o, root, http.DefaultClient)
+	}
+	inst, err := instance(sigstoreOptions{instance: instanceStaging})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if inst.Fulcio.Host != "fulcio.staging.example" || inst.Rekor.Host != "rekor.staging.example" || len(inst.Root.CAs) != 1 {
 		t.Errorf("staging instance = %s, %s, %d CAs", inst.Fulcio, inst.Rekor, len(inst.Root.CAs))
 	}
-	inst, err = loadInstance(ctx, sigstoreOptions{instance: instanceProduction, update: true}, http.DefaultClient, pr)
+	inst, err = instance(sigstoreOptions{instance: instanceProduction, update: true})
 	if err != nil || inst.Fulcio.Host != "fulcio.sigstore.dev" || !strings.Contains(stderr.String(), "could not update Sigstore's trusted root") {
 		t.Errorf("production with the repository down: %v, %v\n%s", inst, err, stderr.String())
 	}
 	tufRepositories[instanceStaging] = func() tuf.Repository { return down }
-	if _, err := loadInstance(ctx, sigstoreOptions{instance: instanceStaging}, http.DefaultClient, pr); err == nil {
+	if _, err := instance(sigstoreOptions{instance: instanceStaging}); err == nil {
 		t.Error("staging without its repository: no error")
 	}
 	tufRepositories[instanceProduction] = func() tuf.Repository { return good }
