@@ -16,6 +16,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/pyupload/pyupload/internal/attest"
+	"github.com/pyupload/pyupload/internal/credentials"
 	"github.com/pyupload/pyupload/internal/envvars"
 	"github.com/pyupload/pyupload/internal/localfile"
 	"github.com/pyupload/pyupload/internal/provenance"
@@ -377,10 +378,8 @@ func indexWebBase(index string) (*url.URL, error) {
 // Downloads are bounded by their size (internal/provenance), not by a
 // call limit.
 func newReadClient(cmd *cli.Command, env envvars.Lookup) (*http.Client, error) {
-	files := tlsFiles{caBundle: cmd.String("cert")}
-	if files.caBundle == "" {
-		files.caBundle, _, _ = firstSet(env, "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
-	}
+	// The upload's order of CA bundles, without a repository section.
+	files := tlsFilesFor(indexOptions{cert: cmd.String("cert")}, &credentials.Resolved{}, env)
 	roots, _, err := files.load()
 	if err != nil {
 		return nil, err
