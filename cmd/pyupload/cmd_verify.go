@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -19,6 +18,7 @@ import (
 	"github.com/pyupload/pyupload/internal/credentials"
 	"github.com/pyupload/pyupload/internal/envvars"
 	"github.com/pyupload/pyupload/internal/localfile"
+	"github.com/pyupload/pyupload/internal/preflight"
 	"github.com/pyupload/pyupload/internal/provenance"
 	"github.com/pyupload/pyupload/internal/transport"
 	"github.com/pyupload/pyupload/internal/ui"
@@ -182,7 +182,7 @@ func verifyLocal(o verifyOptions, root *sigstore.TrustedRoot) ([]ui.Verdict, err
 		if err != nil {
 			return nil, err
 		}
-		files, err := attestationsBeside(path)
+		files, err := preflight.AttestationsBeside(path)
 		if err != nil {
 			return nil, err
 		}
@@ -206,26 +206,6 @@ func distOfAttestation(p string) string {
 		return filepath.Join(filepath.Dir(p), filepath.Base(p)[:i])
 	}
 	return p
-}
-
-// attestationsBeside lists <dist>.<kind>.attestation in the dist's
-// directory, sorted (a directory listing, not a glob: no file name is a
-// pattern).
-func attestationsBeside(path string) ([]string, error) {
-	dir, base := filepath.Dir(path), filepath.Base(path)
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, fmt.Errorf("listing the attestations of %s: %w", path, err)
-	}
-	var out []string
-	for _, e := range entries {
-		n := e.Name()
-		kind, ok := strings.CutPrefix(n, base+".")
-		if ok && strings.HasSuffix(kind, ".attestation") && kind != ".attestation" && !e.IsDir() {
-			out = append(out, filepath.Join(dir, n))
-		}
-	}
-	return out, nil
 }
 
 func verifyFile(path, name string, sum [32]byte, policy sigstore.Policy, root *sigstore.TrustedRoot) ui.Verdict {

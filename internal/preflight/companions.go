@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/pyupload/pyupload/internal/localfile"
 	"github.com/pyupload/pyupload/pkg/dist"
@@ -75,7 +77,7 @@ func gatherAttestations(dists []*dist.Dist, named map[string][]string, required 
 // attestationFiles are the attestation files beside path and those
 // named, each once, sorted.
 func attestationFiles(path string, named []string) ([]string, error) {
-	beside, err := filepath.Glob(globEscape(path) + ".*.attestation")
+	beside, err := AttestationsBeside(path)
 	if err != nil {
 		return nil, err
 	}
@@ -91,15 +93,22 @@ func attestationFiles(path string, named []string) ([]string, error) {
 	return out, nil
 }
 
-// globEscape quotes the glob metacharacters of a literal path.
-func globEscape(p string) string {
-	var b bytes.Buffer
-	for _, r := range p {
-		switch r {
-		case '*', '?', '[', '\\':
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
+// AttestationsBeside lists <dist>.<kind>.attestation in the dist's
+// directory, sorted: a directory listing, not a glob, so that no file name
+// is read as a pattern (and a Windows path's separators are not escapes).
+func AttestationsBeside(path string) ([]string, error) {
+	dir, base := filepath.Dir(path), filepath.Base(path)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("listing the attestations of %s: %w", path, err)
 	}
-	return b.String()
+	var out []string
+	for _, e := range entries {
+		n := e.Name()
+		kind, ok := strings.CutPrefix(n, base+".")
+		if ok && strings.HasSuffix(kind, ".attestation") && kind != ".attestation" && !e.IsDir() {
+			out = append(out, filepath.Join(dir, n))
+		}
+	}
+	return out, nil
 }
