@@ -85,7 +85,7 @@ func identityAt(idx indexOptions, t trustedOptions, env envvars.Lookup, pr *ui.P
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	net, err := newNetwork(tlsFilesFor(idx, target, env), idx, pr)
+	net, err := newNetwork(tlsFilesFor(idx, target, env), idx, 1, pr)
 	if err != nil {
 		return nil, nil, nil, err
 	}

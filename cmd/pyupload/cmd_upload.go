@@ -91,7 +91,7 @@ func runUpload(ctx context.Context, o uploadOptions, env envvars.Lookup, sys sys
 	}
 	dists := report.Dists()
 	pr.GPGIgnored(report.Signatures, o.gpg)
-	net, err := newNetwork(tlsFilesFor(o.index, target, env), o.index, pr)
+	net, err := newNetwork(tlsFilesFor(o.index, target, env), o.index, o.jobs, pr)
 	if err != nil {
 		return err
 	}

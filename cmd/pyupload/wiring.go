@@ -18,6 +18,7 @@ import (
 	"github.com/pyupload/pyupload/internal/pypirc"
 	"github.com/pyupload/pyupload/internal/transport"
 	"github.com/pyupload/pyupload/internal/ui"
+	"github.com/pyupload/pyupload/pkg/upload"
 )
 
 // resolve gathers every source of the endpoint and credentials (flags,
@@ -91,7 +92,7 @@ type network struct {
 	timeout      time.Duration // --timeout: no data moved either way for this long ends an exchange
 }
 
-func newNetwork(files tlsFiles, idx indexOptions, pr *ui.Printer) (*network, error) {
+func newNetwork(files tlsFiles, idx indexOptions, jobs int, pr *ui.Printer) (*network, error) {
 	roots, cert, err := files.load()
 	if err != nil {
 		return nil, err
@@ -104,6 +105,9 @@ func newNetwork(files tlsFiles, idx indexOptions, pr *ui.Printer) (*network, err
 		n.logger = slog.New(slog.NewTextHandler(pr.Stderr(), &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	o := transport.Options{UserAgent: "pyupload/" + versionString(), Logger: n.logger, RootCAs: roots, ClientCert: cert}
+	// One pool for both clients: each upload worker keeps a connection,
+	// and so do the lookups that run before the uploads.
+	o.Pool = transport.NewPool(o, upload.IdleConnections(jobs))
 	n.upload = transport.NewClient(o)
 	o.Retry, o.Timeout, o.Limit = true, n.timeout, transport.CallLimit(n.timeout)
 	n.read = transport.NewClient(o)

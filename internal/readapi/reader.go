@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pyupload/pyupload/internal/transport"
@@ -71,7 +72,7 @@ type Reader struct {
 	logger  *slog.Logger
 	timeout time.Duration
 	maxBody int64
-	pool    chan struct{} // bounds the lookups in flight, whatever the jobs
+	pool    chan struct{} // bounds the requests in flight, whatever the jobs
 }
 
 // Config configures a [Reader].
@@ -98,8 +99,11 @@ const (
 	requestTimeout = 30 * time.Second
 	maxAnswer      = 4 << 20 // JSON
 	maxHTMLAnswer  = 4 * maxAnswer
-	lookupsAtOnce  = 2
 )
+
+// LookupsAtOnce is how many requests a [Reader]'s lookups have in flight
+// at once, whatever the number of upload workers.
+const LookupsAtOnce = 2
 
 // New returns a Reader for the sources [Candidates] derives.
 func New(c Config) *Reader {
@@ -110,7 +114,7 @@ func New(c Config) *Reader {
 	r := &Reader{
 		client: &client, sources: Candidates(c.Endpoint, c.CheckURL), origin: c.Endpoint,
 		auth: c.Auth, logger: c.Logger, timeout: requestTimeout, maxBody: maxAnswer,
-		pool: make(chan struct{}, lookupsAtOnce),
+		pool: make(chan struct{}, LookupsAtOnce),
 	}
 	if r.logger == nil {
 		r.logger = slog.New(slog.DiscardHandler)
@@ -125,28 +129,38 @@ func New(c Config) *Reader {
 // [Query.Need]), or nil when no source could tell (nothing found, no read
 // API, answers unusable). Every source's answer is logged at debug level,
 // with why it was not used. The error is only the context's.
+//
+// PyPI's software is asked in one round: its JSON API and its simple page
+// at once, as a new release needs both (the JSON API has no page for it
+// yet) and an existing one needs the simple page for the project's status.
+// Other indexes' candidate pages are asked one after the other, so that
+// no guessed path is asked when an earlier one answered.
 func (r *Reader) Lookup(ctx context.Context, q Query) (*Listing, error) {
-	select {
-	case r.pool <- struct{}{}:
-		defer func() { <-r.pool }()
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	answers := make([]answer, len(r.sources))
+	if r.warehousePair() {
+		var wg sync.WaitGroup
+		for i := range r.sources {
+			wg.Go(func() { answers[i] = r.fetchSource(ctx, i, q) })
+		}
+		wg.Wait()
 	}
 	var first *Listing
-	for _, s := range r.sources {
-		u := s.URL(q.Name, q.Version)
-		l, verdict := r.fetch(ctx, s, u, q)
+	for i, s := range r.sources {
+		if !answers[i].asked {
+			answers[i] = r.fetchSource(ctx, i, q)
+		}
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		l, u := answers[i].listing, answers[i].url
 		if l == nil {
-			r.logger.Debug("read API not used", "url", u.Redacted(), "why", verdict)
+			r.logger.Debug("read API not used", "url", u.Redacted(), "why", answers[i].verdict)
 			continue
 		}
 		r.logger.Debug("read API answered", "url", u.Redacted(), "release_files", l.ReleaseFiles, "project_status", l.Status, "first_upload", l.FirstUpload)
 		if _, listed := l.Files[q.Need]; q.Need == "" || listed {
 			if q.Status && l.Status == "" && s.Kind == PyPIJSON {
-				r.askStatus(ctx, q, l)
+				r.statusFrom(answers, l)
 			}
 			return l, nil
 		}
@@ -157,22 +171,51 @@ func (r *Reader) Lookup(ctx context.Context, q Query) (*Listing, error) {
 	return first, nil
 }
 
-// askStatus fills in l.Status from the Warehouse index's simple page,
-// which declares it where the JSON API does not. When it cannot tell,
-// the status stays unknown, as the log says.
-func (r *Reader) askStatus(ctx context.Context, q Query, l *Listing) {
-	for _, s := range r.sources {
-		if s.Kind != Simple || !s.Warehouse {
+// answer is what one source said to a lookup.
+type answer struct {
+	asked   bool
+	url     *url.URL
+	listing *Listing
+	verdict string
+}
+
+// warehousePair reports whether the sources are PyPI's JSON API and
+// simple page, which a lookup asks at once.
+func (r *Reader) warehousePair() bool {
+	return len(r.sources) == 2 && r.sources[0].Kind == PyPIJSON && r.sources[1].Kind == Simple && r.sources[1].Warehouse
+}
+
+// fetchSource asks source i, within the bound on requests in flight.
+func (r *Reader) fetchSource(ctx context.Context, i int, q Query) answer {
+	s := r.sources[i]
+	a := answer{asked: true, url: s.URL(q.Name, q.Version)}
+	select {
+	case r.pool <- struct{}{}:
+		defer func() { <-r.pool }()
+	case <-ctx.Done():
+		a.verdict = ctx.Err().Error()
+		return a
+	}
+	a.listing, a.verdict = r.fetch(ctx, s, a.url, q)
+	return a
+}
+
+// statusFrom fills in l.Status from the Warehouse index's simple page,
+// asked beside the JSON API, which declares the status where the JSON
+// API does not. When it cannot tell, the status stays unknown, as the
+// log says.
+func (r *Reader) statusFrom(answers []answer, l *Listing) {
+	for i, s := range r.sources {
+		if s.Kind != Simple || !s.Warehouse || !answers[i].asked {
 			continue
 		}
-		u := s.URL(q.Name, q.Version)
-		sl, verdict := r.fetch(ctx, s, u, Query{Name: q.Name, Version: q.Version})
-		if sl == nil || sl.Status == "" {
-			r.logger.Debug("the project's status is unknown", "url", u.Redacted(), "why", cmp.Or(verdict, "the page declares none"))
+		a := answers[i]
+		if a.listing == nil || a.listing.Status == "" {
+			r.logger.Debug("the project's status is unknown", "url", a.url.Redacted(), "why", cmp.Or(a.verdict, "the page declares none"))
 			return
 		}
-		l.Status = sl.Status
-		r.logger.Debug("read API answered", "url", u.Redacted(), "project_status", sl.Status)
+		l.Status = a.listing.Status
+		r.logger.Debug("read API answered", "url", a.url.Redacted(), "project_status", a.listing.Status)
 		return
 	}
 }

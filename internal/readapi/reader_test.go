@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -269,5 +270,47 @@ func TestLookupStopsWhenCancelled(t *testing.T) {
 	r := readapi.New(readapi.Config{Client: noRedirects(), Endpoint: mustURL(t, srv.URL+"/repo/")})
 	if _, err := r.Lookup(ctx, query); !errors.Is(err, context.Canceled) {
 		t.Errorf("Lookup after cancel: %v, want context.Canceled", err)
+	}
+}
+
+// TestLookupAsksWarehouseInOneRound: a new release on PyPI's software has
+// no JSON page yet, so its lookup needs the simple page too; both are
+// asked at once (the server answers neither until both arrived), and the
+// simple page's status completes the JSON API's answer.
+func TestLookupAsksWarehouseInOneRound(t *testing.T) {
+	t.Parallel()
+	var arrived sync.WaitGroup
+	arrived.Add(2)
+	both := make(chan struct{})
+	go func() { arrived.Wait(); close(both) }()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived.Done()
+		select {
+		case <-both:
+		case <-time.After(5 * time.Second):
+			http.Error(w, "asked one after the other", http.StatusTeapot)
+			return
+		}
+		switch r.URL.Path {
+		case "/pypi/pkg/1.0/json":
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = fmt.Fprintf(w, `{"info":{"name":"pkg","version":"1.0"},"urls":[{"filename":"pkg-1.0.tar.gz","digests":{"sha256":%q}}]}`, shaA)
+		case "/simple/pkg/":
+			w.Header().Set("Content-Type", "application/vnd.pypi.simple.v1+json")
+			_, _ = fmt.Fprint(w, `{"meta":{"api-version":"1.4"},"project-status":{"status":"archived"},"name":"pkg","files":[]}`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	r := readapi.New(readapi.Config{Client: noRedirects(), Endpoint: mustURL(t, srv.URL+"/legacy/")})
+	q := query
+	q.Status = true
+	l, err := r.Lookup(t.Context(), q)
+	if err != nil || l == nil {
+		t.Fatalf("Lookup() = %v, %v; want a listing", l, err)
+	}
+	if l.Source.Kind != readapi.PyPIJSON || l.Files["pkg-1.0.tar.gz"] != shaA || l.Status != "archived" {
+		t.Errorf("Lookup() = %+v; want the JSON API's files with the simple page's status", l)
 	}
 }

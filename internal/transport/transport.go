@@ -34,22 +34,51 @@ type Options struct {
 	// Limit is the overall limit of each request (of each try, under
 	// Retry); 0: none. cmd/pyupload gives small calls [CallLimit].
 	Limit time.Duration
+	// Pool is the connection pool to send through ([NewPool]), so that a
+	// run's clients share connections: the lookups' connection carries the
+	// first upload, and a TLS handshake is made once per connection. nil:
+	// a pool of the client's own.
+	Pool *http.Transport
 }
 
-// NewClient builds an *http.Client of a run: a clone of
-// http.DefaultTransport with explicit timeouts and the TLS options, then,
-// from the inside out, TLS errors made final ([TLSError]), the
-// inactivity timeout and limit ([NewTimeout], when Options.Timeout is
-// set), logging, retry and the User-Agent. The client never follows redirects: a redirect could
-// carry credentials to another host, and the index's upload endpoint never
-// redirects a correct URL.
-func NewClient(o Options) *http.Client {
+// NewPool returns the connection pool of a run: a clone of
+// http.DefaultTransport with explicit timeouts and the TLS options of o.
+// It keeps up to idlePerHost connections per host open between requests
+// (at least Go's default of 2), so that every upload worker keeps its
+// own connection for the whole batch instead of closing it and dialling
+// (and handshaking) again. It speaks HTTP/1.1 only: each worker then has
+// a TCP connection of its own, with its own congestion window, as
+// twine's requests have, instead of every upload sharing one HTTP/2
+// connection and its flow-control windows, which throttle large uploads
+// on long round trips. TLS sessions are cached, so a new connection to a
+// host resumes rather than repeats the full handshake.
+func NewPool(o Options, idlePerHost int) *http.Transport {
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	base.DialContext = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
 	base.TLSHandshakeTimeout = 30 * time.Second
 	base.ExpectContinueTimeout = time.Second
 	base.WriteBufferSize = 256 << 10 // uploads stream large bodies; fewer, larger writes
+	base.ReadBufferSize = 64 << 10
+	base.MaxIdleConnsPerHost = max(idlePerHost, 2)
+	base.ForceAttemptHTTP2 = false
+	base.Protocols = new(http.Protocols)
+	base.Protocols.SetHTTP1(true)
 	base.TLSClientConfig = tlsConfig(o.RootCAs, o.ClientCert)
+	base.TLSClientConfig.ClientSessionCache = tls.NewLRUClientSessionCache(64)
+	return base
+}
+
+// NewClient builds an *http.Client of a run: its pool (Options.Pool, or
+// one of its own from [NewPool]), then, from the inside out, TLS errors made final ([TLSError]), the
+// inactivity timeout and limit ([NewTimeout], when Options.Timeout is
+// set), logging, retry and the User-Agent. The client never follows redirects: a redirect could
+// carry credentials to another host, and the index's upload endpoint never
+// redirects a correct URL.
+func NewClient(o Options) *http.Client {
+	base := o.Pool
+	if base == nil {
+		base = NewPool(o, 0)
+	}
 	var rt http.RoundTripper = &tlsErrors{inner: base}
 	if o.Timeout > 0 {
 		rt = NewTimeout(rt, o.Timeout, o.Limit)

@@ -56,7 +56,6 @@ type release struct {
 	parsed        *dist.Version     // nil when the version does not parse
 	files         map[string]string // its local files: filename → sha256
 	listing       *readapi.Listing  // nil when no read API could tell
-	started       bool              // a file of it was scheduled to go first
 }
 
 // groupReleases maps every file to its release: one name, one version by

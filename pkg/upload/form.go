@@ -82,9 +82,10 @@ func newBody(d *dist.Dist, fields []dist.FormValue) (*body, error) {
 func (b *body) length() int64 { return int64(len(b.prefix)) + b.fileSize + int64(len(b.suffix)) }
 
 // open re-opens the file for one attempt and returns the whole body; count
-// wraps the file's reader to observe progress. It refuses a file whose
+// wraps the file's reader to observe progress, and hold, when not nil, is
+// read before the closing boundary (see gate.go). It refuses a file whose
 // size changed since it was checked.
-func (b *body) open(path string, count func(io.Reader) io.Reader) (io.ReadCloser, error) {
+func (b *body) open(path string, count func(io.Reader) io.Reader, hold io.Reader) (io.ReadCloser, error) {
 	f, st, err := localfile.Open(filepath.Clean(path)) // never waits, should it have become a pipe
 	if err != nil {
 		return nil, err
@@ -93,7 +94,11 @@ func (b *body) open(path string, count func(io.Reader) io.Reader) (io.ReadCloser
 		_ = f.Close()
 		return nil, fmt.Errorf("%s: %w (size %d, was %d)", path, ErrFileChanged, st.Size(), b.fileSize)
 	}
-	r := io.MultiReader(bytes.NewReader(b.prefix), count(io.LimitReader(f, b.fileSize)), bytes.NewReader(b.suffix))
+	parts := []io.Reader{bytes.NewReader(b.prefix), count(io.LimitReader(f, b.fileSize))}
+	if hold != nil {
+		parts = append(parts, hold)
+	}
+	r := io.MultiReader(append(parts, bytes.NewReader(b.suffix))...)
 	return &readCloser{Reader: r, close: f.Close}, nil
 }
 

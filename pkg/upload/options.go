@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/pyupload/pyupload/internal/readapi"
 )
 
 // Credentials returns the username and password for one upload attempt.
@@ -28,6 +30,7 @@ type Event struct {
 
 type options struct {
 	jobs         int
+	maxHold      time.Duration // how long an upload may hold back its end (gate.go)
 	credentials  Credentials
 	progress     func(Event)
 	readClient   *http.Client
@@ -95,6 +98,13 @@ func WithProgress(f func(Event)) Option {
 		return nil
 	}
 }
+
+// IdleConnections is how many connections per host a client for
+// [WithJobs](jobs) should keep open between requests: one for each
+// worker, and those the lookups before the uploads use. Fewer, and the
+// connections of finished requests are closed, then dialled (and
+// handshaken) again for the next files.
+func IdleConnections(jobs int) int { return jobs + readapi.LookupsAtOnce }
 
 // WithReadClient sets the client for the index's read APIs (existence
 // checks). It may retry, and must not follow redirects. The upload's

@@ -96,6 +96,7 @@ type Uploader struct {
 func New(client *http.Client, endpoint *url.URL, opts ...Option) (*Uploader, error) {
 	o := options{
 		jobs:        4,
+		maxHold:     maxHold,
 		attempts:    5,
 		maxElapsed:  15 * time.Minute,
 		backoff:     defaultBackoff,
@@ -136,9 +137,10 @@ var defaultBackoff = transport.Exponential(time.Second, time.Minute)
 // Result per file in the order given. Before any byte is sent it asks the
 // index which files it already has: an identical file is "already
 // present", and a different file under the same name fails the whole
-// batch up front (or is skipped, under [WithSkipExisting]). Wheels go
-// before sdists; the first file of a release that does not exist yet is
-// uploaded alone, then the rest fan out over [WithJobs] workers. The first
+// batch up front (or is skipped, under [WithSkipExisting]). The smallest
+// wheel of each release that does not exist yet goes first, alone; then
+// the rest fan out over [WithJobs] workers, wheels before sdists, largest
+// first ([schedule]). The first
 // failure stops the files not yet started, except an index's "already
 // exists" answer that no read API could check. The error joins every
 // failure; it wraps context.Canceled when ctx was cancelled.
@@ -164,26 +166,55 @@ func (u *Uploader) Upload(ctx context.Context, files []*dist.Dist) ([]Result, er
 		return results, batchError(ctx, results)
 	}
 
-	// Wheels first, so installers never see an sdist-only release.
-	sort.SliceStable(pending, func(a, b int) bool {
-		return files[pending[a]].Filename.Kind == dist.Wheel && files[pending[b]].Filename.Kind != dist.Wheel
-	})
-	// The first file of a new release creates it; uploading it alone avoids
-	// racing the index's project and release creation.
-	var first, rest []int
+	u.fanOut(ctx, files, plan(files, pending, of), results)
+	u.askAboutUnknown(ctx, results)
+	return results, batchError(ctx, results)
+}
+
+// schedule orders the files to send (indexes into files). first holds,
+// for each release the index does not have yet, the file that creates it:
+// its smallest wheel (its smallest file when it has none), sent alone so
+// that no two uploads race to create the project or the release, and
+// small so that the others wait as little as possible. rest holds the
+// others: wheels before sdists, so installers never see a release with
+// an sdist and only some of its wheels, and within each kind largest
+// first, which keeps the pool busy to the end (the longest-processing-
+// time rule: the last file to start is a small one).
+func schedule(files []*dist.Dist, pending []int, of []*release) (first, rest []int) {
+	opener := map[*release]int{}
 	for _, i := range pending {
-		if r := of[i]; !r.started && (r.listing == nil || !r.listing.Exists()) {
+		r := of[i]
+		if r.listing != nil && r.listing.Exists() {
+			continue
+		}
+		if j, ok := opener[r]; !ok || createsBefore(files[i], files[j]) {
+			opener[r] = i
+		}
+	}
+	for _, i := range pending {
+		if j, ok := opener[of[i]]; ok && j == i {
 			first = append(first, i)
-			r.started = true
 		} else {
 			rest = append(rest, i)
 		}
 	}
-	if !u.fanOut(ctx, files, first, results) {
-		u.fanOut(ctx, files, rest, results)
+	sort.SliceStable(rest, func(a, b int) bool {
+		fa, fb := files[rest[a]], files[rest[b]]
+		if wa, wb := fa.Filename.Kind == dist.Wheel, fb.Filename.Kind == dist.Wheel; wa != wb {
+			return wa
+		}
+		return fa.Size > fb.Size
+	})
+	return first, rest
+}
+
+// createsBefore reports whether a is the better file to create a release
+// with than b: a wheel before an sdist, then the smaller.
+func createsBefore(a, b *dist.Dist) bool {
+	if wa, wb := a.Filename.Kind == dist.Wheel, b.Filename.Kind == dist.Wheel; wa != wb {
+		return wa
 	}
-	u.askAboutUnknown(ctx, results)
-	return results, batchError(ctx, results)
+	return a.Size < b.Size
 }
 
 // askUnknownFor bounds how long a run may still ask the read API about
@@ -227,22 +258,50 @@ func batchError(ctx context.Context, results []Result) error {
 	return errors.Join(errs...)
 }
 
-// fanOut uploads files[idx...] over the bounded pool, and reports
-// whether a failure stopped the batch. Each goroutine writes only its own
-// results[i]. An "already exists" answer no read API could check does not
-// stop the others: the index has that file, and the rest of the release
-// can still be completed (so a re-run finishes it). Other bytes under the
-// name, once the read API shows them, stop the batch as they would have
-// before it started.
-func (u *Uploader) fanOut(ctx context.Context, files []*dist.Dist, idx []int, results []Result) (stopped bool) {
+// sendPlan is the order files are sent in and what holds them back.
+type sendPlan struct {
+	order []int
+	opens map[int]*gate // a new release's first file → the gate its outcome settles
+	holds map[int]*gate // the release's other files → the gate they wait on to end
+}
+
+// plan lays out the batch: each new release's first file, then the rest
+// ([schedule]), the rest of a new release held by its first file's gate.
+func plan(files []*dist.Dist, pending []int, of []*release) sendPlan {
+	first, rest := schedule(files, pending, of)
+	p := sendPlan{order: append(first, rest...), opens: map[int]*gate{}, holds: map[int]*gate{}}
+	byRelease := map[*release]*gate{}
+	for _, i := range first {
+		byRelease[of[i]] = newGate()
+		p.opens[i] = byRelease[of[i]]
+	}
+	for _, i := range rest {
+		if g := byRelease[of[i]]; g != nil {
+			p.holds[i] = g
+		}
+	}
+	return p
+}
+
+// fanOut uploads the files of p over the bounded pool. Each goroutine
+// writes only its own results[i]. An "already exists" answer no read API
+// could check does not stop the others: the index has that file, and the
+// rest of the release can still be completed (so a re-run finishes it).
+// Other bytes under the name, once the read API shows them, stop the batch
+// as they would have before it started.
+func (u *Uploader) fanOut(ctx context.Context, files []*dist.Dist, p sendPlan, results []Result) {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(u.opts.jobs)
-	for _, i := range idx {
+	for _, i := range p.order {
 		g.Go(func() error {
+			if opens := p.opens[i]; opens != nil {
+				// Whatever happens to it, the files it holds must learn.
+				defer func() { opens.settle(results[i].IndexHasName()) }()
+			}
 			if gctx.Err() != nil {
 				return nil // an earlier failure stopped the batch; this file stays NotAttempted
 			}
-			results[i] = u.uploadOne(gctx, files[i], results[i])
+			results[i] = u.uploadOne(gctx, files[i], results[i], p.holds[i])
 			r := results[i]
 			if r.Status == Canceled && ctx.Err() == nil {
 				// Cut off because another file failed: not this file's fault.
@@ -255,11 +314,12 @@ func (u *Uploader) fanOut(ctx context.Context, files []*dist.Dist, idx []int, re
 			return nil
 		})
 	}
-	return g.Wait() != nil || ctx.Err() != nil
+	_ = g.Wait()
 }
 
-// uploadOne uploads one file with retries.
-func (u *Uploader) uploadOne(ctx context.Context, d *dist.Dist, res Result) Result {
+// uploadOne uploads one file with retries. hold, when not nil, is the
+// gate of the release's first file, which the upload's end waits on.
+func (u *Uploader) uploadOne(ctx context.Context, d *dist.Dist, res Result, hold *gate) Result {
 	base := d.Filename.Base
 	done := func(r Result) Result {
 		if r.Status.OnIndex() || r.Status == Skipped {
@@ -281,7 +341,21 @@ func (u *Uploader) uploadOne(ctx context.Context, d *dist.Dist, res Result) Resu
 	lostAnswer := false // an earlier attempt sent everything and no answer told what happened
 	for attempt := 1; ; attempt++ {
 		res.Attempts = attempt
-		sentAll, err := u.attempt(ctx, d, b, attempt)
+		sentAll, err := u.attempt(ctx, d, b, attempt, hold)
+		if errors.Is(err, errHeldTooLong) {
+			// The first file takes long: wait for it without holding a
+			// request open, then send this one whole.
+			if err = hold.wait(ctx, 0); err == nil {
+				attempt-- // not an attempt of its own: nothing reached the index
+				continue
+			}
+		}
+		if errors.Is(err, errNotOpened) {
+			// Cut off before its end because the release's first file
+			// failed: the index never handled it.
+			res.Attempts, res.Status = attempt-1, NotAttempted
+			return res
+		}
 		if err == nil {
 			res.Status, res.Evidence = Uploaded, UploadAnswer
 			u.opts.progress(Event{File: base, Total: d.Size, Attempt: attempt, Done: true, Status: Uploaded})
@@ -393,7 +467,7 @@ func retryable(err error) bool {
 // timeout layer (see [WithTimeout]) ends an attempt on which nothing moved
 // for the timeout, while the body is sent and while the answer is read;
 // the attempt's limit ([Uploader.limit]) ends one that drags on.
-func (u *Uploader) attempt(ctx context.Context, d *dist.Dist, b *body, attempt int) (sentAll bool, err error) {
+func (u *Uploader) attempt(ctx context.Context, d *dist.Dist, b *body, attempt int, hold *gate) (sentAll bool, err error) {
 	actx, cancel := transport.WithLimit(ctx, u.endpoint.Host, u.limit(d.Size))
 	defer cancel()
 	base := d.Filename.Base
@@ -406,7 +480,13 @@ func (u *Uploader) attempt(ctx context.Context, d *dist.Dist, b *body, attempt i
 			}
 		}}
 	}
-	rc, err := b.open(d.Path, count)
+	var held *holdingReader
+	var end io.Reader
+	if hold != nil {
+		held = &holdingReader{ctx: actx, gate: hold, limit: u.opts.maxHold}
+		end = held
+	}
+	rc, err := b.open(d.Path, count, end)
 	if err != nil {
 		return false, err
 	}
@@ -437,9 +517,20 @@ func (u *Uploader) attempt(ctx context.Context, d *dist.Dist, b *body, attempt i
 	// The transport may report the write after Do has returned an early
 	// answer; every byte of the file read counts as sent too.
 	sentAll = wrote.Load() || n == d.Size
+
 	takeBack := func() {
 		if n > 0 {
 			u.opts.progress(Event{File: base, Bytes: -n, Total: d.Size, Attempt: attempt})
+		}
+	}
+	if held != nil {
+		if cut := held.cutOff(); cut != nil {
+			// Ended before its closing boundary: the index never handled it.
+			if resp != nil {
+				_ = resp.Body.Close()
+			}
+			takeBack()
+			return false, cut
 		}
 	}
 	if err != nil {
