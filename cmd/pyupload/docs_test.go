@@ -265,3 +265,27 @@ func anchor(heading string) string {
 	}
 	return b.String()
 }
+
+// TestTroubleshootingCoversMintCodes: docs/troubleshooting.md has a row
+// for every error code of the index's token exchange that pkg/mint
+// declares, quoted as pyupload prints it ("<code>: <description>").
+func TestTroubleshootingCoversMintCodes(t *testing.T) {
+	t.Parallel()
+	src, err := os.ReadFile(filepath.Join("..", "..", "pkg", "mint", "mint.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "troubleshooting.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := regexp.MustCompile(`(?m)^\s*Code\w+\s+Code\s*=\s*"([a-z-]+)"`).FindAllStringSubmatch(string(src), -1)
+	if len(codes) < 6 {
+		t.Fatalf("found %d codes in pkg/mint/mint.go; did their declaration change?", len(codes))
+	}
+	for _, c := range codes {
+		if !strings.Contains(string(doc), "| `"+c[1]+": ") {
+			t.Errorf("docs/troubleshooting.md has no row starting with `%s: <description>`", c[1])
+		}
+	}
+}
