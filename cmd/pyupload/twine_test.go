@@ -29,7 +29,7 @@ var twineSixOnly = []string{
 
 // twineOption is what pyupload does with one of twine's options: the
 // value to pass it (none for a switch) and how the option shows in the
-// parsed upload options. README.md's migration table says the same in
+// parsed upload options. docs/migrating.md's twine table says the same in
 // words.
 type twineOption struct {
 	value string
@@ -133,9 +133,9 @@ func parseUpload(t *testing.T, args ...string) (uploadOptions, *cli.Command, err
 
 // TestTwineOptions: pyupload accepts every option of `twine upload`, as
 // Debian's twine lists them in its help at test time (plus twine 6's
-// options), with twine's meaning or the note README.md documents, in the
+// options), with twine's meaning or the note docs/migrating.md documents, in the
 // long form, the short form and the short form with its value attached.
-// README.md's migration table names every one.
+// docs/migrating.md's twine table names every one.
 func TestTwineOptions(t *testing.T) {
 	t.Parallel()
 	if _, err := os.Stat(twineBin); err != nil {
@@ -151,11 +151,14 @@ func TestTwineOptions(t *testing.T) {
 	for _, name := range twineSixOnly {
 		groups = append(groups, []string{name})
 	}
-	readme, err := os.ReadFile("../../README.md")
+	doc, err := os.ReadFile("../../docs/migrating.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, table, _ := strings.Cut(string(readme), "## Migrating from twine")
+	_, table, ok := strings.Cut(string(doc), "\n## From twine\n")
+	if !ok {
+		t.Fatal("docs/migrating.md has no '## From twine' section")
+	}
 	table, _, _ = strings.Cut(table, "\n## ")
 	for _, group := range groups {
 		long := group[len(group)-1]
@@ -166,7 +169,7 @@ func TestTwineOptions(t *testing.T) {
 		}
 		for _, name := range group {
 			if !strings.Contains(table, "`"+name+"`") {
-				t.Errorf("README.md's migration table does not name twine's %s", name)
+				t.Errorf("docs/migrating.md's twine table does not name twine's %s", name)
 			}
 		}
 		t.Run(long, func(t *testing.T) {

@@ -1,7 +1,7 @@
 // Package envvars is the one registry of the environment variables
 // pyupload reads: each one's name, meaning, the flag it feeds (if any), and
 // whether it holds a secret. cmd/pyupload binds flags to variables from
-// here, the README's table is checked against it, and [Guard] makes the
+// here, docs/usage.md's table is checked against it, and [Guard] makes the
 // registry binding: a variable it does not list reads as unset, and tests
 // fail on any such read.
 //
@@ -113,7 +113,7 @@ type Lookup func(name string) (string, bool)
 // Guard returns a lookup that reads only the variables the registry lists.
 // Any other name reads as unset and is reported to unlisted (tests fail
 // there; nil ignores it), so no code can come to depend on a variable the
-// registry and the README do not document.
+// registry and docs/usage.md do not document.
 func Guard(lookup Lookup, unlisted func(name string)) Lookup {
 	return func(name string) (string, bool) {
 		if _, ok := Find(name); !ok {

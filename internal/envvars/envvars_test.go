@@ -51,22 +51,22 @@ func TestRegistry(t *testing.T) {
 	}
 }
 
-// TestREADMEListsEveryVariable keeps the README's table of variables and
-// the registry in step.
-func TestREADMEListsEveryVariable(t *testing.T) {
+// TestDocsListEveryVariable keeps the table of variables in
+// docs/usage.md and the registry in step.
+func TestDocsListEveryVariable(t *testing.T) {
 	t.Parallel()
-	b, err := os.ReadFile("../../README.md")
+	b, err := os.ReadFile("../../docs/usage.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, table, ok := strings.Cut(string(b), "### Environment variables")
+	_, table, ok := strings.Cut(string(b), "\n## Environment variables\n")
 	if !ok {
-		t.Fatal("README.md has no '### Environment variables' section")
+		t.Fatal("docs/usage.md has no '## Environment variables' section")
 	}
-	table, _, _ = strings.Cut(table, "\n### ")
+	table, _, _ = strings.Cut(table, "\n#")
 	for _, v := range All {
 		if !strings.Contains(table, "`"+v.Name+"`") {
-			t.Errorf("README.md's variable table lacks `%s` (%s)", v.Name, v.Meaning)
+			t.Errorf("docs/usage.md's variable table lacks `%s` (%s)", v.Name, v.Meaning)
 		}
 	}
 }

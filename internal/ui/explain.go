@@ -18,7 +18,7 @@ import (
 	"github.com/pyupload/pyupload/pkg/upload"
 )
 
-// Exit codes. They are documented in README.md; tests pin them.
+// Exit codes. They are documented in docs/exit-codes.md; tests pin them.
 const (
 	ExitOK          = 0   // everything passed / was uploaded
 	ExitFailure     = 1   // a file failed its checks or an operation failed
