@@ -30,7 +30,8 @@ var errNotOpened = errors.New("the release's first file did not reach the index"
 var errHeldTooLong = errors.New("held back longer than an index may wait for the rest of a request")
 
 // maxHold is the longest an upload holds back its end: well under the
-// minute servers and proxies commonly wait between two reads of a body.
+// minute servers and proxies commonly wait between two reads of a body
+// (and at most half the inactivity timeout, [WithTimeout]).
 const maxHold = 20 * time.Second
 
 // gate is what the uploads of a new release wait on before they end: its

@@ -111,6 +111,11 @@ func New(client *http.Client, endpoint *url.URL, opts ...Option) (*Uploader, err
 			return nil, err
 		}
 	}
+	if o.timeout > 0 {
+		// A held request moves no byte: it must give up its hold well
+		// before the inactivity timeout would end it as a failure.
+		o.maxHold = min(o.maxHold, o.timeout/2)
+	}
 	if !transport.Secure(endpoint) && !(o.allowHTTP && endpoint.Scheme == "http") {
 		return nil, fmt.Errorf("%w: %s", ErrInsecureURL, endpoint.Redacted())
 	}
