@@ -1,8 +1,8 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
-	"io"
 	"strings"
 )
 
@@ -117,14 +117,20 @@ func (rp *report) digestChecks() []check {
 	if rp.digestErr != nil || len(rp.digest) == 0 {
 		return []check{{what: "digest: one pass / blake2b alone", target: "≥ 85%", measured: fmt.Sprintf("not measured (%v)", rp.digestErr), pass: "FAIL"}}
 	}
+	// The target is the wheel's (BenchmarkDigest's comment): an sdist's
+	// one pass gunzips too, which blake2b alone does not.
 	var out []check
 	for _, d := range rp.digest {
-		out = append(out, check{what: "digest (" + d.kind + "): one pass / blake2b alone", target: "≥ 85%", measured: fmt.Sprintf("%.1f%%", d.pct), pass: verdict(d.pct >= 85)})
+		c := check{what: "digest (" + d.kind + "): one pass / blake2b alone", target: "reported", measured: fmt.Sprintf("%.1f%%", d.pct), pass: "—"}
+		if d.kind == "wheel" {
+			c.target, c.pass = "≥ 85%", verdict(d.pct >= 85)
+		}
+		out = append(out, c)
 	}
 	return out
 }
 
-func writeChecks(w io.Writer, cs []check) {
+func writeChecks(w *bytes.Buffer, cs []check) {
 	fmt.Fprintf(w, "| Figure | Target | Measured | Verdict |\n| --- | --- | --- | --- |\n")
 	for _, c := range cs {
 		fmt.Fprintf(w, "| %s |\n", strings.Join([]string{c.what, c.target, c.measured, c.pass}, " | "))

@@ -9,17 +9,16 @@ type column struct {
 	jobs  int // pyupload's --jobs; 0 is its default (no flag)
 }
 
-// columns are the clients measured: twine when installed, then pyupload
-// with one job, its default, and eight.
-func columns(withTwine bool) []column {
-	var out []column
-	if withTwine {
-		out = append(out, column{name: "twine", twine: true})
+// columns are the clients measured: twine (shown as "not installed" when
+// it is not, and then never run), then pyupload with one job, its
+// default, and eight.
+func columns() []column {
+	return []column{
+		{name: "twine", twine: true},
+		{name: "pyupload -j1", jobs: 1},
+		{name: "pyupload default", jobs: 0},
+		{name: "pyupload -j8", jobs: 8},
 	}
-	return append(out,
-		column{name: "pyupload -j1", jobs: 1},
-		column{name: "pyupload default", jobs: 0},
-		column{name: "pyupload -j8", jobs: 8})
 }
 
 // applies reports whether the column is run for s: --jobs means nothing

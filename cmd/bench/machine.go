@@ -44,7 +44,7 @@ func describe(ctx context.Context, cfg *config) machine {
 
 // firstLine is the first line a command prints, or "unknown".
 func firstLine(ctx context.Context, cfg *config, argv ...string) string {
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...) // #nosec G204 -- the clients under test
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...) // #nosec G204 G702 -- the clients under test
 	cmd.Env = cfg.env
 	var out bytes.Buffer
 	cmd.Stdout = &out

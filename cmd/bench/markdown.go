@@ -1,13 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
-	"io"
 	"strings"
 )
 
 // writeMarkdown writes the whole report: docs/benchmarks.md.
-func (rp *report) writeMarkdown(w io.Writer) {
+func (rp *report) writeMarkdown(w *bytes.Buffer) {
 	m := rp.machine
 	fmt.Fprintf(w, "# Benchmarks\n\nWritten by `make bench` (`cmd/bench`) on %s, in %s.\n\n", rp.started.UTC().Format("2006-01-02 15:04 MST"), rp.elapsed.Round(1e9))
 	fmt.Fprintf(w, "- Machine: %s, %d cores, %s\n- Go: %s\n- pyupload: %s\n- twine: %s\n", m.cpu, m.cores, m.kernel, m.goVersion, m.pyupload, m.twine)
@@ -38,7 +38,7 @@ func (rp *report) writeMarkdown(w io.Writer) {
 }
 
 // writeCommands says exactly what ran.
-func (rp *report) writeCommands(w io.Writer) {
+func (rp *report) writeCommands(w *bytes.Buffer) {
 	fmt.Fprintf(w, "## Commands\n\n```sh\n%s\n```\n\n", strings.Join(rp.cfg.invocation, " "))
 	fmt.Fprintf(w, "Every run, in a clean environment (`PATH` only, a fresh `HOME`, `TWINE_USERNAME=__token__`, `TWINE_PASSWORD=<token>`, proxies at 127.0.0.1:9 for every host but loopback), from the corpus directory (`FILES` are the scenario's dists):\n\n```sh\n")
 	fmt.Fprintf(w, "# the index, fresh for each upload run (latency and bandwidth as the scenario says, 0 for unshaped)\n%s -bench -tls -tls-ca-file CA -addr 127.0.0.1:0 -token TOKEN -max-file-size %d -latency 100ms -bandwidth %d\n", rp.shown(rp.cfg.fakeindex), int64(4*gib), int64(20*mib))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -62,7 +63,7 @@ func (rp *report) measure(ctx context.Context, stderr io.Writer) error {
 	for _, s := range rp.scenarios {
 		for r := range rp.cfg.rounds {
 			for _, c := range rp.columns {
-				if !c.applies(s) {
+				if !c.applies(s) || c.twine && rp.cfg.twine == "" {
 					continue
 				}
 				if err := ctx.Err(); err != nil {
@@ -86,19 +87,18 @@ func (rp *report) measure(ctx context.Context, stderr io.Writer) error {
 
 // publish prints the report and writes it to -out.
 func (rp *report) publish(stdout io.Writer) error {
+	var doc bytes.Buffer
+	rp.writeMarkdown(&doc)
 	if rp.cfg.out != "" {
 		if err := os.MkdirAll(filepath.Dir(rp.cfg.out), 0o750); err != nil {
 			return fmt.Errorf("writing the report: %w", err)
 		}
-		f, err := os.Create(rp.cfg.out)
-		if err != nil {
-			return fmt.Errorf("writing the report: %w", err)
-		}
-		rp.writeMarkdown(f)
-		if err := f.Close(); err != nil {
+		if err := os.WriteFile(rp.cfg.out, doc.Bytes(), 0o644); err != nil { // #nosec G306 -- documentation, for everyone to read
 			return fmt.Errorf("writing the report: %w", err)
 		}
 	}
-	rp.writeMarkdown(stdout)
+	if _, err := stdout.Write(doc.Bytes()); err != nil {
+		return fmt.Errorf("printing the report: %w", err)
+	}
 	return nil
 }

@@ -1,8 +1,8 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"time"
@@ -67,8 +67,8 @@ func showCount(v float64) string { return fmt.Sprintf("%g", v) }
 var metrics = []metric{
 	{title: "Wall time", get: func(s sample) float64 { return seconds(s.wall) }, show: showSeconds},
 	{title: "Client CPU (user+sys)", get: func(s sample) float64 { return seconds(s.cpu) }, show: showSeconds},
-	{title: "Client peak RSS", get: func(s sample) float64 { return float64(s.rss) }, show: showMiB},
 	{title: "Index CPU per run (user+sys)", get: func(s sample) float64 { return seconds(s.indexCPU) }, show: showSeconds, index: true},
+	{title: "Client peak RSS", get: func(s sample) float64 { return float64(s.rss) }, show: showMiB},
 	{title: "TLS handshakes per run (full + resumed)", get: func(s sample) float64 {
 		return float64(s.stats.FullHandshakes + s.stats.ResumedHandshakes)
 	}, show: showCount, index: true},
@@ -91,7 +91,7 @@ type report struct {
 
 // writeTable writes one metric's table: a row per scenario, a column per
 // client, and for the wall time the physical limits.
-func (rp *report) writeTable(w io.Writer, m metric) {
+func (rp *report) writeTable(w *bytes.Buffer, m metric) {
 	head := []string{"Scenario"}
 	for _, c := range rp.columns {
 		head = append(head, rp.columnTitle(c))

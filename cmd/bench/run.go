@@ -100,11 +100,11 @@ func benchmark(ctx context.Context, cfg *config, scs []*scenario, stdout, stderr
 	if err != nil {
 		return fmt.Errorf("creating the work directory: %w", err)
 	}
-	defer func() { _ = os.RemoveAll(work) }()
+	defer func() { _ = os.RemoveAll(work) }() // #nosec G703 -- the directory MkdirTemp made
 	cfg.work, cfg.corpus = work, filepath.Join(work, "corpus")
 	home := filepath.Join(work, "home")
 	for _, d := range []string{cfg.corpus, home} {
-		if err := os.Mkdir(d, 0o700); err != nil {
+		if err := os.Mkdir(d, 0o700); err != nil { // #nosec G703 -- under the directory MkdirTemp made
 			return fmt.Errorf("creating %s: %w", d, err)
 		}
 	}
@@ -118,7 +118,7 @@ func benchmark(ctx context.Context, cfg *config, scs []*scenario, stdout, stderr
 		cfg.shown[*bin] = given
 	}
 	cfg.defaultJobs = defaultJobs(ctx, cfg)
-	rp := &report{cfg: cfg, scenarios: scs, columns: columns(cfg.twine != ""), res: results{}, started: time.Now()}
+	rp := &report{cfg: cfg, scenarios: scs, columns: columns(), res: results{}, started: time.Now()}
 	rp.machine = describe(ctx, cfg)
 	_, _ = fmt.Fprintf(stderr, "bench: generating the corpora in %s\n", cfg.corpus)
 	if err := generate(ctx, cfg, scs); err != nil {
@@ -142,7 +142,7 @@ var jobsDefaultRE = regexp.MustCompile(`--jobs[^\n]*\(default: (\d+)\)`)
 // default column: read from its help so that the limit follows a change
 // of default; 4 when the help does not say.
 func defaultJobs(ctx context.Context, cfg *config) int {
-	cmd := exec.CommandContext(ctx, cfg.pyupload, "upload", "--help") // #nosec G204 -- the client under test
+	cmd := exec.CommandContext(ctx, cfg.pyupload, "upload", "--help") // #nosec G204 G702 -- the client under test
 	cmd.Env = cfg.env
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out

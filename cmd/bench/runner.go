@@ -18,8 +18,8 @@ import (
 	"time"
 )
 
-// token is the API token every fresh index accepts.
-const token = "pypi-bench-token"
+// apiToken is the API token every fresh index accepts.
+const apiToken = "pypi-bench-token"
 
 // indexStats is what fakeindex -bench prints at exit
 // ("fakeindex: bench stats {...}").
@@ -48,7 +48,7 @@ func env(path, home string) []string {
 	const nowhere = "http://127.0.0.1:9"
 	return []string{
 		"PATH=" + path, "HOME=" + home, "LANG=C.UTF-8",
-		"TWINE_USERNAME=__token__", "TWINE_PASSWORD=" + token,
+		"TWINE_USERNAME=__token__", "TWINE_PASSWORD=" + apiToken,
 		"HTTPS_PROXY=" + nowhere, "HTTP_PROXY=" + nowhere, "https_proxy=" + nowhere, "http_proxy=" + nowhere,
 		"NO_PROXY=127.0.0.1,localhost", "no_proxy=127.0.0.1,localhost",
 	}
@@ -84,7 +84,7 @@ func (l *lockedBuffer) String() string {
 // waits for its upload URL.
 func startIndex(ctx context.Context, cfg *config, s *scenario, dir string) (*index, error) {
 	ix := &index{stderr: &lockedBuffer{}, drained: make(chan struct{}), ca: filepath.Join(dir, "ca.pem")}
-	args := []string{"-bench", "-tls", "-tls-ca-file", ix.ca, "-addr", "127.0.0.1:0", "-token", token,
+	args := []string{"-bench", "-tls", "-tls-ca-file", ix.ca, "-addr", "127.0.0.1:0", "-token", apiToken,
 		"-max-file-size", strconv.FormatInt(4*gib, 10), "-latency", s.latency.String(), "-bandwidth", strconv.FormatInt(s.bandwidth, 10)}
 	ix.cmd = exec.CommandContext(ctx, cfg.fakeindex, args...) // #nosec G204 -- the binary the caller named
 	ix.cmd.Env = cfg.env

@@ -327,18 +327,18 @@ func writeAtomically(path, content string) error {
 	}
 	if _, err := tmp.WriteString(content); err != nil {
 		_ = tmp.Close()
-		_ = os.Remove(tmp.Name())
+		_ = os.Remove(tmp.Name()) // #nosec G703 -- the temporary file made beside the path the user named
 		return err
 	}
 	if err := tmp.Close(); err != nil {
-		_ = os.Remove(tmp.Name())
+		_ = os.Remove(tmp.Name()) // #nosec G703 -- the temporary file made beside the path the user named
 		return err
 	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil { // #nosec G302 -- a URL for scripts to read
-		_ = os.Remove(tmp.Name())
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil { // #nosec G302 G703 -- a URL or CA for scripts to read, beside the path the user named
+		_ = os.Remove(tmp.Name()) // #nosec G703 -- the temporary file made beside the path the user named
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	return os.Rename(tmp.Name(), path) // #nosec G703 -- the path the user named
 }
 
 // requestLog writes one line per request: method, path, status, bytes in
