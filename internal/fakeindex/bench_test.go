@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pyupload/pyupload/internal/fakeindex"
 )
@@ -134,5 +135,21 @@ func fetch(ctx context.Context, t *testing.T, c *http.Client, url string) {
 	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET %s: status %d", url, resp.StatusCode)
+	}
+}
+
+// TestBenchModeShapes checks that -bandwidth applies in bench mode: a
+// benchmark of a slow link would otherwise measure loopback.
+func TestBenchModeShapes(t *testing.T) {
+	t.Parallel()
+	_, srv := newIndex(t, fakeindex.WithBenchMode(nil), fakeindex.WithBandwidth(200_000))
+	content := bytes.Repeat([]byte("z"), 60_000)
+	f := rawForm("bench-slow", "1.0", "bench_slow-1.0-py3-none-any.whl", "bdist_wheel", "py3", content)
+	start := time.Now()
+	if res := upload(t, srv, f); res.status != http.StatusOK {
+		t.Fatalf("status %d; body %s", res.status, res.body)
+	}
+	if d := time.Since(start); d < 250*time.Millisecond {
+		t.Fatalf("60 kB at 200 kB/s took %v, want about 300 ms", d)
 	}
 }
