@@ -35,7 +35,7 @@ FUZZ_TARGETS  := pkg/dist:FuzzParseFilename pkg/dist:FuzzParseMetadata pkg/dist:
                  pkg/sigstore:FuzzParseTrustedRoot pkg/sigstore:FuzzParseSigningConfig pkg/sigstore:FuzzSameDistribution \
                  pkg/sigstore:FuzzServiceAnswers pkg/sigstore:FuzzCheckpoint pkg/sigstore:FuzzPrecertTBS \
                  internal/provenance:FuzzParseRelease pkg/tuf:FuzzCanonical pkg/tuf:FuzzParseMetadata pkg/tuf:FuzzKey \
-                 pkg/tuf:FuzzRepositoryAnswers
+                 pkg/tuf:FuzzRepositoryAnswers cmd/bench:FuzzParseDigest
 
 .PHONY: all build release check-go-install demo test race lint lint-install fuzz bench conformance pypirc-golden refdata rst-golden testdata clean
 
@@ -88,13 +88,15 @@ lint-install:
 fuzz:
 	GO=$(GO) FUZZTIME=$(FUZZTIME) FUZZMINIMIZE=$(FUZZMINIMIZE) scripts/fuzz.sh $(FUZZ_TARGETS)
 
-## bench: digest throughput (one pass vs blake2b alone), peak RSS checking and uploading a 1 GiB
-## wheel, and a 40-wheel release over a slow link with 1, 4 and 8 jobs
-bench:
-	$(GO) test ./pkg/dist -run='^$$' -bench=BenchmarkDigest -benchtime=5x
+## bench: one side-by-side table (twine when installed, pyupload -j1, default, -j8 and the physical
+## limits) of B1 (40 x 8 MiB wheels over 100 ms, 20 MiB/s links), B1-mixed (a release), B2 (a
+## 1 GiB wheel), B3 (1,000 small wheels), B4 (--version) and B5 (check of 500 dists) against a fresh
+## TLS bench-mode fakeindex per run, with the digest benchmark's figure; writes docs/benchmarks.md.
+## BENCH_FLAGS='-scale 0.1 -rounds 1 -only B1,B5' for a quick run
+BENCH_FLAGS ?=
+bench: build
+	$(GO) run ./cmd/bench -go '$(GO)' $(BENCH_FLAGS)
 	$(GO) test ./pkg/rst -run='^$$' -bench=BenchmarkValidateReadme
-	$(GO) test ./cmd/pyupload -run='^$$' -bench=PeakRSS -benchtime=1x
-	$(GO) test ./pkg/upload -run='^$$' -bench=UploadConcurrency -benchtime=1x
 
 ## conformance: compare with Debian's python3 email parser and twine check
 conformance:

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -37,6 +38,9 @@ type serveFlags struct {
 	dripInterval    time.Duration
 	oidc            oidcFlags
 	sigstore        sigstoreFlags
+	bench           bool
+	tls             bool
+	tlsCAFile       string
 }
 
 // tokenList is a repeatable -token flag.
@@ -87,6 +91,9 @@ func parseFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 		f.hostile = append(f.hostile, hs...)
 		return err
 	})
+	fs.BoolVar(&f.bench, "bench", false, "bench mode: count and discard uploaded bytes (no hashing, no archive checks, no storage), list the files by the client's digests, answer GET /_bench/stats and print the counts to stderr at exit")
+	fs.BoolVar(&f.tls, "tls", false, "serve HTTPS with a fresh self-signed CA and a certificate for 127.0.0.1 and localhost")
+	fs.StringVar(&f.tlsCAFile, "tls-ca-file", "", "with -tls, write the CA certificate (PEM) to `path`, for the clients' --cert")
 	fs.DurationVar(&f.dripInterval, "drip-interval", fakeindex.DefaultDripInterval, "pause between two bytes of the drip behaviours (-hostile, -ci-hostile)")
 	f.oidc.register(fs)
 	f.sigstore.register(fs)
@@ -104,6 +111,8 @@ func parseFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 		return nil, &usageError{"-drip-interval must be positive"}
 	case f.maxFileSize <= 0:
 		return nil, &usageError{"-max-file-size must be positive"}
+	case f.tlsCAFile != "" && !f.tls:
+		return nil, &usageError{"-tls-ca-file needs -tls"}
 	}
 	if err := f.oidc.check(); err != nil {
 		return nil, err
@@ -123,7 +132,7 @@ func parseFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	return f, nil
 }
 
-func (f *serveFlags) options() []fakeindex.Option {
+func (f *serveFlags) options(conns *fakeindex.ConnStats) []fakeindex.Option {
 	opts := []fakeindex.Option{
 		fakeindex.WithProfile(f.profile),
 		fakeindex.WithMaxFileSize(f.maxFileSize),
@@ -140,6 +149,9 @@ func (f *serveFlags) options() []fakeindex.Option {
 	}
 	if f.noArchiveChecks {
 		opts = append(opts, fakeindex.WithoutArchiveChecks())
+	}
+	if f.bench {
+		opts = append(opts, fakeindex.WithBenchMode(conns))
 	}
 	opts = append(opts, f.sigstore.options()...)
 	return append(opts, f.oidc.options()...)
@@ -170,7 +182,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	ix := fakeindex.New(f.options()...)
+	conns := &fakeindex.ConnStats{}
+	ix := fakeindex.New(f.options(conns)...)
 	defer func() { _ = ix.Close() }()
 	if f.failUploads > 0 {
 		ix.FailUploads(f.failUploads, f.failStatus)
@@ -186,7 +199,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		_, _ = fmt.Fprintf(stderr, "fakeindex: %v\n", err)
 		return 1
 	}
-	base := "http://" + ln.Addr().String()
+	ln, base, err := f.secure(ln, conns)
+	if err != nil {
+		_, _ = fmt.Fprintf(stderr, "fakeindex: %v\n", err)
+		_ = ln.Close()
+		return 1
+	}
 	var ghaURL string
 	if f.oidc.requestToken != "" {
 		ghaURL = base + fakeci.GitHubRequestPath
@@ -223,6 +241,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		ReadHeaderTimeout: 30 * time.Second,
 		// Requests end when ctx does, so stalls and waits stop at shutdown.
 		BaseContext: func(net.Listener) context.Context { return ctx },
+		ConnState:   conns.ConnState,
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -243,8 +262,29 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		_, _ = fmt.Fprintf(stderr, "fakeindex: %v\n", err)
 		return 1
 	}
+	if f.bench {
+		log.printf("fakeindex: bench stats %s", fakeindex.MarshalBenchStats(ix.BenchStats()))
+	}
 	log.printf("fakeindex: stopped")
 	return 0
+}
+
+// secure wraps ln in TLS with -tls, writing the CA to -tls-ca-file before
+// anything is announced, and returns the base URL to announce.
+func (f *serveFlags) secure(ln net.Listener, conns *fakeindex.ConnStats) (net.Listener, string, error) {
+	if !f.tls {
+		return ln, "http://" + ln.Addr().String(), nil
+	}
+	cfg, caPEM, err := fakeindex.SelfSignedTLS(conns)
+	if err != nil {
+		return ln, "", err
+	}
+	if f.tlsCAFile != "" {
+		if err := writeAtomically(f.tlsCAFile, string(caPEM)); err != nil {
+			return ln, "", fmt.Errorf("writing -tls-ca-file: %w", err)
+		}
+	}
+	return tls.NewListener(ln, cfg), "https://" + ln.Addr().String(), nil
 }
 
 // joinHostile names the hostile switches on, the CI endpoint's prefixed
@@ -287,18 +327,18 @@ func writeAtomically(path, content string) error {
 	}
 	if _, err := tmp.WriteString(content); err != nil {
 		_ = tmp.Close()
-		_ = os.Remove(tmp.Name())
+		_ = os.Remove(tmp.Name()) // #nosec G703 -- the temporary file made beside the path the user named
 		return err
 	}
 	if err := tmp.Close(); err != nil {
-		_ = os.Remove(tmp.Name())
+		_ = os.Remove(tmp.Name()) // #nosec G703 -- the temporary file made beside the path the user named
 		return err
 	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil { // #nosec G302 -- a URL for scripts to read
-		_ = os.Remove(tmp.Name())
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil { // #nosec G302 G703 -- a URL or CA for scripts to read, beside the path the user named
+		_ = os.Remove(tmp.Name()) // #nosec G703 -- the temporary file made beside the path the user named
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	return os.Rename(tmp.Name(), path) // #nosec G703 -- the path the user named
 }
 
 // requestLog writes one line per request: method, path, status, bytes in

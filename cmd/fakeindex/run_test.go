@@ -120,8 +120,8 @@ func startRun(t *testing.T, args ...string) *runningCommand {
 		t.Fatalf("reading the first stdout line: %v (stderr %q)", err, c.stderr.String())
 	}
 	base, ok := strings.CutPrefix(strings.TrimSuffix(line, "\n"), "fakeindex listening on ")
-	if !ok || !strings.HasPrefix(base, "http://127.0.0.1:") {
-		t.Fatalf("first stdout line = %q, want fakeindex listening on http://127.0.0.1:PORT", line)
+	if !ok || !strings.HasPrefix(base, "http://127.0.0.1:") && !strings.HasPrefix(base, "https://127.0.0.1:") {
+		t.Fatalf("first stdout line = %q, want fakeindex listening on http(s)://127.0.0.1:PORT", line)
 	}
 	c.base = base
 	return c
@@ -269,6 +269,7 @@ func TestRunUsage(t *testing.T) {
 		{[]string{"-profile", "warehouse"}, 2, `unknown profile "warehouse" (known: artifactory, devpi, gitea, gitlab, nexus, pypi, pypiserver)`},
 		{[]string{"-hostile", "upload-html,nope"}, 2, `unknown hostile behaviour "nope" (known: upload-html, `},
 		{[]string{"-drip-interval", "0s"}, 2, "-drip-interval must be positive"},
+		{[]string{"-tls-ca-file", "ca.pem"}, 2, "-tls-ca-file needs -tls"},
 		{[]string{"-ci-hostile", "hang"}, 2, "-ci-hostile needs -github-actions-request-token"},
 		{[]string{"-ci-hostile", "upload-html"}, 2, `unknown hostile behaviour "upload-html" (known: hang, drip, token-newlines, token-garbage)`},
 	}

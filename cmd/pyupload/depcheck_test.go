@@ -110,6 +110,9 @@ var forbiddenDeps = map[string][]string{
 	// it stands apart from the pipeline and links none of it.
 	"internal/release": {"net/http", "pkg/dist", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/ui", "internal/fakeindex", "github.com/urfave/cli/v3"},
 	"cmd/release":      {"net/http", "pkg/dist", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/ui", "internal/fakeindex", "github.com/urfave/cli/v3"},
+	// The benchmark measures the built binaries from outside, as a user
+	// runs them: it links none of the pipeline.
+	"cmd/bench": {"pkg/upload", "pkg/dist", "pkg/oidc", "pkg/mint", "internal/fakeindex", "internal/transport", "internal/preflight", "internal/credentials", "internal/trusted", "internal/ui", "github.com/urfave/cli/v3"},
 }
 
 // qualified names a dependency as go list does.

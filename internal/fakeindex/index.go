@@ -92,6 +92,8 @@ type Index struct {
 
 	hostile hostileState // hostile.go; every switch off by default
 
+	bench *benchState // bench.go; nil unless WithBenchMode
+
 	done chan struct{} // closed by Close: ends stalls and latency waits
 
 	mu         sync.Mutex // guards everything below
@@ -199,6 +201,9 @@ func New(opts ...Option) *Index {
 	ix.reg.routes(ix, mux)
 	ix.routeOIDC(mux)
 	ix.routeSigstore(mux)
+	if ix.bench != nil {
+		mux.HandleFunc("GET /_bench/stats", ix.handleBenchStats)
+	}
 	ix.mux = mux
 	return ix
 }

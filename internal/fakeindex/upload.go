@@ -53,6 +53,10 @@ func (u *upload) cleanup() {
 // by :action, faults, then the upload pipeline, whose answer the profile's
 // registry words.
 func (ix *Index) handleLegacy(w http.ResponseWriter, r *http.Request) {
+	if ix.bench != nil {
+		ix.benchUpload(w, r) // bench.go: counts and discards
+		return
+	}
 	if ix.hostileUpload(w, r) {
 		return // a hostile switch answered (hostile.go); faults wait
 	}

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"testing"
+	"time"
+)
+
+func TestLimit(t *testing.T) {
+	t.Parallel()
+	s := &scenario{act: actUpload, latency: 100 * time.Millisecond, bandwidth: 20 * mib, files: make([]string, 40), bytes: 40 * 8 * mib, largest: 8 * mib}
+	for _, tc := range []struct {
+		jobs int
+		want time.Duration
+	}{
+		{1, 16*time.Second + 4*time.Second}, // 320 MiB at 20 MiB/s, 40 rounds of 100 ms
+		{4, 4*time.Second + time.Second},
+		{8, 2*time.Second + 500*time.Millisecond},
+		{40, 500 * time.Millisecond}, // the largest file's own time: 8/20 s + 100 ms
+	} {
+		if got := s.limit(tc.jobs); (got - tc.want).Abs() > time.Millisecond {
+			t.Errorf("limit(%d) = %v, want %v", tc.jobs, got, tc.want)
+		}
+	}
+	if got := (&scenario{act: actUpload, files: []string{"a"}, bytes: 1}).limit(4); got != 0 {
+		t.Errorf("unshaped limit = %v, want 0", got)
+	}
+}
+
+func TestScenariosAtFullScale(t *testing.T) {
+	t.Parallel()
+	scs := scenarios(1)
+	count := map[string]int{}
+	for _, s := range scs {
+		count[s.id] = len(s.dists)
+	}
+	want := map[string]int{"B1": 40, "B1-mixed": 49, "B2": 1, "B3": 1000, "B4": 0, "B5": 500}
+	for id, n := range want {
+		if count[id] != n {
+			t.Errorf("%s has %d dists, want %d", id, count[id], n)
+		}
+	}
+	mixed := scs[1].dists
+	if !mixed[0].sdist || mixed[1].payload != 2*mib || mixed[len(mixed)-1].payload != 40*mib {
+		t.Errorf("B1-mixed: sdist %v, smallest wheel %d, largest %d", mixed[0].sdist, mixed[1].payload, mixed[len(mixed)-1].payload)
+	}
+	seen := map[string]bool{}
+	for _, d := range append(append([]distSpec(nil), scs[0].dists...), mixed...) {
+		if seen[d.filename()] {
+			t.Errorf("two dists named %s", d.filename())
+		}
+		seen[d.filename()] = true
+	}
+	if _, err := pick(scs, "b1,B5"); err != nil {
+		t.Error(err)
+	}
+	if _, err := pick(scs, "B9"); err == nil {
+		t.Error("pick(B9): no error")
+	}
+}
