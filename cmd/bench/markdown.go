@@ -20,7 +20,7 @@ func (rp *report) writeMarkdown(w *bytes.Buffer) {
 	for _, s := range rp.scenarios {
 		fmt.Fprintf(w, "| %s | %s | %d | %s |\n", s.id, s.title, len(s.files), showMiB(float64(s.bytes)))
 	}
-	fmt.Fprintf(w, "\nPhysical limit at `jobs` connections: `max(bytes / (jobs × bandwidth) + ceil(files / jobs) × latency, largest / bandwidth + latency)`, shaped scenarios only (bandwidth is per connection).\n\n")
+	fmt.Fprintf(w, "\nPhysical limit at `jobs` connections: `max(bytes / (jobs × bandwidth) + (ceil(files / jobs) + 1) × latency, largest / bandwidth + 2 × latency)`, shaped scenarios only (bandwidth is per connection; the one extra latency is the round that asks the index what it already has, before any upload).\n\n")
 	fmt.Fprintf(w, "## Results\n\n")
 	for _, mt := range metrics {
 		rp.writeTable(w, mt)

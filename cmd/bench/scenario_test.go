@@ -12,10 +12,10 @@ func TestLimit(t *testing.T) {
 		jobs int
 		want time.Duration
 	}{
-		{1, 16*time.Second + 4*time.Second}, // 320 MiB at 20 MiB/s, 40 rounds of 100 ms
-		{4, 4*time.Second + time.Second},
-		{8, 2*time.Second + 500*time.Millisecond},
-		{40, 500 * time.Millisecond}, // the largest file's own time: 8/20 s + 100 ms
+		{1, 16*time.Second + 4100*time.Millisecond}, // 320 MiB at 20 MiB/s, the lookup and 40 rounds of 100 ms
+		{4, 4*time.Second + 1100*time.Millisecond},
+		{8, 2*time.Second + 600*time.Millisecond},
+		{40, 600 * time.Millisecond}, // the lookup, then the largest file's own time: 8/20 s + 100 ms
 	} {
 		if got := s.limit(tc.jobs); (got - tc.want).Abs() > time.Millisecond {
 			t.Errorf("limit(%d) = %v, want %v", tc.jobs, got, tc.want)
