@@ -85,25 +85,41 @@ func runUpload(ctx context.Context, o uploadOptions, env envvars.Lookup, sys sys
 	if err != nil {
 		return err
 	}
+	net, err := newNetwork(tlsFilesFor(o.index, target, env), o.index, o.jobs, pr)
+	if err != nil {
+		return err
+	}
+	// What the index holds is asked while the files are checked, the
+	// token minted and the files signed.
+	la := lookahead(ctx, o, target.Endpoint, checkURL, net)
+	defer la.Stop()
 	report, err := runPreflight(ctx, o, pr)
 	if err != nil {
 		return err
 	}
 	dists := report.Dists()
+	la.Checked(dists)
 	pr.GPGIgnored(report.Signatures, o.gpg)
-	net, err := newNetwork(tlsFilesFor(o.index, target, env), o.index, o.jobs, pr)
-	if err != nil {
-		return err
-	}
 	a, err := authenticate(ctx, target, o.trusted, dists, env, net, newAsker(sys, o.nonInteractive, env, pr))
 	if err != nil {
 		return err
 	}
+	la.Authenticated(a.creds)
 	attestations, err := attestationsFor(ctx, o, report, a, net, pr)
 	if err != nil {
 		return err
 	}
-	return a.explain(publish(ctx, o, target.Endpoint, checkURL, dists, attestations, a, net, pr))
+	return a.explain(publish(ctx, o, target.Endpoint, checkURL, dists, attestations, a, net, la, pr))
+}
+
+// lookahead starts the lookups of the releases the arguments name; the
+// checks still decide what is uploaded.
+func lookahead(ctx context.Context, o uploadOptions, endpoint, checkURL *url.URL, net *network) *upload.Lookahead {
+	var paths []string
+	if in, err := preflight.Split(o.args); err == nil {
+		paths = in.Dists
+	}
+	return upload.StartLookahead(ctx, upload.LookaheadConfig{Client: net.read, Endpoint: endpoint, CheckURL: checkURL, Logger: net.logger, Timeout: transport.CallLimit(net.timeout)}, paths)
 }
 
 func (o uploadOptions) validate() error {
@@ -290,7 +306,7 @@ func startSession(ctx context.Context, target *credentials.Resolved, p oidc.Prov
 }
 
 // publish uploads the dists with progress, then reports every file.
-func publish(ctx context.Context, o uploadOptions, endpoint, checkURL *url.URL, dists []*dist.Dist, attestations map[string]string, a *auth, net *network, pr *ui.Printer) error {
+func publish(ctx context.Context, o uploadOptions, endpoint, checkURL *url.URL, dists []*dist.Dist, attestations map[string]string, a *auth, net *network, la *upload.Lookahead, pr *ui.Printer) error {
 	var total int64
 	for _, d := range dists {
 		total += d.Size
@@ -304,6 +320,7 @@ func publish(ctx context.Context, o uploadOptions, endpoint, checkURL *url.URL, 
 		upload.WithComment(o.comment),
 		upload.WithAttestations(attestations),
 		upload.WithTimeout(net.timeout),
+		upload.WithLookahead(la),
 	}
 	if checkURL != nil {
 		opts = append(opts, upload.WithCheckURL(checkURL))

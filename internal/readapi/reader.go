@@ -35,6 +35,11 @@ type Query struct {
 	// Status: also learn the project's status (PEP 792). PyPI's JSON API
 	// does not show it, so a Warehouse index's simple page is asked too.
 	Status bool
+	// Ready, when set, gives Files, which are not known yet when the
+	// lookup starts (the files are still being checked): the requests go
+	// at once, and an answer that has to be read waits for it. An error
+	// leaves the answer unread, and the lookup not final ([Reader.Prefetch]).
+	Ready func(ctx context.Context) (files map[string]string, err error)
 }
 
 // Listing is what a read API says of one release.
@@ -136,6 +141,15 @@ func New(c Config) *Reader {
 // Other indexes' candidate pages are asked one after the other, so that
 // no guessed path is asked when an earlier one answered.
 func (r *Reader) Lookup(ctx context.Context, q Query) (*Listing, error) {
+	l, _, err := r.Prefetch(ctx, q)
+	return l, err
+}
+
+// Prefetch is [Reader.Lookup] that also reports whether the answer is
+// final: every source it consulted answered with a status, and each
+// answer it had to read was read whole. A lookup made ahead of time
+// (Query.Ready) that is not final should be made again.
+func (r *Reader) Prefetch(ctx context.Context, q Query) (*Listing, bool, error) {
 	answers := make([]answer, len(r.sources))
 	if r.warehousePair() {
 		var wg sync.WaitGroup
@@ -145,13 +159,15 @@ func (r *Reader) Lookup(ctx context.Context, q Query) (*Listing, error) {
 		wg.Wait()
 	}
 	var first *Listing
+	final := true
 	for i, s := range r.sources {
 		if !answers[i].asked {
 			answers[i] = r.fetchSource(ctx, i, q)
 		}
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, false, err
 		}
+		final = final && answers[i].final
 		l, u := answers[i].listing, answers[i].url
 		if l == nil {
 			r.logger.Debug("read API not used", "url", u.Redacted(), "why", answers[i].verdict)
@@ -160,15 +176,15 @@ func (r *Reader) Lookup(ctx context.Context, q Query) (*Listing, error) {
 		r.logger.Debug("read API answered", "url", u.Redacted(), "release_files", l.ReleaseFiles, "project_status", l.Status, "first_upload", l.FirstUpload)
 		if _, listed := l.Files[q.Need]; q.Need == "" || listed {
 			if q.Status && l.Status == "" && s.Kind == PyPIJSON {
-				r.statusFrom(answers, l)
+				final = final && r.statusFrom(answers, l)
 			}
-			return l, nil
+			return l, final, nil
 		}
 		if first == nil {
 			first = l
 		}
 	}
-	return first, nil
+	return first, final, nil
 }
 
 // answer is what one source said to a lookup.
@@ -177,6 +193,7 @@ type answer struct {
 	url     *url.URL
 	listing *Listing
 	verdict string
+	final   bool // the source answered, and an answer to read was read whole
 }
 
 // warehousePair reports whether the sources are PyPI's JSON API and
@@ -196,15 +213,15 @@ func (r *Reader) fetchSource(ctx context.Context, i int, q Query) answer {
 		a.verdict = ctx.Err().Error()
 		return a
 	}
-	a.listing, a.verdict = r.fetch(ctx, s, a.url, q)
+	a.listing, a.verdict, a.final = r.fetch(ctx, s, a.url, q)
 	return a
 }
 
 // statusFrom fills in l.Status from the Warehouse index's simple page,
 // asked beside the JSON API, which declares the status where the JSON
 // API does not. When it cannot tell, the status stays unknown, as the
-// log says.
-func (r *Reader) statusFrom(answers []answer, l *Listing) {
+// log says. It reports whether that page's answer was final.
+func (r *Reader) statusFrom(answers []answer, l *Listing) bool {
 	for i, s := range r.sources {
 		if s.Kind != Simple || !s.Warehouse || !answers[i].asked {
 			continue
@@ -212,12 +229,13 @@ func (r *Reader) statusFrom(answers []answer, l *Listing) {
 		a := answers[i]
 		if a.listing == nil || a.listing.Status == "" {
 			r.logger.Debug("the project's status is unknown", "url", a.url.Redacted(), "why", cmp.Or(a.verdict, "the page declares none"))
-			return
+			return a.final
 		}
 		l.Status = a.listing.Status
 		r.logger.Debug("read API answered", "url", a.url.Redacted(), "project_status", a.listing.Status)
-		return
+		return a.final
 	}
+	return true
 }
 
 // listingBuilder keeps, of the files an answer streams, only what the
@@ -260,18 +278,24 @@ func (b *listingBuilder) visit(f File) {
 }
 
 // fetch asks one source. It returns the files, or nil and why the answer
-// cannot be used. Credentials are sent, like pip does, only when the
-// upload URL's own origin asks for them with a 401.
-func (r *Reader) fetch(ctx context.Context, s Source, u *url.URL, q Query) (*Listing, string) {
+// cannot be used, and whether that is final: the source answered, and an
+// answer to read was read whole (a failed request, or an answer cut off
+// or left unread, is not). Credentials are sent, like pip does, only when
+// the upload URL's own origin asks for them with a 401.
+func (r *Reader) fetch(ctx context.Context, s Source, u *url.URL, q Query) (*Listing, string, bool) {
 	ctx, cancel := transport.WithLimit(ctx, u.Host, r.timeout)
 	defer cancel()
 	l, verdict, status := r.ask(ctx, s, u, q, "", "")
 	if status == http.StatusUnauthorized && r.auth != nil && SameOrigin(u, r.origin) {
-		if user, pass, err := r.auth(ctx); err == nil && (user != "" || pass != "") {
-			l, verdict, _ = r.ask(ctx, s, u, q, user, pass)
+		user, pass, err := r.auth(ctx)
+		if err != nil {
+			return nil, verdict, false
+		}
+		if user != "" || pass != "" {
+			l, verdict, status = r.ask(ctx, s, u, q, user, pass)
 		}
 	}
-	return l, verdict
+	return l, verdict, status != 0 && (l != nil || status != http.StatusOK)
 }
 
 // ask makes one request, with Basic credentials unless both are empty,
@@ -288,6 +312,13 @@ func (r *Reader) ask(ctx context.Context, s Source, u *url.URL, q Query, user, p
 	parse, err := parserFor(s.Kind, resp.Header.Get("Content-Type"))
 	if err != nil {
 		return nil, err.Error(), resp.StatusCode
+	}
+	if q.Ready != nil {
+		files, err := q.Ready(ctx)
+		if err != nil {
+			return nil, "the answer was left unread: " + err.Error(), resp.StatusCode
+		}
+		q.Files = files
 	}
 	limit := r.maxBody
 	if !isJSON(resp.Header.Get("Content-Type")) {

@@ -206,6 +206,12 @@ func (u *Uploader) lookupAll(ctx context.Context, releases []*release) error {
 	g := new(errgroup.Group)
 	g.SetLimit(u.opts.jobs)
 	for _, r := range releases {
+		if u.opts.lookahead != nil {
+			if l, ok := u.opts.lookahead.take(ctx, r); ok {
+				r.listing = l
+				continue
+			}
+		}
 		g.Go(func() error {
 			// Each goroutine writes only its own release.
 			r.listing, _ = u.read.Lookup(ctx, readapi.Query{Name: r.name, Version: r.version, Files: r.files, Status: true})

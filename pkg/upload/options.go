@@ -31,6 +31,7 @@ type Event struct {
 type options struct {
 	jobs         int
 	maxHold      time.Duration // how long an upload may hold back its end (gate.go)
+	lookahead    *Lookahead
 	credentials  Credentials
 	progress     func(Event)
 	readClient   *http.Client
@@ -105,6 +106,15 @@ func WithProgress(f func(Event)) Option {
 // connections of finished requests are closed, then dialled (and
 // handshaken) again for the next files.
 func IdleConnections(jobs int) int { return jobs + readapi.LookupsAtOnce }
+
+// WithLookahead uses the answers of lookups made ahead ([StartLookahead])
+// instead of asking again, where they are final.
+func WithLookahead(la *Lookahead) Option {
+	return func(o *options) error {
+		o.lookahead = la
+		return nil
+	}
+}
 
 // WithReadClient sets the client for the index's read APIs (existence
 // checks). It may retry, and must not follow redirects. The upload's
