@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pyupload/pyupload/internal/fakeindex"
+	"github.com/pyupload/pyupload/pkg/dist"
 )
 
 // countingReads serves ix and counts the read API's requests.
@@ -29,6 +30,20 @@ func lookaheadIndex(t *testing.T) (*countingReads, *httptest.Server) {
 	srv := httptest.NewServer(c)
 	t.Cleanup(func() { srv.Close(); _ = c.ix.Close() })
 	return c, srv
+}
+
+// uploadAfterLookahead goes on as a run does once the files are checked
+// and the credentials known: the upload, with the lookahead's answers.
+func uploadAfterLookahead(t *testing.T, srv *httptest.Server, la *Lookahead, ds []*dist.Dist) ([]Result, error) {
+	t.Helper()
+	la.Checked(ds)
+	la.Authenticated(creds)
+	defer la.Stop()
+	up, err := New(srv.Client(), mustURL(t, srv.URL+"/legacy/"), WithCredentials(creds), WithLookahead(la))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return up.Upload(t.Context(), ds)
 }
 
 // TestLookaheadAnswersTheUpload: the lookups made while the files were
@@ -59,14 +74,7 @@ func TestLookaheadAnswersTheUpload(t *testing.T) {
 				time.Sleep(5 * time.Millisecond)
 			}
 		}
-		la.Checked(ds)
-		la.Authenticated(creds)
-		up, err := New(srv.Client(), endpoint, WithCredentials(creds), WithLookahead(la))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := up.Upload(t.Context(), ds)
-		la.Stop()
+		res, err := uploadAfterLookahead(t, srv, la, ds)
 		if err != nil {
 			t.Fatalf("existing=%v: Upload() error = %v", existing, err)
 		}
@@ -92,14 +100,7 @@ func TestLookaheadNotUsedWhenRegrouped(t *testing.T) {
 	endpoint := mustURL(t, srv.URL+"/legacy/")
 	ds := goodDists(t, hatchWheel)
 	la := StartLookahead(t.Context(), LookaheadConfig{Client: srv.Client(), Endpoint: endpoint}, []string{"other-2.0-py3-none-any.whl"})
-	la.Checked(ds)
-	la.Authenticated(creds)
-	up, err := New(srv.Client(), endpoint, WithCredentials(creds), WithLookahead(la))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := up.Upload(t.Context(), ds)
-	la.Stop()
+	res, err := uploadAfterLookahead(t, srv, la, ds)
 	if err != nil || res[0].Status != Uploaded {
 		t.Fatalf("Upload() = %v, %v; want uploaded", res[0].Status, err)
 	}
