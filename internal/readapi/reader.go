@@ -135,11 +135,13 @@ func New(c Config) *Reader {
 // API, answers unusable). Every source's answer is logged at debug level,
 // with why it was not used. The error is only the context's.
 //
-// PyPI's software is asked in one round: its JSON API and its simple page
-// at once, as a new release needs both (the JSON API has no page for it
-// yet) and an existing one needs the simple page for the project's status.
-// Other indexes' candidate pages are asked one after the other, so that
-// no guessed path is asked when an earlier one answered.
+// A lookup that wants the project's status (Query.Status, the batch's
+// lookups) asks PyPI's software in one round: its JSON API and its simple
+// page at once, as a new release needs both (the JSON API has no page for
+// it yet) and an existing one needs the simple page for the status. Other
+// lookups, and other indexes' candidate pages, ask one place after the
+// other, so that no page (a large project's simple page is megabytes) is
+// asked when an earlier one answered.
 func (r *Reader) Lookup(ctx context.Context, q Query) (*Listing, error) {
 	l, _, err := r.Prefetch(ctx, q)
 	return l, err
@@ -151,7 +153,7 @@ func (r *Reader) Lookup(ctx context.Context, q Query) (*Listing, error) {
 // (Query.Ready) that is not final should be made again.
 func (r *Reader) Prefetch(ctx context.Context, q Query) (*Listing, bool, error) {
 	answers := make([]answer, len(r.sources))
-	if r.warehousePair() {
+	if q.Status && r.warehousePair() {
 		var wg sync.WaitGroup
 		for i := range r.sources {
 			wg.Go(func() { answers[i] = r.fetchSource(ctx, i, q) })

@@ -75,7 +75,12 @@ func (g *gate) wait(ctx context.Context, limit time.Duration) error {
 	case <-ctx.Done():
 		return context.Cause(ctx)
 	case <-expired:
-		return errHeldTooLong
+		select {
+		case <-g.done: // settled at the same moment: no need to send again
+			return g.wait(ctx, 0)
+		default:
+			return errHeldTooLong
+		}
 	}
 }
 
@@ -88,9 +93,10 @@ type holdingReader struct {
 	gate  *gate
 	limit time.Duration
 
-	mu    sync.Mutex
-	asked bool
-	err   error
+	mu       sync.Mutex
+	asked    bool
+	err      error
+	released bool // returned io.EOF: the closing boundary may follow
 }
 
 func (h *holdingReader) Read([]byte) (int, error) {
@@ -106,7 +112,17 @@ func (h *holdingReader) Read([]byte) (int, error) {
 	if err := h.cutOff(); err != nil {
 		return 0, err
 	}
+	h.mu.Lock()
+	h.released = true
+	h.mu.Unlock()
 	return 0, io.EOF
+}
+
+// isReleased reports whether the request's end was let go.
+func (h *holdingReader) isReleased() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.released
 }
 
 // cutOff is why the request was ended unfinished, or nil.

@@ -255,10 +255,20 @@ func batchError(ctx context.Context, results []Result) error {
 		return fmt.Errorf("uploading: %w", context.Cause(ctx))
 	}
 	var errs []error
+	cutOff := 0
 	for _, r := range results {
-		if r.Status == Failed || r.Status == Unknown {
+		switch r.Status {
+		case Failed, Unknown:
 			errs = append(errs, r.Err)
+		case NotAttempted, Canceled:
+			cutOff++
 		}
+	}
+	if len(errs) == 0 && cutOff > 0 {
+		// The file that stopped the batch turned out to be on the index
+		// after all (the read API listed it late): the others are still
+		// not, and the run must say so.
+		errs = append(errs, fmt.Errorf("%d files not sent: %w", cutOff, ErrStoppedByOtherFailure))
 	}
 	return errors.Join(errs...)
 }
@@ -271,14 +281,26 @@ type sendPlan struct {
 }
 
 // plan lays out the batch: each new release's first file, then the rest
-// ([schedule]), the rest of a new release held by its first file's gate.
+// ([schedule]), the rest of a new release held by its first file's gate,
+// and the first files of a project's other new releases by the first
+// one's.
 func plan(files []*dist.Dist, pending []int, of []*release) sendPlan {
 	first, rest := schedule(files, pending, of)
 	p := sendPlan{order: append(first, rest...), opens: map[int]*gate{}, holds: map[int]*gate{}}
 	byRelease := map[*release]*gate{}
+	byProject := map[string]*gate{}
 	for _, i := range first {
-		byRelease[of[i]] = newGate()
-		p.opens[i] = byRelease[of[i]]
+		g := newGate()
+		byRelease[of[i]], p.opens[i] = g, g
+		// Several new releases of one project: the project may be new
+		// too, and only one upload may create it, so the first files of
+		// the others end after the first one's.
+		project := dist.NormalizeName(of[i].name)
+		if firstOfProject := byProject[project]; firstOfProject != nil {
+			p.holds[i] = firstOfProject
+		} else {
+			byProject[project] = g
+		}
 	}
 	for _, i := range rest {
 		if g := byRelease[of[i]]; g != nil {
@@ -298,10 +320,11 @@ func (u *Uploader) fanOut(ctx context.Context, files []*dist.Dist, p sendPlan, r
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(u.opts.jobs)
 	for _, i := range p.order {
-		g.Go(func() error {
+		g.Go(func() (stop error) {
 			if opens := p.opens[i]; opens != nil {
-				// Whatever happens to it, the files it holds must learn.
-				defer func() { opens.settle(results[i].IndexHasName()) }()
+				// Whatever happens to it, the files it holds must learn;
+				// a result that stops the batch stops them too.
+				defer func() { opens.settle(stop == nil && results[i].IndexHasName()) }()
 			}
 			if gctx.Err() != nil {
 				return nil // an earlier failure stopped the batch; this file stays NotAttempted
@@ -350,8 +373,10 @@ func (u *Uploader) uploadOne(ctx context.Context, d *dist.Dist, res Result, hold
 		if errors.Is(err, errHeldTooLong) {
 			// The first file takes long: wait for it without holding a
 			// request open, then send this one whole.
+			waitFrom := u.opts.now()
 			if err = hold.wait(ctx, 0); err == nil {
-				attempt-- // not an attempt of its own: nothing reached the index
+				attempt--                                     // not an attempt of its own: nothing reached the index
+				start = start.Add(u.opts.now().Sub(waitFrom)) // nor is the wait for another file part of this one's budget
 				continue
 			}
 		}
@@ -521,7 +546,7 @@ func (u *Uploader) attempt(ctx context.Context, d *dist.Dist, b *body, attempt i
 	n := sent.close()
 	// The transport may report the write after Do has returned an early
 	// answer; every byte of the file read counts as sent too.
-	sentAll = wrote.Load() || n == d.Size
+	sentAll = wrote.Load() || n == d.Size && (held == nil || err == nil && held.isReleased())
 
 	takeBack := func() {
 		if n > 0 {
