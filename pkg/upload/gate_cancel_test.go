@@ -54,13 +54,9 @@ func slowOpener(t *testing.T, h2 bool, held chan<- struct{}) *httptest.Server {
 // TestCancelWhileHeldIsNotUnknown: Ctrl-C while the sdist holds back
 // its closing boundary. Its request never ended, so the index never
 // handled it: it must be Canceled (or NotAttempted), never Unknown ("may be
-// on the index", followed by askAboutUnknown's read-API round). attempt()
-// reads held.cutOff() right after Do returns; net/http's HTTP/1 transport
-// waits for its write loop before returning an error, so cutOff is set by
-// then, but an HTTP/2 transport (what http.DefaultClient speaks to an h2
-// index, e.g. a library user's client) returns on the cancel at once,
-// while the holding reader is still waking: cutOff() is nil and sentAll
-// (n == d.Size) is true.
+// on the index", followed by askAboutUnknown's read-API round), over
+// HTTP/1 and over HTTP/2, whose transport returns on the cancel before the
+// holding reader has woken (a library user's client may speak it).
 func TestCancelWhileHeldIsNotUnknown(t *testing.T) {
 	t.Parallel()
 	for _, h2 := range []bool{false, true} {

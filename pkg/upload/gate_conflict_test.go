@@ -10,10 +10,8 @@ import (
 // stale, and the release's first file (the wheel) meets other bytes under
 // its name: that stops the batch, as TestDuplicateAfterAStaleLookup shows
 // with one job (the sdist stays NotAttempted). With several jobs the sdist
-// is held meanwhile, and the opener's deferred settle(IndexHasName()=true)
-// opens its gate *before* the errgroup cancels the batch for the conflict:
-// the held sdist lets its closing boundary go and the index stores it, in
-// a release the batch was stopped for.
+// is held meanwhile: the conflict must shut its gate, not open it because
+// the index holds a file of that name, so the sdist is never stored.
 func TestConflictOfTheOpenerStopsItsHeldFiles(t *testing.T) {
 	t.Parallel()
 	const runs = 20

@@ -13,12 +13,11 @@ import (
 // TestHeldConnectionClosedIsNotALostAnswer: a proxy in front of the
 // index drops the sdist's connection while the sdist holds back its
 // closing boundary (its idle-body timeout is shorter than maxHold). The
-// request never ended, so the index never handled it. attempt() still
-// reports sentAll (n == d.Size: the file's bytes were all read before the
-// hold), so uploadOne marks lostAnswer, and the retry's "already exists"
-// (another uploader's file: there is no read API to check) is taken for
-// this run's own lost upload: Uploaded/LostAnswerDuplicate, where nothing
-// of this run ever reached the index. Want Failed (unverified duplicate).
+// request never ended, so the index never handled it, although every byte
+// of the file had been read: the attempt is not "sent whole", and the
+// retry's "already exists" (another uploader's file, no read API to check)
+// must not be taken for this run's own lost upload. Want Failed
+// (unverified duplicate), not Uploaded/LostAnswerDuplicate.
 func TestHeldConnectionClosedIsNotALostAnswer(t *testing.T) {
 	t.Parallel()
 	var sdistPosts atomic.Int32

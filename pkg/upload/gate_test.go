@@ -16,8 +16,10 @@ import (
 // release's first file (the wheel) to answer, which may delay or refuse
 // it. It counts the requests and the bodies cut off before their end.
 type openerIndex struct {
-	ix       *fakeindex.Index
-	answer   func(w http.ResponseWriter) (handled bool)
+	ix     *fakeindex.Index
+	answer func(w http.ResponseWriter) (handled bool)
+	// others, when set, may answer the other files' uploads the same way.
+	others   func(w http.ResponseWriter) (handled bool)
 	requests atomic.Int32
 	cutOff   atomic.Int32
 }
@@ -35,16 +37,23 @@ func (o *openerIndex) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		o.cutOff.Add(1)
 		return
 	}
-	if bytes.Contains(body, []byte(`filename="`+openerWheel+`"`)) && o.answer(w) {
+	if bytes.Contains(body, []byte(`filename="`+openerWheel+`"`)) {
+		if o.answer(w) {
+			return
+		}
+	} else if o.others != nil && o.others(w) {
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	o.ix.ServeHTTP(w, r)
 }
 
-func serveOpener(t *testing.T, answer func(w http.ResponseWriter) bool) (*openerIndex, *httptest.Server) {
+func serveOpener(t *testing.T, answer func(w http.ResponseWriter) bool, others ...func(w http.ResponseWriter) bool) (*openerIndex, *httptest.Server) {
 	t.Helper()
 	o := &openerIndex{ix: fakeindex.New(fakeindex.WithTokens(token), fakeindex.WithStorageDir(t.TempDir())), answer: answer}
+	if len(others) > 0 {
+		o.others = others[0]
+	}
 	srv := httptest.NewServer(o)
 	t.Cleanup(func() { srv.Close(); _ = o.ix.Close() })
 	return o, srv
