@@ -89,11 +89,15 @@ func runUpload(ctx context.Context, o uploadOptions, env envvars.Lookup, sys sys
 	if err != nil {
 		return err
 	}
+	in, err := preflight.Split(o.args)
+	if err != nil {
+		return err
+	}
 	// What the index holds is asked while the files are checked, the
 	// token minted and the files signed.
-	la := lookahead(ctx, o, target.Endpoint, checkURL, net)
+	la := upload.StartLookahead(ctx, upload.LookaheadConfig{Client: net.read, Endpoint: target.Endpoint, CheckURL: checkURL, Logger: net.logger, Timeout: net.timeout}, in.Dists)
 	defer la.Stop()
-	report, err := runPreflight(ctx, o, pr)
+	report, err := runPreflight(ctx, in, o.strict, pr)
 	if err != nil {
 		return err
 	}
@@ -110,16 +114,6 @@ func runUpload(ctx context.Context, o uploadOptions, env envvars.Lookup, sys sys
 		return err
 	}
 	return a.explain(publish(ctx, o, target.Endpoint, checkURL, dists, attestations, a, net, la, pr))
-}
-
-// lookahead starts the lookups of the releases the arguments name; the
-// checks still decide what is uploaded.
-func lookahead(ctx context.Context, o uploadOptions, endpoint, checkURL *url.URL, net *network) *upload.Lookahead {
-	var paths []string
-	if in, err := preflight.Split(o.args); err == nil {
-		paths = in.Dists
-	}
-	return upload.StartLookahead(ctx, upload.LookaheadConfig{Client: net.read, Endpoint: endpoint, CheckURL: checkURL, Logger: net.logger, Timeout: transport.CallLimit(net.timeout)}, paths)
 }
 
 func (o uploadOptions) validate() error {
@@ -162,8 +156,8 @@ func parseCheckURL(raw string) (*url.URL, error) {
 }
 
 // runPreflight checks every file; nothing is sent unless all pass.
-func runPreflight(ctx context.Context, o uploadOptions, pr *ui.Printer) (*preflight.Report, error) {
-	report, err := preflight.Check(ctx, o.args, o.strict)
+func runPreflight(ctx context.Context, in *preflight.Inputs, strict bool, pr *ui.Printer) (*preflight.Report, error) {
+	report, err := preflight.CheckInputs(ctx, in, strict)
 	if err != nil {
 		return nil, err
 	}

@@ -82,6 +82,12 @@ func Check(ctx context.Context, args []string, strict bool) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	return CheckInputs(ctx, in, strict)
+}
+
+// CheckInputs is [Check] of arguments already sorted out, for a caller
+// that needed the paths before the checks.
+func CheckInputs(ctx context.Context, in *Inputs, strict bool) (*Report, error) {
 	results, err := checkFiles(ctx, in.Dists)
 	if err != nil {
 		return nil, err

@@ -25,9 +25,7 @@ func TestOpenerFoundLaterStillFailsTheBatch(t *testing.T) {
 			return
 		}
 		if strings.HasPrefix(r.URL.Path, "/repo/simple/") && reads.Add(1) > 2 {
-			w.Header().Set("Content-Type", "text/html")
-			d := openDist(t, wheelName)
-			_, _ = w.Write([]byte(`<a href="x#sha256=` + d.SHA256 + `">` + wheelName + `</a>`))
+			listWheel(t, w)
 			return
 		}
 		http.NotFound(w, r)

@@ -11,6 +11,13 @@ import (
 	"testing"
 )
 
+// listWheel answers a simple page that lists wheelName with its sha256.
+func listWheel(t *testing.T, w http.ResponseWriter) {
+	t.Helper()
+	w.Header().Set("Content-Type", "text/html")
+	_, _ = w.Write([]byte(`<a href="x#sha256=` + openDist(t, wheelName).SHA256 + `">` + wheelName + `</a>`))
+}
+
 // TestUploadAnswer: what each upload API answers for a stored file counts;
 // a web page does not.
 func TestUploadAnswer(t *testing.T) {
@@ -72,9 +79,7 @@ func TestWebPageIsNotAnUpload(t *testing.T) {
 					return
 				}
 				if listed && posts > 0 && strings.HasPrefix(r.URL.Path, "/repo/simple/") {
-					w.Header().Set("Content-Type", "text/html")
-					d := openDist(t, wheelName)
-					_, _ = w.Write([]byte(`<a href="x#sha256=` + d.SHA256 + `">` + wheelName + `</a>`))
+					listWheel(t, w)
 					return
 				}
 				http.NotFound(w, r)

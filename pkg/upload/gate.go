@@ -92,29 +92,23 @@ type holdingReader struct {
 	ctx   context.Context
 	gate  *gate
 	limit time.Duration
+	once  sync.Once
 
 	mu       sync.Mutex
-	asked    bool
 	err      error
 	released bool // returned io.EOF: the closing boundary may follow
 }
 
 func (h *holdingReader) Read([]byte) (int, error) {
-	h.mu.Lock()
-	asked := h.asked
-	h.mu.Unlock()
-	if !asked {
+	h.once.Do(func() {
 		err := h.gate.wait(h.ctx, h.limit)
 		h.mu.Lock()
-		h.asked, h.err = true, err
+		h.err, h.released = err, err == nil
 		h.mu.Unlock()
-	}
+	})
 	if err := h.cutOff(); err != nil {
 		return 0, err
 	}
-	h.mu.Lock()
-	h.released = true
-	h.mu.Unlock()
 	return 0, io.EOF
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pyupload/pyupload/internal/readapi"
+	"github.com/pyupload/pyupload/internal/transport"
 	"github.com/pyupload/pyupload/pkg/dist"
 )
 
@@ -38,11 +39,11 @@ type Lookahead struct {
 
 // LookaheadConfig is where a [Lookahead] asks, and how.
 type LookaheadConfig struct {
-	Client   *http.Client // the read client, as [WithReadClient]
-	Endpoint *url.URL     // the upload URL
-	CheckURL *url.URL     // as [WithCheckURL]; nil derives it
-	Logger   *slog.Logger // nil logs nothing
-	Timeout  time.Duration
+	Client   *http.Client  // the read client, as [WithReadClient]
+	Endpoint *url.URL      // the upload URL
+	CheckURL *url.URL      // as [WithCheckURL]; nil derives it
+	Logger   *slog.Logger  // nil logs nothing
+	Timeout  time.Duration // the inactivity timeout, as [WithTimeout]; 0: the default
 }
 
 // releaseKey names a release as a filename and a lookup's URL do.
@@ -61,7 +62,11 @@ type early struct {
 func StartLookahead(ctx context.Context, c LookaheadConfig, paths []string) *Lookahead {
 	ctx, cancel := context.WithCancel(ctx)
 	la := &Lookahead{cancel: cancel, checked: make(chan struct{}), authed: make(chan struct{}), results: map[releaseKey]*early{}}
-	la.read = readapi.New(readapi.Config{Client: c.Client, Endpoint: c.Endpoint, CheckURL: c.CheckURL, Auth: la.auth, Logger: c.Logger, Timeout: c.Timeout})
+	timeout := c.Timeout
+	if timeout <= 0 {
+		timeout = transport.DefaultTimeout
+	}
+	la.read = readapi.New(readapi.Config{Client: c.Client, Endpoint: c.Endpoint, CheckURL: c.CheckURL, Auth: la.auth, Logger: c.Logger, Timeout: transport.CallLimit(timeout)})
 	for _, p := range paths {
 		fn, err := dist.ParseFilename(p)
 		if err != nil {

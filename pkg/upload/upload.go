@@ -1,6 +1,7 @@
 package upload
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,7 +13,6 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"slices"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -142,10 +142,11 @@ var defaultBackoff = transport.Exponential(time.Second, time.Minute)
 // Result per file in the order given. Before any byte is sent it asks the
 // index which files it already has: an identical file is "already
 // present", and a different file under the same name fails the whole
-// batch up front (or is skipped, under [WithSkipExisting]). The smallest
-// wheel of each release that does not exist yet goes first, alone; then
-// the rest fan out over [WithJobs] workers, wheels before sdists, largest
-// first ([schedule]). The first
+// batch up front (or is skipped, under [WithSkipExisting]). The files fan
+// out over [WithJobs] workers ([plan]): the smallest wheel of each release
+// that does not exist yet creates it, the release's other files ending
+// only after it (gate.go); then wheels before sdists, largest first. The
+// first
 // failure stops the files not yet started, except an index's "already
 // exists" answer that no read API could check. The error joins every
 // failure; it wraps context.Canceled when ctx was cancelled.
@@ -178,13 +179,13 @@ func (u *Uploader) Upload(ctx context.Context, files []*dist.Dist) ([]Result, er
 
 // schedule orders the files to send (indexes into files). first holds,
 // for each release the index does not have yet, the file that creates it:
-// its smallest wheel (its smallest file when it has none), sent alone so
-// that no two uploads race to create the project or the release, and
-// small so that the others wait as little as possible. rest holds the
-// others: wheels before sdists, so installers never see a release with
-// an sdist and only some of its wheels, and within each kind largest
-// first, which keeps the pool busy to the end (the longest-processing-
-// time rule: the last file to start is a small one).
+// its smallest wheel (its smallest file when it has none), which the
+// release's other files wait on to end, so that no two uploads race to
+// create the release; small, so that they wait as little as possible.
+// rest holds the others: wheels before sdists, so installers never see a
+// release with an sdist and only some of its wheels, and within each kind
+// largest first, which keeps the pool busy to the end (the longest-
+// processing-time rule: the last file to start is a small one).
 func schedule(files []*dist.Dist, pending []int, of []*release) (first, rest []int) {
 	opener := map[*release]int{}
 	for _, i := range pending {
@@ -203,12 +204,8 @@ func schedule(files []*dist.Dist, pending []int, of []*release) (first, rest []i
 			rest = append(rest, i)
 		}
 	}
-	sort.SliceStable(rest, func(a, b int) bool {
-		fa, fb := files[rest[a]], files[rest[b]]
-		if wa, wb := fa.Filename.Kind == dist.Wheel, fb.Filename.Kind == dist.Wheel; wa != wb {
-			return wa
-		}
-		return fa.Size > fb.Size
+	slices.SortStableFunc(rest, func(a, b int) int {
+		return cmp.Or(wheelsFirst(files[a], files[b]), cmp.Compare(files[b].Size, files[a].Size))
 	})
 	return first, rest
 }
@@ -216,10 +213,19 @@ func schedule(files []*dist.Dist, pending []int, of []*release) (first, rest []i
 // createsBefore reports whether a is the better file to create a release
 // with than b: a wheel before an sdist, then the smaller.
 func createsBefore(a, b *dist.Dist) bool {
-	if wa, wb := a.Filename.Kind == dist.Wheel, b.Filename.Kind == dist.Wheel; wa != wb {
-		return wa
+	return cmp.Or(wheelsFirst(a, b), cmp.Compare(a.Size, b.Size)) < 0
+}
+
+// wheelsFirst orders a wheel before an sdist, and leaves two of a kind
+// to the next rule (0).
+func wheelsFirst(a, b *dist.Dist) int {
+	isSdist := func(d *dist.Dist) int {
+		if d.Filename.Kind == dist.Wheel {
+			return 0
+		}
+		return 1
 	}
-	return a.Size < b.Size
+	return cmp.Compare(isSdist(a), isSdist(b))
 }
 
 // askUnknownFor bounds how long a run may still ask the read API about
