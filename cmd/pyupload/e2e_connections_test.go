@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -70,5 +72,51 @@ func TestE2EOneConnectionPerWorker(t *testing.T) {
 	// which the workers then reuse); the third worker resumes a session.
 	if s.Connections != jobs || s.FullHandshakes+s.ResumedHandshakes != jobs || s.FullHandshakes > 2 {
 		t.Errorf("%d connections, %d full and %d resumed handshakes; want %d connections, at most 2 full handshakes", s.Connections, s.FullHandshakes, s.ResumedHandshakes, jobs)
+	}
+}
+
+// TestE2ELargeWheelArrivesWholeOverTLS: a wheel larger than several of the
+// windows its upload is sent from (localfile.Contents maps the file a
+// window at a time and the TLS connection encrypts from the map) reaches
+// a verifying index over TLS byte for byte, its digests checked there.
+func TestE2ELargeWheelArrivesWholeOverTLS(t *testing.T) {
+	t.Parallel()
+	cfg, caPEM, err := fakeindex.SelfSignedTLS(&fakeindex.ConnStats{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := fakeindex.New(fakeindex.WithTokens(testToken))
+	srv := httptest.NewUnstartedServer(ix)
+	srv.TLS = cfg
+	srv.StartTLS()
+	t.Cleanup(func() { _ = ix.Close(); srv.Close() })
+	dir := t.TempDir()
+	ca := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(ca, caPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	payload := make([]byte, 7<<20+333)
+	_, _ = rand.NewChaCha8([32]byte{7}).Read(payload)
+	di := "large-1.0.dist-info/"
+	wheel := testzip.Build(t, "",
+		testzip.Stored("large/data.bin", payload),
+		testzip.Stored(di+"METADATA", []byte("Metadata-Version: 2.1\nName: large\nVersion: 1.0\nSummary: s\nDescription-Content-Type: text/plain\n\nbody\n")),
+		testzip.Stored(di+"WHEEL", []byte("Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n")),
+		testzip.Stored(di+"RECORD", []byte("large/data.bin,,\n"+di+"METADATA,,\n"+di+"WHEEL,,\n"+di+"RECORD,,\n")),
+	)
+	const name = "large-1.0-py3-none-any.whl"
+	if err := os.WriteFile(filepath.Join(dir, name), wheel, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runBinary(t, tokenEnv, uploadArgs(srv.URL, "--cert", ca, filepath.Join(dir, name))...)
+	if r.code != ui.ExitOK {
+		t.Fatalf("pyupload exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	got, err := ix.Content(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, wheel) {
+		t.Errorf("the index stored %d bytes that differ from the wheel's %d", len(got), len(wheel))
 	}
 }

@@ -91,14 +91,14 @@ func (t *timeouts) RoundTrip(req *http.Request) (*http.Response, error) {
 	req = req.WithContext(w.ctx)
 	if req.Body != nil && req.Body != http.NoBody {
 		w.sending.Store(true)
-		req.Body = &watchedBody{rc: req.Body, w: w, request: true}
+		req.Body = &watchedRequest{watchedBody{rc: req.Body, w: w, request: true}}
 		if get := req.GetBody; get != nil {
 			req.GetBody = func() (io.ReadCloser, error) {
 				rc, err := get()
 				if err != nil {
 					return nil, err
 				}
-				return &watchedBody{rc: rc, w: w, request: true}, nil
+				return &watchedRequest{watchedBody{rc: rc, w: w, request: true}}, nil
 			}
 		}
 	}
@@ -215,6 +215,36 @@ func (b *watchedBody) Read(p []byte) (int, error) {
 		b.w.stopTimer()
 	case err != nil:
 		err = b.w.explain(err)
+	}
+	return n, err
+}
+
+// watchedRequest is a request's watched body, which may write itself.
+type watchedRequest struct{ watchedBody }
+
+// WriteTo lets a request's body write itself into the connection (see
+// bodyConn): every write that moves bytes counts as activity, as every
+// read does.
+func (b *watchedRequest) WriteTo(w io.Writer) (int64, error) {
+	n, err := io.Copy(&watchedWriter{w: w, watch: b.w}, b.rc)
+	if err != nil {
+		return n, b.w.explain(err)
+	}
+	b.w.sending.Store(false)
+	return n, nil
+}
+
+// watchedWriter counts what a request's body writes.
+type watchedWriter struct {
+	w     io.Writer
+	watch *watch
+}
+
+func (ww *watchedWriter) Write(p []byte) (int, error) {
+	n, err := ww.w.Write(p)
+	if n > 0 {
+		ww.watch.touch()
+		ww.watch.sent.Add(int64(n))
 	}
 	return n, err
 }

@@ -65,6 +65,9 @@ func NewPool(o Options, idlePerHost int) *http.Transport {
 	base.Protocols.SetHTTP1(true)
 	base.TLSClientConfig = tlsConfig(o.RootCAs, o.ClientCert)
 	base.TLSClientConfig.ClientSessionCache = tls.NewLRUClientSessionCache(64)
+	// Dialled here so that a body can write itself into the connection
+	// (bodyconn.go); http.Transport's own TLS options above are then unused.
+	base.DialTLSContext = dialTLS(base.DialContext, base.TLSClientConfig)
 	return base
 }
 

@@ -94,7 +94,7 @@ func (b *body) open(path string, count func(io.Reader) io.Reader, hold io.Reader
 		_ = f.Close()
 		return nil, fmt.Errorf("%s: %w (size %d, was %d)", path, ErrFileChanged, st.Size(), b.fileSize)
 	}
-	parts := []io.Reader{bytes.NewReader(b.prefix), count(io.LimitReader(f, b.fileSize))}
+	parts := []io.Reader{bytes.NewReader(b.prefix), count(localfile.NewContents(f, b.fileSize))}
 	if hold != nil {
 		parts = append(parts, hold)
 	}
@@ -108,3 +108,7 @@ type readCloser struct {
 }
 
 func (r *readCloser) Close() error { return r.close() }
+
+// WriteTo lets the body write itself (the file part from a memory map:
+// localfile.Contents); io.MultiReader writes each part that can.
+func (r *readCloser) WriteTo(w io.Writer) (int64, error) { return io.Copy(w, r.Reader) }

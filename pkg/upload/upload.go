@@ -624,6 +624,24 @@ type countingReader struct {
 	onRead func(int)
 }
 
+// WriteTo lets the file write itself (localfile.Contents), counted.
+func (c *countingReader) WriteTo(w io.Writer) (int64, error) {
+	return io.Copy(&countingWriter{w: w, onWrite: c.onRead}, c.r)
+}
+
+type countingWriter struct {
+	w       io.Writer
+	onWrite func(int)
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	if n > 0 {
+		c.onWrite(n)
+	}
+	return n, err
+}
+
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	if n > 0 {
