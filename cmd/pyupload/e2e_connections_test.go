@@ -75,11 +75,13 @@ func TestE2EOneConnectionPerWorker(t *testing.T) {
 	}
 }
 
-// TestE2ELargeWheelArrivesWholeOverTLS: a wheel larger than several of the
-// windows its upload is sent from (localfile.Contents maps the file a
-// window at a time and the TLS connection encrypts from the map) reaches
-// a verifying index over TLS byte for byte, its digests checked there.
-func TestE2ELargeWheelArrivesWholeOverTLS(t *testing.T) {
+// TestE2ELargeWheelsArriveWholeOverTLS: wheels larger than several of the
+// windows an upload is sent from (localfile.Contents maps the file a
+// window at a time and the TLS connection encrypts from the map) reach a
+// verifying index over TLS byte for byte, their digests checked there;
+// the larger, sent while the smaller creates the release, holds back its
+// end meanwhile (gate.go) and is let go whole.
+func TestE2ELargeWheelsArriveWholeOverTLS(t *testing.T) {
 	t.Parallel()
 	cfg, caPEM, err := fakeindex.SelfSignedTLS(&fakeindex.ConnStats{})
 	if err != nil {
@@ -95,28 +97,33 @@ func TestE2ELargeWheelArrivesWholeOverTLS(t *testing.T) {
 	if err := os.WriteFile(ca, caPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	payload := make([]byte, 7<<20+333)
-	_, _ = rand.NewChaCha8([32]byte{7}).Read(payload)
-	di := "large-1.0.dist-info/"
-	wheel := testzip.Build(t, "",
-		testzip.Stored("large/data.bin", payload),
-		testzip.Stored(di+"METADATA", []byte("Metadata-Version: 2.1\nName: large\nVersion: 1.0\nSummary: s\nDescription-Content-Type: text/plain\n\nbody\n")),
-		testzip.Stored(di+"WHEEL", []byte("Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n")),
-		testzip.Stored(di+"RECORD", []byte("large/data.bin,,\n"+di+"METADATA,,\n"+di+"WHEEL,,\n"+di+"RECORD,,\n")),
-	)
-	const name = "large-1.0-py3-none-any.whl"
-	if err := os.WriteFile(filepath.Join(dir, name), wheel, 0o600); err != nil {
-		t.Fatal(err)
+	wheels := map[string][]byte{}
+	for build, size := range map[string]int{"1": 3<<20 + 5, "2": 7<<20 + 333} {
+		payload := make([]byte, size)
+		_, _ = rand.NewChaCha8([32]byte{byte(size)}).Read(payload)
+		di := "large-1.0.dist-info/"
+		name := "large-1.0-" + build + "-py3-none-any.whl"
+		wheels[name] = testzip.Build(t, "",
+			testzip.Stored("large/data.bin", payload),
+			testzip.Stored(di+"METADATA", []byte("Metadata-Version: 2.1\nName: large\nVersion: 1.0\nSummary: s\nDescription-Content-Type: text/plain\n\nbody\n")),
+			testzip.Stored(di+"WHEEL", []byte("Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nBuild: "+build+"\nTag: py3-none-any\n")),
+			testzip.Stored(di+"RECORD", []byte("large/data.bin,,\n"+di+"METADATA,,\n"+di+"WHEEL,,\n"+di+"RECORD,,\n")),
+		)
+		if err := os.WriteFile(filepath.Join(dir, name), wheels[name], 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
-	r := runBinary(t, tokenEnv, uploadArgs(srv.URL, "--cert", ca, filepath.Join(dir, name))...)
+	r := runBinary(t, tokenEnv, uploadArgs(srv.URL, "--cert", ca, filepath.Join(dir, "*.whl"))...)
 	if r.code != ui.ExitOK {
 		t.Fatalf("pyupload exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	got, err := ix.Content(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, wheel) {
-		t.Errorf("the index stored %d bytes that differ from the wheel's %d", len(got), len(wheel))
+	for name, wheel := range wheels {
+		got, err := ix.Content(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, wheel) {
+			t.Errorf("the index stored %d bytes of %s that differ from the wheel's %d", len(got), name, len(wheel))
+		}
 	}
 }

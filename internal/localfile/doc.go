@@ -10,4 +10,8 @@
 // is checked first, opened without waiting (O_NONBLOCK on Unix), and
 // checked again on the open file, which also refuses a file swapped for
 // a pipe in between.
+//
+// [Contents] is an upload's file part: it writes itself to the
+// connection from a memory map of the file on Linux, so that the bytes
+// are not copied into a buffer first.
 package localfile

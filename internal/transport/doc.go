@@ -3,7 +3,9 @@
 //
 // [NewClient] builds an *http.Client from [Options]: a clone of
 // http.DefaultTransport with explicit timeouts and the TLS roots and
-// client certificate, wrapped, from the inside out, by a layer that makes
+// client certificate (its TLS connections dialled by [NewPool] itself, so
+// that a request body implementing io.WriterTo writes itself into the
+// connection instead of being copied through a buffer), wrapped, from the inside out, by a layer that makes
 // TLS failures final ([TLSError]), [NewTimeout] (when Options.Timeout is
 // set), [NewLogger] (when a logger is given), [NewRetry] (when
 // Options.Retry is set) and [NewUserAgent]. The client never follows
