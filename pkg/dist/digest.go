@@ -19,20 +19,22 @@ type Digests struct {
 }
 
 const (
-	digestChunk   = 1 << 20 // large enough to amortise the channel hand-off
-	digestBuffers = 4       // in flight between reader and sha256 worker
+	digestChunk   = 256 << 10 // amortises the hand-offs; four stay in a core's L2 cache
+	digestBuffers = 4         // in flight between the stages
 )
 
-// digestPool keeps the buffers between files: allocating and zeroing 4 MiB
+// digestPool keeps the buffers between files: allocating and zeroing 1 MiB
 // for every file cost more than hashing a small one, and the garbage of a
 // batch checked at once swelled the run's memory.
 var digestPool = sync.Pool{New: func() any { b := make([]byte, digestChunk); return &b }}
 
 // Digest reads r to the end once and returns its size, sha256 and
-// blake2b-256. The two hashes run side by side: blake2b on the calling
-// goroutine and sha256 on a worker that reads the very same buffers, so on
-// two cores the pass costs about as much as blake2b alone and the data is
-// never copied. The worker is started and joined within the call.
+// blake2b-256. Two goroutines share the work over the very same buffers:
+// one reads each buffer and hashes it with sha256, the other (the
+// caller's) hashes it with blake2b, so on two cores the pass takes about
+// as long as blake2b alone (reading and sha256 together cost about what
+// blake2b does), and the data is never copied twice. The worker is
+// started and joined within the call.
 func Digest(r io.Reader) (Digests, error) {
 	d, err, _ := digestAndScan(r, nil)
 	return d, err
@@ -40,11 +42,12 @@ func Digest(r io.Reader) (Digests, error) {
 
 // digestAndScan is Digest with a third consumer of the same buffers: scan
 // (when not nil) reads the bytes in order on its own goroutine, and
-// scanErr is its answer. A buffer goes from the reader to the sha256
-// worker, then to scan, then back to the pool, so none is refilled while
-// a consumer still reads it. scan may stop early: the rest is drained for
-// it, so the reader never waits on it. On a read error every goroutine
-// still ends before the call returns.
+// scanErr is its answer. A buffer goes from the reader (which hashes it
+// with sha256) to blake2b, then to scan, then back to the pool, so none
+// is refilled while a consumer still reads it, and each stage works on
+// its own buffer while the others work on theirs. scan may stop early:
+// the rest is drained for it, so the reader never waits on it. On a read
+// error every goroutine still ends before the call returns.
 func digestAndScan(r io.Reader, scan func(io.Reader) error) (d Digests, readErr, scanErr error) {
 	sha := sha256.New()
 	blake, _ := blake2b.New256(nil) // only fails for a key longer than 64 bytes
@@ -54,48 +57,31 @@ func digestAndScan(r io.Reader, scan func(io.Reader) error) (d Digests, readErr,
 		free <- *digestPool.Get().(*[]byte)
 	}
 	defer func() {
-		// Every buffer is back in free once the workers are done.
+		// Every buffer is back in free once the stages are done.
 		for range digestBuffers {
 			b := <-free
 			digestPool.Put(&b)
 		}
 	}()
-	full := make(chan []byte, digestBuffers)
-	done := make(chan struct{})
+	read := make(chan []byte, digestBuffers)
+	var size int64
+	readDone := make(chan struct{})
+	go func() {
+		defer close(readDone)
+		size, readErr = readAndHash(r, sha, free, read)
+	}()
+	var toScan chan []byte
 	var scanDone chan struct{}
-	if scan == nil {
-		go hashWorker(sha, full, free, nil, done)
-	} else {
-		toScan := make(chan []byte, digestBuffers)
+	if scan != nil {
+		toScan = make(chan []byte, digestBuffers)
 		scanDone = make(chan struct{})
-		go hashWorker(sha, full, free, toScan, done)
 		go func() {
 			defer close(scanDone)
 			scanErr = runScan(scan, &chanReader{in: toScan, free: free})
 		}()
 	}
-
-	var size int64
-	for {
-		buf := <-free
-		n, err := io.ReadFull(r, buf)
-		if n > 0 {
-			size += int64(n)
-			full <- buf[:n] // the workers read it while we hash it too
-			blake.Write(buf[:n])
-		} else {
-			free <- buf
-		}
-		if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
-			break
-		}
-		if err != nil {
-			readErr = err
-			break
-		}
-	}
-	close(full)
-	<-done
+	hashStage(blake, read, free, toScan)
+	<-readDone
 	if scanDone != nil {
 		<-scanDone
 	}
@@ -109,6 +95,29 @@ func digestAndScan(r io.Reader, scan func(io.Reader) error) (d Digests, readErr,
 	}, nil, scanErr
 }
 
+// readAndHash reads r into buffers from free, hashes each with h and
+// hands it to out, in order, until the end of r; then it closes out.
+func readAndHash(r io.Reader, h hash.Hash, free chan []byte, out chan<- []byte) (size int64, err error) {
+	defer close(out)
+	for {
+		buf := <-free
+		n, rerr := io.ReadFull(r, buf)
+		if n > 0 {
+			size += int64(n)
+			h.Write(buf[:n])
+			out <- buf[:n]
+		} else {
+			free <- buf // not handed on; free has room, as buf came from it
+		}
+		if rerr == io.EOF || errors.Is(rerr, io.ErrUnexpectedEOF) {
+			return size, nil
+		}
+		if rerr != nil {
+			return size, rerr
+		}
+	}
+}
+
 // runScan runs scan, then drains what it left, so the buffers keep
 // flowing back to the reader.
 func runScan(scan func(io.Reader) error, cr *chanReader) error {
@@ -117,16 +126,15 @@ func runScan(scan func(io.Reader) error, cr *chanReader) error {
 	return err
 }
 
-// hashWorker hashes each buffer and hands it on: to the scanner when there
-// is one, else back to free. No buffer is refilled while a hash still
-// reads it: the reader finishes blake2b on a buffer before it takes its
-// next one from free, and a buffer reaches free only after every worker.
-func hashWorker(h hash.Hash, full <-chan []byte, free, next chan<- []byte, done chan<- struct{}) {
-	defer close(done)
+// hashStage hashes each buffer from in and hands it on: to next when
+// there is one (and closes next at the end), else back to free. No buffer
+// is refilled while a hash still reads it: a buffer reaches free only
+// after every stage.
+func hashStage(h hash.Hash, in <-chan []byte, free, next chan<- []byte) {
 	if next != nil {
 		defer close(next)
 	}
-	for buf := range full {
+	for buf := range in {
 		h.Write(buf)
 		if next != nil {
 			next <- buf
