@@ -15,7 +15,7 @@ func (rp *report) writeMarkdown(w *bytes.Buffer) {
 	if rp.cfg.scale != 1 {
 		fmt.Fprintf(w, "- **Scale %g**: sizes and counts shrunk from the issue's; the physical limits are computed for the sizes actually sent\n", rp.cfg.scale)
 	}
-	fmt.Fprintf(w, "\nThe index (`bin/fakeindex -bench -tls`) runs on the same machine and shares its cores with the client; a fresh one serves every upload run. In bench mode it checks the token and the form's small fields, counts the file's bytes and discards them, and lists the file by the client's digest; its CPU is reported per run beside the client's.\n\n")
+	fmt.Fprintf(w, "\nThe index (`bin/fakeindex -bench -tls`) runs on the same machine and shares its cores with the client; a fresh one serves every upload run. In bench mode it checks the token and the form's small fields, counts the file's bytes and discards them, and lists the file by the client's digest; its CPU is reported per run beside the client's. Each client is started by a small launcher (`bench -launch`), which reports its wall time, CPU and peak RSS: started by the benchmark itself, a client's peak RSS would start at the benchmark's own (Linux counts the parent's memory at the fork).\n\n")
 	fmt.Fprintf(w, "## Scenarios\n\n| Scenario | What | Files | Bytes |\n| --- | --- | --- | --- |\n")
 	for _, s := range rp.scenarios {
 		fmt.Fprintf(w, "| %s | %s | %d | %s |\n", s.id, s.title, len(s.files), showMiB(float64(s.bytes)))

@@ -10,11 +10,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -148,27 +146,41 @@ func parseStats(log string) (*indexStats, error) {
 	return &st, nil
 }
 
-// runClient runs argv in dir and measures it.
+// runClient runs argv in dir, through the launcher (launch.go), and
+// measures it.
 func runClient(ctx context.Context, cfg *config, dir string, argv []string) (sample, error) {
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...) // #nosec G204 -- the clients under test
+	self, err := os.Executable()
+	if err != nil {
+		return sample{}, fmt.Errorf("finding bench's own executable for the launcher: %w", err)
+	}
+	reportR, reportW, err := os.Pipe()
+	if err != nil {
+		return sample{}, fmt.Errorf("creating the launcher's pipe: %w", err)
+	}
+	defer func() { _ = reportR.Close() }()
+	cmd := exec.CommandContext(ctx, self, append([]string{launchArg, "--"}, argv...)...) // #nosec G204 -- bench itself, launching the clients under test
 	cmd.Dir = dir
 	cmd.Env = cfg.env
+	cmd.ExtraFiles = []*os.File{reportW} // file descriptor 3
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	start := time.Now()
-	err := cmd.Run()
-	s := sample{wall: time.Since(start)}
-	if err != nil {
-		return s, fmt.Errorf("%s: %w: %s", filepath.Base(argv[0]), err, tail(out.String()))
+	if err := cmd.Start(); err != nil {
+		_ = reportW.Close()
+		return sample{}, fmt.Errorf("starting the launcher: %w", err)
 	}
-	s.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		s.rss = int64(ru.Maxrss)
-		if runtime.GOOS == "linux" {
-			s.rss *= 1024 // kilobytes on Linux, bytes on the BSDs and macOS
-		}
+	_ = reportW.Close()
+	var res launchResult
+	decodeErr := json.NewDecoder(reportR).Decode(&res)
+	runErr := cmd.Wait()
+	switch {
+	case decodeErr != nil:
+		return sample{}, fmt.Errorf("%s: the launcher reported nothing (%w): %s", filepath.Base(argv[0]), errors.Join(decodeErr, runErr), tail(out.String()))
+	case res.Failed != "":
+		return sample{}, fmt.Errorf("%s: %s", filepath.Base(argv[0]), res.Failed)
+	case res.Exit != 0:
+		return sample{wall: res.Wall}, fmt.Errorf("%s: exit status %d: %s", filepath.Base(argv[0]), res.Exit, tail(out.String()))
 	}
-	return s, nil
+	return sample{wall: res.Wall, cpu: res.CPU, rss: res.RSS}, nil
 }
 
 // tail is the end of a child's output, for an error message.
