@@ -38,8 +38,9 @@ func launchArgs(args []string) ([]string, bool) {
 type launchResult struct {
 	Wall   time.Duration `json:"wall"`
 	CPU    time.Duration `json:"cpu"`
-	RSS    int64         `json:"rss"` // bytes
-	Exit   int           `json:"exit"`
+	RSS    int64         `json:"rss"`              // bytes
+	Exit   int           `json:"exit"`             // -1: ended by a signal
+	Status string        `json:"status"`           // "exit status 1", "signal: killed"
 	Failed string        `json:"failed,omitempty"` // could not be started
 }
 
@@ -62,7 +63,7 @@ func launch(argv []string, stdout, stderr io.Writer, report io.Writer) int {
 	var exitErr *exec.ExitError
 	switch {
 	case err == nil || errors.As(err, &exitErr):
-		res.Exit = cmd.ProcessState.ExitCode()
+		res.Exit, res.Status = cmd.ProcessState.ExitCode(), cmd.ProcessState.String()
 		res.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 		res.RSS = peakRSS(cmd.ProcessState)
 	default:
@@ -72,7 +73,18 @@ func launch(argv []string, stdout, stderr io.Writer, report io.Writer) int {
 		_, _ = fmt.Fprintf(stderr, "bench -launch: reporting: %v\n", err)
 		return 2
 	}
+	if res.Exit < 0 {
+		return 1
+	}
 	return res.Exit
+}
+
+// reportPipe is the pipe runClient passes as file descriptor 3, kept from
+// the launched client: a client that outlived a killed launcher would
+// otherwise hold it open, and bench would wait for that client's end.
+func reportPipe() *os.File {
+	syscall.CloseOnExec(3)
+	return os.NewFile(3, "report")
 }
 
 // peakRSS is a finished process's peak RSS in bytes.

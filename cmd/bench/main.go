@@ -14,7 +14,7 @@ import (
 
 func main() {
 	if argv, ok := launchArgs(os.Args); ok {
-		os.Exit(launch(argv, os.Stdout, os.Stderr, os.NewFile(3, "report"))) //nolint:forbidigo // main is the one place that exits
+		os.Exit(launch(argv, os.Stdout, os.Stderr, reportPipe())) //nolint:forbidigo // main is the one place that exits
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv("PATH")) //nolint:forbidigo // main reads the environment and hands it down

@@ -9,7 +9,7 @@ import (
 // own executable (launch.go).
 func TestMain(m *testing.M) {
 	if argv, ok := launchArgs(os.Args); ok {
-		os.Exit(launch(argv, os.Stdout, os.Stderr, os.NewFile(3, "report"))) //nolint:forbidigo // TestMain is the test binary's main
+		os.Exit(launch(argv, os.Stdout, os.Stderr, reportPipe())) //nolint:forbidigo // TestMain is the test binary's main
 	}
 	os.Exit(m.Run()) //nolint:forbidigo // TestMain is the test binary's main
 }

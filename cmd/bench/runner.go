@@ -178,7 +178,7 @@ func runClient(ctx context.Context, cfg *config, dir string, argv []string) (sam
 	case res.Failed != "":
 		return sample{}, fmt.Errorf("%s: %s", filepath.Base(argv[0]), res.Failed)
 	case res.Exit != 0:
-		return sample{wall: res.Wall}, fmt.Errorf("%s: exit status %d: %s", filepath.Base(argv[0]), res.Exit, tail(out.String()))
+		return sample{wall: res.Wall}, fmt.Errorf("%s: %s: %s", filepath.Base(argv[0]), res.Status, tail(out.String()))
 	}
 	return sample{wall: res.Wall, cpu: res.CPU, rss: res.RSS}, nil
 }

@@ -18,7 +18,7 @@ var ErrChanged = errors.New("localfile: the file changed while it was read")
 // encrypts and sends are never copied into a buffer first: for a large
 // file that copy was a tenth of the upload's CPU (docs/architecture.md,
 // "Reading a file once sent"). A file that became shorter is an error
-// matching [ErrChanged], never a crash.
+// matching [ErrChanged], never a crash nor zeros sent in its place.
 type Contents struct {
 	f    *os.File
 	size int64
@@ -54,9 +54,10 @@ func (c *Contents) short() error {
 	return fmt.Errorf("%s: %w (it ended before %d bytes)", c.f.Name(), ErrChanged, c.size)
 }
 
-// sendChunk is the most one Write of WriteTo carries: a few TLS records,
-// and a few progress events a second on a slow link.
-const sendChunk = 256 << 10
+// sendChunk is the most one Write of WriteTo carries: two TLS records, the
+// 32 KiB io.Copy read before, so that progress and the inactivity timeout
+// see bytes move as often as they did on a slow link.
+const sendChunk = 32 << 10
 
 // copyTo is WriteTo without a map: the bytes are read into a buffer.
 func (c *Contents) copyTo(w io.Writer) (int64, error) {

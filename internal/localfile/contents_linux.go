@@ -39,7 +39,9 @@ var errNoMap = errors.New("cannot map the file")
 // writeWindow writes the window that holds c.off, from c.off to the
 // window's end. A read of a page past the file's end (the file was cut
 // short while mapped) faults; the fault is recovered here and reported as
-// ErrChanged, on this goroutine only (debug.SetPanicOnFault).
+// ErrChanged, on this goroutine only (debug.SetPanicOnFault). A file cut
+// inside a page does not fault, so the file's size is checked once the
+// window is written.
 func (c *Contents) writeWindow(w io.Writer) (written int64, err error) {
 	pageStart := c.off &^ int64(unix.Getpagesize()-1)
 	length := min(pageStart+mapWindow, c.size) - pageStart
@@ -74,6 +76,12 @@ func (c *Contents) writeWindow(w io.Writer) (written int64, err error) {
 		if werr != nil {
 			return written, werr
 		}
+	}
+	// A file cut short inside a mapped page does not fault: the rest of
+	// that page reads as zeros. The window's bytes were the file's only
+	// if the file still reaches past them.
+	if st, err := c.f.Stat(); err != nil || st.Size() < pageStart+length {
+		return written, c.short()
 	}
 	return written, nil
 }

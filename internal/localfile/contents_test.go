@@ -25,15 +25,17 @@ func writeRandom(tb testing.TB, n int) (string, []byte) {
 }
 
 // chunkRecorder keeps what it is given and checks that no write carries
-// more than a send chunk.
+// more than 32 KiB: the inactivity timeout sees bytes move when a write
+// ends, so a larger write on a slow link (256 KiB at 25 KiB/s is 10 s)
+// would pass for a stalled index.
 type chunkRecorder struct {
 	tb  testing.TB
 	buf bytes.Buffer
 }
 
 func (c *chunkRecorder) Write(p []byte) (int, error) {
-	if len(p) > sendChunk {
-		c.tb.Errorf("a write of %d bytes, more than %d", len(p), sendChunk)
+	if len(p) > 32<<10 {
+		c.tb.Errorf("a write of %d bytes, more than 32 KiB", len(p))
 	}
 	return c.buf.Write(p)
 }
@@ -138,5 +140,37 @@ func TestContentsCutShortWhileSent(t *testing.T) {
 	}
 	if _, err := io.ReadAll(NewContents(f, 10)); !errors.Is(err, ErrChanged) {
 		t.Errorf("Read of a file shorter than size: %v; want ErrChanged", err)
+	}
+}
+
+// writerFunc adapts a function to io.Writer.
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// TestContentsCutShortWithinAPage: a file cut short inside the last page
+// of a window does not fault (the rest of the page reads as zeros); it is
+// still ErrChanged, not zeros sent as the file's bytes.
+func TestContentsCutShortWithinAPage(t *testing.T) {
+	t.Parallel()
+	const size = 2*mapWindow + 100
+	path, _ := writeRandom(t, size)
+	f, err := os.Open(path) // #nosec G304 -- the test's own file
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = f.Close() }()
+	cut := false
+	n, err := NewContents(f, size).WriteTo(writerFunc(func(p []byte) (int, error) {
+		if !cut {
+			cut = true
+			if err := os.Truncate(path, size-50); err != nil {
+				return 0, err
+			}
+		}
+		return len(p), nil
+	}))
+	if !errors.Is(err, ErrChanged) {
+		t.Errorf("WriteTo of a file cut 50 bytes short: %d, %v; want an error matching ErrChanged", n, err)
 	}
 }

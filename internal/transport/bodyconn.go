@@ -24,8 +24,15 @@ import (
 // TLSHandshakeTimeout does for the connections it dials itself.
 const handshakeTimeout = 30 * time.Second
 
-// errHandshakeTimeout reads as http.Transport's own.
-var errHandshakeTimeout = errors.New("net/http: TLS handshake timeout")
+// errHandshakeTimeout reads as http.Transport's own, and is a timeout
+// (net.Error) as that one is.
+var errHandshakeTimeout error = handshakeTimeoutError{}
+
+type handshakeTimeoutError struct{}
+
+func (handshakeTimeoutError) Error() string   { return "net/http: TLS handshake timeout" }
+func (handshakeTimeoutError) Timeout() bool   { return true }
+func (handshakeTimeoutError) Temporary() bool { return true }
 
 // dialTLS returns the pool's DialTLSContext: dial's TCP connection under a
 // TLS client of config (its ServerName the address's host when unset, as
@@ -59,6 +66,9 @@ func dialTLS(dial func(ctx context.Context, network, addr string) (net.Conn, err
 }
 
 // bodyConn is a TLS connection that lets a request's body write itself.
+// http.Transport keeps the TLS state of the connections it dials itself
+// only, so a response through it has no Response.TLS (nothing here reads
+// it).
 type bodyConn struct {
 	*tls.Conn
 }

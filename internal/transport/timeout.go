@@ -223,8 +223,9 @@ func (b *watchedBody) Read(p []byte) (int, error) {
 type watchedRequest struct{ watchedBody }
 
 // WriteTo lets a request's body write itself into the connection (see
-// bodyConn): every write that moves bytes counts as activity, as every
-// read does.
+// bodyConn): bytes handed to the connection count as activity and as
+// sent, as bytes read from the body do, and so does the end of each
+// write.
 func (b *watchedRequest) WriteTo(w io.Writer) (int64, error) {
 	n, err := io.Copy(&watchedWriter{w: w, watch: b.w}, b.rc)
 	if err != nil {
@@ -241,10 +242,13 @@ type watchedWriter struct {
 }
 
 func (ww *watchedWriter) Write(p []byte) (int, error) {
+	if len(p) > 0 {
+		ww.watch.touch()
+		ww.watch.sent.Add(int64(len(p)))
+	}
 	n, err := ww.w.Write(p)
 	if n > 0 {
 		ww.watch.touch()
-		ww.watch.sent.Add(int64(n))
 	}
 	return n, err
 }
