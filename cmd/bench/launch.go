@@ -60,9 +60,9 @@ func launch(argv []string, stdout, stderr io.Writer, report io.Writer) int {
 	start := time.Now()
 	err := cmd.Run()
 	res := launchResult{Wall: time.Since(start)}
-	var exitErr *exec.ExitError
+	_, exited := errors.AsType[*exec.ExitError](err)
 	switch {
-	case err == nil || errors.As(err, &exitErr):
+	case err == nil || exited:
 		res.Exit, res.Status = cmd.ProcessState.ExitCode(), cmd.ProcessState.String()
 		res.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 		res.RSS = peakRSS(cmd.ProcessState)

@@ -9,11 +9,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// mapWindow is how much of the file is mapped at a time: a few MiB keeps
-// the resident memory of a 1 GiB upload small (a mapped page counts
-// towards it until unmapped), and amortises the map and unmap calls.
-const mapWindow = 2 << 20
-
 // writeTo maps the file a window at a time and writes from the map. From
 // a window that cannot be mapped (on a file system that cannot map, say)
 // on, it copies.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"time"
@@ -105,7 +104,10 @@ func (l *limitedWriter) Write(p []byte) (int, error) {
 	n, err := l.w.Write(p[:l.left])
 	l.left -= int64(n)
 	if err == nil {
-		err = fmt.Errorf("transport: the request's body is longer than its Content-Length")
+		err = errBodyTooLong
 	}
 	return n, err
 }
+
+// errBodyTooLong is a body that wrote past its Content-Length.
+var errBodyTooLong = errors.New("transport: the request's body is longer than its Content-Length")
