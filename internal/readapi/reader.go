@@ -248,6 +248,11 @@ type listingBuilder struct {
 	want    dist.Version
 	wantErr error
 	bySHA   map[string]bool
+	// The last filename visit parsed and whether it names this release: a
+	// page that repeats one link (an endless hostile answer does, to its
+	// size cap) parses it once.
+	lastName    string
+	lastInScope bool
 }
 
 func newBuilder(s Source, q Query) *listingBuilder {
@@ -265,8 +270,11 @@ func (b *listingBuilder) visit(f File) {
 	}
 	if b.l.Source.Kind != PyPIJSON {
 		// A simple page lists the whole project: keep this release's.
-		fn, err := dist.ParseFilename(f.Filename)
-		if err != nil || b.wantErr != nil || !fn.ParsedVersion.Equal(b.want) {
+		if f.Filename != b.lastName || b.lastName == "" {
+			fn, err := dist.ParseFilename(f.Filename)
+			b.lastName, b.lastInScope = f.Filename, err == nil && b.wantErr == nil && fn.ParsedVersion.Equal(b.want)
+		}
+		if !b.lastInScope {
 			return
 		}
 	}
