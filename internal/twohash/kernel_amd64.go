@@ -1,0 +1,44 @@
+//go:build !purego
+
+package twohash
+
+import "golang.org/x/sys/cpu"
+
+//go:generate go run kernel_gen.go
+
+// blocks hashes n 128-byte blocks at p into s with both hashes; none of
+// them is BLAKE2b's last block.
+//
+//go:noescape
+func blocks(s *kernelState, p *byte, n int, c *kernelConstants)
+
+func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
+
+// kernelConstants are the kernel's tables; their offsets are fixed by
+// kernel_gen.go.
+type kernelConstants struct {
+	iv   [8]uint64
+	step [4]uint64
+	k    [64]uint32
+	flip [16]byte
+}
+
+var constants = kernelConstants{
+	iv:   blake2bIV,
+	step: [4]uint64{blockSize},
+	k:    sha256K,
+	// Each 32-bit word's bytes turned around: SHA-256 reads big-endian words.
+	flip: [16]byte{3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12},
+}
+
+var haveKernel = cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && cpu.X86.HasSSSE3 && cpu.X86.HasSSE41 && hasSHANI()
+
+// hasSHANI reads CPUID leaf 7's SHA bit, which golang.org/x/sys/cpu does
+// not report on x86.
+func hasSHANI() bool {
+	if maxLeaf, _, _, _ := cpuid(0, 0); maxLeaf < 7 {
+		return false
+	}
+	_, ebx, _, _ := cpuid(7, 0)
+	return ebx&(1<<29) != 0
+}

@@ -1,0 +1,276 @@
+//go:build ignore
+
+// kernel_gen.go writes kernel_amd64.s: one loop that computes BLAKE2b
+// (AVX-512VL on 256-bit registers) and SHA-256 (SHA-NI) over the same
+// 128-byte blocks, the two instruction streams interleaved. Each hash
+// alone is bound by the latency of its own chain of dependent
+// instructions, not by the core's execution units, so a core running both
+// chains side by side does the pair in little more time than the slower
+// one alone. Run: go generate ./internal/twohash
+//
+// What the measurements decided (BenchmarkHash, one core):
+//   - No 512-bit instruction: while one is in flight, Intel cores stop
+//     issuing vector work to port 1. Gathering each round's message words
+//     with VPERMI2Q on ZMM registers cost a fifth of the speed.
+//   - The message words are instead put in each round's order by plain
+//     64-bit moves, for the next block while this one is hashed (into the
+//     second of two buffers, so no load waits on a store just made); the
+//     rounds then add them straight from memory. Moves use the load and
+//     store ports, which neither hash needs.
+//   - How finely the two streams are interleaved does not matter: the
+//     core's reorder window spans a BLAKE2b round and then some.
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"log"
+	"os"
+)
+
+// blake2bSigma is BLAKE2b's message schedule (RFC 7693, section 2.7),
+// the same table as compress.go's (the tests compare the kernel with the
+// libraries, so a difference cannot go unseen).
+var blake2bSigma = [10][16]int{
+	{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
+	{14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
+	{11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4},
+	{7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8},
+	{9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13},
+	{2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9},
+	{12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11},
+	{13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10},
+	{6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5},
+	{10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0},
+}
+
+// Offsets into kernelConstants and kernelState (kernel_amd64.go and
+// twohash.go; a test checks them).
+const (
+	offIV   = 0   // [8]uint64: BLAKE2b's IV
+	offStep = 64  // [4]uint64: 128, 0, 0, 0
+	offK    = 96  // [64]uint32: SHA-256's round constants
+	offFlip = 352 // [16]byte: PSHUFB mask for big-endian words
+
+	offChain   = 0   // [8]uint64: BLAKE2b's chain value
+	offCounter = 64  // [4]uint64: bytes compressed, 0, 0, 0
+	offSHA     = 96  // [8]uint32: SHA-256's a..h
+	offOrdered = 128 // [2][48][4]uint64: a block's message words in each round's order
+	orderedLen = 48 * 32
+)
+
+type asm struct{ bytes.Buffer }
+
+func (a *asm) op(format string, args ...any) { fmt.Fprintf(&a.Buffer, "\t"+format+"\n", args...) }
+func (a *asm) line(format string, args ...any) {
+	fmt.Fprintf(&a.Buffer, format+"\n", args...)
+}
+
+// BLAKE2b's registers are 16–31, which only EVEX instructions reach, so
+// the SHA-256 code's legacy SSE instructions on X0–X15 never touch them.
+const (
+	rowA, rowB, rowC, rowD = "Y16", "Y17", "Y18", "Y19"
+	chainLo, chainHi       = "Y20", "Y21"
+	ivLo, ivHi             = "Y28", "Y29"
+	counter, step          = "Y30", "Y31"
+	// The ordered words of the block being hashed, and of the next.
+	thisBlock, nextBlock = "R9", "R10"
+)
+
+// SHA-256's registers (SHA256RNDS2 reads its message words from X0).
+const (
+	shaMsg, state0, state1, shaTmp, flipMask, save0, save1 = "X0", "X1", "X2", "X7", "X8", "X9", "X10"
+)
+
+var schedule = [4]string{"X3", "X4", "X5", "X6"}
+
+// orderWords copies round r's sixteen message words of the block at SI
+// (plus off) into buf in the order of the round's four vectors: the
+// column step's first and second words, then the diagonal step's.
+func (a *asm) orderWords(r, off int, buf string) {
+	s := blake2bSigma[r%10]
+	temps := []string{"AX", "BX", "DX", "R11"}
+	for v := range 4 {
+		for lane := range 4 {
+			word := s[(v/2)*8+2*lane+v%2]
+			t := temps[lane]
+			a.op("MOVQ %d(SI), %s", off+8*word, t)
+			a.op("MOVQ %s, %d(%s)", t, (r*4+v)*32+8*lane, buf)
+		}
+	}
+}
+
+// g is one half of BLAKE2b's G function on all four columns at once; x
+// and y are the message vectors' addresses.
+func (a *asm) g(x, y string) {
+	a.op("VPADDQ %s, %s, %s", x, rowA, rowA)
+	a.op("VPADDQ %s, %s, %s", rowB, rowA, rowA)
+	a.op("VPXORQ %s, %s, %s", rowA, rowD, rowD)
+	a.op("VPRORQ $32, %s, %s", rowD, rowD)
+	a.op("VPADDQ %s, %s, %s", rowD, rowC, rowC)
+	a.op("VPXORQ %s, %s, %s", rowC, rowB, rowB)
+	a.op("VPRORQ $24, %s, %s", rowB, rowB)
+	a.op("VPADDQ %s, %s, %s", y, rowA, rowA)
+	a.op("VPADDQ %s, %s, %s", rowB, rowA, rowA)
+	a.op("VPXORQ %s, %s, %s", rowA, rowD, rowD)
+	a.op("VPRORQ $16, %s, %s", rowD, rowD)
+	a.op("VPADDQ %s, %s, %s", rowD, rowC, rowC)
+	a.op("VPXORQ %s, %s, %s", rowC, rowB, rowB)
+	a.op("VPRORQ $63, %s, %s", rowB, rowB)
+}
+
+// blakeRound is one of BLAKE2b's twelve rounds: the columns, then the
+// diagonals (rows B, C and D turned so that each diagonal is a column).
+// SHA-256's share of the block and the ordering of the next block's words
+// are spread among its steps.
+func (a *asm) blakeRound(r int, fillNext bool) {
+	vec := func(v int) string { return fmt.Sprintf("%d(%s)", (r*4+v)*32, thisBlock) }
+	a.g(vec(0), vec(1))
+	a.shaStep(2*r, 24)
+	a.op("VPERMQ $0x39, %s, %s", rowB, rowB)
+	a.op("VPERMQ $0x4e, %s, %s", rowC, rowC)
+	a.op("VPERMQ $0x93, %s, %s", rowD, rowD)
+	if fillNext {
+		a.orderWords(r, 128, nextBlock)
+	}
+	a.g(vec(2), vec(3))
+	a.shaStep(2*r+1, 24)
+	a.op("VPERMQ $0x93, %s, %s", rowB, rowB)
+	a.op("VPERMQ $0x4e, %s, %s", rowC, rowC)
+	a.op("VPERMQ $0x39, %s, %s", rowD, rowD)
+}
+
+// shaQuad is SHA-256's rounds 4q to 4q+3 of the 64-byte block at off(SI),
+// with the message schedule for the rounds after it (Intel's SHA
+// extensions: the state as ABEF and CDGH, W in four registers).
+func (a *asm) shaQuad(q, off int) {
+	w := schedule[q%4]
+	if q < 4 {
+		a.op("VMOVDQU %d(SI), %s", off+16*q, w)
+		a.op("VPSHUFB %s, %s, %s", flipMask, w, w)
+	}
+	a.op("VPADDD %d(R8), %s, %s", offK+16*q, w, shaMsg)
+	a.op("SHA256RNDS2 X0, %s, %s", state0, state1)
+	if q >= 3 && q <= 14 {
+		next := schedule[(q+1)%4]
+		a.op("VPALIGNR $4, %s, %s, %s", schedule[(q+3)%4], w, shaTmp)
+		a.op("VPADDD %s, %s, %s", shaTmp, next, next)
+		a.op("SHA256MSG2 %s, %s", w, next)
+	}
+	a.op("VPSHUFD $0x0e, %s, %s", shaMsg, shaMsg)
+	a.op("SHA256RNDS2 X0, %s, %s", state1, state0)
+	if q >= 1 && q <= 12 {
+		a.op("SHA256MSG1 %s, %s", w, schedule[(q+3)%4])
+	}
+}
+
+// shaStep emits part i of n of SHA-256's work on the 128-byte block: two
+// SHA-256 blocks of 16 quad rounds each.
+func (a *asm) shaStep(i, n int) {
+	from, to := 32*i/n, 32*(i+1)/n
+	for q := from; q < to; q++ {
+		if q%16 == 0 {
+			if q > 0 {
+				a.op("VPADDD %s, %s, %s", save0, state0, state0)
+				a.op("VPADDD %s, %s, %s", save1, state1, state1)
+			}
+			a.op("VMOVDQA %s, %s", state0, save0)
+			a.op("VMOVDQA %s, %s", state1, save1)
+		}
+		a.shaQuad(q%16, 64*(q/16))
+	}
+}
+
+// block hashes the block at SI with both hashes, and (when fillNext) puts
+// the next block's words in order meanwhile.
+func (a *asm) block(fillNext bool) {
+	a.op("VPADDQ %s, %s, %s", step, counter, counter)
+	a.op("VMOVDQA64 %s, %s", chainLo, rowA)
+	a.op("VMOVDQA64 %s, %s", chainHi, rowB)
+	a.op("VMOVDQA64 %s, %s", ivLo, rowC)
+	a.op("VPXORQ %s, %s, %s", counter, ivHi, rowD)
+	for r := range 12 {
+		a.blakeRound(r, fillNext)
+	}
+	a.op("VPADDD %s, %s, %s", save0, state0, state0)
+	a.op("VPADDD %s, %s, %s", save1, state1, state1)
+	a.op("VPTERNLOGQ $0x96, %s, %s, %s", rowC, rowA, chainLo)
+	a.op("VPTERNLOGQ $0x96, %s, %s, %s", rowD, rowB, chainHi)
+}
+
+func (a *asm) kernel() {
+	a.line("// func blocks(s *kernelState, p *byte, n int, c *kernelConstants)")
+	a.line("TEXT ·blocks(SB), NOSPLIT, $0-32")
+	a.op("MOVQ s+0(FP), DI")
+	a.op("MOVQ p+8(FP), SI")
+	a.op("MOVQ n+16(FP), CX")
+	a.op("MOVQ c+24(FP), R8")
+	a.op("VMOVDQU64 %d(DI), %s", offChain, chainLo)
+	a.op("VMOVDQU64 %d(DI), %s", offChain+32, chainHi)
+	a.op("VMOVDQU64 %d(DI), %s", offCounter, counter)
+	a.op("VMOVDQU64 %d(R8), %s", offIV, ivLo)
+	a.op("VMOVDQU64 %d(R8), %s", offIV+32, ivHi)
+	a.op("VMOVDQU64 %d(R8), %s", offStep, step)
+	// SHA-256's state a..h to the ABEF and CDGH the instructions work on.
+	a.op("VMOVDQU %d(DI), %s", offSHA, state0)
+	a.op("VMOVDQU %d(DI), %s", offSHA+16, state1)
+	a.op("VPSHUFD $0xb1, %s, %s", state0, state0)
+	a.op("VPSHUFD $0x1b, %s, %s", state1, state1)
+	a.op("VMOVDQA %s, %s", state0, shaTmp)
+	a.op("VPALIGNR $8, %s, %s, %s", state1, state0, state0)
+	a.op("VPBLENDW $0xf0, %s, %s, %s", shaTmp, state1, state1)
+	a.op("VMOVDQU %d(R8), %s", offFlip, flipMask)
+	a.op("LEAQ %d(DI), %s", offOrdered, thisBlock)
+	a.op("LEAQ %d(DI), %s", offOrdered+orderedLen, nextBlock)
+	for r := range 12 {
+		a.orderWords(r, 0, thisBlock)
+	}
+	a.line("loop:")
+	a.op("CMPQ CX, $1")
+	a.op("JEQ last")
+	a.block(true)
+	a.op("ADDQ $128, SI")
+	a.op("DECQ CX")
+	a.op("XCHGQ %s, %s", thisBlock, nextBlock)
+	a.op("JMP loop")
+	a.line("last:")
+	a.block(false)
+	a.op("VMOVDQU64 %s, %d(DI)", chainLo, offChain)
+	a.op("VMOVDQU64 %s, %d(DI)", chainHi, offChain+32)
+	a.op("VMOVDQU64 %s, %d(DI)", counter, offCounter)
+	// And back to a..h.
+	a.op("VPSHUFD $0x1b, %s, %s", state0, state0)
+	a.op("VPSHUFD $0xb1, %s, %s", state1, state1)
+	a.op("VMOVDQA %s, %s", state0, shaTmp)
+	a.op("VPBLENDW $0xf0, %s, %s, %s", state1, state0, state0)
+	a.op("VPALIGNR $8, %s, %s, %s", shaTmp, state1, state1)
+	a.op("VMOVDQU %s, %d(DI)", state0, offSHA)
+	a.op("VMOVDQU %s, %d(DI)", state1, offSHA+16)
+	a.op("VZEROUPPER")
+	a.op("RET")
+	a.line("")
+	a.line("// func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)")
+	a.line("TEXT ·cpuid(SB), NOSPLIT, $0-24")
+	a.op("MOVL leaf+0(FP), AX")
+	a.op("MOVL sub+4(FP), CX")
+	a.op("CPUID")
+	a.op("MOVL AX, eax+8(FP)")
+	a.op("MOVL BX, ebx+12(FP)")
+	a.op("MOVL CX, ecx+16(FP)")
+	a.op("MOVL DX, edx+20(FP)")
+	a.op("RET")
+}
+
+func main() {
+	var a asm
+	a.line("// Code generated by kernel_gen.go; DO NOT EDIT.")
+	a.line("")
+	a.line("//go:build !purego")
+	a.line("")
+	a.line(`#include "textflag.h"`)
+	a.line("")
+	a.kernel()
+	if err := os.WriteFile("kernel_amd64.s", a.Bytes(), 0o644); err != nil {
+		log.Fatal(err)
+	}
+}

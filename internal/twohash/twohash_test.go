@@ -1,0 +1,200 @@
+package twohash
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"math/rand/v2"
+	"testing"
+	"unsafe"
+
+	"golang.org/x/crypto/blake2b"
+)
+
+// reference is what the libraries say of data.
+func reference(data []byte) (sha, blake [Size]byte) {
+	return sha256.Sum256(data), blake2b.Sum256(data)
+}
+
+func randomBytes(seed uint64, n int) []byte {
+	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	return b
+}
+
+// hashers are the two paths this machine can take.
+func hashers(t *testing.T) map[string]func() *Hasher {
+	t.Helper()
+	paths := map[string]func() *Hasher{"libraries": func() *Hasher { return newHasher(false) }}
+	if haveKernel {
+		paths["kernel"] = func() *Hasher { return newHasher(true) }
+	} else {
+		t.Log("this machine has no kernel (SHA-NI and AVX-512VL); only the libraries' path is tested")
+	}
+	return paths
+}
+
+func TestEveryLengthAtOnce(t *testing.T) {
+	t.Parallel()
+	data := randomBytes(1, 1200)
+	for name, newH := range hashers(t) {
+		for n := 0; n <= len(data); n++ {
+			h := newH()
+			h.Write(data[:n])
+			gotSHA, gotBlake := h.Sums()
+			wantSHA, wantBlake := reference(data[:n])
+			if gotSHA != wantSHA || gotBlake != wantBlake {
+				t.Fatalf("%s: %d bytes: sha256 %x blake2b %x, want %x and %x", name, n, gotSHA, gotBlake, wantSHA, wantBlake)
+			}
+		}
+	}
+}
+
+// TestSplitWrites cuts one input at every kind of boundary: inside a
+// block, on a block's end (whose compression must wait for the next
+// byte), and across many blocks.
+func TestSplitWrites(t *testing.T) {
+	t.Parallel()
+	data := randomBytes(2, 5000)
+	wantSHA, wantBlake := reference(data)
+	cuts := []int{0, 1, 63, 64, 65, 127, 128, 129, 255, 256, 257, 1000, 1024, 4999, 5000}
+	for name, newH := range hashers(t) {
+		for _, a := range cuts {
+			for _, b := range cuts {
+				if b < a {
+					continue
+				}
+				h := newH()
+				h.Write(data[:a])
+				h.Write(data[a:b])
+				h.Write(nil)
+				h.Write(data[b:])
+				if gotSHA, gotBlake := h.Sums(); gotSHA != wantSHA || gotBlake != wantBlake {
+					t.Fatalf("%s: cut at %d and %d: digests differ from the libraries'", name, a, b)
+				}
+			}
+		}
+	}
+}
+
+func TestRandomWritesOfLargeInputs(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(3, 4))
+	for name, newH := range hashers(t) {
+		for round := range 20 {
+			data := randomBytes(uint64(round), r.IntN(3<<20))
+			h := newH()
+			for rest := data; len(rest) > 0; {
+				n := min(len(rest), r.IntN(300<<10)+1)
+				h.Write(rest[:n])
+				rest = rest[n:]
+			}
+			wantSHA, wantBlake := reference(data)
+			if gotSHA, gotBlake := h.Sums(); gotSHA != wantSHA || gotBlake != wantBlake {
+				t.Fatalf("%s: round %d (%d bytes): digests differ from the libraries'", name, round, len(data))
+			}
+		}
+	}
+}
+
+// TestSumsDoesNotEndTheHash: Sums may be asked midway, as hash.Hash's Sum.
+func TestSumsDoesNotEndTheHash(t *testing.T) {
+	t.Parallel()
+	data := randomBytes(5, 700)
+	for name, newH := range hashers(t) {
+		h := newH()
+		h.Write(data[:300])
+		if gotSHA, _ := h.Sums(); gotSHA != sha256.Sum256(data[:300]) {
+			t.Fatalf("%s: midway sha256 differs", name)
+		}
+		h.Write(data[300:])
+		wantSHA, wantBlake := reference(data)
+		if gotSHA, gotBlake := h.Sums(); gotSHA != wantSHA || gotBlake != wantBlake {
+			t.Fatalf("%s: digests after a midway Sums differ", name)
+		}
+	}
+}
+
+// TestKernelLeavesTheCallersBytes: the kernel reads the blocks it is given
+// and nothing past them.
+func TestKernelLeavesTheCallersBytes(t *testing.T) {
+	t.Parallel()
+	if !haveKernel {
+		t.Skip("no kernel on this machine")
+	}
+	data := randomBytes(6, 4096)
+	before := bytes.Clone(data)
+	h := newHasher(true)
+	h.Write(data)
+	if !bytes.Equal(data, before) {
+		t.Fatal("the kernel wrote to its input")
+	}
+}
+
+// TestConstantsLayout: kernel_gen.go addresses the tables by these offsets.
+func TestConstantsLayout(t *testing.T) {
+	t.Parallel()
+	if !haveKernel {
+		t.Skip("no kernel on this machine")
+	}
+	var c kernelConstants
+	var s kernelState
+	got := []uintptr{unsafe.Offsetof(c.iv), unsafe.Offsetof(c.step), unsafe.Offsetof(c.k), unsafe.Offsetof(c.flip), unsafe.Offsetof(s.blake), unsafe.Offsetof(s.counter), unsafe.Offsetof(s.sha), unsafe.Offsetof(s.ordered)}
+	want := []uintptr{0, 64, 96, 352, 0, 64, 96, 128}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("offsets %v, want %v: regenerate kernel_amd64.s (go generate ./internal/twohash)", got, want)
+		}
+	}
+}
+
+func FuzzAgainstLibraries(f *testing.F) {
+	f.Add([]byte("abc"), uint16(1))
+	f.Add(bytes.Repeat([]byte{0xff}, 385), uint16(128))
+	f.Fuzz(func(t *testing.T, data []byte, cut uint16) {
+		for name, newH := range hashers(t) {
+			h := newH()
+			c := min(int(cut), len(data))
+			h.Write(data[:c])
+			h.Write(data[c:])
+			wantSHA, wantBlake := reference(data)
+			if gotSHA, gotBlake := h.Sums(); gotSHA != wantSHA || gotBlake != wantBlake {
+				t.Fatalf("%s: %d bytes cut at %d: digests differ", name, len(data), c)
+			}
+		}
+	})
+}
+
+func BenchmarkHash(b *testing.B) {
+	data := randomBytes(7, 256<<10)
+	b.Run("pair", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		h := New()
+		for b.Loop() {
+			h.Write(data)
+		}
+	})
+	b.Run("libraries", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		h := newHasher(false)
+		for b.Loop() {
+			h.Write(data)
+		}
+	})
+	b.Run("blake2b", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		h, _ := blake2b.New256(nil)
+		for b.Loop() {
+			h.Write(data)
+		}
+	})
+	b.Run("sha256", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		h := sha256.New()
+		for b.Loop() {
+			h.Write(data)
+		}
+	})
+}
