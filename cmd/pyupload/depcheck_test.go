@@ -25,6 +25,8 @@ var forbiddenDeps = map[string][]string{
 	// never call them (depguard in .golangci.yml checks that).
 	"pkg/pep440": {"net/http", "os/exec", "pkg/dist", "pkg/pep508", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/fakeindex", "github.com/urfave/cli/v3"},
 	"pkg/pep508": {"net/http", "os/exec", "pkg/dist", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/fakeindex", "github.com/urfave/cli/v3"},
+	// The pair of digests is pure computation below pkg/dist.
+	"internal/twohash": {"net/http", "os/exec", "pkg/dist", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/transport", "internal/localfile", "github.com/urfave/cli/v3"},
 	// Reading archives needs no network and no other pipeline stage.
 	"pkg/dist": {"net/http", "pkg/upload", "pkg/oidc", "pkg/mint", "internal/transport", "github.com/urfave/cli/v3"},
 	// The generated reference lists (SPDX ids, trove classifiers) are data

@@ -66,14 +66,19 @@ func newHasher(useKernel bool) *Hasher {
 	return h
 }
 
-// Write adds p to both hashes. It never fails.
+// Write adds p to both hashes, as io.Writer. It never fails.
 func (h *Hasher) Write(p []byte) (int, error) {
-	n := len(p)
-	h.total += uint64(n)
+	h.Add(p)
+	return len(p), nil
+}
+
+// Add adds p to both hashes.
+func (h *Hasher) Add(p []byte) {
+	h.total += uint64(len(p))
 	if h.sha != nil {
 		h.sha.Write(p)
 		h.blake.Write(p)
-		return n, nil
+		return
 	}
 	// BLAKE2b marks its last block, so a full block is compressed only
 	// once a byte after it has arrived.
@@ -82,7 +87,7 @@ func (h *Hasher) Write(p []byte) (int, error) {
 		h.nbuf += c
 		p = p[c:]
 		if len(p) == 0 {
-			return n, nil
+			return
 		}
 		blocks(&h.st, &h.buf[0], 1, &constants)
 		h.nbuf = 0
@@ -93,7 +98,6 @@ func (h *Hasher) Write(p []byte) (int, error) {
 		p = p[full*blockSize:]
 	}
 	h.nbuf += copy(h.buf[h.nbuf:], p)
-	return n, nil
 }
 
 // Sums returns the SHA-256 and BLAKE2b-256 of what was written. The

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"math/rand/v2"
 	"testing"
-	"unsafe"
 
 	"golang.org/x/crypto/blake2b"
 )
@@ -42,7 +41,7 @@ func TestEveryLengthAtOnce(t *testing.T) {
 	for name, newH := range hashers(t) {
 		for n := 0; n <= len(data); n++ {
 			h := newH()
-			h.Write(data[:n])
+			h.Add(data[:n])
 			gotSHA, gotBlake := h.Sums()
 			wantSHA, wantBlake := reference(data[:n])
 			if gotSHA != wantSHA || gotBlake != wantBlake {
@@ -67,10 +66,10 @@ func TestSplitWrites(t *testing.T) {
 					continue
 				}
 				h := newH()
-				h.Write(data[:a])
-				h.Write(data[a:b])
-				h.Write(nil)
-				h.Write(data[b:])
+				h.Add(data[:a])
+				h.Add(data[a:b])
+				h.Add(nil)
+				h.Add(data[b:])
 				if gotSHA, gotBlake := h.Sums(); gotSHA != wantSHA || gotBlake != wantBlake {
 					t.Fatalf("%s: cut at %d and %d: digests differ from the libraries'", name, a, b)
 				}
@@ -88,7 +87,7 @@ func TestRandomWritesOfLargeInputs(t *testing.T) {
 			h := newH()
 			for rest := data; len(rest) > 0; {
 				n := min(len(rest), r.IntN(300<<10)+1)
-				h.Write(rest[:n])
+				h.Add(rest[:n])
 				rest = rest[n:]
 			}
 			wantSHA, wantBlake := reference(data)
@@ -105,11 +104,11 @@ func TestSumsDoesNotEndTheHash(t *testing.T) {
 	data := randomBytes(5, 700)
 	for name, newH := range hashers(t) {
 		h := newH()
-		h.Write(data[:300])
+		h.Add(data[:300])
 		if gotSHA, _ := h.Sums(); gotSHA != sha256.Sum256(data[:300]) {
 			t.Fatalf("%s: midway sha256 differs", name)
 		}
-		h.Write(data[300:])
+		h.Add(data[300:])
 		wantSHA, wantBlake := reference(data)
 		if gotSHA, gotBlake := h.Sums(); gotSHA != wantSHA || gotBlake != wantBlake {
 			t.Fatalf("%s: digests after a midway Sums differ", name)
@@ -127,26 +126,9 @@ func TestKernelLeavesTheCallersBytes(t *testing.T) {
 	data := randomBytes(6, 4096)
 	before := bytes.Clone(data)
 	h := newHasher(true)
-	h.Write(data)
+	h.Add(data)
 	if !bytes.Equal(data, before) {
 		t.Fatal("the kernel wrote to its input")
-	}
-}
-
-// TestConstantsLayout: kernel_gen.go addresses the tables by these offsets.
-func TestConstantsLayout(t *testing.T) {
-	t.Parallel()
-	if !haveKernel {
-		t.Skip("no kernel on this machine")
-	}
-	var c kernelConstants
-	var s kernelState
-	got := []uintptr{unsafe.Offsetof(c.iv), unsafe.Offsetof(c.step), unsafe.Offsetof(c.k), unsafe.Offsetof(c.flip), unsafe.Offsetof(s.blake), unsafe.Offsetof(s.counter), unsafe.Offsetof(s.sha), unsafe.Offsetof(s.ordered)}
-	want := []uintptr{0, 64, 96, 352, 0, 64, 96, 128}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Fatalf("offsets %v, want %v: regenerate kernel_amd64.s (go generate ./internal/twohash)", got, want)
-		}
 	}
 }
 
@@ -157,8 +139,8 @@ func FuzzAgainstLibraries(f *testing.F) {
 		for name, newH := range hashers(t) {
 			h := newH()
 			c := min(int(cut), len(data))
-			h.Write(data[:c])
-			h.Write(data[c:])
+			h.Add(data[:c])
+			h.Add(data[c:])
 			wantSHA, wantBlake := reference(data)
 			if gotSHA, gotBlake := h.Sums(); gotSHA != wantSHA || gotBlake != wantBlake {
 				t.Fatalf("%s: %d bytes cut at %d: digests differ", name, len(data), c)
@@ -173,14 +155,14 @@ func BenchmarkHash(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		h := New()
 		for b.Loop() {
-			h.Write(data)
+			h.Add(data)
 		}
 	})
 	b.Run("libraries", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		h := newHasher(false)
 		for b.Loop() {
-			h.Write(data)
+			h.Add(data)
 		}
 	})
 	b.Run("blake2b", func(b *testing.B) {

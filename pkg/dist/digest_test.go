@@ -17,21 +17,29 @@ import (
 	"golang.org/x/crypto/blake2b"
 
 	"github.com/pyupload/pyupload/internal/testzip"
+	"github.com/pyupload/pyupload/internal/twohash"
 )
 
 func TestDigest(t *testing.T) {
 	t.Parallel()
 	for _, size := range []int{0, 1, digestChunk - 1, digestChunk, digestChunk + 1, 5*digestChunk + 7} {
 		data := randomBytes(size)
+		sha := sha256.Sum256(data)
+		blake := blake2b.Sum256(data)
+		want := Digests{Size: int64(size), SHA256: hex.EncodeToString(sha[:]), Blake2b256: hex.EncodeToString(blake[:])}
 		got, err := Digest(bytes.NewReader(data))
 		if err != nil {
 			t.Fatalf("Digest(%d bytes) error = %v", size, err)
 		}
-		sha := sha256.Sum256(data)
-		blake := blake2b.Sum256(data)
-		want := Digests{Size: int64(size), SHA256: hex.EncodeToString(sha[:]), Blake2b256: hex.EncodeToString(blake[:])}
 		if got != want {
 			t.Errorf("Digest(%d bytes) = %+v, want %+v", size, got, want)
+		}
+		// Both ways of splitting the work, whichever this machine takes.
+		for _, pair := range []bool{false, twohash.Accelerated()} {
+			got, err, _ := digestWith(newDigestStages(pair), bytes.NewReader(data), nil)
+			if err != nil || got != want {
+				t.Errorf("digest with the pair kernel %v (%d bytes) = %+v, %v; want %+v", pair, size, got, err, want)
+			}
 		}
 	}
 }
