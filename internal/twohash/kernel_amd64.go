@@ -6,15 +6,15 @@ import "golang.org/x/sys/cpu"
 
 //go:generate go run kernel_gen.go
 
-// blocks hashes n 128-byte blocks at p into s with both hashes; none of
-// them is BLAKE2b's last block.
+// blocksAVX512 hashes n 128-byte blocks at p into s with both hashes;
+// none of them is BLAKE2b's last block.
 //
 //go:noescape
-func blocks(s *kernelState, p *byte, n int, c *kernelConstants)
+func blocksAVX512(s *kernelState, p *byte, n int, c *kernelConstants)
 
 func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
 
-// kernelConstants are the kernel's tables; their offsets are fixed by
+// kernelConstants are the kernels' tables; their offsets are fixed by
 // kernel_gen.go.
 type kernelConstants struct {
 	iv   [8]uint64
@@ -31,7 +31,17 @@ var constants = kernelConstants{
 	flip: [16]byte{3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12},
 }
 
-var haveKernel = cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && cpu.X86.HasSSSE3 && cpu.X86.HasSSE41 && hasSHANI()
+// kernels are the machine's kernels, fastest first. There is one, for
+// CPUs with SHA-NI and AVX-512VL (Intel's server cores since Ice Lake,
+// AMD's since Zen 4). Others hash with the libraries: BLAKE2b on AVX2
+// would need the registers SHA-NI's legacy encoding makes slow to share
+// (kernel_gen.go).
+var kernels = func() []kernel {
+	if cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && cpu.X86.HasSSSE3 && cpu.X86.HasSSE41 && hasSHANI() {
+		return []kernel{{"AVX-512VL and SHA-NI", blocksAVX512}}
+	}
+	return nil
+}()
 
 // hasSHANI reads CPUID leaf 7's SHA bit, which golang.org/x/sys/cpu does
 // not report on x86.

@@ -4,12 +4,13 @@
 
 #include "textflag.h"
 
-// func blocks(s *kernelState, p *byte, n int, c *kernelConstants)
-TEXT ·blocks(SB), NOSPLIT, $0-32
+// func blocksAVX512(s *kernelState, p *byte, n int, c *kernelConstants)
+TEXT ·blocksAVX512(SB), NOSPLIT, $0-32
 	MOVQ s+0(FP), DI
 	MOVQ p+8(FP), SI
 	MOVQ n+16(FP), CX
 	MOVQ c+24(FP), R8
+	VZEROUPPER
 	VMOVDQU64 0(DI), Y20
 	VMOVDQU64 32(DI), Y21
 	VMOVDQU64 64(DI), Y30

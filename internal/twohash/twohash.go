@@ -25,10 +25,11 @@ const blockSize = 128 // BLAKE2b's block: two of SHA-256's
 // Hasher computes both digests of what is written to it. The zero value
 // is not usable; call New.
 type Hasher struct {
-	st    kernelState
-	buf   [blockSize]byte
-	nbuf  int    // bytes held in buf: 1..128 once anything was written, so the last block waits for Sum
-	total uint64 // bytes written
+	kernel func(s *kernelState, p *byte, n int, c *kernelConstants) // nil: the libraries' hashes
+	st     kernelState
+	buf    [blockSize]byte
+	nbuf   int    // bytes held in buf: 1..128 once anything was written, so the last block waits for Sum
+	total  uint64 // bytes written
 
 	// Without the kernel: the libraries' own hashes.
 	sha, blake hash.Hash
@@ -45,17 +46,28 @@ type kernelState struct {
 	ordered [2][12 * 4][4]uint64
 }
 
-// Accelerated reports whether this machine runs the interleaved kernel.
-func Accelerated() bool { return haveKernel }
+// kernel is one of the assembly loops, and what it needs.
+type kernel struct {
+	needs  string
+	blocks func(s *kernelState, p *byte, n int, c *kernelConstants)
+}
 
-// New returns a Hasher; with force set to false, it uses the
-// interleaved kernel when the machine has one (tests pass true to compare
-// the libraries' path).
-func New() *Hasher { return newHasher(haveKernel) }
+// Accelerated reports whether this machine runs an interleaved kernel.
+func Accelerated() bool { return len(kernels) > 0 }
 
-func newHasher(useKernel bool) *Hasher {
-	h := &Hasher{}
-	if !useKernel {
+// New returns a Hasher, which uses the machine's fastest kernel when it
+// has one.
+func New() *Hasher {
+	if len(kernels) == 0 {
+		return newHasher(nil)
+	}
+	return newHasher(kernels[0].blocks)
+}
+
+// newHasher uses blocks, or the libraries when it is nil.
+func newHasher(blocks func(*kernelState, *byte, int, *kernelConstants)) *Hasher {
+	h := &Hasher{kernel: blocks}
+	if blocks == nil {
 		h.sha = sha256.New()
 		h.blake, _ = blake2b.New256(nil) // only fails for a key longer than 64 bytes
 		return h
@@ -89,12 +101,12 @@ func (h *Hasher) Add(p []byte) {
 		if len(p) == 0 {
 			return
 		}
-		blocks(&h.st, &h.buf[0], 1, &constants)
+		h.kernel(&h.st, &h.buf[0], 1, &constants)
 		h.nbuf = 0
 	}
 	if len(p) > blockSize {
 		full := (len(p) - 1) / blockSize
-		blocks(&h.st, &p[0], full, &constants)
+		h.kernel(&h.st, &p[0], full, &constants)
 		p = p[full*blockSize:]
 	}
 	h.nbuf += copy(h.buf[h.nbuf:], p)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"golang.org/x/crypto/blake2b"
@@ -26,11 +27,12 @@ func randomBytes(seed uint64, n int) []byte {
 // hashers are the two paths this machine can take.
 func hashers(t *testing.T) map[string]func() *Hasher {
 	t.Helper()
-	paths := map[string]func() *Hasher{"libraries": func() *Hasher { return newHasher(false) }}
-	if haveKernel {
-		paths["kernel"] = func() *Hasher { return newHasher(true) }
-	} else {
-		t.Log("this machine has no kernel (SHA-NI and AVX-512VL); only the libraries' path is tested")
+	paths := map[string]func() *Hasher{"libraries": func() *Hasher { return newHasher(nil) }}
+	for _, k := range kernels {
+		paths[k.needs] = func() *Hasher { return newHasher(k.blocks) }
+	}
+	if len(kernels) == 0 {
+		t.Log("this machine has no kernel (SHA-NI with AVX2 or AVX-512VL); only the libraries' path is tested")
 	}
 	return paths
 }
@@ -120,15 +122,16 @@ func TestSumsDoesNotEndTheHash(t *testing.T) {
 // and nothing past them.
 func TestKernelLeavesTheCallersBytes(t *testing.T) {
 	t.Parallel()
-	if !haveKernel {
+	if len(kernels) == 0 {
 		t.Skip("no kernel on this machine")
 	}
 	data := randomBytes(6, 4096)
 	before := bytes.Clone(data)
-	h := newHasher(true)
-	h.Add(data)
-	if !bytes.Equal(data, before) {
-		t.Fatal("the kernel wrote to its input")
+	for _, k := range kernels {
+		newHasher(k.blocks).Add(data)
+		if !bytes.Equal(data, before) {
+			t.Fatalf("the %s kernel wrote to its input", k.needs)
+		}
 	}
 }
 
@@ -151,16 +154,18 @@ func FuzzAgainstLibraries(f *testing.F) {
 
 func BenchmarkHash(b *testing.B) {
 	data := randomBytes(7, 256<<10)
-	b.Run("pair", func(b *testing.B) {
-		b.SetBytes(int64(len(data)))
-		h := New()
-		for b.Loop() {
-			h.Add(data)
-		}
-	})
+	for _, k := range kernels {
+		b.Run("pair/"+strings.ReplaceAll(k.needs, " ", "-"), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			h := newHasher(k.blocks)
+			for b.Loop() {
+				h.Add(data)
+			}
+		})
+	}
 	b.Run("libraries", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
-		h := newHasher(false)
+		h := newHasher(nil)
 		for b.Loop() {
 			h.Add(data)
 		}
