@@ -12,15 +12,23 @@ import "golang.org/x/sys/cpu"
 //go:noescape
 func blocksAVX512(s *kernelState, p *byte, n int, c *kernelConstants)
 
+// blocksAVX is blocksAVX512 with BLAKE2b on 128-bit registers, for CPUs
+// with SHA-NI but no AVX-512.
+//
+//go:noescape
+func blocksAVX(s *kernelState, p *byte, n int, c *kernelConstants)
+
 func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
 
 // kernelConstants are the kernels' tables; their offsets are fixed by
 // kernel_gen.go.
 type kernelConstants struct {
-	iv   [8]uint64
-	step [4]uint64
-	k    [64]uint32
-	flip [16]byte
+	iv    [8]uint64
+	step  [4]uint64
+	k     [64]uint32
+	flip  [16]byte
+	rot24 [16]byte
+	rot16 [16]byte
 }
 
 var constants = kernelConstants{
@@ -28,19 +36,33 @@ var constants = kernelConstants{
 	step: [4]uint64{blockSize},
 	k:    sha256K,
 	// Each 32-bit word's bytes turned around: SHA-256 reads big-endian words.
-	flip: [16]byte{3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12},
+	flip:  [16]byte{3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12},
+	rot24: rotateBytes(3),
+	rot16: rotateBytes(2),
 }
 
-// kernels are the machine's kernels, fastest first. There is one, for
-// CPUs with SHA-NI and AVX-512VL (Intel's server cores since Ice Lake,
-// AMD's since Zen 4). Others hash with the libraries: BLAKE2b on AVX2
-// would need the registers SHA-NI's legacy encoding makes slow to share
-// (kernel_gen.go).
-var kernels = func() []kernel {
-	if cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && cpu.X86.HasSSSE3 && cpu.X86.HasSSE41 && hasSHANI() {
-		return []kernel{{"AVX-512VL and SHA-NI", blocksAVX512}}
+// rotateBytes is the VPSHUFB mask that turns each 64-bit word right by n
+// bytes.
+func rotateBytes(n byte) (mask [16]byte) {
+	for i := range byte(16) {
+		mask[i] = i&^7 + (i+n)&7
 	}
-	return nil
+	return mask
+}
+
+// kernels are the machine's kernels, fastest first: one for CPUs with
+// SHA-NI and AVX-512VL (Intel's server cores since Ice Lake, AMD's since
+// Zen 4), one for those with SHA-NI and AVX (AMD's since Zen, Intel's
+// desktop cores since Ice Lake). Others hash with the libraries.
+var kernels = func() []kernel {
+	if !cpu.X86.HasAVX || !cpu.X86.HasSSSE3 || !cpu.X86.HasSSE41 || !hasSHANI() {
+		return nil
+	}
+	var ks []kernel
+	if cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL {
+		ks = append(ks, kernel{"AVX-512VL and SHA-NI", blocksAVX512})
+	}
+	return append(ks, kernel{"AVX and SHA-NI", blocksAVX})
 }()
 
 // hasSHANI reads CPUID leaf 7's SHA bit, which golang.org/x/sys/cpu does

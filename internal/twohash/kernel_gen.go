@@ -29,6 +29,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"log"
 	"os"
@@ -53,16 +54,19 @@ var blake2bSigma = [10][16]int{
 // Offsets into kernelConstants and kernelState (kernel_amd64.go and
 // twohash.go; a test checks them).
 const (
-	offIV   = 0   // [8]uint64: BLAKE2b's IV
-	offStep = 64  // [4]uint64: 128, 0, 0, 0
-	offK    = 96  // [64]uint32: SHA-256's round constants
-	offFlip = 352 // [16]byte: PSHUFB mask for big-endian words
+	offIV    = 0   // [8]uint64: BLAKE2b's IV
+	offStep  = 64  // [4]uint64: 128, 0, 0, 0
+	offK     = 96  // [64]uint32: SHA-256's round constants
+	offFlip  = 352 // [16]byte: PSHUFB mask for big-endian words
+	offRot24 = 368 // [16]byte: VPSHUFB mask turning each 64-bit word right by 24 bits
+	offRot16 = 384 // [16]byte: the same by 16 bits
 
 	offChain   = 0   // [8]uint64: BLAKE2b's chain value
 	offCounter = 64  // [4]uint64: bytes compressed, 0, 0, 0
 	offSHA     = 96  // [8]uint32: SHA-256's a..h
 	offOrdered = 128 // [2][48][4]uint64: a block's message words in each round's order
 	orderedLen = 48 * 32
+	offSHASave = 3200 // [8]uint32: SHA-256's state at a block's start (blocksAVX)
 )
 
 type asm struct{ bytes.Buffer }
@@ -132,7 +136,7 @@ func (a *asm) g(x, y string) {
 func (a *asm) blakeRound(r int, fillNext bool) {
 	vec := func(v int) string { return fmt.Sprintf("%d(%s)", (r*4+v)*32, thisBlock) }
 	a.g(vec(0), vec(1))
-	a.shaStep(2*r, 24)
+	a.shaStep(2*r, 24, false)
 	a.op("VPERMQ $0x39, %s, %s", rowB, rowB)
 	a.op("VPERMQ $0x4e, %s, %s", rowC, rowC)
 	a.op("VPERMQ $0x93, %s, %s", rowD, rowD)
@@ -140,7 +144,7 @@ func (a *asm) blakeRound(r int, fillNext bool) {
 		a.orderWords(r, 128, nextBlock)
 	}
 	a.g(vec(2), vec(3))
-	a.shaStep(2*r+1, 24)
+	a.shaStep(2*r+1, 24, false)
 	a.op("VPERMQ $0x93, %s, %s", rowB, rowB)
 	a.op("VPERMQ $0x4e, %s, %s", rowC, rowC)
 	a.op("VPERMQ $0x39, %s, %s", rowD, rowD)
@@ -149,11 +153,11 @@ func (a *asm) blakeRound(r int, fillNext bool) {
 // shaQuad is SHA-256's rounds 4q to 4q+3 of the 64-byte block at off(SI),
 // with the message schedule for the rounds after it (Intel's SHA
 // extensions: the state as ABEF and CDGH, W in four registers).
-func (a *asm) shaQuad(q, off int) {
+func (a *asm) shaQuad(q, off int, flip string) {
 	w := schedule[q%4]
 	if q < 4 {
 		a.op("VMOVDQU %d(SI), %s", off+16*q, w)
-		a.op("VPSHUFB %s, %s, %s", flipMask, w, w)
+		a.op("VPSHUFB %s, %s, %s", flip, w, w)
 	}
 	a.op("VPADDD %d(R8), %s, %s", offK+16*q, w, shaMsg)
 	a.op("SHA256RNDS2 X0, %s, %s", state0, state1)
@@ -171,20 +175,40 @@ func (a *asm) shaQuad(q, off int) {
 }
 
 // shaStep emits part i of n of SHA-256's work on the 128-byte block: two
-// SHA-256 blocks of 16 quad rounds each.
-func (a *asm) shaStep(i, n int) {
+// SHA-256 blocks of 16 quad rounds each. inMemory: the flip mask and the
+// state saved at a block's start are in memory, not in registers.
+func (a *asm) shaStep(i, n int, inMemory bool) {
+	flip := flipMask
+	if inMemory {
+		flip = fmt.Sprintf("%d(R8)", offFlip)
+	}
 	from, to := 32*i/n, 32*(i+1)/n
 	for q := from; q < to; q++ {
 		if q%16 == 0 {
 			if q > 0 {
-				a.op("VPADDD %s, %s, %s", save0, state0, state0)
-				a.op("VPADDD %s, %s, %s", save1, state1, state1)
+				a.shaAddSaved(inMemory)
 			}
-			a.op("VMOVDQA %s, %s", state0, save0)
-			a.op("VMOVDQA %s, %s", state1, save1)
+			if inMemory {
+				a.op("VMOVDQU %s, %d(DI)", state0, offSHASave)
+				a.op("VMOVDQU %s, %d(DI)", state1, offSHASave+16)
+			} else {
+				a.op("VMOVDQA %s, %s", state0, save0)
+				a.op("VMOVDQA %s, %s", state1, save1)
+			}
 		}
-		a.shaQuad(q%16, 64*(q/16))
+		a.shaQuad(q%16, 64*(q/16), flip)
 	}
+}
+
+// shaAddSaved ends a SHA-256 block: the state at its start is added in.
+func (a *asm) shaAddSaved(inMemory bool) {
+	if inMemory {
+		a.op("VPADDD %d(DI), %s, %s", offSHASave, state0, state0)
+		a.op("VPADDD %d(DI), %s, %s", offSHASave+16, state1, state1)
+		return
+	}
+	a.op("VPADDD %s, %s, %s", save0, state0, state0)
+	a.op("VPADDD %s, %s, %s", save1, state1, state1)
 }
 
 // block hashes the block at SI with both hashes, and (when fillNext) puts
@@ -198,8 +222,7 @@ func (a *asm) block(fillNext bool) {
 	for r := range 12 {
 		a.blakeRound(r, fillNext)
 	}
-	a.op("VPADDD %s, %s, %s", save0, state0, state0)
-	a.op("VPADDD %s, %s, %s", save1, state1, state1)
+	a.shaAddSaved(false)
 	a.op("VPTERNLOGQ $0x96, %s, %s, %s", rowC, rowA, chainLo)
 	a.op("VPTERNLOGQ $0x96, %s, %s, %s", rowD, rowB, chainHi)
 }
@@ -218,7 +241,21 @@ func (a *asm) kernel() {
 	a.op("VMOVDQU64 %d(R8), %s", offIV, ivLo)
 	a.op("VMOVDQU64 %d(R8), %s", offIV+32, ivHi)
 	a.op("VMOVDQU64 %d(R8), %s", offStep, step)
-	// SHA-256's state a..h to the ABEF and CDGH the instructions work on.
+	a.loadSHA()
+	a.op("VMOVDQU %d(R8), %s", offFlip, flipMask)
+	a.loop("AVX512", a.block)
+	a.op("VMOVDQU64 %s, %d(DI)", chainLo, offChain)
+	a.op("VMOVDQU64 %s, %d(DI)", chainHi, offChain+32)
+	a.op("VMOVDQU64 %s, %d(DI)", counter, offCounter)
+	a.storeSHA()
+	a.op("VZEROUPPER")
+	a.op("RET")
+	a.line("")
+}
+
+// loadSHA turns SHA-256's state a..h into the ABEF and CDGH the
+// instructions work on.
+func (a *asm) loadSHA() {
 	a.op("VMOVDQU %d(DI), %s", offSHA, state0)
 	a.op("VMOVDQU %d(DI), %s", offSHA+16, state1)
 	a.op("VPSHUFD $0xb1, %s, %s", state0, state0)
@@ -226,26 +263,10 @@ func (a *asm) kernel() {
 	a.op("VMOVDQA %s, %s", state0, shaTmp)
 	a.op("VPALIGNR $8, %s, %s, %s", state1, state0, state0)
 	a.op("VPBLENDW $0xf0, %s, %s, %s", shaTmp, state1, state1)
-	a.op("VMOVDQU %d(R8), %s", offFlip, flipMask)
-	a.op("LEAQ %d(DI), %s", offOrdered, thisBlock)
-	a.op("LEAQ %d(DI), %s", offOrdered+orderedLen, nextBlock)
-	for r := range 12 {
-		a.orderWords(r, 0, thisBlock)
-	}
-	a.line("loop:")
-	a.op("CMPQ CX, $1")
-	a.op("JEQ last")
-	a.block(true)
-	a.op("ADDQ $128, SI")
-	a.op("DECQ CX")
-	a.op("XCHGQ %s, %s", thisBlock, nextBlock)
-	a.op("JMP loop")
-	a.line("last:")
-	a.block(false)
-	a.op("VMOVDQU64 %s, %d(DI)", chainLo, offChain)
-	a.op("VMOVDQU64 %s, %d(DI)", chainHi, offChain+32)
-	a.op("VMOVDQU64 %s, %d(DI)", counter, offCounter)
-	// And back to a..h.
+}
+
+// storeSHA turns ABEF and CDGH back into a..h.
+func (a *asm) storeSHA() {
 	a.op("VPSHUFD $0x1b, %s, %s", state0, state0)
 	a.op("VPSHUFD $0xb1, %s, %s", state1, state1)
 	a.op("VMOVDQA %s, %s", state0, shaTmp)
@@ -253,9 +274,29 @@ func (a *asm) kernel() {
 	a.op("VPALIGNR $8, %s, %s, %s", shaTmp, state1, state1)
 	a.op("VMOVDQU %s, %d(DI)", state0, offSHA)
 	a.op("VMOVDQU %s, %d(DI)", state1, offSHA+16)
-	a.op("VZEROUPPER")
-	a.op("RET")
-	a.line("")
+}
+
+// loop orders the first block's words, then hashes every block: all but
+// the last while ordering the next one's words.
+func (a *asm) loop(name string, block func(fillNext bool)) {
+	a.op("LEAQ %d(DI), %s", offOrdered, thisBlock)
+	a.op("LEAQ %d(DI), %s", offOrdered+orderedLen, nextBlock)
+	for r := range 12 {
+		a.orderWords(r, 0, thisBlock)
+	}
+	a.line("loop%s:", name)
+	a.op("CMPQ CX, $1")
+	a.op("JEQ last%s", name)
+	block(true)
+	a.op("ADDQ $128, SI")
+	a.op("DECQ CX")
+	a.op("XCHGQ %s, %s", thisBlock, nextBlock)
+	a.op("JMP loop%s", name)
+	a.line("last%s:", name)
+	block(false)
+}
+
+func (a *asm) cpuid() {
 	a.line("// func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)")
 	a.line("TEXT ·cpuid(SB), NOSPLIT, $0-24")
 	a.op("MOVL leaf+0(FP), AX")
@@ -269,6 +310,8 @@ func (a *asm) kernel() {
 }
 
 func main() {
+	out := flag.String("out", "kernel_amd64.s", "write the assembly to `path`")
+	flag.Parse()
 	var a asm
 	a.line("// Code generated by kernel_gen.go; DO NOT EDIT.")
 	a.line("")
@@ -277,7 +320,153 @@ func main() {
 	a.line(`#include "textflag.h"`)
 	a.line("")
 	a.kernel()
-	if err := os.WriteFile("kernel_amd64.s", a.Bytes(), 0o644); err != nil {
+	a.kernelAVX()
+	a.cpuid()
+	if err := os.WriteFile(*out, a.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// The AVX kernel (blocksAVX) keeps BLAKE2b on 128-bit registers with VEX
+// encodings, which leave the upper halves clear, so SHA-NI's legacy SSE
+// instructions pay nothing. Each row is two registers, X8–X15; X7 is the
+// scratch of both hashes (each writes it before reading it), and the
+// masks, SHA-256's flip mask and saved state are in memory.
+type halves struct{ lo, hi string }
+
+var (
+	row128A = halves{"X8", "X9"}
+	row128B = halves{"X10", "X11"}
+	row128C = halves{"X12", "X13"}
+	row128D = halves{"X14", "X15"}
+)
+
+const scratch128 = "X7"
+
+func (a *asm) rotate128(n int, h halves) {
+	switch n {
+	case 32:
+		a.op("VPSHUFD $0xb1, %s, %s", h.lo, h.lo)
+		a.op("VPSHUFD $0xb1, %s, %s", h.hi, h.hi)
+	case 24, 16:
+		off := offRot24
+		if n == 16 {
+			off = offRot16
+		}
+		a.op("VPSHUFB %d(R8), %s, %s", off, h.lo, h.lo)
+		a.op("VPSHUFB %d(R8), %s, %s", off, h.hi, h.hi)
+	case 63: // left by one: the word doubled, its top bit brought round
+		for _, reg := range []string{h.lo, h.hi} {
+			a.op("VPSRLQ $63, %s, %s", reg, scratch128)
+			a.op("VPADDQ %s, %s, %s", reg, reg, reg)
+			a.op("VPXOR %s, %s, %s", scratch128, reg, reg)
+		}
+	}
+}
+
+// add2 and xor2 combine two rows half by half: dst += src, dst ^= src.
+func (a *asm) add2(src, dst halves) {
+	a.op("VPADDQ %s, %s, %s", src.lo, dst.lo, dst.lo)
+	a.op("VPADDQ %s, %s, %s", src.hi, dst.hi, dst.hi)
+}
+
+func (a *asm) xor2(src, dst halves) {
+	a.op("VPXOR %s, %s, %s", src.lo, dst.lo, dst.lo)
+	a.op("VPXOR %s, %s, %s", src.hi, dst.hi, dst.hi)
+}
+
+// g128 is one half of G on the four columns; x and y are the offsets of
+// the message vectors from thisBlock.
+func (a *asm) g128(c rows128, x, y int) {
+	a.op("VPADDQ %d(%s), %s, %s", x, thisBlock, c.a.lo, c.a.lo)
+	a.op("VPADDQ %d(%s), %s, %s", x+16, thisBlock, c.a.hi, c.a.hi)
+	a.add2(c.b, c.a)
+	a.xor2(c.a, c.d)
+	a.rotate128(32, c.d)
+	a.add2(c.d, c.c)
+	a.xor2(c.c, c.b)
+	a.rotate128(24, c.b)
+	a.op("VPADDQ %d(%s), %s, %s", y, thisBlock, c.a.lo, c.a.lo)
+	a.op("VPADDQ %d(%s), %s, %s", y+16, thisBlock, c.a.hi, c.a.hi)
+	a.add2(c.b, c.a)
+	a.xor2(c.a, c.d)
+	a.rotate128(16, c.d)
+	a.add2(c.d, c.c)
+	a.xor2(c.c, c.b)
+	a.rotate128(63, c.b)
+}
+
+type rows128 struct{ a, b, c, d halves }
+
+// turn moves each row's words one lane (B), two (C, by swapping which
+// register is which half) or three (D) to the left, or back when undo
+// is set; the words stay in their registers' roles.
+func (a *asm) turn(c rows128, undo bool) rows128 {
+	b, d := c.b, c.d
+	if undo {
+		b, d = d, b // turning back is the other row's turn
+	}
+	// b: (b1, b2), (b3, b0)
+	a.op("VPALIGNR $8, %s, %s, %s", b.lo, b.hi, scratch128)
+	a.op("VPALIGNR $8, %s, %s, %s", b.hi, b.lo, b.hi)
+	a.op("VMOVDQA %s, %s", scratch128, b.lo)
+	// d: (d3, d0), (d1, d2)
+	a.op("VPALIGNR $8, %s, %s, %s", d.hi, d.lo, scratch128)
+	a.op("VPALIGNR $8, %s, %s, %s", d.lo, d.hi, d.hi)
+	a.op("VMOVDQA %s, %s", scratch128, d.lo)
+	c.c = halves{c.c.hi, c.c.lo}
+	return c
+}
+
+func (a *asm) blakeRound128(r int, fillNext bool) {
+	c := rows128{row128A, row128B, row128C, row128D}
+	vec := func(v int) int { return (r*4 + v) * 32 }
+	a.g128(c, vec(0), vec(1))
+	a.shaStep(2*r, 24, true)
+	c = a.turn(c, false)
+	if fillNext {
+		a.orderWords(r, 128, nextBlock)
+	}
+	a.g128(c, vec(2), vec(3))
+	a.shaStep(2*r+1, 24, true)
+	a.turn(c, true)
+}
+
+func (a *asm) block128(fillNext bool) {
+	A, B, C, D := row128A, row128B, row128C, row128D
+	a.op("VMOVDQU %d(DI), %s", offCounter, scratch128)
+	a.op("VPADDQ %d(R8), %s, %s", offStep, scratch128, scratch128)
+	a.op("VMOVDQU %s, %d(DI)", scratch128, offCounter)
+	a.op("VPXOR %d(R8), %s, %s", offIV+32, scratch128, D.lo)
+	a.op("VMOVDQU %d(R8), %s", offIV+48, D.hi)
+	a.op("VMOVDQU %d(DI), %s", offChain, A.lo)
+	a.op("VMOVDQU %d(DI), %s", offChain+16, A.hi)
+	a.op("VMOVDQU %d(DI), %s", offChain+32, B.lo)
+	a.op("VMOVDQU %d(DI), %s", offChain+48, B.hi)
+	a.op("VMOVDQU %d(R8), %s", offIV, C.lo)
+	a.op("VMOVDQU %d(R8), %s", offIV+16, C.hi)
+	for r := range 12 {
+		a.blakeRound128(r, fillNext)
+	}
+	a.shaAddSaved(true)
+	for i, pair := range [][2]string{{A.lo, C.lo}, {A.hi, C.hi}, {B.lo, D.lo}, {B.hi, D.hi}} {
+		a.op("VPXOR %s, %s, %s", pair[1], pair[0], pair[0])
+		a.op("VPXOR %d(DI), %s, %s", offChain+16*i, pair[0], pair[0])
+		a.op("VMOVDQU %s, %d(DI)", pair[0], offChain+16*i)
+	}
+}
+
+func (a *asm) kernelAVX() {
+	a.line("// func blocksAVX(s *kernelState, p *byte, n int, c *kernelConstants)")
+	a.line("TEXT ·blocksAVX(SB), NOSPLIT, $0-32")
+	a.op("MOVQ s+0(FP), DI")
+	a.op("MOVQ p+8(FP), SI")
+	a.op("MOVQ n+16(FP), CX")
+	a.op("MOVQ c+24(FP), R8")
+	a.op("VZEROUPPER")
+	a.loadSHA()
+	a.loop("AVX", a.block128)
+	a.storeSHA()
+	a.op("RET")
+	a.line("")
 }
