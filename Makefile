@@ -35,7 +35,8 @@ FUZZ_TARGETS  := pkg/dist:FuzzParseFilename pkg/dist:FuzzParseMetadata pkg/dist:
                  pkg/sigstore:FuzzParseTrustedRoot pkg/sigstore:FuzzParseSigningConfig pkg/sigstore:FuzzSameDistribution \
                  pkg/sigstore:FuzzServiceAnswers pkg/sigstore:FuzzCheckpoint pkg/sigstore:FuzzPrecertTBS \
                  internal/provenance:FuzzParseRelease pkg/tuf:FuzzCanonical pkg/tuf:FuzzParseMetadata pkg/tuf:FuzzKey \
-                 pkg/tuf:FuzzRepositoryAnswers cmd/bench:FuzzParseDigest
+                 pkg/tuf:FuzzRepositoryAnswers cmd/bench:FuzzParseDigest \
+                 internal/twohash:FuzzAgainstLibraries
 
 .PHONY: all build release check-go-install demo test race lint lint-install fuzz bench conformance pypirc-golden refdata rst-golden testdata clean
 

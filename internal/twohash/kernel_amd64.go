@@ -1,13 +1,12 @@
-//go:build !purego
+//go:build gc && !purego
 
 package twohash
 
 import "golang.org/x/sys/cpu"
 
-//go:generate go run kernel_gen.go
-
 // blocksAVX512 hashes n 128-byte blocks at p into s with both hashes;
-// none of them is BLAKE2b's last block.
+// none of them is BLAKE2b's last block. n should be at least 1 (with 0 it
+// reads nothing and changes nothing).
 //
 //go:noescape
 func blocksAVX512(s *kernelState, p *byte, n int, c *kernelConstants)
@@ -51,9 +50,13 @@ func rotateBytes(n byte) (mask [16]byte) {
 }
 
 // kernels are the machine's kernels, fastest first: one for CPUs with
-// SHA-NI and AVX-512VL (Intel's server cores since Ice Lake, AMD's since
-// Zen 4), one for those with SHA-NI and AVX (AMD's since Zen, Intel's
-// desktop cores since Ice Lake). Others hash with the libraries.
+// SHA-NI and AVX-512VL (Intel's since Ice Lake that have AVX-512, AMD's
+// since Zen 4), one for those with SHA-NI and AVX (AMD's Zen 1 to 3,
+// Intel's Alder Lake and later desktop cores). Others (Intel's Skylake to
+// Cascade Lake have no SHA-NI) hash with the libraries. CPUID's SHA bit
+// is read directly: golang.org/x/sys/cpu does not report it on x86, and
+// so GODEBUG=cpu.sha=off, which turns SHA-NI off for crypto/sha256, does
+// not reach these kernels (cpu.avx=off and cpu.avx512f=off do).
 var kernels = func() []kernel {
 	if !cpu.X86.HasAVX || !cpu.X86.HasSSSE3 || !cpu.X86.HasSSE41 || !hasSHANI() {
 		return nil

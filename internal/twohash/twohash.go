@@ -10,6 +10,8 @@
 // after the other over each write.
 package twohash
 
+//go:generate go run kernel_gen.go
+
 import (
 	"crypto/sha256"
 	"encoding/binary"

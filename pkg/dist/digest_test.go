@@ -62,6 +62,35 @@ func TestDigestReadError(t *testing.T) {
 	if _, err := Digest(&failingReader{n: 3 * digestChunk}); !errors.Is(err, errBoom) {
 		t.Errorf("Digest(failing reader) error = %v, want %v", err, errBoom)
 	}
+	for _, pair := range []bool{false, twohash.Accelerated()} {
+		scan := func(r io.Reader) error { _, err := io.Copy(io.Discard, r); return err }
+		if _, err, _ := digestWith(newDigestStages(pair), &failingReader{n: 3 * digestChunk}, scan); !errors.Is(err, errBoom) {
+			t.Errorf("digest with the pair kernel %v, failing reader: error = %v, want %v", pair, err, errBoom)
+		}
+	}
+}
+
+// TestDigestScanSeesEveryByte: the scan stage reads the very bytes hashed,
+// in order, whichever way the hashing is split.
+func TestDigestScanSeesEveryByte(t *testing.T) {
+	t.Parallel()
+	data := randomBytes(7*digestChunk + 13)
+	for _, pair := range []bool{false, twohash.Accelerated()} {
+		var seen []byte
+		scan := func(r io.Reader) error {
+			var err error
+			seen, err = io.ReadAll(r)
+			return err
+		}
+		d, err, scanErr := digestWith(newDigestStages(pair), bytes.NewReader(data), scan)
+		if err != nil || scanErr != nil {
+			t.Fatalf("pair kernel %v: errors %v, %v", pair, err, scanErr)
+		}
+		sha := sha256.Sum256(data)
+		if !bytes.Equal(seen, data) || d.SHA256 != hex.EncodeToString(sha[:]) || d.Size != int64(len(data)) {
+			t.Errorf("pair kernel %v: the scan saw %d bytes (equal: %v), digests %+v", pair, len(seen), bytes.Equal(seen, data), d)
+		}
+	}
 }
 
 func randomBytes(n int) []byte {
