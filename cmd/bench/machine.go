@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 )
 
@@ -16,15 +17,24 @@ var twineVersionRE = regexp.MustCompile(`^twine version \S+`)
 type machine struct {
 	cpu, kernel, goVersion, twine, pyupload string
 	cores                                   int
+	// digestFlags are the CPU flags, of those pyupload's digest kernels
+	// look for, that this machine has: which kernel ran decides B2's CPU.
+	digestFlags []string
 }
+
+// kernelFlags are the /proc/cpuinfo flags internal/twohash's kernels need.
+var kernelFlags = []string{"sha_ni", "avx", "avx512f", "avx512vl"}
 
 func describe(ctx context.Context, cfg *config) machine {
 	m := machine{cpu: "unknown", kernel: runtime.GOOS, goVersion: runtime.Version(), cores: runtime.NumCPU(), twine: "not installed"}
 	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
 		for line := range strings.SplitSeq(string(b), "\n") {
-			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			k, v, ok := strings.Cut(line, ":")
+			switch k = strings.TrimSpace(k); {
+			case ok && k == "model name" && m.cpu == "unknown":
 				m.cpu = strings.TrimSpace(v)
-				break
+			case ok && k == "flags" && m.digestFlags == nil:
+				m.digestFlags = presentFlags(strings.Fields(v))
 			}
 		}
 	}
@@ -40,6 +50,17 @@ func describe(ctx context.Context, cfg *config) machine {
 	}
 	m.pyupload = firstLine(ctx, cfg, cfg.pyupload, "--version")
 	return m
+}
+
+// presentFlags are the kernelFlags among flags, in kernelFlags' order.
+func presentFlags(flags []string) []string {
+	present := []string{}
+	for _, f := range kernelFlags {
+		if slices.Contains(flags, f) {
+			present = append(present, f)
+		}
+	}
+	return present
 }
 
 // firstLine is the first line a command prints, or "unknown".

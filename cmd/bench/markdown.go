@@ -11,6 +11,14 @@ func (rp *report) writeMarkdown(w *bytes.Buffer) {
 	m := rp.machine
 	fmt.Fprintf(w, "# Benchmarks\n\nWritten by `make bench` (`cmd/bench`) on %s, in %s.\n\n", rp.started.UTC().Format("2006-01-02 15:04 MST"), rp.elapsed.Round(1e9))
 	fmt.Fprintf(w, "- Machine: %s, %d cores, %s\n- Go: %s\n- pyupload: %s\n- twine: %s\n", m.cpu, m.cores, m.kernel, m.goVersion, m.pyupload, m.twine)
+	if m.digestFlags != nil {
+		// Which of the digest's kernels ran (docs/architecture.md, "Both digests at once").
+		have := strings.Join(m.digestFlags, ", ")
+		if have == "" {
+			have = "none"
+		}
+		fmt.Fprintf(w, "- CPU flags the digest's kernels look for (%s): this machine has %s\n", strings.Join(kernelFlags, ", "), have)
+	}
 	fmt.Fprintf(w, "- Rounds: %d, interleaved (each round runs every column of a scenario in turn); every figure is the median of the rounds\n", rp.cfg.rounds)
 	if rp.cfg.scale != 1 {
 		fmt.Fprintf(w, "- **Scale %g**: sizes and counts shrunk from the issue's; the physical limits are computed for the sizes actually sent\n", rp.cfg.scale)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"testing"
 	"time"
 )
@@ -55,5 +56,21 @@ func TestScenariosAtFullScale(t *testing.T) {
 	}
 	if _, err := pick(scs, "B9"); err == nil {
 		t.Error("pick(B9): no error")
+	}
+}
+
+func TestPresentFlags(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		flags []string
+		want  []string
+	}{
+		{[]string{"fpu", "avx512vl", "sha_ni", "avx", "avx2", "avx512f"}, []string{"sha_ni", "avx", "avx512f", "avx512vl"}},
+		{[]string{"fpu", "avx", "avx2"}, []string{"avx"}},
+		{[]string{"avx512vlx", "sha"}, []string{}},
+	} {
+		if got := presentFlags(c.flags); !slices.Equal(got, c.want) {
+			t.Errorf("presentFlags(%q) = %q, want %q", c.flags, got, c.want)
+		}
 	}
 }
