@@ -112,23 +112,26 @@ func (a *asm) orderWords(r, off int, buf string) {
 	}
 }
 
-// g is one half of BLAKE2b's G function on all four columns at once; x
-// and y are the message vectors' addresses.
+// gHalves are the two halves of BLAKE2b's G: which message vector each
+// adds (the first or the second of a step), and the rotations of D and B.
+var gHalves = [2]struct{ second, rotD, rotB int }{{0, 32, 24}, {1, 16, 63}}
+
+// g is BLAKE2b's G function on all four columns at once; x and y are the
+// message vectors' addresses.
 func (a *asm) g(x, y string) {
-	a.op("VPADDQ %s, %s, %s", x, rowA, rowA)
-	a.op("VPADDQ %s, %s, %s", rowB, rowA, rowA)
-	a.op("VPXORQ %s, %s, %s", rowA, rowD, rowD)
-	a.op("VPRORQ $32, %s, %s", rowD, rowD)
-	a.op("VPADDQ %s, %s, %s", rowD, rowC, rowC)
-	a.op("VPXORQ %s, %s, %s", rowC, rowB, rowB)
-	a.op("VPRORQ $24, %s, %s", rowB, rowB)
-	a.op("VPADDQ %s, %s, %s", y, rowA, rowA)
-	a.op("VPADDQ %s, %s, %s", rowB, rowA, rowA)
-	a.op("VPXORQ %s, %s, %s", rowA, rowD, rowD)
-	a.op("VPRORQ $16, %s, %s", rowD, rowD)
-	a.op("VPADDQ %s, %s, %s", rowD, rowC, rowC)
-	a.op("VPXORQ %s, %s, %s", rowC, rowB, rowB)
-	a.op("VPRORQ $63, %s, %s", rowB, rowB)
+	for _, h := range gHalves {
+		m := x
+		if h.second == 1 {
+			m = y
+		}
+		a.op("VPADDQ %s, %s, %s", m, rowA, rowA)
+		a.op("VPADDQ %s, %s, %s", rowB, rowA, rowA)
+		a.op("VPXORQ %s, %s, %s", rowA, rowD, rowD)
+		a.op("VPRORQ $%d, %s, %s", h.rotD, rowD, rowD)
+		a.op("VPADDQ %s, %s, %s", rowD, rowC, rowC)
+		a.op("VPXORQ %s, %s, %s", rowC, rowB, rowB)
+		a.op("VPRORQ $%d, %s, %s", h.rotB, rowB, rowB)
+	}
 }
 
 // blakeRound is one of BLAKE2b's twelve rounds: the columns, then the
@@ -381,25 +384,23 @@ func (a *asm) xor2(src, dst halves) {
 	a.op("VPXOR %s, %s, %s", src.hi, dst.hi, dst.hi)
 }
 
-// g128 is one half of G on the four columns; x and y are the offsets of
-// the message vectors from thisBlock.
+// g128 is G on the four columns; x and y are the offsets of the message
+// vectors from thisBlock.
 func (a *asm) g128(c rows128, x, y int) {
-	a.op("VPADDQ %d(%s), %s, %s", x, thisBlock, c.a.lo, c.a.lo)
-	a.op("VPADDQ %d(%s), %s, %s", x+16, thisBlock, c.a.hi, c.a.hi)
-	a.add2(c.b, c.a)
-	a.xor2(c.a, c.d)
-	a.rotate128(32, c.d)
-	a.add2(c.d, c.c)
-	a.xor2(c.c, c.b)
-	a.rotate128(24, c.b)
-	a.op("VPADDQ %d(%s), %s, %s", y, thisBlock, c.a.lo, c.a.lo)
-	a.op("VPADDQ %d(%s), %s, %s", y+16, thisBlock, c.a.hi, c.a.hi)
-	a.add2(c.b, c.a)
-	a.xor2(c.a, c.d)
-	a.rotate128(16, c.d)
-	a.add2(c.d, c.c)
-	a.xor2(c.c, c.b)
-	a.rotate128(63, c.b)
+	for _, h := range gHalves {
+		m := x
+		if h.second == 1 {
+			m = y
+		}
+		a.op("VPADDQ %d(%s), %s, %s", m, thisBlock, c.a.lo, c.a.lo)
+		a.op("VPADDQ %d(%s), %s, %s", m+16, thisBlock, c.a.hi, c.a.hi)
+		a.add2(c.b, c.a)
+		a.xor2(c.a, c.d)
+		a.rotate128(h.rotD, c.d)
+		a.add2(c.d, c.c)
+		a.xor2(c.c, c.b)
+		a.rotate128(h.rotB, c.b)
+	}
 }
 
 type rows128 struct{ a, b, c, d halves }
