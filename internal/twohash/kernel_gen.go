@@ -33,25 +33,47 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"log"
 	"os"
+	"strconv"
 )
 
-// blake2bSigma is BLAKE2b's message schedule (RFC 7693, section 2.7),
-// the same table as compress.go's (the tests compare the kernel with the
-// libraries, so a difference cannot go unseen).
-var blake2bSigma = [10][16]int{
-	{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
-	{14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
-	{11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4},
-	{7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8},
-	{9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13},
-	{2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9},
-	{12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11},
-	{13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10},
-	{6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5},
-	{10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0},
+// readSigma reads BLAKE2b's message schedule from compress.go, where the
+// plain-Go compression function uses it, so the table has one source.
+func readSigma(path string) (sigma [10][16]int) {
+	file, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+	if err != nil {
+		log.Fatal(err)
+	}
+	found := false
+	ast.Inspect(file, func(n ast.Node) bool {
+		spec, ok := n.(*ast.ValueSpec)
+		if !ok || len(spec.Names) != 1 || spec.Names[0].Name != "blake2bSigma" {
+			return true
+		}
+		rows := spec.Values[0].(*ast.CompositeLit).Elts
+		for r, row := range rows {
+			for i, v := range row.(*ast.CompositeLit).Elts {
+				word, err := strconv.Atoi(v.(*ast.BasicLit).Value)
+				if err != nil {
+					log.Fatal(err)
+				}
+				sigma[r][i] = word
+			}
+		}
+		found = len(rows) == len(sigma)
+		return false
+	})
+	if !found {
+		log.Fatalf("%s: no blake2bSigma of %d rows", path, len(sigma))
+	}
+	return sigma
 }
+
+var blake2bSigma = readSigma("compress.go")
 
 // Offsets into kernelConstants and kernelState (kernel_amd64.go and
 // twohash.go; a test checks them).
