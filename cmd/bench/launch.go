@@ -53,12 +53,15 @@ func launch(argv []string, stdout, stderr io.Writer, report io.Writer) int {
 		return 2
 	}
 	// No context: the launcher waits for its child whatever happens to
-	// bench (which kills the launcher on an interrupt; the run then ends
-	// on its own).
+	// bench, which kills the launcher on an interrupt; on Linux the child
+	// is then killed with it (diesWithLauncher).
 	cmd := exec.CommandContext(context.Background(), argv[0], argv[1:]...) // #nosec G204 G702 -- the client under test, named by bench itself
 	cmd.Stdout, cmd.Stderr = stdout, stderr
+	var release func()
+	cmd.SysProcAttr, release = diesWithLauncher()
 	start := time.Now()
 	err := cmd.Run()
+	release()
 	res := launchResult{Wall: time.Since(start)}
 	_, exited := errors.AsType[*exec.ExitError](err)
 	switch {
