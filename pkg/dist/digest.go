@@ -53,11 +53,14 @@ func Digest(r io.Reader) (Digests, error) {
 // the rest is drained for it, so the reader never waits on it. On a read
 // error every goroutine still ends before the call returns.
 func digestAndScan(r io.Reader, scan func(io.Reader) error) (d Digests, readErr, scanErr error) {
-	return digestWith(newDigestStages(twohash.Accelerated()), r, scan)
+	if pair, ok := twohash.New(); ok {
+		return digestWith(pairStages(pair), r, scan)
+	}
+	return digestWith(splitStages(), r, scan)
 }
 
+// digestWith is digestAndScan with the hashing split as stages says.
 func digestWith(stages digestStages, r io.Reader, scan func(io.Reader) error) (d Digests, readErr, scanErr error) {
-
 	free := make(chan []byte, digestBuffers)
 	for range digestBuffers {
 		free <- *digestPool.Get().(*[]byte)
@@ -109,16 +112,17 @@ type digestStages struct {
 	sums             func() (sha, blake []byte)
 }
 
-// newDigestStages splits the hashing between the stages: with the kernel
-// (pair), the hashing stage does both; without, the reader does sha256.
-func newDigestStages(pair bool) digestStages {
-	if pair {
-		pair := twohash.New()
-		return digestStages{hashing: pair.Add, sums: func() ([]byte, []byte) {
-			sha, blake := pair.Sums()
-			return sha[:], blake[:]
-		}}
-	}
+// pairStages has the hashing stage do both digests with a twohash kernel.
+func pairStages(pair *twohash.Hasher) digestStages {
+	return digestStages{hashing: pair.Add, sums: func() ([]byte, []byte) {
+		sha, blake := pair.Sums()
+		return sha[:], blake[:]
+	}}
+}
+
+// splitStages has the reader hash sha256 and the hashing stage blake2b,
+// with the libraries.
+func splitStages() digestStages {
 	sha := sha256.New()
 	blake, _ := blake2b.New256(nil) // only fails for a key longer than 64 bytes
 	return digestStages{reading: func(p []byte) { sha.Write(p) }, hashing: func(p []byte) { blake.Write(p) }, sums: func() ([]byte, []byte) {

@@ -35,10 +35,10 @@ func TestDigest(t *testing.T) {
 			t.Errorf("Digest(%d bytes) = %+v, want %+v", size, got, want)
 		}
 		// Both ways of splitting the work, whichever this machine takes.
-		for _, pair := range []bool{false, twohash.Accelerated()} {
-			got, err, _ := digestWith(newDigestStages(pair), bytes.NewReader(data), nil)
+		for name, stages := range stageKinds() {
+			got, err, _ := digestWith(stages(), bytes.NewReader(data), nil)
 			if err != nil || got != want {
-				t.Errorf("digest with the pair kernel %v (%d bytes) = %+v, %v; want %+v", pair, size, got, err, want)
+				t.Errorf("digest split as %s (%d bytes) = %+v, %v; want %+v", name, size, got, err, want)
 			}
 		}
 	}
@@ -57,15 +57,28 @@ func (r *failingReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// stageKinds are the ways of splitting the hashing this machine can take:
+// the libraries on two goroutines, and twohash's kernel when it has one.
+func stageKinds() map[string]func() digestStages {
+	kinds := map[string]func() digestStages{"sha256 and blake2b": splitStages}
+	if _, ok := twohash.New(); ok {
+		kinds["twohash"] = func() digestStages {
+			pair, _ := twohash.New()
+			return pairStages(pair)
+		}
+	}
+	return kinds
+}
+
 func TestDigestReadError(t *testing.T) {
 	t.Parallel()
 	if _, err := Digest(&failingReader{n: 3 * digestChunk}); !errors.Is(err, errBoom) {
 		t.Errorf("Digest(failing reader) error = %v, want %v", err, errBoom)
 	}
-	for _, pair := range []bool{false, twohash.Accelerated()} {
+	for name, stages := range stageKinds() {
 		scan := func(r io.Reader) error { _, err := io.Copy(io.Discard, r); return err }
-		if _, err, _ := digestWith(newDigestStages(pair), &failingReader{n: 3 * digestChunk}, scan); !errors.Is(err, errBoom) {
-			t.Errorf("digest with the pair kernel %v, failing reader: error = %v, want %v", pair, err, errBoom)
+		if _, err, _ := digestWith(stages(), &failingReader{n: 3 * digestChunk}, scan); !errors.Is(err, errBoom) {
+			t.Errorf("digest split as %s, failing reader: error = %v, want %v", name, err, errBoom)
 		}
 	}
 }
@@ -75,20 +88,20 @@ func TestDigestReadError(t *testing.T) {
 func TestDigestScanSeesEveryByte(t *testing.T) {
 	t.Parallel()
 	data := randomBytes(7*digestChunk + 13)
-	for _, pair := range []bool{false, twohash.Accelerated()} {
+	for name, stages := range stageKinds() {
 		var seen []byte
 		scan := func(r io.Reader) error {
 			var err error
 			seen, err = io.ReadAll(r)
 			return err
 		}
-		d, err, scanErr := digestWith(newDigestStages(pair), bytes.NewReader(data), scan)
+		d, err, scanErr := digestWith(stages(), bytes.NewReader(data), scan)
 		if err != nil || scanErr != nil {
-			t.Fatalf("pair kernel %v: errors %v, %v", pair, err, scanErr)
+			t.Fatalf("split as %s: errors %v, %v", name, err, scanErr)
 		}
 		sha := sha256.Sum256(data)
 		if !bytes.Equal(seen, data) || d.SHA256 != hex.EncodeToString(sha[:]) || d.Size != int64(len(data)) {
-			t.Errorf("pair kernel %v: the scan saw %d bytes (equal: %v), digests %+v", pair, len(seen), bytes.Equal(seen, data), d)
+			t.Errorf("split as %s: the scan saw %d bytes (equal: %v), digests %+v", name, len(seen), bytes.Equal(seen, data), d)
 		}
 	}
 }
