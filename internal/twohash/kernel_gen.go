@@ -100,8 +100,10 @@ func (a *asm) line(format string, args ...any) {
 	fmt.Fprintf(&a.Buffer, format+"\n", args...)
 }
 
-// BLAKE2b's registers are 16–31, which only EVEX instructions reach, so
-// the SHA-256 code's legacy SSE instructions on X0–X15 never touch them.
+// The AVX-512 kernel's BLAKE2b registers are 16–31, which only EVEX
+// instructions reach, so their upper halves never count against the
+// SHA-256 code's legacy SSE instructions on X0–X15 (the AVX kernel's are
+// below, with it).
 const (
 	rowA, rowB, rowC, rowD = "Y16", "Y17", "Y18", "Y19"
 	chainLo, chainHi       = "Y20", "Y21"
